@@ -1,0 +1,87 @@
+/**
+ * @file client.h
+ * @brief The client object: where requests go (a server, or the in-process reference
+ *        backend), how they authenticate, time out and allocate.
+ */
+#ifndef GENAPI_CLIENT_H
+#define GENAPI_CLIENT_H
+
+#include "common.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Opaque client. Create with genapi_client_new(), free with genapi_client_free(). */
+typedef struct genapi_client genapi_client;
+
+/** @brief Which path shape image routes use. */
+typedef enum genapi_image_api {
+    GENAPI_IMAGE_API_HOSTED = 0, /**< `/v1/txt2img`, `/v1/upscale-img`, … (the hosted API). */
+    GENAPI_IMAGE_API_WEBUI = 1   /**< `/sdapi/v1/txt2img`, … (AUTOMATIC1111 / SD.Next). */
+} genapi_image_api;
+
+/**
+ * @brief Client settings. Zero means "default" for every field.
+ *
+ * Strings are copied by genapi_client_new(); the caller keeps ownership of its own.
+ */
+typedef struct genapi_client_config {
+    uint32_t struct_size;             /**< sizeof(genapi_client_config); set by genapi_client_config_init(). */
+    int32_t ignore_environment;       /**< Non-zero: do not read GENAPI_BASE_URL / GENAPI_API_KEY. */
+    const char *base_url;             /**< Server root or `…/v1`. NULL: GENAPI_BASE_URL, and if that is unset
+                                           too, the in-process reference backend (no network). */
+    const char *api_key;              /**< Bearer key. NULL: GENAPI_API_KEY. Kept in guarded memory. */
+    int64_t connect_timeout_ms;       /**< Connect timeout; 0 = 10 000 ms. */
+    int64_t timeout_ms;               /**< Whole-request timeout; 0 = 600 000 ms. */
+    int32_t image_api;                /**< A ::genapi_image_api. */
+    int32_t reserved;                 /**< Zero. */
+    const genapi_allocator *allocator;/**< Allocation hooks (copied); NULL = C library. */
+    const char *user_agent;           /**< User-Agent header; NULL = "libgenapi/VERSION". */
+} genapi_client_config;
+
+/**
+ * @brief Initialise a config to all defaults.
+ * @param config Config to initialise.
+ * @param struct_size sizeof(genapi_client_config) as the caller knows it.
+ * @return ::GENAPI_OK, or ::GENAPI_E_INVALID_ARG for NULL or an unknown size.
+ */
+GENAPI_EXPORT genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size);
+
+/**
+ * @brief Create a client.
+ * @param config Settings; NULL means all defaults.
+ * @param[out] out Receives the client; free it with genapi_client_free().
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG (bad URL or config), ::GENAPI_E_NOMEM or
+ *         ::GENAPI_E_INTERNAL (libcurl or libsodium failed to initialise).
+ */
+GENAPI_EXPORT genapi_status genapi_client_new(const genapi_client_config *config, genapi_client **out,
+                                              genapi_error *err);
+
+/**
+ * @brief Free a client and wipe its API key. NULL is ignored.
+ * @param client Client to free. No request may be running on it.
+ */
+GENAPI_EXPORT void genapi_client_free(genapi_client *client);
+
+/**
+ * @brief The normalised base URL (no trailing slash, no `/v1`), or NULL when the client runs
+ *        on the in-process reference backend.
+ * @param client Client.
+ * @return String owned by the client, valid until genapi_client_free().
+ */
+GENAPI_EXPORT const char *genapi_client_base_url(const genapi_client *client);
+
+/**
+ * @brief The allocator the client uses (for freeing what it returns with genapi_free()).
+ * @param client Client.
+ * @return Pointer owned by the client.
+ */
+GENAPI_EXPORT const genapi_allocator *genapi_client_allocator(const genapi_client *client);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,17 @@
+/**
+ * @file genapi.h
+ * @brief Umbrella header: include this to get the whole public API of libgenapi.
+ */
+#ifndef GENAPI_GENAPI_H
+#define GENAPI_GENAPI_H
+
+#include "common.h"
+#include "error.h"
+#include "params.h"
+#include "text_params.h"
+#include "client.h"
+#include "chat.h"
+#include "models.h"
+#include "server.h"
+
+#endif

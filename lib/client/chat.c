@@ -1,0 +1,347 @@
+/* Chat completions: request body, call, response parsing, re-serialization. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <genapi/chat.h>
+
+#include "client/client_internal.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+#define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
+
+static genapi_status build_body(const genapi_chat_request *req, json_object **out, genapi_error *err)
+{
+    if (req == NULL || req->struct_size != sizeof *req)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_chat_request is NULL or has an unknown struct_size");
+    if (req->params == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "model", "request.params is NULL; model is required");
+    if (req->messages == NULL || req->message_count == 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages must contain at least one message");
+    for (size_t i = 0; i < req->message_count; i++)
+        if (req->messages[i].role == NULL || req->messages[i].role[0] == '\0')
+            return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
+    genapi_status st = genapi_text_params_validate(req->params, err);
+    if (st != GENAPI_OK)
+        return st;
+    json_object *body = json_object_new_object();
+    if (body == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    json_object *msgs = json_object_new_array_ext((int)req->message_count);
+    for (size_t i = 0; i < req->message_count; i++) {
+        const genapi_chat_message *m = &req->messages[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "role", json_object_new_string(m->role));
+        json_object_object_add(o, "content", m->content ? json_object_new_string(m->content) : NULL);
+        if (m->name)
+            json_object_object_add(o, "name", json_object_new_string(m->name));
+        json_object_array_add(msgs, o);
+    }
+    json_object_object_add(body, "messages", msgs);
+    st = ga_params_to_object(&ga_text_table, req->params, body, err);
+    if (st == GENAPI_OK && IS(req->params, logprobs)) {
+        /* Chat takes logprobs as a boolean plus top_logprobs. */
+        json_object_object_add(body, "top_logprobs", json_object_new_int64(req->params->logprobs));
+        json_object_object_add(body, "logprobs", json_object_new_boolean(1));
+    }
+    if (st == GENAPI_OK && req->extra_json) {
+        json_object *extra = ga_json_parse(req->extra_json, strlen(req->extra_json));
+        if (extra == NULL || !json_object_is_type(extra, json_type_object)) {
+            st = ga_err(err, GENAPI_E_INVALID_ARG, "extra_json", "extra_json must be a JSON object");
+        } else {
+            json_object_object_foreach(extra, k, v) json_object_object_add(body, k, json_object_get(v));
+        }
+        json_object_put(extra);
+    }
+    if (st != GENAPI_OK) {
+        json_object_put(body);
+        return st;
+    }
+    *out = body;
+    return GENAPI_OK;
+}
+
+genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_request *req, char **json_out,
+                                          genapi_error *err)
+{
+    if (c == NULL || json_out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
+    *json_out = NULL;
+    json_object *body = NULL;
+    genapi_status st = build_body(req, &body, err);
+    if (st != GENAPI_OK)
+        return st;
+    size_t len;
+    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
+    *json_out = txt ? ga_strndup(&c->alloc, txt, len) : NULL;
+    json_object_put(body);
+    return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+}
+
+/* ---- result --------------------------------------------------------------------------------- */
+
+typedef struct result_holder {
+    genapi_chat_result pub;
+    ga_arena ar;
+} result_holder;
+
+static const char *dup_str(ga_arena *ar, json_object *o, const char *key, int *oom)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    char *s = ga_arena_strndup(ar, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+    if (s == NULL)
+        *oom = 1;
+    return s;
+}
+
+static int64_t get_i64(json_object *o, const char *key)
+{
+    json_object *v;
+    if (json_object_object_get_ex(o, key, &v) && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+        return json_object_get_int64(v);
+    return 0;
+}
+
+static void parse_usage(json_object *root, genapi_usage *u)
+{
+    json_object *v;
+    memset(u, 0, sizeof *u);
+    if (json_object_object_get_ex(root, "usage", &v) && json_object_is_type(v, json_type_object)) {
+        u->present = 1;
+        u->prompt_tokens = get_i64(v, "prompt_tokens");
+        u->completion_tokens = get_i64(v, "completion_tokens");
+        u->total_tokens = get_i64(v, "total_tokens");
+    }
+}
+
+static void parse_tool_calls(ga_arena *ar, json_object *msg, genapi_chat_choice *ch, int *oom)
+{
+    json_object *tc;
+    if (!json_object_object_get_ex(msg, "tool_calls", &tc) || !json_object_is_type(tc, json_type_array))
+        return;
+    size_t n = json_object_array_length(tc);
+    if (n == 0)
+        return;
+    genapi_tool_call *calls = ga_arena_alloc(ar, n * sizeof *calls);
+    if (calls == NULL) {
+        *oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_object *t = json_object_array_get_idx(tc, i), *fn = NULL;
+        calls[i].index = (int64_t)i;
+        if (!json_object_is_type(t, json_type_object))
+            continue;
+        calls[i].id = dup_str(ar, t, "id", oom);
+        calls[i].type = dup_str(ar, t, "type", oom);
+        if (json_object_object_get_ex(t, "function", &fn) && json_object_is_type(fn, json_type_object)) {
+            calls[i].name = dup_str(ar, fn, "name", oom);
+            calls[i].arguments = dup_str(ar, fn, "arguments", oom);
+        }
+    }
+    ch->tool_calls = calls;
+    ch->tool_call_count = n;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    int64_t x = ((const genapi_chat_choice *)a)->index, y = ((const genapi_chat_choice *)b)->index;
+    return (x > y) - (x < y);
+}
+
+static genapi_status parse_choices(ga_arena *ar, json_object *root, genapi_chat_result *r, genapi_error *err)
+{
+    json_object *arr;
+    if (!json_object_object_get_ex(root, "choices", &arr) || !json_object_is_type(arr, json_type_array))
+        return ga_err(err, GENAPI_E_PARSE, "choices", "chat completion response has no choices array");
+    size_t n = json_object_array_length(arr);
+    genapi_chat_choice *ch = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ch);
+    if (ch == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    int oom = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(arr, i), *msg = NULL, *v;
+        if (!json_object_is_type(c, json_type_object))
+            return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
+        ch[i].index = json_object_object_get_ex(c, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
+        ch[i].finish_reason = dup_str(ar, c, "finish_reason", &oom);
+        if (json_object_object_get_ex(c, "stop_reason", &v) && v) {
+            if (json_object_is_type(v, json_type_int)) {
+                ch[i].stop_reason_kind = GENAPI_STOP_REASON_TOKEN;
+                ch[i].stop_token = json_object_get_int64(v);
+            } else if (json_object_is_type(v, json_type_string)) {
+                ch[i].stop_reason_kind = GENAPI_STOP_REASON_STRING;
+                ch[i].stop_string = dup_str(ar, c, "stop_reason", &oom);
+            }
+        }
+        if (json_object_object_get_ex(c, "message", &msg) && json_object_is_type(msg, json_type_object)) {
+            ch[i].role = dup_str(ar, msg, "role", &oom);
+            if (json_object_object_get_ex(msg, "content", &v) && json_object_is_type(v, json_type_string)) {
+                ch[i].content_len = (size_t)json_object_get_string_len(v);
+                ch[i].content = ga_arena_strndup(ar, json_object_get_string(v), ch[i].content_len);
+                oom |= ch[i].content == NULL;
+            }
+            ch[i].reasoning = dup_str(ar, msg, "reasoning_content", &oom);
+            if (ch[i].reasoning == NULL)
+                ch[i].reasoning = dup_str(ar, msg, "reasoning", &oom);
+            parse_tool_calls(ar, msg, &ch[i], &oom);
+        }
+    }
+    if (oom)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    qsort(ch, n, sizeof *ch, by_index);
+    r->choices = ch;
+    r->choice_count = n;
+    return GENAPI_OK;
+}
+
+static genapi_status parse_result(genapi_client *c, const char *body, size_t len, int http_status,
+                                  const char *request_id, genapi_chat_result **out, genapi_error *err)
+{
+    json_object *root = ga_json_parse(body, len);
+    if (root == NULL || !json_object_is_type(root, json_type_object)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, NULL, "chat completion response is not a JSON object");
+    }
+    result_holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    genapi_chat_result *r = &h->pub;
+    r->struct_size = (uint32_t)sizeof *r;
+    r->internal = h;
+    r->http_status = http_status;
+    int oom = 0;
+    r->id = dup_str(&h->ar, root, "id", &oom);
+    r->object = dup_str(&h->ar, root, "object", &oom);
+    r->model = dup_str(&h->ar, root, "model", &oom);
+    r->created = get_i64(root, "created");
+    r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
+    parse_usage(root, &r->usage);
+    genapi_status st = oom ? ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory") : parse_choices(&h->ar, root, r, err);
+    json_object *e;
+    if (st == GENAPI_OK && r->choice_count == 0 && json_object_object_get_ex(root, "error", &e))
+        st = ga_err(err, GENAPI_E_SERVER, NULL, "the response carries an error instead of choices");
+    json_object_put(root);
+    if (st != GENAPI_OK) {
+        genapi_chat_result_free(r);
+        return st;
+    }
+    *out = r;
+    return GENAPI_OK;
+}
+
+genapi_status genapi_chat_result_parse(genapi_client *c, const char *body, size_t body_len, genapi_chat_result **out,
+                                       genapi_error *err)
+{
+    if (c == NULL || body == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
+    *out = NULL;
+    return parse_result(c, body, body_len, 200, NULL, out, err);
+}
+
+genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *req, genapi_chat_result **out,
+                                   genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    char *body = NULL;
+    genapi_status st = genapi_chat_request_to_json(c, req, &body, err);
+    if (st != GENAPI_OK)
+        return st;
+    gt_request treq = {"POST", "/v1/chat/completions", body, strlen(body)};
+    gt_response resp;
+    st = gc_perform(c, &treq, &resp, err);
+    ga_free(&c->alloc, body);
+    if (st != GENAPI_OK)
+        return st;
+    st = parse_result(c, resp.body, resp.body_len, resp.status, resp.request_id, out, err);
+    gt_response_free(&c->alloc, &resp);
+    return st;
+}
+
+void genapi_chat_result_free(genapi_chat_result *r)
+{
+    if (r == NULL || r->internal == NULL)
+        return;
+    result_holder *h = r->internal;
+    ga_alloc a = h->ar.alloc;
+    ga_arena_free(&h->ar);
+    ga_free(&a, h);
+}
+
+static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }
+
+genapi_status genapi_chat_result_to_json(const genapi_chat_result *r, char **json_out, genapi_error *err)
+{
+    if (r == NULL || r->internal == NULL || json_out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "result or json_out is NULL");
+    const result_holder *h = r->internal;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", opt_string(r->id));
+    json_object_object_add(o, "object", opt_string(r->object));
+    json_object_object_add(o, "created", json_object_new_int64(r->created));
+    json_object_object_add(o, "model", opt_string(r->model));
+    json_object *choices = json_object_new_array();
+    for (size_t i = 0; i < r->choice_count; i++) {
+        const genapi_chat_choice *c = &r->choices[i];
+        json_object *msg = json_object_new_object();
+        json_object_object_add(msg, "role", opt_string(c->role));
+        json_object_object_add(msg, "content",
+                               c->content ? json_object_new_string_len(c->content, (int)c->content_len) : NULL);
+        if (c->reasoning)
+            json_object_object_add(msg, "reasoning_content", json_object_new_string(c->reasoning));
+        json_object *calls = json_object_new_array();
+        for (size_t k = 0; k < c->tool_call_count; k++) {
+            const genapi_tool_call *t = &c->tool_calls[k];
+            json_object *fn = json_object_new_object(), *tc = json_object_new_object();
+            json_object_object_add(fn, "name", opt_string(t->name));
+            json_object_object_add(fn, "arguments", opt_string(t->arguments));
+            json_object_object_add(tc, "id", opt_string(t->id));
+            json_object_object_add(tc, "type", opt_string(t->type));
+            json_object_object_add(tc, "function", fn);
+            json_object_array_add(calls, tc);
+        }
+        json_object_object_add(msg, "tool_calls", calls);
+        json_object *ch = json_object_new_object();
+        json_object_object_add(ch, "index", json_object_new_int64(c->index));
+        json_object_object_add(ch, "message", msg);
+        json_object_object_add(ch, "finish_reason", opt_string(c->finish_reason));
+        json_object_object_add(ch, "stop_reason",
+                               c->stop_reason_kind == GENAPI_STOP_REASON_TOKEN    ? json_object_new_int64(c->stop_token)
+                               : c->stop_reason_kind == GENAPI_STOP_REASON_STRING ? opt_string(c->stop_string)
+                                                                                  : NULL);
+        json_object_array_add(choices, ch);
+    }
+    json_object_object_add(o, "choices", choices);
+    if (r->usage.present) {
+        json_object *u = json_object_new_object();
+        json_object_object_add(u, "prompt_tokens", json_object_new_int64(r->usage.prompt_tokens));
+        json_object_object_add(u, "completion_tokens", json_object_new_int64(r->usage.completion_tokens));
+        json_object_object_add(u, "total_tokens", json_object_new_int64(r->usage.total_tokens));
+        json_object_object_add(o, "usage", u);
+    } else {
+        json_object_object_add(o, "usage", NULL);
+    }
+    size_t len;
+    const char *txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    *json_out = txt ? ga_strndup(&h->ar.alloc, txt, len) : NULL;
+    json_object_put(o);
+    return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+}
+
+void genapi_chat_result_string_free(const genapi_chat_result *r, char *s)
+{
+    if (r && r->internal && s) {
+        const result_holder *h = r->internal;
+        ga_free(&h->ar.alloc, s);
+    }
+}

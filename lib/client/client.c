@@ -1,0 +1,160 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "client/client_internal.h"
+#include "util/err.h"
+
+genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size)
+{
+    if (config == NULL || struct_size != sizeof *config)
+        return GENAPI_E_INVALID_ARG;
+    memset(config, 0, sizeof *config);
+    config->struct_size = (uint32_t)sizeof *config;
+    return GENAPI_OK;
+}
+
+/* Strip trailing slashes and one trailing "/v1"; require http:// or https://. */
+static genapi_status normalise_url(const ga_alloc *a, const char *in, char **out, genapi_error *err)
+{
+    if (strncmp(in, "http://", 7) != 0 && strncmp(in, "https://", 8) != 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "base_url", "base_url must start with http:// or https://, got '%s'",
+                      in);
+    size_t n = strlen(in);
+    while (n > 0 && in[n - 1] == '/')
+        n--;
+    if (n >= 3 && strncmp(in + n - 3, "/v1", 3) == 0)
+        n -= 3;
+    while (n > 0 && in[n - 1] == '/')
+        n--;
+    size_t scheme = in[4] == 's' ? 8 : 7;
+    if (n <= scheme)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "base_url", "base_url '%s' has no host", in);
+    *out = ga_strndup(a, in, n);
+    return *out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+}
+
+genapi_status genapi_client_new(const genapi_client_config *config, genapi_client **out, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "out is NULL");
+    *out = NULL;
+    genapi_client_config defaults;
+    if (config == NULL) {
+        genapi_client_config_init(&defaults, sizeof defaults);
+        config = &defaults;
+    }
+    if (config->struct_size != sizeof *config)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_client_config has an unknown struct_size %u",
+                      (unsigned)config->struct_size);
+    if (config->connect_timeout_ms < 0 || config->timeout_ms < 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, config->timeout_ms < 0 ? "timeout_ms" : "connect_timeout_ms",
+                      "timeouts must be >= 0 (0 = default)");
+    if (config->image_api != GENAPI_IMAGE_API_HOSTED && config->image_api != GENAPI_IMAGE_API_WEBUI)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "image_api", "image_api must be GENAPI_IMAGE_API_HOSTED or _WEBUI");
+    ga_alloc a;
+    if (ga_alloc_resolve(&a, config->allocator) != 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "allocator", "allocator hooks must be all set or all NULL");
+    if (sodium_init() < 0)
+        return ga_err(err, GENAPI_E_INTERNAL, NULL, "libsodium failed to initialise");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return ga_err(err, GENAPI_E_INTERNAL, NULL, "libcurl failed to initialise");
+    genapi_client *c = ga_calloc(&a, 1, sizeof *c);
+    if (c == NULL) {
+        curl_global_cleanup();
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    c->alloc = a;
+    c->hooks.malloc_fn = a.malloc_fn;
+    c->hooks.realloc_fn = a.realloc_fn;
+    c->hooks.free_fn = a.free_fn;
+    c->hooks.user = a.user;
+    c->image_api = config->image_api;
+    genapi_status st = GENAPI_OK;
+    const char *url = config->base_url;
+    const char *key = config->api_key;
+    if (!config->ignore_environment) {
+        if (url == NULL && getenv("GENAPI_BASE_URL") && getenv("GENAPI_BASE_URL")[0])
+            url = getenv("GENAPI_BASE_URL");
+        if (key == NULL && getenv("GENAPI_API_KEY") && getenv("GENAPI_API_KEY")[0])
+            key = getenv("GENAPI_API_KEY");
+    }
+    if (url && url[0])
+        st = normalise_url(&a, url, &c->base_url, err);
+    if (st == GENAPI_OK && key && key[0]) {
+        size_t n = strlen(key);
+        c->api_key = sodium_malloc(n + 1);
+        if (c->api_key == NULL) {
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        } else {
+            memcpy(c->api_key, key, n + 1);
+            sodium_mprotect_readonly(c->api_key);
+        }
+    }
+    if (st == GENAPI_OK) {
+        char ua[64];
+        snprintf(ua, sizeof ua, "libgenapi/%s", genapi_version());
+        c->user_agent = ga_strdup(&a, config->user_agent ? config->user_agent : ua);
+        if (c->user_agent == NULL)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    if (st == GENAPI_OK && c->base_url) {
+        gt_http_config hc = {c->base_url, c->api_key, c->user_agent,
+                             config->connect_timeout_ms ? (long)config->connect_timeout_ms : 10000L,
+                             config->timeout_ms ? (long)config->timeout_ms : 600000L};
+        c->transport = gt_http_new(&a, &hc);
+        if (c->transport == NULL)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    } else if (st == GENAPI_OK) {
+        genapi_backend_config bc = {sizeof bc, 0, NULL, &c->hooks};
+        st = genapi_backend_new(&bc, &c->backend, err);
+        if (st == GENAPI_OK) {
+            c->transport = gt_inproc_new(&a, c->backend);
+            if (c->transport == NULL)
+                st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        }
+    }
+    if (st != GENAPI_OK) {
+        genapi_client_free(c);
+        return st;
+    }
+    *out = c;
+    return GENAPI_OK;
+}
+
+void genapi_client_free(genapi_client *c)
+{
+    if (c == NULL)
+        return;
+    if (c->transport)
+        c->transport->destroy(c->transport);
+    genapi_backend_free(c->backend);
+    if (c->api_key)
+        sodium_free(c->api_key);
+    ga_alloc a = c->alloc;
+    ga_free(&a, c->base_url);
+    ga_free(&a, c->user_agent);
+    ga_free(&a, c);
+    curl_global_cleanup();
+}
+
+const char *genapi_client_base_url(const genapi_client *c) { return c ? c->base_url : NULL; }
+
+const genapi_allocator *genapi_client_allocator(const genapi_client *c) { return c ? &c->hooks : NULL; }
+
+genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err)
+{
+    genapi_status st = c->transport->send(c->transport, req, resp, err);
+    if (st != GENAPI_OK)
+        return st;
+    if (resp->status >= 400 || resp->status < 100) {
+        st = gc_error_from_response(resp, err);
+        gt_response_free(&c->alloc, resp);
+        return st;
+    }
+    return GENAPI_OK;
+}

@@ -1,0 +1,94 @@
+/* GET /v1/models/textgen-models. */
+#include <string.h>
+
+#include <genapi/models.h>
+#include <json-c/json.h>
+
+#include "client/client_internal.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+typedef struct list_holder {
+    genapi_model_list pub;
+    ga_arena ar;
+} list_holder;
+
+static const char *dup(ga_arena *ar, json_object *o, const char *key)
+{
+    json_object *v;
+    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+        return ga_arena_strdup(ar, json_object_get_string(v));
+    return NULL;
+}
+
+genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    gt_request req = {"GET", "/v1/models/textgen-models", NULL, 0};
+    gt_response resp;
+    genapi_status st = gc_perform(c, &req, &resp, err);
+    if (st != GENAPI_OK)
+        return st;
+    json_object *root = ga_json_parse(resp.body, resp.body_len), *data = root;
+    gt_response_free(&c->alloc, &resp);
+    if (root && json_object_is_type(root, json_type_object))
+        json_object_object_get_ex(root, "data", &data);
+    if (data == NULL || !json_object_is_type(data, json_type_array)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, NULL, "model listing is neither an array nor an object with a data array");
+    }
+    list_holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    size_t n = json_object_array_length(data);
+    genapi_model_info *items = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; items && i < n; i++) {
+        json_object *m = json_object_array_get_idx(data, i), *v;
+        if (json_object_is_type(m, json_type_string)) {
+            items[k++].id = ga_arena_strdup(&h->ar, json_object_get_string(m));
+            continue;
+        }
+        if (!json_object_is_type(m, json_type_object))
+            continue;
+        items[k].id = dup(&h->ar, m, "id");
+        if (items[k].id == NULL)
+            items[k].id = dup(&h->ar, m, "name");
+        if (items[k].id == NULL)
+            continue;
+        items[k].owned_by = dup(&h->ar, m, "owned_by");
+        items[k].parent = dup(&h->ar, m, "parent");
+        items[k].engine = dup(&h->ar, m, "engine");
+        if ((json_object_object_get_ex(m, "max_model_len", &v) || json_object_object_get_ex(m, "max_context", &v)) &&
+            json_object_is_type(v, json_type_int))
+            items[k].max_model_len = json_object_get_int64(v);
+        k++;
+    }
+    json_object_put(root);
+    h->pub.struct_size = (uint32_t)sizeof h->pub;
+    h->pub.items = items;
+    h->pub.count = k;
+    h->pub.internal = h;
+    if (items == NULL) {
+        genapi_model_list_free(&h->pub);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    *out = &h->pub;
+    return GENAPI_OK;
+}
+
+void genapi_model_list_free(genapi_model_list *list)
+{
+    if (list == NULL || list->internal == NULL)
+        return;
+    list_holder *h = list->internal;
+    ga_alloc a = h->ar.alloc;
+    ga_arena_free(&h->ar);
+    ga_free(&a, h);
+}

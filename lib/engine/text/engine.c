@@ -1,0 +1,459 @@
+#include "engine/text/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/text/samplers/samplers.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+extern const unsigned char genapi_corpus_data[];
+extern const size_t genapi_corpus_size;
+
+#define GX_MAX_VOCAB 4000
+
+gx_text_engine *gx_text_engine_new(const ga_alloc *a)
+{
+    gx_text_engine *e = ga_calloc(a, 1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->alloc = *a;
+    e->max_model_len = GX_MAX_MODEL_LEN;
+    const char *corpus = (const char *)genapi_corpus_data;
+    e->tok = gx_tokenizer_new(a, corpus, genapi_corpus_size, GX_MAX_VOCAB);
+    e->model = e->tok ? gx_model_new(a, e->tok, corpus, genapi_corpus_size) : NULL;
+    if (e->model == NULL) {
+        gx_text_engine_free(e);
+        return NULL;
+    }
+    return e;
+}
+
+void gx_text_engine_free(gx_text_engine *e)
+{
+    if (e == NULL)
+        return;
+    gx_model_free(e->model);
+    gx_tokenizer_free(e->tok);
+    ga_alloc a = e->alloc;
+    ga_free(&a, e);
+}
+
+static int push_id(const ga_alloc *a, int32_t **ids, size_t *n, size_t *cap, int32_t id)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        int32_t *p = ga_realloc(a, *ids, nc * sizeof *p);
+        if (p == NULL)
+            return -1;
+        *ids = p;
+        *cap = nc;
+    }
+    (*ids)[(*n)++] = id;
+    return 0;
+}
+
+int gx_apply_chat_template(const gx_text_engine *e, const gx_message *msgs, size_t n, int add_generation_prompt,
+                           int32_t **ids, size_t *n_ids, size_t *cap)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *content = msgs[i].content ? msgs[i].content : "";
+        if (push_id(&e->alloc, ids, n_ids, cap, GX_TOK_IM_START) ||
+            gx_tokenize(e->tok, msgs[i].role, strlen(msgs[i].role), ids, n_ids, cap) ||
+            gx_tokenize(e->tok, "\n", 1, ids, n_ids, cap) ||
+            gx_tokenize(e->tok, content, strlen(content), ids, n_ids, cap) ||
+            push_id(&e->alloc, ids, n_ids, cap, GX_TOK_IM_END) || gx_tokenize(e->tok, "\n", 1, ids, n_ids, cap))
+            return -1;
+    }
+    if (add_generation_prompt &&
+        (push_id(&e->alloc, ids, n_ids, cap, GX_TOK_IM_START) ||
+         gx_tokenize(e->tok, "assistant\n", 10, ids, n_ids, cap)))
+        return -1;
+    return 0;
+}
+
+void gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic)
+{
+    int32_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    if (gx_tokenize(e->tok, text, strlen(text), &ids, &n, &cap) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (ids[i] >= GX_TOK_BYTE0 + 256 && gx_model_unigram(e->model, ids[i]) < 2e-3)
+                topic[ids[i]] = 1;
+    ga_free(&e->alloc, ids);
+}
+
+#define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
+
+static genapi_status check_ids(const genapi_intlist *l, size_t vocab, const char *name, genapi_error *err)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i] < 0 || (uint64_t)l->items[i] >= vocab)
+            return ga_err(err, GENAPI_E_INVALID_ARG, name, "%s contains out-of-vocab token id %lld. Vocabulary size: %zu",
+                          name, (long long)l->items[i], vocab);
+    return GENAPI_OK;
+}
+
+genapi_status gx_check_request(const gx_text_engine *e, const genapi_text_params *p, size_t n_prompt, genapi_error *err)
+{
+    size_t vocab = gx_tokenizer_vocab_size(e->tok);
+    genapi_status st = GENAPI_OK;
+    if (IS(p, allowed_token_ids) && (st = check_ids(&p->allowed_token_ids, vocab, "allowed_token_ids", err)))
+        return st;
+    if (IS(p, stop_token_ids) && (st = check_ids(&p->stop_token_ids, vocab, "stop_token_ids", err)))
+        return st;
+    if (IS(p, custom_token_bans) && (st = check_ids(&p->custom_token_bans, vocab, "custom_token_bans", err)))
+        return st;
+    if (IS(p, dry_sequence_breaker_ids) &&
+        (st = check_ids(&p->dry_sequence_breaker_ids, vocab, "dry_sequence_breaker_ids", err)))
+        return st;
+    if (IS(p, logit_bias))
+        for (size_t i = 0; i < p->logit_bias.count; i++)
+            if ((uint64_t)p->logit_bias.items[i].token >= vocab)
+                return ga_err(err, GENAPI_E_INVALID_ARG, "logit_bias",
+                              "token_id(s) [%lld] in logit_bias contain out-of-vocab token ids. Vocabulary size: %zu",
+                              (long long)p->logit_bias.items[i].token, vocab);
+    if (IS(p, banned_phrases_token_ids))
+        for (size_t i = 0; i < p->banned_phrases_token_ids.count; i++)
+            if ((st = check_ids(&p->banned_phrases_token_ids.items[i], vocab, "banned_phrases_token_ids", err)))
+                return st;
+    if (IS(p, token_ban_ranges))
+        for (size_t i = 0; i < p->token_ban_ranges.count; i++)
+            if ((st = check_ids(&p->token_ban_ranges.items[i].tokens, vocab, "token_ban_ranges", err)))
+                return st;
+    if (IS(p, truncate_prompt_tokens) && p->truncate_prompt_tokens > (int64_t)e->max_model_len)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "truncate_prompt_tokens",
+                      "truncate_prompt_tokens value (%lld) is greater than max_model_len (%zu). Please, select a "
+                      "smaller truncation size.", (long long)p->truncate_prompt_tokens, e->max_model_len);
+    if (n_prompt >= e->max_model_len)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "messages",
+                      "This model's maximum context length is %zu tokens. However, your request has %zu input "
+                      "tokens. Please reduce the length of the input messages.", e->max_model_len, n_prompt);
+    if (IS(p, max_tokens) && (uint64_t)p->max_tokens + n_prompt > e->max_model_len)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "max_tokens",
+                      "'max_tokens' or 'max_completion_tokens' is too large: %lld. This model's maximum context "
+                      "length is %zu tokens and your request has %zu input tokens (%lld > %zu - %zu).",
+                      (long long)p->max_tokens, e->max_model_len, n_prompt, (long long)p->max_tokens,
+                      e->max_model_len, n_prompt);
+    return GENAPI_OK;
+}
+
+/* int64 list -> int32 array in the arena. */
+static const int32_t *ids32(ga_arena *ar, const genapi_intlist *l)
+{
+    int32_t *o = ga_arena_alloc(ar, (l->count ? l->count : 1) * sizeof *o);
+    if (o)
+        for (size_t i = 0; i < l->count; i++)
+            o[i] = (int32_t)l->items[i];
+    return o;
+}
+
+static int add_seq(const gx_text_engine *e, ga_arena *ar, gsamp_seq *seqs, size_t *n, const char *text)
+{
+    int32_t *ids = NULL;
+    size_t k = 0, cap = 0;
+    if (gx_tokenize(e->tok, text, strlen(text), &ids, &k, &cap) != 0)
+        return -1;
+    int32_t *copy = k ? ga_arena_alloc(ar, k * sizeof *copy) : NULL;
+    if (k && copy == NULL) {
+        ga_free(&e->alloc, ids);
+        return -1;
+    }
+    if (k) {
+        memcpy(copy, ids, k * sizeof *copy);
+        seqs[*n].ids = copy;
+        seqs[*n].n = k;
+        (*n)++;
+    }
+    ga_free(&e->alloc, ids);
+    return 0;
+}
+
+/* Last token of encode("a" + s): how a DRY breaker string becomes a token id. */
+static int32_t breaker_id(const gx_text_engine *e, const char *s)
+{
+    char buf[256];
+    size_t n = strlen(s);
+    if (n > sizeof buf - 2)
+        n = sizeof buf - 2;
+    buf[0] = 'a';
+    memcpy(buf + 1, s, n);
+    int32_t *ids = NULL;
+    size_t k = 0, cap = 0;
+    int32_t id = -1;
+    if (gx_tokenize(e->tok, buf, n + 1, &ids, &k, &cap) == 0 && k > 0)
+        id = ids[k - 1];
+    ga_free(&e->alloc, ids);
+    return id;
+}
+
+static genapi_status build_config(const gx_text_engine *e, const genapi_text_params *p, ga_arena *ar,
+                                  gsamp_config *c, genapi_error *err)
+{
+    gsamp_config_defaults(c);
+#define D(f) if (IS(p, f)) c->f = p->f
+    D(temperature); D(dynatemp_min); D(dynatemp_max); D(dynatemp_exponent); D(top_k); D(top_p); D(min_p);
+    D(top_a); D(tfs); D(eta_cutoff); D(epsilon_cutoff); D(typical_p); D(smoothing_factor); D(smoothing_curve);
+    D(xtc_threshold); D(xtc_probability); D(nsigma); D(skew); D(mirostat_tau); D(mirostat_eta);
+    D(presence_penalty); D(frequency_penalty); D(repetition_penalty); D(no_repeat_ngram_size);
+    D(dry_multiplier); D(dry_base); D(dry_allowed_length); D(dry_range); D(dry_max_ngram);
+    D(dry_max_occurrences); D(dry_early_exit_match_len); D(min_tokens);
+#undef D
+    if (IS(p, temperature_last))
+        c->temperature_last = p->temperature_last != 0;
+    if (IS(p, mirostat_mode))
+        c->mirostat_mode = (int)p->mirostat_mode;
+    if (IS(p, sampler_priority)) {
+        c->order = ids32(ar, &p->sampler_priority);
+        c->n_order = p->sampler_priority.count;
+    }
+    if (IS(p, allowed_token_ids)) {
+        c->allowed = ids32(ar, &p->allowed_token_ids);
+        c->n_allowed = p->allowed_token_ids.count;
+    }
+    if (IS(p, logit_bias)) {
+        int32_t *ids = ga_arena_alloc(ar, (p->logit_bias.count + 1) * sizeof *ids);
+        float *vals = ga_arena_alloc(ar, (p->logit_bias.count + 1) * sizeof *vals);
+        if (ids == NULL || vals == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        for (size_t i = 0; i < p->logit_bias.count; i++) {
+            ids[i] = (int32_t)p->logit_bias.items[i].token;
+            vals[i] = (float)p->logit_bias.items[i].bias;
+        }
+        c->bias_ids = ids;
+        c->bias_values = vals;
+        c->n_bias = p->logit_bias.count;
+    }
+    size_t n_seq_max = 0;
+    if (IS(p, bad_words))
+        n_seq_max += 2 * p->bad_words.count;
+    if (IS(p, banned_phrases))
+        n_seq_max += 4 * p->banned_phrases.count;
+    if (IS(p, banned_phrases_token_ids))
+        n_seq_max += p->banned_phrases_token_ids.count;
+    if (n_seq_max) {
+        gsamp_seq *seqs = ga_arena_alloc(ar, n_seq_max * sizeof *seqs);
+        size_t n = 0;
+        if (seqs == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        char buf[1024];
+        for (size_t i = 0; IS(p, bad_words) && i < p->bad_words.count; i++) {
+            snprintf(buf, sizeof buf, " %s", p->bad_words.items[i]);
+            if (add_seq(e, ar, seqs, &n, p->bad_words.items[i]) || add_seq(e, ar, seqs, &n, buf))
+                return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        }
+        for (size_t i = 0; IS(p, banned_phrases) && i < p->banned_phrases.count; i++) {
+            snprintf(buf, sizeof buf, " %s", p->banned_phrases.items[i]);
+            if (add_seq(e, ar, seqs, &n, p->banned_phrases.items[i]) || add_seq(e, ar, seqs, &n, buf))
+                return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        }
+        for (size_t i = 0; IS(p, banned_phrases_token_ids) && i < p->banned_phrases_token_ids.count; i++) {
+            seqs[n].ids = ids32(ar, &p->banned_phrases_token_ids.items[i]);
+            seqs[n].n = p->banned_phrases_token_ids.items[i].count;
+            n++;
+        }
+        c->banned_seqs = seqs;
+        c->n_banned_seqs = n;
+    }
+    if (IS(p, custom_token_bans)) {
+        c->custom_bans = ids32(ar, &p->custom_token_bans);
+        c->n_custom_bans = p->custom_token_bans.count;
+    }
+    if (IS(p, token_ban_ranges)) {
+        gsamp_ban_range *r = ga_arena_alloc(ar, (p->token_ban_ranges.count + 1) * sizeof *r);
+        if (r == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        for (size_t i = 0; i < p->token_ban_ranges.count; i++) {
+            r[i].tokens = ids32(ar, &p->token_ban_ranges.items[i].tokens);
+            r[i].n_tokens = p->token_ban_ranges.items[i].tokens.count;
+            r[i].start = p->token_ban_ranges.items[i].start;
+            r[i].length = p->token_ban_ranges.items[i].length;
+        }
+        c->ban_ranges = r;
+        c->n_ban_ranges = p->token_ban_ranges.count;
+    }
+    /* DRY breakers: explicit ids, else strings, else the server default. */
+    if (IS(p, dry_sequence_breaker_ids)) {
+        c->dry_breakers = ids32(ar, &p->dry_sequence_breaker_ids);
+        c->n_dry_breakers = p->dry_sequence_breaker_ids.count;
+    } else {
+        static const char *const defaults[] = {"\n", ":", "\"", "*"};
+        const char *const *items = defaults;
+        size_t n = 4;
+        if (IS(p, dry_sequence_breakers)) {
+            items = p->dry_sequence_breakers.items;
+            n = p->dry_sequence_breakers.count;
+        }
+        int32_t *b = ga_arena_alloc(ar, (n + 1) * sizeof *b);
+        if (b == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            int32_t id = breaker_id(e, items[i]);
+            if (id >= 0)
+                b[k++] = id;
+        }
+        c->dry_breakers = b;
+        c->n_dry_breakers = k;
+    }
+    /* Stop ids masked by min_tokens: EOS, end of turn, and stop_token_ids. */
+    size_t n_stop = 2 + (IS(p, stop_token_ids) ? p->stop_token_ids.count : 0);
+    int32_t *stop = ga_arena_alloc(ar, n_stop * sizeof *stop);
+    if (stop == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    stop[0] = GX_TOK_EOS;
+    stop[1] = GX_TOK_IM_END;
+    for (size_t i = 2; i < n_stop; i++)
+        stop[i] = (int32_t)p->stop_token_ids.items[i - 2];
+    c->stop_ids = stop;
+    c->n_stop_ids = n_stop;
+    c->ignore_eos = IS(p, ignore_eos) && p->ignore_eos;
+    c->eos_id = GX_TOK_IM_END;
+    return GENAPI_OK;
+}
+
+static int is_stop_token(const genapi_text_params *p, int32_t tok)
+{
+    if (!IS(p, stop_token_ids))
+        return 0;
+    for (size_t i = 0; i < p->stop_token_ids.count; i++)
+        if (p->stop_token_ids.items[i] == tok)
+            return 1;
+    return 0;
+}
+
+/* Earliest occurrence of any stop string in text[from..len); returns its index in `stop`,
+ * with *at set to its byte offset, or -1. */
+static int find_stop(const genapi_strlist *stop, const char *text, size_t len, size_t from, size_t *at)
+{
+    int best = -1;
+    size_t best_at = 0;
+    for (size_t i = 0; i < stop->count; i++) {
+        size_t sl = strlen(stop->items[i]);
+        if (sl == 0 || sl > len)
+            continue;
+        for (size_t j = from; j + sl <= len; j++)
+            if (memcmp(text + j, stop->items[i], sl) == 0) {
+                if (best < 0 || j < best_at) {
+                    best = (int)i;
+                    best_at = j;
+                }
+                break;
+            }
+    }
+    *at = best_at;
+    return best;
+}
+
+genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
+                          gx_choice *out, genapi_error *err)
+{
+    const genapi_text_params *p = req->params;
+    memset(out, 0, sizeof *out);
+    gsamp_config cfg;
+    genapi_status st = build_config(e, p, ar, &cfg, err);
+    if (st != GENAPI_OK)
+        return st;
+    size_t vocab = gx_tokenizer_vocab_size(e->tok);
+    size_t n_prompt = req->n_prompt;
+    const int32_t *prompt = req->prompt;
+    if (IS(p, truncate_prompt_tokens)) {
+        size_t k = p->truncate_prompt_tokens < 0 ? e->max_model_len : (size_t)p->truncate_prompt_tokens;
+        if (n_prompt > k) {
+            prompt += n_prompt - k;
+            n_prompt = k;
+        }
+    }
+    int64_t max_tokens = IS(p, max_tokens) ? p->max_tokens : req->default_max_tokens;
+    if (max_tokens <= 0 || (uint64_t)max_tokens + n_prompt > e->max_model_len)
+        max_tokens = (int64_t)(e->max_model_len - n_prompt);
+    int skip_special = !IS(p, skip_special_tokens) || p->skip_special_tokens;
+    int include_stop = IS(p, include_stop_str_in_output) && p->include_stop_str_in_output;
+    int ignore_eos = IS(p, ignore_eos) && p->ignore_eos;
+    int64_t min_tokens = IS(p, min_tokens) ? p->min_tokens : 0;
+
+    size_t ctx_cap = n_prompt + (size_t)max_tokens + 1;
+    int32_t *ctx = ga_malloc(&e->alloc, ctx_cap * sizeof *ctx);
+    float *logits = ga_malloc(&e->alloc, vocab * sizeof *logits);
+    gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
+    ga_buf text;
+    ga_buf_init(&text, &e->alloc);
+    if (ctx == NULL || logits == NULL || ws == NULL) {
+        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        goto done;
+    }
+    memcpy(ctx, prompt, n_prompt * sizeof *ctx);
+    gsamp_state state;
+    gsamp_state_init(&state, &cfg, req->seed + index);
+    size_t n_out = 0;
+    out->finish_reason = "length";
+    for (int64_t step = 0; step < max_tokens; step++) {
+        gx_model_logits(e->model, ctx, n_prompt + n_out, req->topic, logits);
+        gsamp_history hist = {ctx, n_prompt, ctx + n_prompt, n_out};
+        int32_t tok = gsamp_sample(&cfg, &state, logits, vocab, &hist, ws, NULL);
+        if (tok < 0) {
+            out->finish_reason = "stop"; /* every token was masked: nothing can follow */
+            break;
+        }
+        ctx[n_prompt + n_out++] = tok;
+        if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && !ignore_eos) {
+            out->finish_reason = "stop";
+            break;
+        }
+        if (is_stop_token(p, tok)) {
+            out->finish_reason = "stop";
+            out->stop_kind = 1;
+            out->stop_token = tok;
+            if (!gx_tokenizer_is_special(e->tok, tok) || !skip_special) {
+                size_t pl;
+                const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
+                ga_buf_append(&text, piece, pl);
+            }
+            break;
+        }
+        if (!gx_tokenizer_is_special(e->tok, tok) || !skip_special) {
+            size_t before = text.len, pl;
+            const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
+            ga_buf_append(&text, piece, pl);
+            if (IS(p, stop) && (int64_t)n_out > min_tokens) {
+                size_t longest = 0;
+                for (size_t i = 0; i < p->stop.count; i++)
+                    if (strlen(p->stop.items[i]) > longest)
+                        longest = strlen(p->stop.items[i]);
+                size_t from = before + 1 > longest ? before + 1 - longest : 0;
+                size_t at;
+                int which = find_stop(&p->stop, text.data ? text.data : "", text.len, from, &at);
+                if (which >= 0) {
+                    const char *s = p->stop.items[which];
+                    text.len = include_stop ? at + strlen(s) : at;
+                    if (text.data)
+                        text.data[text.len] = '\0';
+                    out->finish_reason = "stop";
+                    out->stop_kind = 2;
+                    out->stop_string = ga_arena_strdup(ar, s);
+                    break;
+                }
+            }
+        }
+    }
+    if (text.failed) {
+        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        goto done;
+    }
+    out->tokens = ga_arena_alloc(ar, (n_out ? n_out : 1) * sizeof *out->tokens);
+    out->text = ga_arena_strndup(ar, text.data ? text.data : "", text.len);
+    if (out->tokens == NULL || out->text == NULL || (out->stop_kind == 2 && out->stop_string == NULL)) {
+        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        goto done;
+    }
+    memcpy(out->tokens, ctx + n_prompt, n_out * sizeof *out->tokens);
+    out->n_tokens = n_out;
+    out->text_len = text.len;
+done:
+    ga_buf_free(&text);
+    gsamp_workspace_free(ws);
+    ga_free(&e->alloc, logits);
+    ga_free(&e->alloc, ctx);
+    return st;
+}

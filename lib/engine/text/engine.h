@@ -1,0 +1,66 @@
+/* The reference text engine: tokenizer + model + sampler pipeline + stopping rules. */
+#ifndef GENAPI_ENGINE_TEXT_ENGINE_H
+#define GENAPI_ENGINE_TEXT_ENGINE_H
+
+#include <genapi/text_params.h>
+
+#include "engine/text/model.h"
+#include "engine/text/tokenizer.h"
+#include "util/alloc.h"
+
+#define GX_MAX_MODEL_LEN 4096
+
+typedef struct gx_text_engine {
+    ga_alloc alloc;
+    gx_tokenizer *tok;
+    gx_model *model;
+    size_t max_model_len;
+} gx_text_engine;
+
+/* Build from the embedded corpus. */
+gx_text_engine *gx_text_engine_new(const ga_alloc *a);
+void gx_text_engine_free(gx_text_engine *e);
+
+/* Chat template: for each message "<|im_start|>role\ncontent<|im_end|>\n", then, if
+ * add_generation_prompt, "<|im_start|>assistant\n". Appends to *ids. */
+typedef struct gx_message {
+    const char *role;
+    const char *content;
+} gx_message;
+int gx_apply_chat_template(const gx_text_engine *e, const gx_message *msgs, size_t n, int add_generation_prompt,
+                           int32_t **ids, size_t *n_ids, size_t *cap);
+
+/* One generated sequence. Memory from the arena given to gx_generate. */
+typedef struct gx_choice {
+    int32_t *tokens;
+    size_t n_tokens;
+    char *text;
+    size_t text_len;
+    const char *finish_reason; /* "stop" or "length" (static) */
+    int stop_kind;             /* 0 none, 1 token, 2 string */
+    int64_t stop_token;
+    const char *stop_string;
+} gx_choice;
+
+typedef struct gx_gen_request {
+    const int32_t *prompt;
+    size_t n_prompt;
+    const genapi_text_params *params; /* validated */
+    int64_t default_max_tokens;       /* used when max_tokens is unset; <= 0 = fill the context */
+    const uint8_t *topic;             /* vocab-sized topic marks, or NULL */
+    uint64_t seed;                    /* resolved seed (random when the request had none) */
+} gx_gen_request;
+
+/* Server-side checks that need the vocabulary or the prompt (token ids in range, context
+ * length); fills err with param and a vLLM-style message. */
+genapi_status gx_check_request(const gx_text_engine *e, const genapi_text_params *p, size_t n_prompt,
+                               genapi_error *err);
+
+/* Generate choice `index` (seed + index). */
+genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
+                          gx_choice *out, genapi_error *err);
+
+/* Mark the word tokens of `text` that are rare enough to be topical. */
+void gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic);
+
+#endif

@@ -1,0 +1,50 @@
+/* The reference backend's router and handlers (internal). */
+#ifndef GENAPI_SERVER_BACKEND_INTERNAL_H
+#define GENAPI_SERVER_BACKEND_INTERNAL_H
+
+#include <genapi/server.h>
+#include <json-c/json.h>
+
+#include "engine/text/engine.h"
+#include "util/alloc.h"
+
+/* Models the reference backend serves. All run on the one reference text engine. */
+typedef struct gs_model {
+    const char *id;
+    const char *parent; /* LoRA-style adapter of another model, or NULL */
+} gs_model;
+
+extern const gs_model gs_models[];
+extern const size_t gs_model_count;
+const gs_model *gs_find_model(const char *id);
+
+struct genapi_backend {
+    ga_alloc alloc;
+    char *api_key;        /* sodium_malloc'ed, NUL-terminated, or NULL */
+    size_t api_key_len;
+    gx_text_engine *text;
+};
+
+/* Response helpers: set status and a JSON body (consumes `body`). */
+genapi_status gs_respond_json(genapi_backend *b, genapi_http_response *r, int status, json_object *body);
+/* {"error": {"message", "type", "param", "code"}} (vLLM / Aphrodite shape). */
+genapi_status gs_respond_error(genapi_backend *b, genapi_http_response *r, int status, const char *type,
+                               const char *param, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* Map a genapi_error from validation to a 400/404 response. */
+genapi_status gs_respond_genapi_error(genapi_backend *b, genapi_http_response *r, const genapi_error *err);
+
+/* Authorization check; 1 if allowed. */
+int gs_authorized(const genapi_backend *b, const char *authorization);
+
+/* Route handlers. */
+genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
+genapi_status gs_handle_textgen_models(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
+
+/* Random lower-case hex id with a prefix, e.g. "chatcmpl-<32 hex>". */
+void gs_random_id(char *buf, size_t cap, const char *prefix);
+
+#endif

@@ -1,0 +1,279 @@
+/* genapi: command-line client of libgenapi.
+ *
+ *   genapi [--base-url URL] [--api-key KEY] COMMAND [options] ARGS
+ *
+ * Without a base URL (flag or GENAPI_BASE_URL) it runs on the in-process reference backend.
+ * Generated text goes to stdout, diagnostics to stderr; failures exit non-zero. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <genapi/genapi.h>
+
+typedef struct cli {
+    const char *base_url, *api_key, *model, *system;
+    int json;
+    const char *command;
+    const char **params; /* "NAME=VALUE" */
+    size_t n_params;
+    const char **args;
+    size_t n_args;
+} cli;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: genapi [--base-url URL] [--api-key KEY] COMMAND [options] ARGS\n"
+            "\n"
+            "commands:\n"
+            "  chat MESSAGE...    one chat completion; prints the reply\n"
+            "  models             list text-generation models\n"
+            "  params             list every text parameter with its range\n"
+            "\n"
+            "options (before or after the command):\n"
+            "  --base-url URL     server root or .../v1 (default: GENAPI_BASE_URL, else in-process)\n"
+            "  --api-key KEY      bearer key (default: GENAPI_API_KEY)\n"
+            "  -m, --model NAME   model (default: GENAPI_MODEL, else the server's first model)\n"
+            "  -s, --system TEXT  system message for chat\n"
+            "  -p NAME=VALUE      set any text parameter (repeatable), e.g. -p top_p=0.9 -p stop='[\"\\n\"]'\n"
+            "  --json             print the typed result re-serialized as JSON\n"
+            "  -h, --help         this help\n"
+            "  --version          library version\n");
+}
+
+static int fail(genapi_status st, const genapi_error *err)
+{
+    fprintf(stderr, "genapi: error: %s", genapi_status_str(st));
+    if (err && err->message[0])
+        fprintf(stderr, ": %s", err->message);
+    if (err && err->param[0])
+        fprintf(stderr, " (param: %s)", err->param);
+    if (err && err->http_status)
+        fprintf(stderr, " [HTTP %d]", (int)err->http_status);
+    fputc('\n', stderr);
+    return 1;
+}
+
+static int parse_args(int argc, char **argv, cli *c)
+{
+    memset(c, 0, sizeof *c);
+    c->params = calloc((size_t)argc, sizeof *c->params);
+    c->args = calloc((size_t)argc, sizeof *c->args);
+    if (c->params == NULL || c->args == NULL)
+        return -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "--base-url") == 0)
+            slot = &c->base_url;
+        else if (strcmp(a, "--api-key") == 0)
+            slot = &c->api_key;
+        else if (strcmp(a, "-m") == 0 || strcmp(a, "--model") == 0)
+            slot = &c->model;
+        else if (strcmp(a, "-s") == 0 || strcmp(a, "--system") == 0)
+            slot = &c->system;
+        else if (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0)
+            slot = &c->params[c->n_params++];
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "genapi: option %s needs a value\n", a);
+                return -1;
+            }
+            *slot = argv[++i];
+        } else if (strncmp(a, "--base-url=", 11) == 0) {
+            c->base_url = a + 11;
+        } else if (strncmp(a, "--api-key=", 10) == 0) {
+            c->api_key = a + 10;
+        } else if (strncmp(a, "--model=", 8) == 0) {
+            c->model = a + 8;
+        } else if (strcmp(a, "--json") == 0) {
+            c->json = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(a, "--version") == 0) {
+            printf("genapi %s\n", genapi_version());
+            exit(0);
+        } else if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                c->args[c->n_args++] = argv[i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "genapi: unknown option %s (see genapi --help)\n", a);
+            return -1;
+        } else if (c->command == NULL) {
+            c->command = a;
+        } else {
+            c->args[c->n_args++] = a;
+        }
+    }
+    if (c->command == NULL) {
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static char *join_args(const cli *c)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < c->n_args; i++)
+        n += strlen(c->args[i]) + 1;
+    char *s = malloc(n);
+    if (s == NULL)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i < c->n_args; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, c->args[i]);
+    }
+    return s;
+}
+
+/* -m, else GENAPI_MODEL, else the first model the server lists. Returns malloc'ed text. */
+static char *pick_model(genapi_client *client, const cli *c, genapi_error *err, genapi_status *st)
+{
+    const char *m = c->model ? c->model : getenv("GENAPI_MODEL");
+    if (m && m[0])
+        return strdup(m);
+    genapi_model_list *list = NULL;
+    *st = genapi_list_text_models(client, &list, err);
+    if (*st != GENAPI_OK)
+        return NULL;
+    char *id = list->count ? strdup(list->items[0].id) : NULL;
+    genapi_model_list_free(list);
+    if (id == NULL) {
+        *st = GENAPI_E_NOT_FOUND;
+        snprintf(err->message, sizeof err->message, "the server lists no model; pass -m NAME");
+    }
+    return id;
+}
+
+static int cmd_chat(genapi_client *client, const cli *c)
+{
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (c->n_args == 0) {
+        fprintf(stderr, "genapi chat: a MESSAGE is required\n");
+        return 2;
+    }
+    genapi_text_params p;
+    genapi_text_params_init(&p, sizeof p);
+    genapi_status st = GENAPI_OK;
+    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
+        const char *eq = strchr(c->params[i], '=');
+        if (eq == NULL) {
+            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
+            genapi_text_params_clear(&p);
+            return 2;
+        }
+        char name[128];
+        size_t n = (size_t)(eq - c->params[i]);
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, c->params[i], n);
+        name[n] = '\0';
+        st = genapi_text_params_set_text(&p, name, eq + 1, &err);
+    }
+    char *model = NULL, *message = NULL;
+    int rc = 0;
+    if (st == GENAPI_OK && !genapi_text_params_is_set(&p, GENAPI_TEXT_PARAM_model)) {
+        model = pick_model(client, c, &err, &st);
+        if (model)
+            GENAPI_TEXT_SET(&p, model, model);
+    }
+    if (st == GENAPI_OK) {
+        message = join_args(c);
+        genapi_chat_message msgs[2];
+        size_t n_msgs = 0;
+        if (c->system)
+            msgs[n_msgs++] = (genapi_chat_message){"system", c->system, NULL};
+        msgs[n_msgs++] = (genapi_chat_message){"user", message, NULL};
+        genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
+        req.messages = msgs;
+        req.message_count = n_msgs;
+        req.params = &p;
+        genapi_chat_result *res = NULL;
+        st = genapi_chat_complete(client, &req, &res, &err);
+        if (st == GENAPI_OK) {
+            if (c->json) {
+                char *json = NULL;
+                st = genapi_chat_result_to_json(res, &json, &err);
+                if (st == GENAPI_OK)
+                    printf("%s\n", json);
+                genapi_chat_result_string_free(res, json);
+            } else {
+                for (size_t i = 0; i < res->choice_count; i++) {
+                    const genapi_chat_choice *ch = &res->choices[i];
+                    if (ch->content)
+                        fwrite(ch->content, 1, ch->content_len, stdout);
+                    fputc('\n', stdout);
+                }
+            }
+        }
+        genapi_chat_result_free(res);
+    }
+    if (st != GENAPI_OK)
+        rc = fail(st, &err);
+    free(message);
+    free(model);
+    genapi_text_params_clear(&p);
+    return rc;
+}
+
+static int cmd_models(genapi_client *client, const cli *c)
+{
+    genapi_error err;
+    genapi_model_list *list = NULL;
+    genapi_status st = genapi_list_text_models(client, &list, &err);
+    if (st != GENAPI_OK)
+        return fail(st, &err);
+    for (size_t i = 0; i < list->count; i++) {
+        if (c->json)
+            printf("{\"id\":\"%s\",\"max_model_len\":%lld}\n", list->items[i].id, (long long)list->items[i].max_model_len);
+        else
+            printf("%s\n", list->items[i].id);
+    }
+    genapi_model_list_free(list);
+    return 0;
+}
+
+static int cmd_params(void)
+{
+    size_t n;
+    const genapi_param_desc *d = genapi_text_param_table(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-32s %s\n", d[i].json_name, d[i].doc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli c;
+    if (parse_args(argc, argv, &c) != 0)
+        return 2;
+    int rc;
+    if (strcmp(c.command, "params") == 0) {
+        rc = cmd_params();
+    } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0) {
+        genapi_client_config cfg;
+        genapi_client_config_init(&cfg, sizeof cfg);
+        cfg.base_url = c.base_url;
+        cfg.api_key = c.api_key;
+        genapi_client *client = NULL;
+        genapi_error err;
+        genapi_status st = genapi_client_new(&cfg, &client, &err);
+        if (st != GENAPI_OK) {
+            rc = fail(st, &err);
+        } else {
+            rc = strcmp(c.command, "chat") == 0 ? cmd_chat(client, &c) : cmd_models(client, &c);
+            genapi_client_free(client);
+        }
+    } else {
+        fprintf(stderr, "genapi: unknown command '%s' (see genapi --help)\n", c.command);
+        rc = 2;
+    }
+    free(c.params);
+    free(c.args);
+    return rc;
+}
