@@ -244,7 +244,7 @@ typedef struct genapi_text_params {
 } genapi_text_params;
 
 /** Static initialiser equivalent to genapi_text_params_init(). */
-#define GENAPI_TEXT_PARAMS_INIT {(uint32_t)sizeof(genapi_text_params), 0, {0, 0}, NULL, NULL}
+#define GENAPI_TEXT_PARAMS_INIT {.struct_size = (uint32_t)sizeof(genapi_text_params)}
 
 /**
  * @brief Assign a field and mark it set, e.g. `GENAPI_TEXT_SET(&p, top_p, 0.9);`.

@@ -146,14 +146,14 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     const char *model = p->model;
     if (gs_find_model(model) == NULL)
         return gs_respond_error(b, r, 404, "NotFoundError", "model", "The model `%s` does not exist.", model);
+    if ((st = genapi_text_params_validate(p, err)) != GENAPI_OK)
+        return gs_respond_genapi_error(b, r, err);
     if (IS(p, multi_models)) {
         for (size_t i = 0; i < p->multi_models.count; i++)
             if (gs_find_model(p->multi_models.items[i]) == NULL)
                 return gs_respond_error(b, r, 404, "NotFoundError", "multi_models", "The model `%s` does not exist.",
                                         p->multi_models.items[i]);
     }
-    if ((st = genapi_text_params_validate(p, err)) != GENAPI_OK)
-        return gs_respond_genapi_error(b, r, err);
     json_object *stream;
     if (json_object_object_get_ex(root, "stream", &stream) && json_object_get_boolean(stream))
         return gs_respond_error(b, r, 400, "BadRequestError", "stream",

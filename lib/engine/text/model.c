@@ -33,6 +33,11 @@ static uint64_t key2(int32_t a, int32_t b)
 {
     return (((uint64_t)(uint32_t)a << 31) ^ (uint64_t)(uint32_t)b) << 1 | 1u | (1ull << 63);
 }
+static uint64_t key3(int32_t a, int32_t b, int32_t c)
+{
+    return ((((uint64_t)(uint32_t)a << 42) ^ ((uint64_t)(uint32_t)b << 21) ^ (uint64_t)(uint32_t)c) << 1) | 1u |
+           (3ull << 61);
+}
 
 static uint64_t mix(uint64_t x)
 {
@@ -98,9 +103,13 @@ gx_model *gx_model_new(const ga_alloc *a, const gx_tokenizer *tok, const char *c
                 ids = p;
                 cap = nc;
             }
-            ids[n++] = GX_TOK_IM_START;
-            memcpy(ids + n, head, n_head * sizeof *ids);
-            n += n_head;
+            /* Prose lines open an assistant turn; data lines (JSON, key: value) only teach
+             * continuations, so replies do not start with a data record. */
+            if (corpus[i] != '{') {
+                ids[n++] = GX_TOK_IM_START;
+                memcpy(ids + n, head, n_head * sizeof *ids);
+                n += n_head;
+            }
             fail = gx_tokenize(tok, corpus + i, line, &ids, &n, &cap) != 0;
             if (!fail) {
                 if (n == cap) {
@@ -119,7 +128,7 @@ gx_model *gx_model_new(const ga_alloc *a, const gx_tokenizer *tok, const char *c
     }
     ga_free(a, head);
     m->unigram = ga_calloc(a, m->vocab, sizeof *m->unigram);
-    triple *tr = ga_calloc(a, n * 2 + 1, sizeof *tr);
+    triple *tr = ga_calloc(a, n * 3 + 1, sizeof *tr);
     if (fail || m->unigram == NULL || tr == NULL) {
         ga_free(a, ids);
         ga_free(a, tr);
@@ -149,6 +158,10 @@ gx_model *gx_model_new(const ga_alloc *a, const gx_tokenizer *tok, const char *c
         tr[nt++].token = ids[i];
         if (i >= 2 && ids[i - 1] != GX_TOK_IM_START) {
             tr[nt].key = key2(ids[i - 2], ids[i - 1]);
+            tr[nt++].token = ids[i];
+        }
+        if (i >= 3 && ids[i - 1] != GX_TOK_IM_START && ids[i - 2] != GX_TOK_IM_START) {
+            tr[nt].key = key3(ids[i - 3], ids[i - 2], ids[i - 1]);
             tr[nt++].token = ids[i];
         }
     }
@@ -241,10 +254,12 @@ void gx_model_logits(const gx_model *m, const int32_t *ctx, size_t n, const uint
         interpolate(m, find_ctx(m, key1(ctx[n - 1])), p);
     if (n >= 2)
         interpolate(m, find_ctx(m, key2(ctx[n - 2], ctx[n - 1])), p);
+    if (n >= 3)
+        interpolate(m, find_ctx(m, key3(ctx[n - 3], ctx[n - 2], ctx[n - 1])), p);
     for (size_t v = 0; v < m->vocab; v++) {
         double l = p[v] > 0 ? log(p[v]) : -1e30;
         if (topic && topic[v])
-            l += 1.5;
+            l += 1.0;
         logits[v] = p[v] > 0 ? (float)l : -INFINITY;
     }
     if (p != stack)

@@ -1,4 +1,4 @@
-/* The reference language model: an interpolated (Witten-Bell) token trigram model trained at
+/* The reference language model: an interpolated (Witten-Bell) token 4-gram model trained at
  * start-up on the embedded corpus, plus a prompt-topic boost. Deterministic; read-only after
  * training, so one model serves every thread. */
 #ifndef GENAPI_ENGINE_MODEL_H

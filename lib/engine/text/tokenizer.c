@@ -84,28 +84,31 @@ static int by_count_then_text(const void *pa, const void *pb)
 
 gx_tokenizer *gx_tokenizer_new(const ga_alloc *a, const char *corpus, size_t len, size_t max_vocab)
 {
-    /* Count word chunks of 2+ bytes. */
+    /* Count word chunks of 2+ bytes in the chat template's role names and the corpus. */
+    static const char roles[] = "assistant\nuser\nsystem\ntool\ndeveloper\n";
     size_t wcap = 1u << 15, wn = 0;
     word_count *table = ga_calloc(a, wcap, sizeof *table);
     if (table == NULL)
         return NULL;
-    for (size_t i = 0; i < len;) {
-        size_t n = chunk_len(corpus + i, len - i);
+    for (size_t pass = 0; pass < 2; pass++) {
+    const char *text = pass == 0 ? roles : corpus;
+    size_t text_len = pass == 0 ? sizeof roles - 1 : len;
+    for (size_t i = 0; i < text_len;) {
+        size_t n = chunk_len(text + i, text_len - i);
         if (n >= 2 && n <= 48) {
-            size_t h = (size_t)hash_bytes(corpus + i, n) & (wcap - 1);
-            while (table[h].s && !(table[h].len == n && memcmp(table[h].s, corpus + i, n) == 0))
+            size_t h = (size_t)hash_bytes(text + i, n) & (wcap - 1);
+            while (table[h].s && !(table[h].len == n && memcmp(table[h].s, text + i, n) == 0))
                 h = (h + 1) & (wcap - 1);
-            if (table[h].s == NULL) {
-                if (wn * 2 >= wcap)
-                    goto skip; /* table full enough: ignore rare new words */
-                table[h].s = corpus + i;
+            if (table[h].s == NULL && wn * 2 < wcap) { /* past half full, new words are skipped */
+                table[h].s = text + i;
                 table[h].len = n;
                 wn++;
             }
-            table[h].count++;
+            if (table[h].s != NULL)
+                table[h].count++;
         }
-    skip:
         i += n;
+    }
     }
     word_count *words = ga_calloc(a, wn ? wn : 1, sizeof *words);
     if (words == NULL) {
@@ -114,7 +117,7 @@ gx_tokenizer *gx_tokenizer_new(const ga_alloc *a, const char *corpus, size_t len
     }
     size_t k = 0;
     for (size_t i = 0; i < wcap; i++)
-        if (table[i].s && table[i].count >= 2)
+        if (table[i].s)
             words[k++] = table[i];
     ga_free(a, table);
     qsort(words, k, sizeof *words, by_count_then_text);

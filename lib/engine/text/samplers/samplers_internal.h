@@ -27,6 +27,8 @@
 #define GSI_RADIX_BITS 11   /* digit width of the radix sort */
 #define GSI_RADIX_SIZE (1u << GSI_RADIX_BITS)
 
+#define GSI_LN2 0.693147180559945309417
+
 #define GSI_TOK_FLAG 0x80000000u /* per-token scratch: "marked" bit */
 #define GSI_TOK_VAL 0x7fffffffu  /* per-token scratch: counter / length bits */
 
@@ -109,6 +111,16 @@ static inline void gsi_mark(gsamp_workspace *ws, int32_t id, uint32_t bits)
     ws->tok[id] |= bits;
 }
 
+/* double -> float without out-of-range conversions: below -FLT_MAX means "removed". */
+static inline float gsi_to_float(double v)
+{
+    if (!(v >= -3.4028234663852886e38))
+        return -INFINITY;
+    if (v > 3.4028234663852886e38)
+        return 3.4028234663852886e38f;
+    return (float)v;
+}
+
 /* ---- history helpers ---- */
 static inline size_t gsi_hist_len(const gsamp_history *h)
 {
@@ -142,6 +154,9 @@ void gsi_quadratic(gsamp_workspace *ws, double factor, double curve);
 void gsi_xtc(gsamp_workspace *ws, double threshold, double probability, double u);
 int32_t gsi_mirostat(gsamp_workspace *ws, const gsamp_config *cfg, gsamp_state *st, double u,
                      double *prob_out);
+/* Canonical draw: smallest index whose cumulative weight (in list order) exceeds u * total;
+ * total is accumulated in GSI_DRAW_BLOCK partial sums. *total_out receives the total. */
+size_t gsi_draw_index(gsamp_workspace *ws, const float *w, size_t n, double u, double *total_out);
 /* Final draw (skew, greedy or random) over the current set; -1 if empty. */
 int32_t gsi_draw(gsamp_workspace *ws, double skew, int greedy, double u, double *prob_out);
 

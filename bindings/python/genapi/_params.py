@@ -1,0 +1,529 @@
+"""genapi_text_params, built at import time from the library's own descriptor table.
+
+"One table, one truth": nothing here lists the parameters. The ctypes Structure is derived
+from genapi_text_param_table() and checked against genapi_text_params_sizeof() and every
+descriptor's offset and size; values are handed to genapi_text_params_set_text() as text so
+the C library does all parsing, and genapi_text_params_validate() does all range checks.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+from typing import Any, Iterable, Mapping
+
+from . import _lib
+from ._errors import InvalidArgumentError
+
+c_char_p = ctypes.c_char_p
+c_int64 = ctypes.c_int64
+c_int32 = ctypes.c_int32
+c_double = ctypes.c_double
+c_size_t = ctypes.c_size_t
+P = ctypes.POINTER
+
+# --- genapi_param_kind (params.h) --------------------------------------------------------------
+PK_STRING, PK_DOUBLE, PK_INT, PK_BOOL, PK_STRLIST, PK_INTLIST, PK_INTLISTS = range(7)
+PK_BIAS, PK_SAMPLERS, PK_BANRANGES, PK_JSON, PK_ENUM = range(7, 12)
+KIND_NAMES = {
+    PK_STRING: "STRING",
+    PK_DOUBLE: "DOUBLE",
+    PK_INT: "INT",
+    PK_BOOL: "BOOL",
+    PK_STRLIST: "STRLIST",
+    PK_INTLIST: "INTLIST",
+    PK_INTLISTS: "INTLISTS",
+    PK_BIAS: "BIAS",
+    PK_SAMPLERS: "SAMPLERS",
+    PK_BANRANGES: "BANRANGES",
+    PK_JSON: "JSON",
+    PK_ENUM: "ENUM",
+}
+
+# --- GENAPI_RANGE_* and GENAPI_SERVER_* bits (params.h) ------------------------------------------
+RANGE_MIN = 0x01
+RANGE_MIN_OPEN = 0x02
+RANGE_MAX = 0x04
+RANGE_MAX_OPEN = 0x08
+RANGE_NONZERO = 0x10
+RANGE_NONEMPTY = 0x20
+RANGE_ITEMS = 0x40
+RANGE_REQUIRED = 0x80
+RANGE_FLAG_NAMES = {
+    RANGE_MIN: "min",
+    RANGE_MIN_OPEN: "min_open",
+    RANGE_MAX: "max",
+    RANGE_MAX_OPEN: "max_open",
+    RANGE_NONZERO: "nonzero",
+    RANGE_NONEMPTY: "nonempty",
+    RANGE_ITEMS: "items",
+    RANGE_REQUIRED: "required",
+}
+SERVER_APHRODITE = 0x1
+SERVER_VLLM = 0x2
+SERVER_HOSTED = 0x4
+SERVER_NAMES = {SERVER_APHRODITE: "aphrodite", SERVER_VLLM: "vllm", SERVER_HOSTED: "hosted"}
+
+
+# --- value types of params.h --------------------------------------------------------------------
+class StrList(ctypes.Structure):
+    """genapi_strlist"""
+
+    _fields_ = [("items", P(c_char_p)), ("count", c_size_t)]
+
+
+class IntList(ctypes.Structure):
+    """genapi_intlist"""
+
+    _fields_ = [("items", P(c_int64)), ("count", c_size_t)]
+
+
+class IntLists(ctypes.Structure):
+    """genapi_intlists"""
+
+    _fields_ = [("items", P(IntList)), ("count", c_size_t)]
+
+
+class TokenBias(ctypes.Structure):
+    """genapi_token_bias"""
+
+    _fields_ = [("token", c_int64), ("bias", c_double)]
+
+
+class TokenBiases(ctypes.Structure):
+    """genapi_token_biases"""
+
+    _fields_ = [("items", P(TokenBias)), ("count", c_size_t)]
+
+
+class TokenBanRange(ctypes.Structure):
+    """genapi_token_ban_range"""
+
+    _fields_ = [("tokens", IntList), ("start", c_int64), ("length", c_int64)]
+
+
+class TokenBanRanges(ctypes.Structure):
+    """genapi_token_ban_ranges"""
+
+    _fields_ = [("items", P(TokenBanRange)), ("count", c_size_t)]
+
+
+CTYPE_OF_KIND = {
+    PK_STRING: c_char_p,
+    PK_DOUBLE: c_double,
+    PK_INT: c_int64,
+    PK_BOOL: c_int32,
+    PK_STRLIST: StrList,
+    PK_INTLIST: IntList,
+    PK_INTLISTS: IntLists,
+    PK_BIAS: TokenBiases,
+    PK_SAMPLERS: IntList,
+    PK_BANRANGES: TokenBanRanges,
+    PK_JSON: c_char_p,
+    PK_ENUM: c_int32,
+}
+
+# Fields before the first parameter (text_params.h). GENAPI_TEXT_SET_WORDS = 2.
+TEXT_SET_WORDS = 2
+HEADER_FIELDS = [
+    ("struct_size", ctypes.c_uint32),
+    ("reserved", ctypes.c_uint32),
+    ("is_set", ctypes.c_uint64 * TEXT_SET_WORDS),
+    ("allocator", ctypes.c_void_p),
+    ("owned", ctypes.c_void_p),
+]
+
+
+class ParamDesc:
+    """A Python copy of one genapi_param_desc row (all strings are static in the library)."""
+
+    __slots__ = ("name", "json_name", "kind", "range_flags", "min", "max", "choices", "default_text",
+                 "servers", "index", "offset", "size", "doc")
+
+    def __init__(self, d: _lib.ParamDescStruct):
+        self.name = _lib.dec(d.name)
+        self.json_name = _lib.dec(d.json_name)
+        self.kind = int(d.kind)
+        self.range_flags = int(d.range_flags)
+        self.min = float(d.min)
+        self.max = float(d.max)
+        self.choices = None if d.choices is None else _lib.dec(d.choices).split("|")
+        self.default_text = _lib.dec(d.default_text)
+        self.servers = int(d.servers)
+        self.index = int(d.index)
+        self.offset = int(d.offset)
+        self.size = int(d.size)
+        self.doc = _lib.dec(d.doc)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, f"UNKNOWN({self.kind})")
+
+    def as_dict(self) -> dict:
+        f = self.range_flags
+        has_min = bool(f & (RANGE_MIN | RANGE_MIN_OPEN))
+        has_max = bool(f & (RANGE_MAX | RANGE_MAX_OPEN))
+        return {
+            "name": self.name,
+            "json_name": self.json_name,
+            "kind": self.kind_name,
+            "min": self.min if has_min else None,
+            "max": self.max if has_max else None,
+            "min_open": bool(f & RANGE_MIN_OPEN),
+            "max_open": bool(f & RANGE_MAX_OPEN),
+            "flags": [n for bit, n in RANGE_FLAG_NAMES.items() if f & bit],
+            "range_flags": f,
+            "required": bool(f & RANGE_REQUIRED),
+            "choices": list(self.choices) if self.choices is not None else None,
+            "default": self.default_text,
+            "servers": [n for bit, n in SERVER_NAMES.items() if self.servers & bit],
+            "servers_mask": self.servers,
+            "index": self.index,
+            "offset": self.offset,
+            "size": self.size,
+            "doc": self.doc,
+        }
+
+    def __repr__(self) -> str:
+        return f"<ParamDesc {self.json_name} {self.kind_name}>"
+
+
+def _read_table() -> list[ParamDesc]:
+    count = c_size_t(0)
+    arr = _lib.genapi_text_param_table(ctypes.byref(count))
+    if not arr:
+        raise ImportError("genapi: genapi_text_param_table() returned NULL")
+    return [ParamDesc(arr[i]) for i in range(count.value)]
+
+
+def build_struct(descs: list[ParamDesc]) -> type:
+    """The ctypes Structure of genapi_text_params: header fields, then one field per row."""
+    fields = list(HEADER_FIELDS)
+    taken = {n for n, _ in fields}
+    for d in descs:
+        if d.kind not in CTYPE_OF_KIND:
+            raise ImportError(f"genapi: parameter {d.json_name!r} has unknown kind {d.kind}")
+        if d.name in taken:
+            raise ImportError(f"genapi: parameter field name {d.name!r} is duplicated")
+        taken.add(d.name)
+        fields.append((d.name, CTYPE_OF_KIND[d.kind]))
+    return type("genapi_text_params", (ctypes.Structure,), {"_fields_": fields})
+
+
+def check_layout(struct_type: type, descs: list[ParamDesc], c_sizeof: int) -> None:
+    """Compare the ctypes layout with the library's; raise ImportError listing every mismatch."""
+    problems = []
+    if len(descs) > 64 * TEXT_SET_WORDS:
+        problems.append(f"{len(descs)} parameters do not fit in is_set[{TEXT_SET_WORDS}]")
+    for i, d in enumerate(descs):
+        if d.index != i:
+            problems.append(f"{d.json_name}: descriptor index {d.index}, table position {i}")
+        f = getattr(struct_type, d.name, None)
+        if f is None:
+            problems.append(f"{d.json_name}: no ctypes field {d.name!r}")
+            continue
+        if f.offset != d.offset:
+            problems.append(f"{d.json_name}: ctypes offset {f.offset}, C offset {d.offset}")
+        if f.size != d.size:
+            problems.append(f"{d.json_name}: ctypes size {f.size}, C size {d.size}")
+    if ctypes.sizeof(struct_type) != c_sizeof:
+        problems.append(f"sizeof: ctypes {ctypes.sizeof(struct_type)}, genapi_text_params_sizeof() {c_sizeof}")
+    if problems:
+        raise ImportError(
+            "genapi: the ctypes layout of genapi_text_params does not match "
+            f"{_lib.library_path}: " + "; ".join(problems[:20])
+            + (f"; ... ({len(problems)} problems)" if len(problems) > 20 else "")
+        )
+
+
+DESCS: list[ParamDesc] = _read_table()
+DESC_BY_JSON: dict[str, ParamDesc] = {d.json_name: d for d in DESCS}
+TextParamsStruct = build_struct(DESCS)
+check_layout(TextParamsStruct, DESCS, _lib.genapi_text_params_sizeof())
+
+
+def _sampler_names() -> tuple[str, ...]:
+    names = []
+    while True:
+        n = _lib.genapi_sampler_name(len(names))
+        if n is None:
+            return tuple(names)
+        names.append(n.decode("utf-8"))
+
+
+SAMPLER_NAMES: tuple[str, ...] = _sampler_names()
+
+
+def sampler_name(sampler_id: int) -> str | None:
+    """Name of a sampler id (e.g. 7 -> "dry"), or None if unknown (genapi_sampler_name)."""
+    n = _lib.genapi_sampler_name(int(sampler_id))
+    return None if n is None else n.decode("utf-8")
+
+
+def sampler_id(name: str) -> int:
+    """Sampler id of a name, case-insensitive; -1 if unknown (genapi_sampler_id)."""
+    return int(_lib.genapi_sampler_id(_lib.cstr(name, "name")))
+
+
+def params() -> list[dict]:
+    """Descriptor dicts of every text parameter, read from the C table, in table order."""
+    return [d.as_dict() for d in DESCS]
+
+
+# --- Python value -> text for genapi_text_params_set_text() -------------------------------------
+def _json_default(o: Any):
+    if hasattr(o, "__index__"):
+        return int(o.__index__())
+    if hasattr(o, "__float__"):
+        return float(o)
+    if isinstance(o, Mapping):
+        return dict(o)
+    if isinstance(o, Iterable) and not isinstance(o, (str, bytes)):
+        return list(o)
+    raise TypeError(f"{type(o).__name__} is not convertible to JSON")
+
+
+def _dumps(name: str, value: Any) -> str:
+    try:
+        return json.dumps(value, default=_json_default, ensure_ascii=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidArgumentError(f"{name}: cannot convert {type(value).__name__} to a parameter value: {e}",
+                                   param=name) from None
+
+
+def value_text(d: ParamDesc | None, name: str, value: Any) -> str:
+    """The text form genapi_text_params_set_text() parses for this parameter."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if d is None:  # unknown name: the C library reports it
+        return value if isinstance(value, str) else _dumps(name, value)
+    k = d.kind
+    if k == PK_STRING:
+        if not isinstance(value, str):
+            raise InvalidArgumentError(f"{name} must be a str, got {type(value).__name__}", param=name)
+        return value
+    if k == PK_JSON:
+        return value if isinstance(value, str) else _dumps(name, value)  # str = JSON text
+    if k == PK_ENUM:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return value
+        raise InvalidArgumentError(f"{name} must be one of {'|'.join(d.choices or [])}, got {value!r}",
+                                   param=name)
+    if k == PK_STRLIST and isinstance(value, str):
+        return _dumps(name, [value])  # one string, never re-parsed as JSON
+    if isinstance(value, str):
+        return value  # text form, as the CLI's -p NAME=VALUE
+    if isinstance(value, float) and not math.isfinite(value):
+        return _dumps(name, value)  # NaN/Infinity: parsed by json-c, rejected by validate()
+    return _dumps(name, value)
+
+
+# --- C value -> Python ------------------------------------------------------------------------
+def _intlist(l: IntList) -> list[int]:
+    return [int(l.items[i]) for i in range(l.count)] if l.items else []
+
+
+def field_value(s: ctypes.Structure, d: ParamDesc) -> Any:
+    """The field of struct `s` described by `d`, in the shape to_json() gives it."""
+    v = getattr(s, d.name)
+    k = d.kind
+    if k in (PK_STRING, PK_JSON):
+        return _lib.dec(v)
+    if k == PK_DOUBLE:
+        return float(v)
+    if k == PK_INT:
+        return int(v)
+    if k == PK_BOOL:
+        return bool(v)
+    if k == PK_ENUM:
+        choices = d.choices or []
+        if not 0 <= v < len(choices):
+            return int(v)
+        c = choices[v]
+        return {"true": True, "false": False}.get(c, c)
+    if k == PK_STRLIST:
+        return [_lib.dec(v.items[i]) for i in range(v.count)] if v.items else []
+    if k in (PK_INTLIST, PK_SAMPLERS):
+        return _intlist(v)
+    if k == PK_INTLISTS:
+        return [_intlist(v.items[i]) for i in range(v.count)] if v.items else []
+    if k == PK_BIAS:
+        return {int(v.items[i].token): float(v.items[i].bias) for i in range(v.count)} if v.items else {}
+    if k == PK_BANRANGES:
+        if not v.items:
+            return []
+        return [[_intlist(v.items[i].tokens), int(v.items[i].start), int(v.items[i].length)]
+                for i in range(v.count)]
+    raise AssertionError(d.kind)
+
+
+def _desc(name: str) -> ParamDesc:
+    d = DESC_BY_JSON.get(name)
+    if d is None:
+        raise InvalidArgumentError(f"unknown text parameter '{name}'", param=name)
+    return d
+
+
+class TextParams:
+    """Typed text-generation parameters: a genapi_text_params owned by Python.
+
+    Set values with keyword arguments, ``p.set(name, value)``, ``p.update(...)`` or attribute
+    assignment (``p.top_p = 0.9``); ``None`` or ``del p.top_p`` unsets. Reading an attribute
+    returns the value in its JSON shape, or None when the parameter is not set.
+    """
+
+    __slots__ = ("_s", "_live", "__weakref__")
+
+    def __init__(self, _mapping: Mapping[str, Any] | None = None, **kwargs: Any):
+        s = TextParamsStruct()
+        st = _lib.genapi_text_params_init(ctypes.byref(s), ctypes.sizeof(s))
+        if st != 0:
+            raise InvalidArgumentError("genapi_text_params_init rejected the struct size", status=st)
+        object.__setattr__(self, "_s", s)
+        object.__setattr__(self, "_live", True)
+        if _mapping:
+            self.update(_mapping)
+        if kwargs:
+            self.update(kwargs)
+
+    # -- lifetime --
+    def _ptr(self):
+        if not self._live:
+            raise InvalidArgumentError("TextParams was closed")
+        return ctypes.byref(self._s)
+
+    def close(self) -> None:
+        """Release the storage the C library made for set values (genapi_text_params_clear)."""
+        if self._live:
+            object.__setattr__(self, "_live", False)
+            _lib.genapi_text_params_clear(ctypes.byref(self._s))
+
+    def __del__(self):
+        try:
+            if getattr(self, "_live", False):
+                self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __enter__(self) -> "TextParams":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def reset(self) -> None:
+        """Unset everything and release owned storage; the object stays usable."""
+        _lib.genapi_text_params_clear(self._ptr())
+
+    # -- set --
+    def set(self, name: str, value: Any) -> "TextParams":
+        """Set a parameter by JSON name; None unsets it. Raises genapi.Error on a bad name/value."""
+        d = DESC_BY_JSON.get(name)
+        if value is None and d is not None:
+            _lib.genapi_text_params_mark(self._ptr(), d.index, 0)
+            return self
+        text = value_text(d, name, value)
+        err = _lib.new_error()
+        st = _lib.genapi_text_params_set_text(self._ptr(), _lib.cstr(name, "name"), _lib.cstr(text, name),
+                                              ctypes.byref(err))
+        _lib.check(st, err)
+        return self
+
+    def update(self, _mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> "TextParams":
+        for src in (_mapping or {}, kwargs):
+            for k, v in src.items():
+                self.set(k, v)
+        return self
+
+    def unset(self, name: str) -> None:
+        _lib.genapi_text_params_mark(self._ptr(), _desc(name).index, 0)
+
+    # -- get --
+    def is_set(self, name: str) -> bool:
+        return bool(_lib.genapi_text_params_is_set(self._ptr(), _desc(name).index))
+
+    def get(self, name: str, default: Any = None) -> Any:
+        d = _desc(name)
+        if not _lib.genapi_text_params_is_set(self._ptr(), d.index):
+            return default
+        return field_value(self._s, d)
+
+    def set_names(self) -> list[str]:
+        """JSON names of the parameters that are set, in table order."""
+        p = self._ptr()
+        return [d.json_name for d in DESCS if _lib.genapi_text_params_is_set(p, d.index)]
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(n, self.get(n)) for n in self.set_names()]
+
+    def __contains__(self, name: str) -> bool:
+        return name in DESC_BY_JSON and self.is_set(name)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in DESC_BY_JSON:
+            return self.get(name)
+        raise AttributeError(f"'TextParams' has no attribute or text parameter {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.set(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self.unset(name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(DESC_BY_JSON))
+
+    def __repr__(self) -> str:
+        if not self._live:
+            return "TextParams(<closed>)"
+        return "TextParams(" + ", ".join(f"{k}={v!r}" for k, v in self.items()) + ")"
+
+    # -- C operations --
+    def validate(self) -> None:
+        """Check ranges and cross-parameter rules in C; raise genapi.Error naming the parameter."""
+        err = _lib.new_error()
+        _lib.check(_lib.genapi_text_params_validate(self._ptr(), ctypes.byref(err)), err)
+
+    def to_json(self) -> str:
+        """The set parameters as a JSON object text (validated first), from the C serializer."""
+        out = ctypes.c_void_p()
+        err = _lib.new_error()
+        _lib.check(_lib.genapi_text_params_to_json(self._ptr(), ctypes.byref(out), ctypes.byref(err)), err)
+        # params.allocator is NULL, so the string came from the C library's malloc
+        return _lib.take_string(out.value, None)
+
+    def to_dict(self) -> dict:
+        return json.loads(self.to_json())
+
+    @classmethod
+    def from_json(cls, text: str | Mapping) -> "TextParams":
+        """Parse a request body as the reference server does (unknown keys are ignored)."""
+        if not isinstance(text, (str, bytes)):
+            text = json.dumps(text)
+        p = cls()
+        err = _lib.new_error()
+        st = _lib.genapi_text_params_from_json(p._ptr(), _lib.cstr(text, "json"), ctypes.byref(err))
+        if st != 0:
+            p.close()
+        _lib.check(st, err)
+        return p
+
+    def copy(self) -> "TextParams":
+        """An independent copy (values re-set through set_text, so storage is not shared)."""
+        return TextParams({n: self.get(n) for n in self.set_names()})
+
+    @property
+    def struct(self) -> ctypes.Structure:
+        """The underlying ctypes genapi_text_params (read-only use; do not copy it)."""
+        self._ptr()
+        return self._s
+
+    @staticmethod
+    def params() -> list[dict]:
+        """Descriptor dicts of every text parameter, read from the C table."""
+        return params()
+

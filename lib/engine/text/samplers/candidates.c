@@ -1,0 +1,237 @@
+/*
+ * The candidate set of one step (see samplers_internal.h): dense/compact representation,
+ * lookups, removal, threshold filters, weights and canonical-order selection.
+ */
+#include "engine/text/samplers/samplers_internal.h"
+
+void gsi_begin(gsamp_workspace *ws, float *logits, size_t n_vocab)
+{
+    ws->dense = 1;
+    ws->dl = logits;
+    ws->nd = n_vocab;
+    ws->n = 0;
+    ws->dirty = 0;
+    ws->nblk = (n_vocab + GSI_BLOCK - 1) / GSI_BLOCK;
+    ws->bmax_ok = 0;
+}
+
+static void ensure_bmax(gsamp_workspace *ws)
+{
+    if (!ws->bmax_ok) {
+        gsi_block_max(ws->dl, ws->nd, ws->bmax);
+        ws->bmax_ok = 1;
+    }
+}
+
+void gsi_compact_all(gsamp_workspace *ws)
+{
+    if (!ws->dense)
+        return;
+    const float *x = ws->dl;
+    int32_t *id = ws->id;
+    float *lg = ws->lg;
+    size_t n = 0, i = 0, nd = ws->nd;
+    for (; i + GSI_BLOCK <= nd; i += GSI_BLOCK) {
+        int all = 1;
+        for (size_t j = 0; j < GSI_BLOCK; j++)
+            all &= x[i + j] > -INFINITY;
+        if (all) {
+            for (size_t j = 0; j < GSI_BLOCK; j++) {
+                id[n + j] = (int32_t)(i + j);
+                lg[n + j] = x[i + j];
+            }
+            n += GSI_BLOCK;
+        } else {
+            for (size_t j = i; j < i + GSI_BLOCK; j++)
+                if (x[j] > -INFINITY) {
+                    id[n] = (int32_t)j;
+                    lg[n++] = x[j];
+                }
+        }
+    }
+    for (; i < nd; i++)
+        if (x[i] > -INFINITY) {
+            id[n] = (int32_t)i;
+            lg[n++] = x[i];
+        }
+    ws->n = n;
+    ws->dense = 0;
+    ws->dirty = 0;
+}
+
+float *gsi_find(gsamp_workspace *ws, int32_t id)
+{
+    if (!gsi_valid_id(ws, id))
+        return NULL;
+    if (ws->dense)
+        return ws->dl[id] > -INFINITY ? &ws->dl[id] : NULL;
+    size_t lo = 0, hi = ws->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ws->id[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < ws->n && ws->id[lo] == id && ws->lg[lo] > -INFINITY)
+        return &ws->lg[lo];
+    return NULL;
+}
+
+void gsi_set(gsamp_workspace *ws, float *slot, float value)
+{
+    *slot = value;
+    if (ws->dense)
+        ws->bmax_ok = 0;
+    else if (!(value > -INFINITY))
+        ws->dirty = 1;
+}
+
+void gsi_ban(gsamp_workspace *ws, int32_t id)
+{
+    float *p = gsi_find(ws, id);
+    if (p)
+        gsi_set(ws, p, -INFINITY);
+}
+
+void gsi_prune(gsamp_workspace *ws)
+{
+    if (ws->dense || !ws->dirty)
+        return;
+    size_t m = 0;
+    for (size_t i = 0; i < ws->n; i++)
+        if (ws->lg[i] > -INFINITY) {
+            ws->id[m] = ws->id[i];
+            ws->lg[m++] = ws->lg[i];
+        }
+    ws->n = m;
+    ws->dirty = 0;
+}
+
+void gsi_keep_ge(gsamp_workspace *ws, float t)
+{
+    if (!(t >= -3.4028234663852886e38f))
+        t = -3.4028234663852886e38f; /* never keep removed (-inf) entries */
+    if (!ws->dense) {
+        size_t m = 0;
+        for (size_t i = 0; i < ws->n; i++)
+            if (ws->lg[i] >= t) {
+                ws->id[m] = ws->id[i];
+                ws->lg[m++] = ws->lg[i];
+            }
+        ws->n = m;
+        ws->dirty = 0;
+        return;
+    }
+    /* dense: only blocks whose maximum reaches t can hold survivors */
+    ensure_bmax(ws);
+    const float *x = ws->dl;
+    size_t n = 0;
+    for (size_t b = 0; b < ws->nblk; b++) {
+        if (!(ws->bmax[b] >= t))
+            continue;
+        size_t end = (b + 1) * GSI_BLOCK < ws->nd ? (b + 1) * GSI_BLOCK : ws->nd;
+        for (size_t i = b * GSI_BLOCK; i < end; i++)
+            if (x[i] >= t) {
+                ws->id[n] = (int32_t)i;
+                ws->lg[n++] = x[i];
+            }
+    }
+    ws->n = n;
+    ws->dense = 0;
+    ws->dirty = 0;
+}
+
+void gsi_keep_prefix(gsamp_workspace *ws, size_t e)
+{
+    const float le = ws->lg[e];
+    const int32_t ie = ws->id[e];
+    size_t m = 0;
+    for (size_t i = 0; i < ws->n; i++) {
+        float l = ws->lg[i];
+        if (l > le || (l == le && ws->id[i] <= ie)) {
+            ws->id[m] = ws->id[i];
+            ws->lg[m++] = l;
+        }
+    }
+    ws->n = m;
+}
+
+size_t gsi_argmax(const gsamp_workspace *ws)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < ws->n; i++)
+        if (ws->lg[i] > ws->lg[best])
+            best = i;
+    return best;
+}
+
+double gsi_weights(gsamp_workspace *ws, float *m_out)
+{
+    float m = gsi_vmax(ws->lg, ws->n);
+    gsi_vexp(ws->lg, m, ws->w, ws->n);
+    *m_out = m;
+    return gsi_vsum(ws->w, ws->n);
+}
+
+double gsi_entropy(const gsamp_workspace *ws, double sum, float m)
+{
+    /* H = -sum p ln p with p = w/S and ln p = (l - m) - ln S */
+    double h = log(sum) - gsi_vsum_wd(ws->w, ws->lg, m, ws->n) / sum;
+    return h > 0.0 ? h : 0.0;
+}
+
+ptrdiff_t gsi_cut(gsamp_workspace *ws, const float *w, double target)
+{
+    const size_t n = ws->n;
+    if (n == 0)
+        return -1;
+    const float *lg = ws->lg;
+    float lo = lg[0], hi = lg[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = lg[i] < lo ? lg[i] : lo;
+        hi = lg[i] > hi ? lg[i] : hi;
+    }
+    /* buckets are monotone in the logit: bucket 0 holds the largest logits */
+    const float top = (float)(GSI_NBUCKETS - 1);
+    float span = hi - lo;
+    float scale = (hi > lo && span < INFINITY) ? top / span : 0.0f;
+    double *mass = ws->bmass;
+    memset(mass, 0, GSI_NBUCKETS * sizeof *mass);
+    for (size_t i = 0; i < n; i++) {
+        float d = (hi - lg[i]) * scale;
+        d = d < top ? d : top;
+        uint16_t b = (uint16_t)d;
+        ws->bkt[i] = b;
+        mass[b] += w ? (double)w[i] : 1.0;
+    }
+    double cum = 0.0;
+    size_t b = 0;
+    for (; b < GSI_NBUCKETS; b++) {
+        if (cum + mass[b] >= target)
+            break;
+        cum += mass[b];
+    }
+    if (b == GSI_NBUCKETS)
+        return -1;
+    /* order the crossing bucket canonically and walk it */
+    int32_t *idx = ws->i1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ws->bkt[i] == b)
+            idx[m++] = (int32_t)i;
+    gsi_sort_desc(ws, lg, idx, m);
+    for (size_t j = 0; j < m; j++) {
+        cum += w ? (double)w[idx[j]] : 1.0;
+        if (cum >= target)
+            return idx[j];
+    }
+    return idx[m - 1];
+}
+
+void gsi_mark_reset(gsamp_workspace *ws)
+{
+    for (size_t i = 0; i < ws->n_touched; i++)
+        ws->tok[ws->touched[i]] = 0;
+    ws->n_touched = 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * Temperature and dynamic temperature (TEMPERATURE slot).
+ *
+ * Dynatemp (on when dynatemp_min or dynatemp_max > 1e-5) replaces the temperature:
+ *   T = min + (max - min) * (H / ln N)^exponent
+ * with H the entropy (nats) of the current distribution and N the number of surviving
+ * tokens (N = 1 gives NaN, hence the floor). T below 1e-5 or NaN becomes 1e-5.
+ * Then l <- l / T (in float). Greedy requests without dynatemp skip this slot.
+ */
+#include "engine/text/samplers/samplers_internal.h"
+
+static double dynamic_temperature(gsamp_workspace *ws, const gsamp_config *cfg)
+{
+    gsi_compact_all(ws);
+    if (ws->n == 0)
+        return 1.0;
+    float m;
+    double sum = gsi_weights(ws, &m);
+    double h = gsi_entropy(ws, sum, m);
+    double hn = ws->n > 1 ? h / log((double)ws->n) : NAN;
+    if (hn < 0.0)
+        hn = 0.0;
+    return cfg->dynatemp_min +
+           (cfg->dynatemp_max - cfg->dynatemp_min) * pow(hn, cfg->dynatemp_exponent);
+}
+
+void gsi_temperature(gsamp_workspace *ws, const gsamp_config *cfg, int greedy)
+{
+    double t;
+    if (gsi_dynatemp_on(cfg)) {
+        t = dynamic_temperature(ws, cfg);
+    } else {
+        if (greedy || cfg->temperature == 1.0)
+            return;
+        t = cfg->temperature;
+    }
+    if (!(t >= 1e-5))
+        t = 1e-5;
+    const float tf = gsi_to_float(t);
+    if (ws->dense) {
+        for (size_t i = 0; i < ws->nd; i++)
+            ws->dl[i] = ws->dl[i] / tf;
+        ws->bmax_ok = 0;
+    } else {
+        for (size_t i = 0; i < ws->n; i++)
+            ws->lg[i] = ws->lg[i] / tf;
+    }
+}

@@ -1,0 +1,184 @@
+/*
+ * Truncation samplers: top-k, top-p, top-a, min-p, top-n-sigma, eta and epsilon cutoffs.
+ * p = softmax of the current candidates, p_max its maximum. Each of them keeps at least the
+ * most probable token (lowest id among equal logits).
+ *
+ *   top-k      keep l >= the k-th largest logit (ties at the threshold are kept)
+ *   top-p      keep the shortest canonical-order prefix whose mass reaches top_p
+ *   top-a      keep p >= top_a * p_max^2
+ *   min-p      keep p >= min_p * p_max, tested as l - l_max >= ln(min_p)
+ *   top-nsigma keep l >= l_max - n * sigma, sigma = sample std (N-1) of the finite logits
+ *   eta        keep p >= min(eta, sqrt(eta) * exp(-H)), H entropy in nats
+ *   epsilon    keep p >= epsilon
+ * eta/epsilon values are raw probabilities (no 1e-4 scaling).
+ *
+ * Dense fast paths: top-k, min-p and top-nsigma need no softmax; they derive a logit
+ * threshold and gather the survivors through the block-maximum index, so a 128k vocabulary
+ * costs one or two vectorised passes.
+ */
+#include "engine/text/samplers/samplers_internal.h"
+
+static void swapf(float *a, float *b)
+{
+    float t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static float median3(float a, float b, float c)
+{
+    if (a > b)
+        swapf(&a, &b);
+    if (b > c)
+        swapf(&b, &c);
+    return a > b ? a : b;
+}
+
+/* k-th largest (1-based) of a[0..n), 1 <= k <= n; reorders a. No NaN in a. */
+static float kth_largest(float *a, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    const size_t target = k - 1;
+    while (lo < hi) {
+        float p = median3(a[lo], a[lo + (hi - lo) / 2], a[hi]);
+        size_t lt = lo, i = lo, gt = hi + 1; /* [lo,lt) > p, [lt,i) == p, [gt,hi] < p */
+        while (i < gt) {
+            if (a[i] > p) {
+                swapf(&a[lt++], &a[i++]);
+            } else if (a[i] < p) {
+                swapf(&a[i], &a[--gt]);
+            } else {
+                i++;
+            }
+        }
+        if (target < lt)
+            hi = lt - 1;
+        else if (target >= gt)
+            lo = gt;
+        else
+            return p;
+    }
+    return a[lo];
+}
+
+static float max_logit(gsamp_workspace *ws)
+{
+    if (!ws->dense)
+        return gsi_vmax(ws->lg, ws->n);
+    if (!ws->bmax_ok) {
+        gsi_block_max(ws->dl, ws->nd, ws->bmax);
+        ws->bmax_ok = 1;
+    }
+    return gsi_vmax(ws->bmax, ws->nblk);
+}
+
+/* Keeps w[i] >= thr and the most probable token. ws->w must be current. */
+static void keep_weight_ge(gsamp_workspace *ws, double thr)
+{
+    const size_t top = gsi_argmax(ws);
+    for (size_t i = 0; i < ws->n; i++)
+        if (i != top && !((double)ws->w[i] >= thr))
+            gsi_set(ws, &ws->lg[i], -INFINITY);
+    gsi_prune(ws);
+}
+
+void gsi_top_k(gsamp_workspace *ws, int64_t k)
+{
+    if (k <= 0 || (uint64_t)k >= (uint64_t)ws->nd)
+        return;
+    const size_t kk = (size_t)k;
+    if (ws->dense) {
+        /* the k-th largest block maximum is a lower bound of the k-th largest logit */
+        if (!ws->bmax_ok) {
+            gsi_block_max(ws->dl, ws->nd, ws->bmax);
+            ws->bmax_ok = 1;
+        }
+        if (kk <= ws->nblk) {
+            memcpy(ws->fkey, ws->bmax, ws->nblk * sizeof *ws->fkey);
+            gsi_keep_ge(ws, kth_largest(ws->fkey, ws->nblk, kk));
+        } else {
+            gsi_compact_all(ws);
+        }
+    }
+    if (kk >= ws->n)
+        return;
+    ptrdiff_t e = gsi_cut(ws, NULL, (double)kk);
+    if (e >= 0)
+        gsi_keep_ge(ws, ws->lg[e]);
+}
+
+void gsi_top_p(gsamp_workspace *ws, double top_p)
+{
+    gsi_compact_all(ws);
+    if (ws->n < 2)
+        return;
+    float m;
+    double sum = gsi_weights(ws, &m);
+    ptrdiff_t e = gsi_cut(ws, ws->w, top_p * sum);
+    if (e >= 0)
+        gsi_keep_prefix(ws, (size_t)e);
+}
+
+void gsi_top_a(gsamp_workspace *ws, double top_a)
+{
+    gsi_compact_all(ws);
+    if (ws->n < 2)
+        return;
+    float m;
+    double sum = gsi_weights(ws, &m);
+    double wmax = (double)ws->w[gsi_argmax(ws)];
+    /* p >= a p_max^2  <=>  w >= a wmax^2 / S */
+    keep_weight_ge(ws, top_a * wmax * wmax / sum);
+}
+
+void gsi_min_p(gsamp_workspace *ws, double min_p)
+{
+    if (!ws->dense && ws->n < 2)
+        return;
+    const float m = max_logit(ws);
+    if (!(m > -INFINITY))
+        return;
+    float t = gsi_float_ceil((double)m + log(min_p));
+    gsi_keep_ge(ws, t < m ? t : m);
+}
+
+void gsi_top_nsigma(gsamp_workspace *ws, double nsigma)
+{
+    if (!ws->dense && ws->n < 2)
+        return;
+    const float *x = ws->dense ? ws->dl : ws->lg;
+    const size_t n = ws->dense ? ws->nd : ws->n;
+    double count, sum;
+    gsi_vmoments(x, n, &count, &sum);
+    if (count < 1.0)
+        return;
+    const float m = max_logit(ws);
+    const double mean = sum / count;
+    const double var = count > 1.0 ? gsi_vsqdev(x, n, mean) / (count - 1.0) : 0.0;
+    float t = gsi_float_ceil((double)m - nsigma * sqrt(var));
+    gsi_keep_ge(ws, t < m ? t : m);
+}
+
+void gsi_eta_cutoff(gsamp_workspace *ws, double eta)
+{
+    gsi_compact_all(ws);
+    if (ws->n < 2)
+        return;
+    float m;
+    double sum = gsi_weights(ws, &m);
+    double h = gsi_entropy(ws, sum, m);
+    double eps = sqrt(eta) * exp(-h);
+    if (eta < eps)
+        eps = eta;
+    keep_weight_ge(ws, eps * sum);
+}
+
+void gsi_epsilon_cutoff(gsamp_workspace *ws, double eps)
+{
+    gsi_compact_all(ws);
+    if (ws->n < 2)
+        return;
+    float m;
+    double sum = gsi_weights(ws, &m);
+    keep_weight_ge(ws, eps * sum);
+}

@@ -1,0 +1,119 @@
+/* The genapi CLI: text to stdout, diagnostics to stderr, exit codes, --json, -p, and both
+ * the in-process backend and --base-url against a genapi-server child. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "test_support.h"
+
+typedef struct run {
+    int status;
+    char out[65536];
+    char err[8192];
+} run;
+
+/* Run the CLI with a shell command line tail; stdout and stderr captured separately. */
+static void run_cli(run *r, const char *env, const char *args)
+{
+    char cmd[2048];
+    const char *errfile = "/tmp/genapi-test-cli.err";
+    snprintf(cmd, sizeof cmd, "env -u GENAPI_BASE_URL -u GENAPI_API_KEY -u GENAPI_MODEL %s '%s' %s 2>%s", env ? env : "",
+             GENAPI_CLI_BIN, args, errfile);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(r->out, 1, sizeof r->out - 1, p);
+    r->out[n] = '\0';
+    int st = pclose(p);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    size_t len = 0;
+    char *e = ts_read_file(errfile, &len);
+    snprintf(r->err, sizeof r->err, "%s", e ? e : "");
+    free(e);
+    remove(errfile);
+}
+
+static void test_chat_offline(void **state)
+{
+    (void)state;
+    run r;
+    run_cli(&r, NULL, "chat Hello");
+    assert_int_equal(r.status, 0);
+    assert_true(strlen(r.out) > 2);
+    assert_string_equal(r.err, "");
+}
+
+static void test_chat_json_and_params(void **state)
+{
+    (void)state;
+    run r;
+    run_cli(&r, NULL, "chat --json -p seed=4 -p max_tokens=6 -p ignore_eos=true -m genapi-ref 'Hello there'");
+    assert_int_equal(r.status, 0);
+    json_object *o = json_tokener_parse(r.out), *choices, *usage, *v;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "choices", &choices));
+    assert_int_equal(json_object_array_length(choices), 1);
+    assert_true(json_object_object_get_ex(o, "usage", &usage));
+    assert_true(json_object_object_get_ex(usage, "completion_tokens", &v));
+    assert_int_equal(json_object_get_int(v), 6);
+    json_object_put(o);
+}
+
+static void test_bad_param_fails(void **state)
+{
+    (void)state;
+    run r;
+    run_cli(&r, NULL, "chat -p top_p=0 Hello");
+    assert_int_not_equal(r.status, 0);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "top_p"));
+    run_cli(&r, NULL, "chat -p not_a_param=1 Hello");
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "not_a_param"));
+    run_cli(&r, NULL, "chat -m missing-model Hello");
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "missing-model"));
+    run_cli(&r, NULL, "frobnicate");
+    assert_int_equal(r.status, 2);
+}
+
+static void test_chat_over_http(void **state)
+{
+    (void)state;
+    ts_server s;
+    const char *extra[] = {"--api-key", "k-123", NULL};
+    assert_int_equal(ts_server_start(&s, extra), 0);
+    char args[512];
+    run r;
+    snprintf(args, sizeof args, "chat --base-url %s --api-key k-123 -p max_tokens=10 Hi", s.url);
+    run_cli(&r, NULL, args);
+    assert_int_equal(r.status, 0);
+    assert_true(strlen(r.out) > 1);
+    char env[256];
+    snprintf(env, sizeof env, "GENAPI_BASE_URL=%s/v1 GENAPI_API_KEY=k-123", s.url);
+    run_cli(&r, env, "chat -p max_tokens=10 Hi");
+    assert_int_equal(r.status, 0);
+    snprintf(args, sizeof args, "--base-url %s --api-key wrong chat Hi", s.url);
+    run_cli(&r, NULL, args);
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "401"));
+    assert_null(strstr(r.err, "k-123"));
+    ts_server_stop(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chat_offline),
+        cmocka_unit_test(test_chat_json_and_params),
+        cmocka_unit_test(test_bad_param_fails),
+        cmocka_unit_test(test_chat_over_http),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
