@@ -30,7 +30,7 @@ typedef struct genapi_error {
     int32_t status;                          /**< The ::genapi_status also returned by the call. */
     int32_t http_status;                     /**< HTTP status of the response, 0 if none arrived. */
     int32_t server_code;                     /**< `code` from the error body, 0 if absent. */
-    int32_t message_truncated;               /**< 1 if ::message was cut to fit. */
+    int32_t message_truncated;               /**< 1 if genapi_error::message was cut to fit. */
     int64_t retry_after_ms;                  /**< From a `Retry-After` header, -1 if absent. */
     char message[GENAPI_ERROR_MESSAGE_MAX];  /**< Human-readable explanation. */
     char param[GENAPI_ERROR_FIELD_MAX];      /**< Offending parameter (JSON name), "" if unknown. */

@@ -30,20 +30,34 @@ static void range(const genapi_param_desc *d, char *buf, size_t cap)
         snprintf(lo_text, sizeof lo_text, "%g", d->min);
     if (hi)
         snprintf(hi_text, sizeof hi_text, "%g", d->max);
-    if (d->choices)
-        snprintf(buf, cap, "one of `%s`", d->choices);
+    if (d->choices) {
+        size_t n = (size_t)snprintf(buf, cap, "one of ");
+        for (const char *c = d->choices; *c && n + 3 < cap; c++) {
+            if (*c == '|') {
+                buf[n++] = ',';
+                buf[n++] = ' ';
+            } else {
+                buf[n++] = *c;
+            }
+        }
+        buf[n] = '\0';
+    }
     else if (lo || hi)
         snprintf(buf, cap, "%s%c%s, %s%c", (f & GENAPI_RANGE_ITEMS) ? "each item " : "",
                  (f & GENAPI_RANGE_MIN) ? '[' : '(', lo_text, hi_text, (f & GENAPI_RANGE_MAX) ? ']' : ')');
     else
-        snprintf(buf, cap, "any");
+        buf[0] = '\0';
     size_t n = strlen(buf);
     if (f & GENAPI_RANGE_NONZERO)
-        n += (size_t)snprintf(buf + n, cap - n, ", not 0");
+        n += (size_t)snprintf(buf + n, cap - n, "%snot 0", n ? ", " : "");
     if (f & GENAPI_RANGE_NONEMPTY)
-        n += (size_t)snprintf(buf + n, cap - n, ", non-empty");
+        n += (size_t)snprintf(buf + n, cap - n, "%snon-empty", n ? ", " : "");
     if ((f & GENAPI_RANGE_ITEMS) && d->kind == GENAPI_PK_STRLIST)
-        snprintf(buf + n, cap - n, ", no empty strings");
+        n += (size_t)snprintf(buf + n, cap - n, "%sno empty strings", n ? ", " : "");
+    if (f & GENAPI_RANGE_REQUIRED)
+        n += (size_t)snprintf(buf + n, cap - n, "%srequired", n ? ", " : "");
+    if (n == 0)
+        snprintf(buf, cap, "any");
 }
 
 static void servers(uint32_t s, char *buf, size_t cap)

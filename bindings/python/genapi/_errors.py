@@ -232,7 +232,9 @@ def error_class(status: int) -> type:
 
 
 def _text(buf) -> str:
-    return bytes(buf.value).decode("utf-8", errors="replace")
+    # a c_char array field reads as bytes cut at the first NUL
+    raw = buf if isinstance(buf, bytes) else bytes(buf.value)
+    return raw.decode("utf-8", errors="replace")
 
 
 def error_from_struct(status: int, err: GenapiErrorStruct, status_name: str) -> Error:

@@ -1,0 +1,76 @@
+"""Python ctypes binding of libgenapi.
+
+    import genapi
+    with genapi.Client() as c:                     # GENAPI_BASE_URL, else in-process backend
+        r = c.chat([{"role": "user", "content": "Hello"}], model="genapi-ref", temperature=0.7)
+        print(r.choices[0].content, r.usage.total_tokens)
+
+The text parameters are not listed anywhere in this package: the ctypes struct, the accepted
+keyword names and their parsing all come from the loaded library's parameter table.
+The library is found through GENAPI_LIBRARY (full path), then ctypes.util.find_library("genapi"),
+then "libgenapi.so".
+"""
+from __future__ import annotations
+
+from . import _lib
+from ._client import ChatChoice, ChatResult, Client, ModelInfo, ToolCall, Usage
+from ._errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConnectError,
+    Error,
+    HTTPError,
+    InvalidArgumentError,
+    NotFoundError,
+    ParseError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    UnsupportedError,
+)
+from ._params import SAMPLER_NAMES, TextParams, params, sampler_id, sampler_name
+
+ABI_VERSION = _lib.ABI_VERSION
+library_path: str = _lib.library_path
+__version__: str = _lib.genapi_version().decode("ascii")
+
+
+def library_version() -> str:
+    """genapi_version() of the loaded library, "MAJOR.MINOR.PATCH"."""
+    return _lib.genapi_version().decode("ascii")
+
+
+def status_str(status: int) -> str:
+    """genapi_status_str(): short English name of a status code."""
+    return _lib.status_str(status)
+
+
+__all__ = [
+    "ABI_VERSION",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChatChoice",
+    "ChatResult",
+    "Client",
+    "ConnectError",
+    "Error",
+    "HTTPError",
+    "InvalidArgumentError",
+    "ModelInfo",
+    "NotFoundError",
+    "ParseError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "SAMPLER_NAMES",
+    "ServerError",
+    "TextParams",
+    "ToolCall",
+    "UnsupportedError",
+    "Usage",
+    "library_path",
+    "library_version",
+    "params",
+    "sampler_id",
+    "sampler_name",
+    "status_str",
+]
