@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs the Debian 12 packages libgenapi needs to build, test and document itself.
+# Only missing packages are installed; uses sudo when not run as root.
+set -eu
+pkgs="build-essential cmake pkg-config libcurl4-openssl-dev libjson-c-dev libsodium-dev libmicrohttpd-dev libspng-dev libcmocka-dev doxygen python3 curl"
+missing=""
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq $missing
