@@ -74,7 +74,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
     if (st != GENAPI_OK)
         return st;
     size_t len;
-    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
+    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     *json_out = txt ? ga_strndup(&c->alloc, txt, len) : NULL;
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");

@@ -146,6 +146,7 @@ genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err)
     err->retry_after_ms = retry_after_ms(resp->retry_after);
     set_text(err->request_id, sizeof err->request_id, resp->request_id, NULL);
     json_object *root = resp->body ? ga_json_parse(resp->body, resp->body_len) : NULL;
+    int was_json = root != NULL;
     if (root)
         parse_body(root, err);
     json_object_put(root);
@@ -153,7 +154,7 @@ genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err)
         /* No message in the body (proxy page, empty body): say what happened. */
         char msg[160];
         snprintf(msg, sizeof msg, "HTTP %d from the server (%s)", resp->status,
-                 root ? "no message in the error body" : "non-JSON body");
+                 was_json ? "no message in the error body" : "non-JSON body");
         set_text(err->message, sizeof err->message, msg, NULL);
     }
     return st;

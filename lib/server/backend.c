@@ -89,7 +89,8 @@ void gs_random_id(char *buf, size_t cap, const char *prefix)
 genapi_status gs_respond_json(genapi_backend *b, genapi_http_response *r, int status, json_object *body)
 {
     size_t len = 0;
-    const char *txt = body ? json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len) : NULL;
+    const char *txt =
+        body ? json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len) : NULL;
     r->status = status;
     r->content_type = "application/json";
     r->body = txt ? ga_strndup(&b->alloc, txt, len) : NULL;

@@ -311,8 +311,15 @@ def value_text(d: ParamDesc | None, name: str, value: Any) -> str:
             return value
         raise InvalidArgumentError(f"{name} must be one of {'|'.join(d.choices or [])}, got {value!r}",
                                    param=name)
-    if k == PK_STRLIST and isinstance(value, str):
-        return _dumps(name, [value])  # one string, never re-parsed as JSON
+    if k == PK_STRLIST:
+        if isinstance(value, str):
+            value = [value]  # one string, never re-parsed as JSON
+        elif not isinstance(value, (list, tuple)):
+            value = list(value) if isinstance(value, Iterable) else value
+        if isinstance(value, (list, tuple)) and any(isinstance(x, str) and "\0" in x for x in value):
+            # C strings end at NUL: the item would be cut silently
+            raise InvalidArgumentError(f"{name}: strings must not contain NUL characters", param=name)
+        return _dumps(name, value)
     if isinstance(value, str):
         return value  # text form, as the CLI's -p NAME=VALUE
     if isinstance(value, float) and not math.isfinite(value):

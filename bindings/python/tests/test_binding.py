@@ -1,0 +1,620 @@
+#!/usr/bin/env python3
+"""Tests of the genapi ctypes binding (plain unittest; exits non-zero on failure).
+
+Run:  GENAPI_LIBRARY=/path/to/libgenapi.so PYTHONPATH=bindings/python \
+          python3 bindings/python/tests/test_binding.py
+
+Every table-driven test walks the descriptor table read from the C library, so a parameter
+added to GENAPI_TEXT_PARAMS is covered without touching this file.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # bindings/python, if PYTHONPATH was not set
+
+import genapi  # noqa: E402
+from genapi import _client, _errors, _lib, _params  # noqa: E402
+
+# The in-process reference backend must be used: never talk to a server from the environment.
+for _var in ("GENAPI_BASE_URL", "GENAPI_API_KEY"):
+    os.environ.pop(_var, None)
+
+REF_MODEL = "genapi-ref"
+KIND_NAMES = set(_params.KIND_NAMES.values())
+
+
+# --- representative values, derived from each descriptor's kind and range --------------------------
+def _lo(d):
+    return d["min"]
+
+
+def _hi(d):
+    return d["max"]
+
+
+def _number(d, integer):
+    """An in-range number for a DOUBLE/INT descriptor."""
+    if d["choices"]:
+        v = float(d["choices"][0])
+    elif _lo(d) is not None and _hi(d) is not None:
+        v = (_lo(d) + _hi(d)) / 2  # e.g. [0, 1] -> 0.5, (0, 1] -> 0.5
+        if integer:
+            v = math.floor(v)
+    elif _lo(d) is not None:
+        v = _lo(d) + 1 if d["min_open"] or ("nonzero" in d["flags"] and _lo(d) == 0) else _lo(d)
+    elif _hi(d) is not None:
+        v = _hi(d) - 1 if d["max_open"] or ("nonzero" in d["flags"] and _hi(d) == 0) else _hi(d)
+    else:
+        # unbounded: the documented default is always acceptable (length_penalty must stay 1)
+        try:
+            v = float(d["default"])
+        except ValueError:
+            v = 1.0
+    return int(v) if integer else float(v)
+
+
+def _item_base(d):
+    """Smallest integer allowed as a list item."""
+    if "items" in d["flags"] and _lo(d) is not None:
+        return int(_lo(d)) + (1 if d["min_open"] else 0)
+    return 1
+
+
+def representative(d):
+    """(value passed to set(), expected value in to_json()) for a descriptor dict."""
+    k = d["kind"]
+    if k == "STRING":
+        return "abc", "abc"
+    if k == "DOUBLE":
+        v = _number(d, False)
+        return v, v
+    if k == "INT":
+        v = _number(d, True)
+        return v, v
+    if k == "BOOL":
+        return True, True
+    if k == "ENUM":
+        c = d["choices"][0]
+        return c, {"true": True, "false": False}.get(c, c)
+    if k == "STRLIST":
+        return ["alpha", "beta gamma"], ["alpha", "beta gamma"]
+    if k == "INTLIST":
+        b = _item_base(d)
+        return [b, b + 2], [b, b + 2]
+    if k == "SAMPLERS":
+        ids = list(range(int(_lo(d)), int(_hi(d)) + 1))[::-1]  # every sampler, reversed order
+        return [genapi.sampler_name(i) for i in ids], ids  # names in, ids out
+    if k == "INTLISTS":
+        b = _item_base(d)
+        return [[b, b + 1], [b + 2]], [[b, b + 1], [b + 2]]
+    if k == "BIAS":
+        v = (_lo(d) + _hi(d)) / 2 + (_hi(d) - _lo(d)) / 4  # [-100, 100] -> 50
+        return {5: v}, {"5": v}
+    if k == "BANRANGES":
+        b = _item_base(d)
+        return [([b, b + 1], 0, 3)], [[[b, b + 1], 0, 3]]
+    if k == "JSON":
+        obj = ["proc"] if "array" in d["doc"].lower() else {"key": [1, "two"]}
+        return json.dumps(obj), obj  # JSON kinds take JSON text
+    raise AssertionError(f"unhandled kind {k}")
+
+
+def out_of_range_values(d):
+    """Values set_text accepts but validate() must reject, derived from the range flags."""
+    k = d["kind"]
+    bad = []
+    if k in ("DOUBLE", "INT"):
+        integer = k == "INT"
+        if d["choices"]:
+            bad.append(max(float(c) for c in d["choices"]) + 1)
+        else:
+            if _lo(d) is not None:
+                bad.append(_lo(d) if d["min_open"] else _lo(d) - 1)
+            if _hi(d) is not None:
+                bad.append(_hi(d) if d["max_open"] else _hi(d) + 1)
+            if "nonzero" in d["flags"]:
+                bad.append(0)
+        bad = [int(v) if integer else float(v) for v in bad]
+    elif k in ("INTLIST", "INTLISTS", "BANRANGES") and "items" in d["flags"] and _lo(d) is not None:
+        below = int(_lo(d)) - 1
+        bad.append({"INTLIST": [below], "INTLISTS": [[below]], "BANRANGES": [[[below], 0, 1]]}[k])
+    elif k == "BIAS":
+        bad.append({1: _hi(d) + 1})
+    if k in ("STRLIST", "INTLIST", "SAMPLERS") and "nonempty" in d["flags"]:
+        bad.append([])
+    if k == "SAMPLERS":
+        bad.append([genapi.sampler_name(int(_lo(d)))])  # incomplete list
+    if k == "STRLIST" and "items" in d["flags"]:
+        bad.append([""])
+    if k == "JSON":
+        bad.append("{not json")
+    return bad
+
+
+def required_base():
+    """Representative values of the required parameters (validate() fails without them)."""
+    return {d["json_name"]: representative(d) for d in genapi.params() if d["required"]}
+
+
+class LayoutTest(unittest.TestCase):
+    def test_abi_and_version(self):
+        self.assertEqual(_lib.genapi_abi_version(), 1)
+        self.assertRegex(genapi.library_version(), r"^\d+\.\d+\.\d+$")
+        self.assertEqual(genapi.status_str(-8), "not found")
+
+    def test_text_params_layout_matches_library(self):
+        S = _params.TextParamsStruct
+        self.assertEqual(ctypes.sizeof(S), _lib.genapi_text_params_sizeof())
+        count = ctypes.c_size_t()
+        _lib.genapi_text_param_table(ctypes.byref(count))
+        self.assertEqual(len(_params.DESCS), count.value)
+        self.assertGreater(count.value, 0)
+        for i, d in enumerate(_params.DESCS):
+            f = getattr(S, d.name)
+            self.assertEqual(f.offset, d.offset, d.json_name)
+            self.assertEqual(f.size, d.size, d.json_name)
+            self.assertEqual(d.index, i)
+        # the struct fields are exactly the header plus the table, in order
+        names = [n for n, _ in S._fields_]
+        self.assertEqual(names[: len(_params.HEADER_FIELDS)], [n for n, _ in _params.HEADER_FIELDS])
+        self.assertEqual(names[len(_params.HEADER_FIELDS):], [d.name for d in _params.DESCS])
+        # init records sizeof, as the C library sees it
+        p = genapi.TextParams()
+        self.assertEqual(p.struct.struct_size, _lib.genapi_text_params_sizeof())
+
+    def test_layout_mismatch_raises_import_error(self):
+        descs = _params.DESCS
+        victim = next(d for d in descs if d.kind == _params.PK_DOUBLE)
+        fields = list(_params.HEADER_FIELDS) + [
+            (d.name, ctypes.c_int32 if d is victim else _params.CTYPE_OF_KIND[d.kind]) for d in descs
+        ]
+        Wrong = type("wrong_params", (ctypes.Structure,), {"_fields_": fields})
+        with self.assertRaises(ImportError) as cm:
+            _params.check_layout(Wrong, descs, _lib.genapi_text_params_sizeof())
+        self.assertIn(victim.json_name, str(cm.exception))
+        # a wrong total size alone is reported too
+        with self.assertRaises(ImportError) as cm:
+            _params.check_layout(_params.TextParamsStruct, descs, _lib.genapi_text_params_sizeof() + 8)
+        self.assertIn("sizeof", str(cm.exception))
+
+    def test_error_struct_layout(self):
+        E = _errors.GenapiErrorStruct
+        self.assertEqual(ctypes.sizeof(E), 1432)  # 4*int32 + int64 + 1024 + 3*128
+        self.assertEqual(ctypes.sizeof(E), _errors.GENAPI_ERROR_SIZE)
+        for name, off in _errors.GENAPI_ERROR_OFFSETS.items():
+            self.assertEqual(getattr(E, name).offset, off, name)
+        err = _lib.new_error()  # genapi_error_clear really writes into our struct
+        self.assertEqual(err.retry_after_ms, -1)
+
+    def test_client_config_size_accepted_by_library(self):
+        cfg = _client.ClientConfigStruct()
+        self.assertEqual(_client.genapi_client_config_init(ctypes.byref(cfg), ctypes.sizeof(cfg)), 0)
+        self.assertEqual(cfg.struct_size, ctypes.sizeof(cfg))
+        self.assertNotEqual(_client.genapi_client_config_init(ctypes.byref(cfg), ctypes.sizeof(cfg) - 8), 0)
+
+    def test_header_constants_match(self):
+        hdr = os.path.join(_include_dir() or "", "genapi", "error.h")
+        if not os.path.exists(hdr):
+            self.skipTest("headers not found")
+        with open(hdr, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn(f"#define GENAPI_ERROR_MESSAGE_MAX {_errors.GENAPI_ERROR_MESSAGE_MAX}\n", text)
+        self.assertIn(f"#define GENAPI_ERROR_FIELD_MAX {_errors.GENAPI_ERROR_FIELD_MAX}\n", text)
+        with open(os.path.join(_include_dir(), "genapi", "text_params.h"), encoding="utf-8") as f:
+            tp = f.read()
+        self.assertIn(f"#define GENAPI_TEXT_SET_WORDS {_params.TEXT_SET_WORDS}\n", tp)
+
+    def test_every_struct_against_c_compiler(self):
+        """offsetof/sizeof of every public struct the binding mirrors, from the real headers."""
+        cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc") or shutil.which("clang")
+        inc = _include_dir()
+        if not cc or not inc:
+            self.skipTest("no C compiler or no headers")
+        structs = {
+            "genapi_error": _errors.GenapiErrorStruct,
+            "genapi_param_desc": _lib.ParamDescStruct,
+            "genapi_strlist": _params.StrList,
+            "genapi_intlist": _params.IntList,
+            "genapi_intlists": _params.IntLists,
+            "genapi_token_bias": _params.TokenBias,
+            "genapi_token_biases": _params.TokenBiases,
+            "genapi_token_ban_range": _params.TokenBanRange,
+            "genapi_token_ban_ranges": _params.TokenBanRanges,
+            "genapi_client_config": _client.ClientConfigStruct,
+            "genapi_chat_message": _client.ChatMessageStruct,
+            "genapi_chat_request": _client.ChatRequestStruct,
+            "genapi_tool_call": _client.ToolCallStruct,
+            "genapi_chat_choice": _client.ChatChoiceStruct,
+            "genapi_usage": _client.UsageStruct,
+            "genapi_chat_result": _client.ChatResultStruct,
+            "genapi_model_info": _client.ModelInfoStruct,
+            "genapi_model_list": _client.ModelListStruct,
+            "genapi_text_params": _params.TextParamsStruct,
+        }
+        lines = ["#include <stdio.h>", "#include <stddef.h>", "#include <genapi/genapi.h>",
+                 "#define TPX(name, kind, fl, lo, hi, ch, def, srv, doc) "
+                 "printf(\"genapi_text_params.%s %zu %zu\\n\", #name, offsetof(genapi_text_params, name), "
+                 "sizeof(((genapi_text_params *)0)->name));",
+                 "int main(void) {"]
+        for cname, ct in structs.items():
+            lines.append(f'printf("{cname}.sizeof %zu 0\\n", sizeof({cname}));')
+            if cname == "genapi_text_params":
+                for n, _ in _params.HEADER_FIELDS:
+                    lines.append(f'printf("{cname}.{n} %zu %zu\\n", offsetof({cname}, {n}), '
+                                 f'sizeof((({cname} *)0)->{n}));')
+                lines.append("GENAPI_TEXT_PARAMS(TPX)")
+            else:
+                for n, _ in ct._fields_:
+                    lines.append(f'printf("{cname}.{n} %zu %zu\\n", offsetof({cname}, {n}), '
+                                 f'sizeof((({cname} *)0)->{n}));')
+        lines += ["return 0;", "}"]
+        with tempfile.TemporaryDirectory() as tmp:
+            src = os.path.join(tmp, "layout.c")
+            exe = os.path.join(tmp, "layout")
+            with open(src, "w") as f:
+                f.write("\n".join(lines) + "\n")
+            r = subprocess.run([cc, "-std=c11", "-I", inc, src, "-o", exe], capture_output=True, text=True)
+            if r.returncode != 0:
+                self.fail("layout probe did not compile:\n" + r.stderr)
+            out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
+        c_fields_seen = set()
+        for line in out.splitlines():
+            key, off, size = line.split()
+            cname, _, field = key.partition(".")
+            ct = structs[cname]
+            if field == "sizeof":
+                self.assertEqual(ctypes.sizeof(ct), int(off), f"sizeof({cname})")
+                continue
+            c_fields_seen.add((cname, field))
+            desc = getattr(ct, field, None)
+            self.assertIsNotNone(desc, f"{cname}.{field} missing in ctypes")
+            self.assertEqual(desc.offset, int(off), f"offsetof({cname}, {field})")
+            self.assertEqual(desc.size, int(size), f"sizeof {cname}.{field}")
+        # every table row has a struct field, and the table and header agree
+        for d in _params.DESCS:
+            self.assertIn(("genapi_text_params", d.name), c_fields_seen)
+
+
+def _include_dir():
+    for cand in (os.environ.get("GENAPI_INCLUDE_DIR"), os.path.join(HERE, "..", "..", "..", "include")):
+        if cand and os.path.exists(os.path.join(cand, "genapi", "genapi.h")):
+            return os.path.abspath(cand)
+    return None
+
+
+class ParamTableTest(unittest.TestCase):
+    def test_descriptor_dicts(self):
+        ps = genapi.params()
+        self.assertEqual(ps, genapi.TextParams.params())
+        self.assertEqual(len(ps), len(_params.DESCS))
+        names = [p["json_name"] for p in ps]
+        self.assertEqual(len(names), len(set(names)))
+        for p in ps:
+            self.assertIn(p["kind"], KIND_NAMES, p["json_name"])
+            self.assertTrue(p["doc"], p["json_name"])
+            self.assertIsInstance(p["default"], str)
+            self.assertTrue(p["servers"], p["json_name"])
+            if p["kind"] == "ENUM":
+                self.assertTrue(p["choices"], p["json_name"])
+        by = {p["json_name"]: p for p in ps}
+        top_p = by["top_p"]
+        self.assertEqual((top_p["kind"], top_p["min"], top_p["max"]), ("DOUBLE", 0.0, 1.0))
+        self.assertTrue(top_p["min_open"])
+        self.assertFalse(top_p["max_open"])
+        self.assertEqual(set(top_p["servers"]), {"aphrodite", "vllm", "hosted"})
+        self.assertTrue(by["model"]["required"])
+        self.assertEqual(by["early_stopping"]["choices"], ["false", "true", "never"])
+        # the C lookup agrees with the table
+        for p in ps:
+            found = _lib.genapi_text_param_find(p["json_name"].encode())
+            self.assertTrue(found)
+            self.assertEqual(found.contents.index, p["index"])
+
+    def test_sampler_helpers(self):
+        self.assertEqual(genapi.sampler_name(7), "dry")
+        self.assertEqual(genapi.sampler_id("DRY"), 7)
+        self.assertEqual(genapi.sampler_id("no-such-sampler"), -1)
+        self.assertIsNone(genapi.sampler_name(len(genapi.SAMPLER_NAMES)))
+        for i, n in enumerate(genapi.SAMPLER_NAMES):
+            self.assertEqual(genapi.sampler_id(n), i)
+
+
+class TextParamsTest(unittest.TestCase):
+    def test_every_parameter_roundtrips(self):
+        base = required_base()
+        for d in genapi.params():
+            name = d["json_name"]
+            with self.subTest(param=name, kind=d["kind"]):
+                value, expected = representative(d)
+                p = genapi.TextParams({k: v for k, (v, _) in base.items()})
+                self.assertFalse(p.is_set(name) and name not in base)
+                p.set(name, value)
+                self.assertTrue(p.is_set(name))
+                self.assertIn(name, p)
+                p.validate()
+                want = {k: e for k, (_, e) in base.items()}
+                want[name] = expected
+                self.assertEqual(json.loads(p.to_json()), want)
+                got = p.get(name)
+                if d["kind"] == "JSON":
+                    got = json.loads(got)
+                self.assertEqual(json.loads(json.dumps(got)), expected)
+                # unset: gone from the JSON, reads as None
+                if name not in base:
+                    p.set(name, None)
+                    self.assertFalse(p.is_set(name))
+                    self.assertIsNone(getattr(p, name))
+                    self.assertNotIn(name, json.loads(p.to_json()))
+                p.close()
+
+    def test_every_range_is_enforced(self):
+        base = {k: v for k, (v, _) in required_base().items()}
+        checked = 0
+        for d in genapi.params():
+            name = d["json_name"]
+            for bad in out_of_range_values(d):
+                with self.subTest(param=name, value=bad):
+                    p = genapi.TextParams(base)
+                    p.set(name, bad)  # parsing succeeds; ranges are validate()'s job
+                    with self.assertRaises(genapi.Error) as cm:
+                        p.validate()
+                    e = cm.exception
+                    self.assertEqual(e.param, name)
+                    self.assertEqual(e.status, -1)
+                    self.assertEqual(e.status_name, "invalid argument")
+                    self.assertIsInstance(e, ValueError)
+                    with self.assertRaises(genapi.Error):
+                        p.to_json()  # to_json validates too
+                    checked += 1
+        self.assertGreater(checked, 30)
+
+    def test_top_p_zero(self):
+        p = genapi.TextParams(model=REF_MODEL, top_p=0)
+        with self.assertRaises(genapi.Error) as cm:
+            p.validate()
+        self.assertEqual(cm.exception.param, "top_p")
+        self.assertIn("top_p", cm.exception.message)
+        self.assertEqual(cm.exception.http_status, 0)
+
+    def test_required_model(self):
+        with self.assertRaises(genapi.Error) as cm:
+            genapi.TextParams(top_p=0.5).validate()
+        self.assertEqual(cm.exception.param, "model")
+
+    def test_unknown_parameter(self):
+        with self.assertRaises(genapi.Error) as cm:
+            genapi.TextParams(no_such_param=1)
+        self.assertEqual(cm.exception.param, "no_such_param")
+        self.assertIn("no_such_param", str(cm.exception))
+        self.assertIsInstance(cm.exception, ValueError)
+        p = genapi.TextParams()
+        with self.assertRaises(genapi.Error):
+            p.bogus = 3
+        with self.assertRaises(AttributeError):
+            p.bogus  # noqa: B018
+        with self.assertRaises(genapi.Error):
+            p.is_set("bogus")
+
+    def test_unparsable_values(self):
+        for name, value in (("temperature", "abc"), ("n", 1.5), ("ignore_eos", 1), ("stop_token_ids", [1, "x"]),
+                            ("guided_decoding_backend", "nope"), ("sampler_priority", ["no-such"]),
+                            ("logit_bias", {"x": 1}), ("model", 5), ("early_stopping", 2)):
+            with self.subTest(param=name, value=value):
+                with self.assertRaises(genapi.Error) as cm:
+                    genapi.TextParams().set(name, value)
+                self.assertEqual(cm.exception.param, name)
+
+    def test_python_value_forms(self):
+        p = genapi.TextParams(model=REF_MODEL, use_beam_search=True)
+        for v, want in ((False, False), (True, True), ("never", "never"), ("true", True)):
+            p.early_stopping = v
+            self.assertEqual(p.early_stopping, want)
+            self.assertEqual(p.to_dict()["early_stopping"], want)
+        p.stop = "123"  # one string, not the JSON number 123
+        self.assertEqual(p.stop, ["123"])
+        p.stop = ("a", "b")
+        self.assertEqual(p.stop, ["a", "b"])
+        p.top_p = "0.25"  # text form, like the CLI
+        self.assertEqual(p.top_p, 0.25)
+        p.guided_json = {"type": "object"}
+        self.assertEqual(json.loads(p.guided_json), {"type": "object"})
+        p.sampler_priority = [genapi.SAMPLER_NAMES[i] if i % 2 else i for i in range(len(genapi.SAMPLER_NAMES))]
+        self.assertEqual(p.sampler_priority, list(range(len(genapi.SAMPLER_NAMES))))
+        p.logit_bias = {5: -100, "7": 2.5}
+        self.assertEqual(p.logit_bias, {5: -100.0, 7: 2.5})
+        p.validate()
+        del p.top_p
+        self.assertFalse(p.is_set("top_p"))
+        with self.assertRaises(genapi.Error):
+            p.set("stop", ["a\0b"])  # cannot cross a C string boundary
+        self.assertIn("top_p=", repr(genapi.TextParams(top_p=0.5)))
+
+    def test_copy_is_independent_and_from_json(self):
+        p = genapi.TextParams(model=REF_MODEL, top_p=0.1, stop=["x"], logit_bias={3: 1.5},
+                              guided_json='{"a": 1}', seed=7)
+        q = p.copy()
+        self.assertEqual(q.to_json(), p.to_json())
+        q.top_p = 0.7
+        q.stop = ["y"]
+        self.assertEqual(p.top_p, 0.1)
+        self.assertEqual(p.stop, ["x"])
+        p.close()
+        self.assertEqual(q.stop, ["y"])  # q owns its storage
+        r = genapi.TextParams.from_json(q.to_json())
+        self.assertEqual(r.to_dict(), q.to_dict())
+        r2 = genapi.TextParams.from_json({"model": REF_MODEL, "unknown_key": 1, "n": 2})
+        self.assertEqual(r2.set_names(), ["model", "n"])
+        with self.assertRaises(genapi.Error):
+            genapi.TextParams.from_json("{not json")
+        with self.assertRaises(genapi.Error):
+            p.to_json()  # closed
+
+    def test_reset(self):
+        p = genapi.TextParams(model=REF_MODEL, top_p=0.5)
+        p.reset()
+        self.assertEqual(p.set_names(), [])
+        p.top_k = 4
+        self.assertEqual(p.items(), [("top_k", 4)])
+
+
+class ClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.environ.pop("GENAPI_BASE_URL", None)
+        cls.client = genapi.Client(base_url=None, api_key=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
+    def test_in_process_backend(self):
+        self.assertIsNone(self.client.base_url)
+
+    def test_chat_end_to_end(self):
+        r = self.client.chat([{"role": "user", "content": "Hello"}], model=REF_MODEL, temperature=0.7, top_p=0.9,
+                             stop=["\n"], logit_bias={5: -100},
+                             sampler_priority=list(reversed(genapi.SAMPLER_NAMES)))
+        self.assertIsInstance(r, genapi.ChatResult)
+        self.assertEqual(r.model, REF_MODEL)
+        self.assertTrue(r.id)
+        self.assertEqual(r.object, "chat.completion")
+        self.assertGreater(r.created, 0)
+        self.assertEqual(r.http_status, 200)
+        self.assertEqual(len(r.choices), 1)
+        c = r.choices[0]
+        self.assertEqual(c.index, 0)
+        self.assertEqual(c.role, "assistant")
+        self.assertIsInstance(c.content, str)
+        self.assertTrue(c.content.strip())
+        self.assertNotIn("\n", c.content)
+        self.assertIn(c.finish_reason, ("stop", "length"))
+        self.assertIsInstance(c.tool_calls, list)
+        self.assertIsNotNone(r.usage)
+        self.assertGreater(r.usage.prompt_tokens, 0)
+        self.assertGreater(r.usage.completion_tokens, 0)
+        self.assertEqual(r.usage.total_tokens, r.usage.prompt_tokens + r.usage.completion_tokens)
+        self.assertEqual(r.content, c.content)
+
+    def test_unicode_messages_and_forms(self):
+        r = self.client.chat([("system", "Be brief ✓"), {"role": "user", "content": "héllo 🌍", "name": "zoë"}],
+                             model=REF_MODEL, max_tokens=8)
+        self.assertTrue(r.choices[0].content)
+        r = self.client.chat("Just a string", model=REF_MODEL, max_tokens=4)
+        self.assertTrue(r.choices[0].content)
+
+    def test_not_found(self):
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat([{"role": "user", "content": "Hello"}], model="no-such-model")
+        e = cm.exception
+        self.assertEqual(e.http_status, 404)
+        self.assertEqual(e.status_name, "not found")
+        self.assertEqual(e.status, -8)
+        self.assertIsInstance(e, genapi.NotFoundError)
+        self.assertEqual(e.param, "model")
+        self.assertIn("no-such-model", e.message)
+
+    def test_seed_is_deterministic(self):
+        msgs = [{"role": "user", "content": "Tell me about the sea."}]
+        a = self.client.chat(msgs, model=REF_MODEL, seed=7, temperature=1, max_tokens=40)
+        b = self.client.chat(msgs, model=REF_MODEL, seed=7, temperature=1, max_tokens=40)
+        self.assertTrue(a.choices[0].content)
+        self.assertEqual(a.choices[0].content, b.choices[0].content)
+        self.assertNotEqual(a.id, "")
+
+    def test_n_and_max_tokens(self):
+        r = self.client.chat("Tell me a story", model=REF_MODEL, n=2, max_tokens=3, seed=1)
+        self.assertEqual([c.index for c in r.choices], [0, 1])
+        self.assertLessEqual(r.usage.completion_tokens, 6)
+        for c in r.choices:
+            self.assertIn(c.finish_reason, ("length", "stop"))
+
+    def test_validation_before_sending(self):
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat("hi", model=REF_MODEL, top_p=0)
+        self.assertEqual(cm.exception.param, "top_p")
+        self.assertEqual(cm.exception.http_status, 0)
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat("hi", model=REF_MODEL, no_such_param=1)
+        self.assertEqual(cm.exception.param, "no_such_param")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat("hi")
+        self.assertEqual(cm.exception.param, "model")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat([], model=REF_MODEL)
+        self.assertEqual(cm.exception.param, "messages")
+        with self.assertRaises(genapi.Error):
+            self.client.chat([{"content": "no role"}], model=REF_MODEL)
+
+    def test_params_object_and_keywords(self):
+        p = genapi.TextParams(model=REF_MODEL, seed=7, temperature=1, max_tokens=20)
+        a = self.client.chat("Hello", p)
+        b = self.client.chat("Hello", {"model": REF_MODEL, "seed": 7, "temperature": 1, "max_tokens": 20})
+        self.assertEqual(a.choices[0].content, b.choices[0].content)
+        with self.assertRaises(genapi.NotFoundError):
+            self.client.chat("Hello", p, model="no-such-model")  # keywords win
+        self.assertEqual(p.model, REF_MODEL)  # the caller's object is untouched
+
+    def test_request_json(self):
+        body = json.loads(self.client.chat_request_json("hi", model=REF_MODEL, top_p=0.9, logprobs=2,
+                                                        extra={"custom": [1]}))
+        self.assertEqual(body["messages"], [{"role": "user", "content": "hi"}])
+        self.assertEqual(body["model"], REF_MODEL)
+        self.assertEqual(body["top_p"], 0.9)
+        self.assertEqual(body["custom"], [1])
+        self.assertIs(body["logprobs"], True)
+        self.assertEqual(body["top_logprobs"], 2)
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat_request_json("hi", model=REF_MODEL, extra="[1]")
+        self.assertEqual(cm.exception.param, "extra_json")
+
+    def test_list_text_models(self):
+        models = self.client.list_text_models()
+        self.assertTrue(all(isinstance(m, genapi.ModelInfo) for m in models))
+        ids = [m.id for m in models]
+        self.assertIn(REF_MODEL, ids)
+        ref = models[ids.index(REF_MODEL)]
+        self.assertGreater(ref.max_model_len, 0)
+
+    def test_closed_client(self):
+        c = genapi.Client()
+        c.close()
+        c.close()  # idempotent
+        with self.assertRaises(genapi.Error):
+            c.chat("hi", model=REF_MODEL)
+        with genapi.Client() as c2:
+            self.assertTrue(c2.chat("hi", model=REF_MODEL, max_tokens=2).choices)
+
+    def test_bad_base_url(self):
+        with self.assertRaises(genapi.Error) as cm:
+            genapi.Client(base_url="ftp://example.invalid")
+        self.assertEqual(cm.exception.param, "base_url")
+        self.assertIsInstance(cm.exception, genapi.InvalidArgumentError)
+
+    def test_connection_refused(self):
+        import socket
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nothing listens there now
+        with genapi.Client(base_url=f"http://127.0.0.1:{port}/v1", connect_timeout_ms=2000,
+                           timeout_ms=5000) as c:
+            self.assertEqual(c.base_url, f"http://127.0.0.1:{port}")
+            with self.assertRaises(genapi.Error) as cm:
+                c.chat("hi", model=REF_MODEL)
+        self.assertEqual(cm.exception.status_name, "connection failed")
+        self.assertIsInstance(cm.exception, genapi.ConnectError)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

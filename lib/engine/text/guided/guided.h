@@ -1,0 +1,61 @@
+/*
+ * Guided (constrained) decoding for the reference text engine (internal).
+ *
+ * A gd_constraint is compiled once per request from guided_choice, guided_regex or a JSON
+ * schema (guided_json / response_format json_schema / structured_outputs.json), or the
+ * "any JSON object" grammar (response_format json_object). During generation the engine asks,
+ * at each step, which tokens may come next (gd_allowed), and reports the token it chose
+ * (gd_advance). Everything is byte-level: a token is allowed iff its bytes can extend the
+ * output so far to a prefix of some string of the language. EOS is allowed iff the output so
+ * far is a complete string of the language.
+ */
+#ifndef GENAPI_ENGINE_GUIDED_H
+#define GENAPI_ENGINE_GUIDED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <genapi/error.h>
+
+/* The vocabulary as the constraint sees it: bytes of each token; special tokens have
+ * is_special set and are never allowed except eos_id (when complete). */
+typedef struct gd_vocab {
+    size_t n;
+    const char *const *piece;   /* piece[i] bytes (not NUL-terminated necessarily) */
+    const size_t *piece_len;
+    const uint8_t *is_special;
+    int32_t eos_id;
+} gd_vocab;
+
+typedef struct gd_constraint gd_constraint;
+
+typedef struct gd_alloc_hooks {
+    void *(*malloc_fn)(size_t, void *);
+    void (*free_fn)(void *, void *);
+    void *user;
+} gd_alloc_hooks;
+
+/* Compile. On failure return NULL and fill err (status GENAPI_E_INVALID_ARG, err->param set to
+ * `param_name`, message naming the offending schema keyword / regex construct, e.g.
+ * "guided_json: unsupported JSON Schema keyword 'patternProperties'", or "guided_regex: the
+ * pattern matches no string"). */
+gd_constraint *gd_compile_choice(const gd_alloc_hooks *a, const gd_vocab *v, const char *const *choices,
+                                 size_t n, const char *param_name, genapi_error *err);
+gd_constraint *gd_compile_regex(const gd_alloc_hooks *a, const gd_vocab *v, const char *pattern,
+                                const char *param_name, genapi_error *err);
+gd_constraint *gd_compile_json_schema(const gd_alloc_hooks *a, const gd_vocab *v, const char *schema_json,
+                                      const char *param_name, genapi_error *err);
+gd_constraint *gd_compile_json_object(const gd_alloc_hooks *a, const gd_vocab *v, const char *param_name,
+                                      genapi_error *err);
+void gd_free(gd_constraint *c);
+
+/* Reset to the start state (a constraint is reused for each of n choices). */
+void gd_reset(gd_constraint *c);
+/* Fill mask[0..v->n-1] with 1 for allowed tokens and 0 otherwise; returns how many are allowed. */
+size_t gd_allowed(gd_constraint *c, uint8_t *mask);
+/* Advance by a token that gd_allowed permitted. Returns 0, or -1 if it was not allowed. */
+int gd_advance(gd_constraint *c, int32_t token);
+/* 1 if the output so far is a complete string of the language. */
+int gd_complete(const gd_constraint *c);
+
+#endif
