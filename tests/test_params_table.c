@@ -490,6 +490,47 @@ static void test_cross_parameter_rules(void **state)
     assert_non_null(strstr(err.message, "(0, 1]"));
 }
 
+static void test_values_json_cannot_carry_are_refused(void **state)
+{
+    (void)state;
+    genapi_text_params p;
+    genapi_error err;
+    /* A NUL inside a string would be cut by C: refused, naming the parameter. */
+    genapi_text_params_init(&p, sizeof p);
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"model\": \"a\\u0000b\"}", &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "model");
+    genapi_text_params_clear(&p);
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"stop\": [\"x\", \"y\\u0000\"]}", &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "stop");
+    genapi_text_params_clear(&p);
+    /* Integers beyond int64 are refused, not clamped. */
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"seed\": 18446744073709551616}", &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "seed");
+    genapi_text_params_clear(&p);
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"seed\": -9223372036854775808}", &err), GENAPI_OK);
+    assert_true(p.seed == INT64_MIN);
+    genapi_text_params_clear(&p);
+    /* JSON text with anything after the value is not JSON. */
+    genapi_text_params_init(&p, sizeof p);
+    GENAPI_TEXT_SET(&p, model, "m");
+    GENAPI_TEXT_SET(&p, guided_json, "{\"type\": \"object\"} xyz");
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "guided_json");
+    /* Numbers are sent with the fewest digits that read back exactly. */
+    genapi_text_params_init(&p, sizeof p);
+    GENAPI_TEXT_SET(&p, model, "m");
+    GENAPI_TEXT_SET(&p, top_p, 0.9);
+    GENAPI_TEXT_SET(&p, temperature, 1.0 / 3.0);
+    char *json = NULL;
+    assert_int_equal(genapi_text_params_to_json(&p, &json, NULL), GENAPI_OK);
+    assert_non_null(strstr(json, "\"top_p\":0.9,") ? json : strstr(json, "\"top_p\":0.9}"));
+    json_object *o = json_tokener_parse(json), *v;
+    assert_true(json_object_object_get_ex(o, "temperature", &v));
+    assert_true(json_object_get_double(v) == 1.0 / 3.0);
+    json_object_put(o);
+    genapi_free(NULL, json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_unset_is_not_sent_and_zero_is),
         cmocka_unit_test(test_set_text_parses_every_kind),
         cmocka_unit_test(test_cross_parameter_rules),
+        cmocka_unit_test(test_values_json_cannot_carry_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

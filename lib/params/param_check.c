@@ -166,23 +166,16 @@ static genapi_status check_json_text(const genapi_param_desc *d, const char *tex
 {
     if (text == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is set but NULL.", d->json_name);
-    json_tokener *tok = json_tokener_new();
-    if (tok == NULL)
-        return ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
-    json_object *v = json_tokener_parse_ex(tok, text, (int)strlen(text));
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    json_tokener_free(tok);
-    if (v == NULL || jerr != json_tokener_success) {
-        json_object_put(v);
-        return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must be valid JSON text: %s.", d->json_name,
-                      json_tokener_error_desc(jerr));
-    }
+    json_object *v = ga_json_parse(text, strlen(text));
+    if (v == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must be valid JSON text (one value, nothing after it).",
+                      d->json_name);
     genapi_status st = GENAPI_OK;
     int want_array = strcmp(d->json_name, "logits_processors") == 0;
     json_type t = json_object_get_type(v);
     if (strcmp(d->json_name, "guided_json") == 0 && t == json_type_string) {
         /* A schema may be sent as a string holding the JSON object. */
-        json_object *inner = json_tokener_parse(json_object_get_string(v));
+        json_object *inner = ga_json_parse(json_object_get_string(v), (size_t)json_object_get_string_len(v));
         t = inner ? json_object_get_type(inner) : json_type_null;
         json_object_put(inner);
     }

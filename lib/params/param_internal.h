@@ -32,6 +32,8 @@ const char *ga_param_choice(const genapi_param_desc *d, int32_t index, char *buf
 /* Index of `text` among d->choices, or -1. */
 int32_t ga_param_choice_index(const genapi_param_desc *d, const char *text, size_t len);
 
+/* A JSON number printed with the fewest digits that read back as x. */
+json_object *ga_json_double(double x);
 /* Parse JSON text strictly (whole input, no trailing garbage); NULL on error. */
 json_object *ga_json_parse(const char *text, size_t len);
 /* Parse a request object into params (recognised keys only; null = unset). */

@@ -1,5 +1,7 @@
 /* Parameter structs <-> JSON (json-c), driven by the descriptors. */
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +10,20 @@
 
 #define FIELD(s, d, type) ((type *)(void *)((char *)(s) + (d)->offset))
 #define CFIELD(s, d, type) ((const type *)(const void *)((const char *)(s) + (d)->offset))
+
+json_object *ga_json_double(double x)
+{
+    char buf[32];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    if (!isfinite(x))
+        return json_object_new_double(x);
+    /* Keep it a JSON number that reads back as a double: 1 -> "1.0" is not needed by JSON. */
+    return json_object_new_double_s(x, buf);
+}
 
 static json_object *intlist_json(const genapi_intlist *l)
 {
@@ -54,7 +70,7 @@ static json_object *value_json(const genapi_param_desc *d, const void *s)
     case GENAPI_PK_STRING:
         return json_object_new_string(*CFIELD(s, d, const char *));
     case GENAPI_PK_DOUBLE:
-        return json_object_new_double(*CFIELD(s, d, double));
+        return ga_json_double(*CFIELD(s, d, double));
     case GENAPI_PK_INT:
         return json_object_new_int64(*CFIELD(s, d, int64_t));
     case GENAPI_PK_BOOL:
@@ -93,7 +109,7 @@ static json_object *value_json(const genapi_param_desc *d, const void *s)
         for (size_t i = 0; o && i < l->count; i++) {
             char key[32];
             snprintf(key, sizeof key, "%lld", (long long)l->items[i].token);
-            json_object_object_add(o, key, json_object_new_double(l->items[i].bias));
+            json_object_object_add(o, key, ga_json_double(l->items[i].bias));
         }
         return o;
     }
@@ -155,6 +171,21 @@ genapi_status genapi_text_params_to_json(const genapi_text_params *params, char 
 
 /* ---- JSON -> struct ---------------------------------------------------------------------- */
 
+/* A JSON string as a C string: refused when it holds a NUL, which C strings cannot carry. */
+static const char *c_string(const genapi_param_desc *d, json_object *v, ga_arena *ar, genapi_error *err)
+{
+    size_t len = (size_t)json_object_get_string_len(v);
+    const char *s = json_object_get_string(v);
+    if (memchr(s, '\0', len) != NULL) {
+        ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must not contain NUL (\\u0000) characters.", d->json_name);
+        return NULL;
+    }
+    char *c = ga_arena_strndup(ar, s, len);
+    if (c == NULL)
+        ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
+    return c;
+}
+
 static genapi_status type_error(const genapi_param_desc *d, genapi_error *err, const char *want)
 {
     return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must be %s.", d->json_name, want);
@@ -163,7 +194,14 @@ static genapi_status type_error(const genapi_param_desc *d, genapi_error *err, c
 static int get_int(json_object *v, int64_t *out)
 {
     if (json_object_is_type(v, json_type_int)) {
-        *out = json_object_get_int64(v);
+        /* json-c clamps out-of-range integers; read the text to refuse them instead. */
+        const char *txt = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+        char *end;
+        errno = 0;
+        long long x = strtoll(txt, &end, 10);
+        if (errno == ERANGE || end == txt)
+            return 0;
+        *out = (int64_t)x;
         return 1;
     }
     if (json_object_is_type(v, json_type_double)) {
@@ -206,9 +244,10 @@ static genapi_status parse_strlist(const genapi_param_desc *d, json_object *v, g
 {
     if (json_object_is_type(v, json_type_string)) {
         const char **items = ga_arena_alloc(ar, sizeof *items);
-        if (items == NULL || (items[0] = ga_arena_strndup(ar, json_object_get_string(v),
-                                                            (size_t)json_object_get_string_len(v))) == NULL)
+        if (items == NULL)
             return ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
+        if ((items[0] = c_string(d, v, ar, err)) == NULL)
+            return err ? (genapi_status)err->status : GENAPI_E_INVALID_ARG;
         out->items = items;
         out->count = 1;
         return GENAPI_OK;
@@ -223,9 +262,8 @@ static genapi_status parse_strlist(const genapi_param_desc *d, json_object *v, g
         json_object *e = json_object_array_get_idx(v, i);
         if (!json_object_is_type(e, json_type_string))
             return type_error(d, err, "an array of strings");
-        items[i] = ga_arena_strndup(ar, json_object_get_string(e), (size_t)json_object_get_string_len(e));
-        if (items[i] == NULL)
-            return ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
+        if ((items[i] = c_string(d, e, ar, err)) == NULL)
+            return err ? (genapi_status)err->status : GENAPI_E_INVALID_ARG;
     }
     out->items = items;
     out->count = n;
@@ -238,9 +276,9 @@ genapi_status ga_param_from_json(const genapi_param_desc *d, void *s, json_objec
     case GENAPI_PK_STRING: {
         if (!json_object_is_type(v, json_type_string))
             return type_error(d, err, "a string");
-        char *c = ga_arena_strndup(ar, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        const char *c = c_string(d, v, ar, err);
         if (c == NULL)
-            return ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
+            return err ? (genapi_status)err->status : GENAPI_E_INVALID_ARG;
         *FIELD(s, d, const char *) = c;
         return GENAPI_OK;
     }

@@ -186,6 +186,16 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
             return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
         return gs_handle_chat(b, req, r);
     }
+    if (strcmp(path, "/v1/completions") == 0) {
+        if (!post)
+            return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
+        return gs_handle_completions(b, req, r);
+    }
+    if (strcmp(path, "/v1/tokenize") == 0) {
+        if (!post)
+            return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
+        return gs_handle_tokenize(b, req, r);
+    }
     if (strcmp(path, "/v1/models/textgen-models") == 0 || strcmp(path, "/v1/models") == 0) {
         if (!get)
             return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");

@@ -42,6 +42,8 @@ int gs_authorized(const genapi_backend *b, const char *authorization);
 
 /* Route handlers. */
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
+genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
+genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 genapi_status gs_handle_textgen_models(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
 /* Random lower-case hex id with a prefix, e.g. "chatcmpl-<32 hex>". */

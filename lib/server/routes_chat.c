@@ -2,10 +2,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "params/param_internal.h"
-#include "server/backend_internal.h"
+#include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -19,6 +17,8 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
         return GENAPI_OK;
     }
     if (json_object_is_type(c, json_type_string)) {
+        if (memchr(json_object_get_string(c), '\0', (size_t)json_object_get_string_len(c)) != NULL)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].content must not contain NUL characters.", i);
         *out = ga_arena_strndup(ar, json_object_get_string(c), (size_t)json_object_get_string_len(c));
         return *out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
@@ -51,7 +51,7 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
     return joined ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
 
-static genapi_status parse_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, genapi_error *err)
+genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, genapi_error *err)
 {
     json_object *m;
     if (!json_object_object_get_ex(root, "messages", &m) || !json_object_is_type(m, json_type_array))
@@ -100,7 +100,8 @@ static genapi_status normalise_chat_fields(json_object *root, genapi_error *err)
     return GENAPI_OK;
 }
 
-static json_object *choice_json(const gx_choice *c, size_t index)
+static json_object *choice_json(const gx_text_engine *e, const gx_choice *c, size_t index, int64_t top,
+                                ga_arena *ar)
 {
     json_object *msg = json_object_new_object();
     json_object_object_add(msg, "role", json_object_new_string("assistant"));
@@ -114,7 +115,8 @@ static json_object *choice_json(const gx_choice *c, size_t index)
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)index));
     json_object_object_add(ch, "message", msg);
-    json_object_object_add(ch, "logprobs", NULL);
+    json_object_object_add(ch, "logprobs",
+                           c->logprobs ? gs_chat_logprobs(e, c->logprobs, c->n_tokens, (size_t)top, ar) : NULL);
     json_object_object_add(ch, "finish_reason", json_object_new_string(c->finish_reason));
     json_object_object_add(ch, "stop_reason",
                            c->stop_kind == 1   ? json_object_new_int64(c->stop_token)
@@ -124,49 +126,20 @@ static json_object *choice_json(const gx_choice *c, size_t index)
     return ch;
 }
 
-static uint64_t resolve_seed(const genapi_text_params *p)
-{
-    if (IS(p, seed) && p->seed != -1)
-        return (uint64_t)p->seed;
-    uint64_t s;
-    randombytes_buf(&s, sizeof s);
-    return s;
-}
-
 static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_params *p, ga_arena *ar,
                               genapi_http_response *r, genapi_error *err)
 {
     genapi_status st = normalise_chat_fields(root, err);
-    if (st == GENAPI_OK)
-        st = ga_text_params_from_object(p, root, err);
     if (st != GENAPI_OK)
         return gs_respond_genapi_error(b, r, err);
-    if (!IS(p, model))
-        return gs_respond_error(b, r, 400, "Bad Request", "model", "model is required.");
-    const char *model = p->model;
-    if (gs_find_model(model) == NULL)
-        return gs_respond_error(b, r, 404, "NotFoundError", "model", "The model `%s` does not exist.", model);
-    if ((st = genapi_text_params_validate(p, err)) != GENAPI_OK)
-        return gs_respond_genapi_error(b, r, err);
-    if (IS(p, multi_models)) {
-        for (size_t i = 0; i < p->multi_models.count; i++)
-            if (gs_find_model(p->multi_models.items[i]) == NULL)
-                return gs_respond_error(b, r, 404, "NotFoundError", "multi_models", "The model `%s` does not exist.",
-                                        p->multi_models.items[i]);
-    }
-    json_object *stream;
-    if (json_object_object_get_ex(root, "stream", &stream) && json_object_get_boolean(stream))
-        return gs_respond_error(b, r, 400, "BadRequestError", "stream",
-                                "stream=true is not supported by this reference backend version.");
+    const char *model;
+    if (!gs_text_params(b, root, p, r, &model))
+        return GENAPI_OK;
     gx_message *msgs = NULL;
     size_t n_msgs = 0;
-    if ((st = parse_messages(ar, root, &msgs, &n_msgs, err)) != GENAPI_OK)
+    if ((st = gs_parse_chat_messages(ar, root, &msgs, &n_msgs, err)) != GENAPI_OK)
         return gs_respond_genapi_error(b, r, err);
-    if (IS(p, multi_models) && p->multi_models.count > 0) {
-        uint32_t pick = randombytes_uniform((uint32_t)p->multi_models.count);
-        model = p->multi_models.items[pick];
-    }
-    /* Chat defaults of the Aphrodite v0.10 server. */
+    /* Chat default of the Aphrodite v0.10 server. */
     if (!IS(p, temperature))
         GENAPI_TEXT_SET(p, temperature, 0.7);
 
@@ -183,11 +156,16 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
         if (strcmp(msgs[i].role, "user") == 0)
             gx_mark_topic(e, msgs[i].content, topic);
     st = gx_check_request(e, p, n_prompt, err);
+    gx_logprob *plp = NULL;
+    if (st == GENAPI_OK && IS(p, prompt_logprobs))
+        st = gx_prompt_logprobs(e, prompt, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
+                                &plp, err);
     if (st != GENAPI_OK) {
         ga_free(&b->alloc, prompt);
         return gs_respond_genapi_error(b, r, err);
     }
-    gx_gen_request gr = {prompt, n_prompt, p, 0, topic, resolve_seed(p)};
+    int64_t top = IS(p, logprobs) ? p->logprobs : -1;
+    gx_gen_request gr = {prompt, n_prompt, p, 0, topic, gs_resolve_seed(p), top};
     int64_t n = IS(p, n) ? p->n : 1;
     json_object *choices = json_object_new_array();
     int64_t completion_tokens = 0;
@@ -195,7 +173,7 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
         gx_choice c;
         st = gx_generate(e, &gr, (uint64_t)i, ar, &c, err);
         if (st == GENAPI_OK) {
-            json_object_array_add(choices, choice_json(&c, (size_t)i));
+            json_object_array_add(choices, choice_json(e, &c, (size_t)i, top, ar));
             completion_tokens += (int64_t)c.n_tokens;
         }
     }
@@ -206,11 +184,6 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     }
     char id[64];
     gs_random_id(id, sizeof id, "chatcmpl-");
-    json_object *usage = json_object_new_object();
-    json_object_object_add(usage, "prompt_tokens", json_object_new_int64((int64_t)n_prompt));
-    json_object_object_add(usage, "total_tokens", json_object_new_int64((int64_t)n_prompt + completion_tokens));
-    json_object_object_add(usage, "completion_tokens", json_object_new_int64(completion_tokens));
-    json_object_object_add(usage, "prompt_tokens_details", NULL);
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(id));
     json_object_object_add(o, "object", json_object_new_string("chat.completion"));
@@ -219,36 +192,18 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     json_object_object_add(o, "choices", choices);
     json_object_object_add(o, "service_tier", NULL);
     json_object_object_add(o, "system_fingerprint", NULL);
-    json_object_object_add(o, "usage", usage);
-    json_object_object_add(o, "prompt_logprobs", NULL);
+    json_object_object_add(o, "usage", gs_usage((int64_t)n_prompt, completion_tokens));
+    json_object_object_add(o, "prompt_logprobs", plp ? gs_prompt_logprobs(e, plp, n_prompt, ar) : NULL);
     json_object_object_add(o, "prompt_token_ids", NULL);
     json_object_object_add(o, "kv_transfer_params", NULL);
     return gs_respond_json(b, r, 200, o);
 }
 
-static int is_json_content_type(const char *ct)
-{
-    if (ct == NULL)
-        return 0;
-    while (*ct == ' ')
-        ct++;
-    return strncmp(ct, "application/json", 16) == 0 && (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
-}
-
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
 {
-    if (!is_json_content_type(req->content_type))
-        return gs_respond_error(b, r, 400, "Bad Request", NULL,
-                                "Unsupported Media Type: Only 'application/json' is allowed");
-    if (req->body == NULL || req->body_len == 0)
-        return gs_respond_error(b, r, 400, "Bad Request", NULL, "The request body is empty; expected a JSON object.");
-    json_object *root = ga_json_parse(req->body, req->body_len);
+    json_object *root = gs_parse_body(b, req, r);
     if (root == NULL)
-        return gs_respond_error(b, r, 400, "Bad Request", NULL, "The request body is not valid JSON.");
-    if (!json_object_is_type(root, json_type_object)) {
-        json_object_put(root);
-        return gs_respond_error(b, r, 400, "Bad Request", NULL, "The request body must be a JSON object.");
-    }
+        return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
     genapi_text_params p;
     genapi_text_params_init(&p, sizeof p);
     genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};

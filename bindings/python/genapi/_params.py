@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import math
 from typing import Any, Iterable, Mapping
 
 from . import _lib
@@ -291,6 +290,25 @@ def _dumps(name: str, value: Any) -> str:
                                    param=name) from None
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _check_int64(name: str, value: Any) -> None:
+    """json-c saturates integers outside int64 silently; refuse them instead."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise InvalidArgumentError(f"{name}: {value} does not fit in a 64-bit integer", param=name)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _check_int64(name, k)
+            _check_int64(name, v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _check_int64(name, v)
+
+
 def value_text(d: ParamDesc | None, name: str, value: Any) -> str:
     """The text form genapi_text_params_set_text() parses for this parameter."""
     if isinstance(value, bytes):
@@ -322,9 +340,8 @@ def value_text(d: ParamDesc | None, name: str, value: Any) -> str:
         return _dumps(name, value)
     if isinstance(value, str):
         return value  # text form, as the CLI's -p NAME=VALUE
-    if isinstance(value, float) and not math.isfinite(value):
-        return _dumps(name, value)  # NaN/Infinity: parsed by json-c, rejected by validate()
-    return _dumps(name, value)
+    _check_int64(name, value)
+    return _dumps(name, value)  # NaN/Infinity pass as such: json-c parses them, validate() rejects them
 
 
 # --- C value -> Python ------------------------------------------------------------------------
@@ -521,7 +538,23 @@ class TextParams:
 
     def copy(self) -> "TextParams":
         """An independent copy (values re-set through set_text, so storage is not shared)."""
-        return TextParams({n: self.get(n) for n in self.set_names()})
+        return TextParams(dict(self.items()))
+
+    def __copy__(self) -> "TextParams":
+        return self.copy()
+
+    def __deepcopy__(self, memo) -> "TextParams":
+        return self.copy()
+
+    def __reduce__(self):
+        return (TextParams, (dict(self.items()),))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TextParams):
+            return NotImplemented
+        return self.items() == other.items()
+
+    __hash__ = None  # mutable
 
     @property
     def struct(self) -> ctypes.Structure:

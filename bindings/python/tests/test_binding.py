@@ -152,6 +152,18 @@ class LayoutTest(unittest.TestCase):
         self.assertRegex(genapi.library_version(), r"^\d+\.\d+\.\d+$")
         self.assertEqual(genapi.status_str(-8), "not found")
 
+    def test_library_loading_errors(self):
+        import ctypes.util
+
+        libc = ctypes.util.find_library("c") or "libc.so.6"
+        pkg = os.path.dirname(os.path.dirname(os.path.abspath(genapi.__file__)))
+        for lib, expect in (("/nonexistent/libgenapi.so", "GENAPI_LIBRARY"), (libc, "does not export")):
+            env = dict(os.environ, GENAPI_LIBRARY=lib, PYTHONPATH=pkg)
+            r = subprocess.run([sys.executable, "-c", "import genapi"], env=env, capture_output=True, text=True)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("ImportError", r.stderr)
+            self.assertIn(expect, r.stderr)
+
     def test_text_params_layout_matches_library(self):
         S = _params.TextParamsStruct
         self.assertEqual(ctypes.sizeof(S), _lib.genapi_text_params_sizeof())
@@ -408,7 +420,9 @@ class TextParamsTest(unittest.TestCase):
     def test_unparsable_values(self):
         for name, value in (("temperature", "abc"), ("n", 1.5), ("ignore_eos", 1), ("stop_token_ids", [1, "x"]),
                             ("guided_decoding_backend", "nope"), ("sampler_priority", ["no-such"]),
-                            ("logit_bias", {"x": 1}), ("model", 5), ("early_stopping", 2)):
+                            ("logit_bias", {"x": 1}), ("model", 5), ("early_stopping", 2),
+                            ("seed", 2**63), ("max_tokens", -(2**63) - 1), ("stop_token_ids", [2**64]),
+                            ("logit_bias", {2**64: 1.0})):
             with self.subTest(param=name, value=value):
                 with self.assertRaises(genapi.Error) as cm:
                     genapi.TextParams().set(name, value)
@@ -450,6 +464,13 @@ class TextParamsTest(unittest.TestCase):
         self.assertEqual(p.stop, ["x"])
         p.close()
         self.assertEqual(q.stop, ["y"])  # q owns its storage
+        import copy
+        import pickle
+
+        for dup in (copy.copy(q), copy.deepcopy(q), pickle.loads(pickle.dumps(q))):
+            self.assertEqual(dup, q)
+            self.assertIsNot(dup.struct, q.struct)
+            self.assertEqual(dup.to_json(), q.to_json())
         r = genapi.TextParams.from_json(q.to_json())
         self.assertEqual(r.to_dict(), q.to_dict())
         r2 = genapi.TextParams.from_json({"model": REF_MODEL, "unknown_key": 1, "n": 2})

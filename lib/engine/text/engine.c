@@ -313,6 +313,105 @@ static genapi_status build_config(const gx_text_engine *e, const genapi_text_par
     return GENAPI_OK;
 }
 
+/* log-softmax of `logits` at `id`, its rank and the n_top best tokens (ties: lower id first). */
+static int fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top, ga_arena *ar, gx_logprob *out)
+{
+    float mx = -INFINITY;
+    for (size_t v = 0; v < vocab; v++)
+        if (logits[v] > mx)
+            mx = logits[v];
+    double sum = 0;
+    for (size_t v = 0; v < vocab; v++)
+        if (logits[v] > -INFINITY)
+            sum += exp((double)logits[v] - (double)mx);
+    double lse = (double)mx + log(sum);
+    out->id = id;
+    out->logprob = logits[id] > -INFINITY ? (float)((double)logits[id] - lse) : -9999.0f;
+    int64_t rank = 1;
+    for (size_t v = 0; v < vocab; v++)
+        if (logits[v] > logits[id] || (logits[v] == logits[id] && (int32_t)v < id))
+            rank++;
+    out->rank = rank;
+    out->n_top = 0;
+    out->top = NULL;
+    if (n_top == 0)
+        return 0;
+    out->top = ga_arena_alloc(ar, n_top * sizeof *out->top);
+    if (out->top == NULL)
+        return -1;
+    size_t k = 0;
+    for (size_t v = 0; v < vocab; v++) {
+        float l = logits[v];
+        if (!(l > -INFINITY))
+            continue;
+        if (k == n_top && l <= out->top[k - 1].logprob)
+            continue;
+        size_t pos = k < n_top ? k++ : k - 1;
+        while (pos > 0 && out->top[pos - 1].logprob < l) {
+            out->top[pos] = out->top[pos - 1];
+            pos--;
+        }
+        out->top[pos].id = (int32_t)v;
+        out->top[pos].logprob = l;
+    }
+    for (size_t i = 0; i < k; i++)
+        out->top[i].logprob = (float)((double)out->top[i].logprob - lse);
+    out->n_top = k;
+    return 0;
+}
+
+genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt, size_t n, size_t n_top, ga_arena *ar,
+                                 gx_logprob **out, genapi_error *err)
+{
+    size_t vocab = gx_tokenizer_vocab_size(e->tok);
+    gx_logprob *lp = ga_arena_alloc(ar, (n ? n : 1) * sizeof *lp);
+    float *logits = ga_malloc(&e->alloc, vocab * sizeof *logits);
+    if (lp == NULL || logits == NULL) {
+        ga_free(&e->alloc, logits);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    if (n > 0)
+        lp[0].id = -1;
+    for (size_t i = 1; i < n; i++) {
+        gx_model_logits(e->model, prompt, i, NULL, logits);
+        if (fill_logprob(logits, vocab, prompt[i], n_top, ar, &lp[i]) != 0) {
+            ga_free(&e->alloc, logits);
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        }
+    }
+    ga_free(&e->alloc, logits);
+    *out = lp;
+    return GENAPI_OK;
+}
+
+char *gx_token_text(const gx_text_engine *e, int32_t id, ga_arena *ar)
+{
+    size_t n;
+    const char *p = gx_tokenizer_piece(e->tok, id, &n);
+    char *o = ga_arena_alloc(ar, n * 3 + 1);
+    if (o == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)p[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = len > 0 && i + len <= n;
+        for (size_t j = 1; ok && j < len; j++)
+            ok = ((unsigned char)p[i + j] & 0xC0) == 0x80;
+        if (ok) {
+            memcpy(o + k, p + i, len);
+            k += len;
+            i += len;
+        } else {
+            memcpy(o + k, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            k += 3;
+            i++;
+        }
+    }
+    o[k] = '\0';
+    return o;
+}
+
 static int is_stop_token(const genapi_text_params *p, int32_t tok)
 {
     if (!IS(p, stop_token_ids))
@@ -376,10 +475,11 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     size_t ctx_cap = n_prompt + (size_t)max_tokens + 1;
     int32_t *ctx = ga_malloc(&e->alloc, ctx_cap * sizeof *ctx);
     float *logits = ga_malloc(&e->alloc, vocab * sizeof *logits);
+    float *raw = req->top_logprobs >= 0 ? ga_malloc(&e->alloc, vocab * sizeof *raw) : NULL;
     gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
-    if (ctx == NULL || logits == NULL || ws == NULL) {
+    if (ctx == NULL || logits == NULL || ws == NULL || (req->top_logprobs >= 0 && raw == NULL)) {
         st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         goto done;
     }
@@ -388,13 +488,31 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     gsamp_state_init(&state, &cfg, req->seed + index);
     size_t n_out = 0;
     out->finish_reason = "length";
+    if (req->top_logprobs >= 0) {
+        out->logprobs = ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *out->logprobs);
+        if (out->logprobs == NULL) {
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+            goto done;
+        }
+    }
     for (int64_t step = 0; step < max_tokens; step++) {
         gx_model_logits(e->model, ctx, n_prompt + n_out, req->topic, logits);
+        if (raw)
+            memcpy(raw, logits, vocab * sizeof *raw);
         gsamp_history hist = {ctx, n_prompt, ctx + n_prompt, n_out};
         int32_t tok = gsamp_sample(&cfg, &state, logits, vocab, &hist, ws, NULL);
         if (tok < 0) {
             out->finish_reason = "stop"; /* every token was masked: nothing can follow */
             break;
+        }
+        if (out->logprobs) {
+            /* Raw logprobs of the model, before the samplers changed the logits. */
+            gx_logprob *lp = &out->logprobs[n_out];
+            if (fill_logprob(raw, vocab, tok, (size_t)req->top_logprobs, ar, lp) != 0) {
+                st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+                goto done;
+            }
+            out->cum_logprob += lp->logprob;
         }
         ctx[n_prompt + n_out++] = tok;
         if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && !ignore_eos) {
@@ -454,6 +572,7 @@ done:
     ga_buf_free(&text);
     gsamp_workspace_free(ws);
     ga_free(&e->alloc, logits);
+    ga_free(&e->alloc, raw);
     ga_free(&e->alloc, ctx);
     return st;
 }

@@ -30,6 +30,21 @@ typedef struct gx_message {
 int gx_apply_chat_template(const gx_text_engine *e, const gx_message *msgs, size_t n, int add_generation_prompt,
                            int32_t **ids, size_t *n_ids, size_t *cap);
 
+/* Log-probability of one token, with the most likely alternatives (raw model distribution,
+ * before any sampler, as the servers report by default). */
+typedef struct gx_top {
+    int32_t id;
+    float logprob;
+} gx_top;
+
+typedef struct gx_logprob {
+    int32_t id;
+    float logprob;
+    int64_t rank;   /* 1 = most likely */
+    gx_top *top;    /* n_top most likely tokens, best first */
+    size_t n_top;
+} gx_logprob;
+
 /* One generated sequence. Memory from the arena given to gx_generate. */
 typedef struct gx_choice {
     int32_t *tokens;
@@ -40,6 +55,8 @@ typedef struct gx_choice {
     int stop_kind;             /* 0 none, 1 token, 2 string */
     int64_t stop_token;
     const char *stop_string;
+    gx_logprob *logprobs;      /* one per token when the request asked for logprobs, else NULL */
+    double cum_logprob;        /* sum of the raw logprobs of the tokens */
 } gx_choice;
 
 typedef struct gx_gen_request {
@@ -49,7 +66,15 @@ typedef struct gx_gen_request {
     int64_t default_max_tokens;       /* used when max_tokens is unset; <= 0 = fill the context */
     const uint8_t *topic;             /* vocab-sized topic marks, or NULL */
     uint64_t seed;                    /* resolved seed (random when the request had none) */
+    int64_t top_logprobs;             /* -1: no logprobs; else alternatives per token (0..20) */
 } gx_gen_request;
+
+/* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: id -1). */
+genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt, size_t n, size_t n_top, ga_arena *ar,
+                                 gx_logprob **out, genapi_error *err);
+
+/* Text of a token as shown in logprobs: valid UTF-8 (invalid bytes become U+FFFD). */
+char *gx_token_text(const gx_text_engine *e, int32_t id, ga_arena *ar);
 
 /* Server-side checks that need the vocabulary or the prompt (token ids in range, context
  * length); fills err with param and a vLLM-style message. */
