@@ -6,6 +6,7 @@
 #define GENAPI_CHAT_H
 
 #include "client.h"
+#include "logprobs.h"
 #include "text_params.h"
 
 #ifdef __cplusplus
@@ -63,6 +64,7 @@ typedef struct genapi_chat_choice {
     const char *stop_string;            /**< Stop string when stop_reason_kind is STRING. */
     const genapi_tool_call *tool_calls; /**< Tool calls; NULL when tool_call_count is 0. */
     size_t tool_call_count;             /**< Number of tool calls. */
+    const genapi_logprobs *logprobs;    /**< Token logprobs, or NULL when not requested / sent. */
 } genapi_chat_choice;
 
 /** @brief Token accounting of a response. */
@@ -89,6 +91,7 @@ typedef struct genapi_chat_result {
     size_t choice_count;               /**< Number of choices. */
     genapi_usage usage;                /**< Token accounting. */
     const char *request_id;            /**< `x-request-id` response header, or NULL. */
+    int64_t prompt_logprobs_count;     /**< Entries of `prompt_logprobs` (first is null), or -1 if absent. */
     void *internal;                    /**< Private to the library. */
 } genapi_chat_result;
 

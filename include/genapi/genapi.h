@@ -10,7 +10,10 @@
 #include "params.h"
 #include "text_params.h"
 #include "client.h"
+#include "logprobs.h"
 #include "chat.h"
+#include "completions.h"
+#include "tokenize.h"
 #include "models.h"
 #include "server.h"
 

@@ -7,6 +7,7 @@
 #include <genapi/chat.h>
 
 #include "client/client_internal.h"
+#include "client/json_read.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -82,41 +83,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
 
 /* ---- result --------------------------------------------------------------------------------- */
 
-typedef struct result_holder {
-    genapi_chat_result pub;
-    ga_arena ar;
-} result_holder;
-
-static const char *dup_str(ga_arena *ar, json_object *o, const char *key, int *oom)
-{
-    json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    char *s = ga_arena_strndup(ar, json_object_get_string(v), (size_t)json_object_get_string_len(v));
-    if (s == NULL)
-        *oom = 1;
-    return s;
-}
-
-static int64_t get_i64(json_object *o, const char *key)
-{
-    json_object *v;
-    if (json_object_object_get_ex(o, key, &v) && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
-        return json_object_get_int64(v);
-    return 0;
-}
-
-static void parse_usage(json_object *root, genapi_usage *u)
-{
-    json_object *v;
-    memset(u, 0, sizeof *u);
-    if (json_object_object_get_ex(root, "usage", &v) && json_object_is_type(v, json_type_object)) {
-        u->present = 1;
-        u->prompt_tokens = get_i64(v, "prompt_tokens");
-        u->completion_tokens = get_i64(v, "completion_tokens");
-        u->total_tokens = get_i64(v, "total_tokens");
-    }
-}
+typedef JR_HOLDER(genapi_chat_result) result_holder;
 
 static void parse_tool_calls(ga_arena *ar, json_object *msg, genapi_chat_choice *ch, int *oom)
 {
@@ -136,11 +103,11 @@ static void parse_tool_calls(ga_arena *ar, json_object *msg, genapi_chat_choice 
         calls[i].index = (int64_t)i;
         if (!json_object_is_type(t, json_type_object))
             continue;
-        calls[i].id = dup_str(ar, t, "id", oom);
-        calls[i].type = dup_str(ar, t, "type", oom);
+        calls[i].id = jr_str(ar, t, "id", oom);
+        calls[i].type = jr_str(ar, t, "type", oom);
         if (json_object_object_get_ex(t, "function", &fn) && json_object_is_type(fn, json_type_object)) {
-            calls[i].name = dup_str(ar, fn, "name", oom);
-            calls[i].arguments = dup_str(ar, fn, "arguments", oom);
+            calls[i].name = jr_str(ar, fn, "name", oom);
+            calls[i].arguments = jr_str(ar, fn, "arguments", oom);
         }
     }
     ch->tool_calls = calls;
@@ -168,26 +135,19 @@ static genapi_status parse_choices(ga_arena *ar, json_object *root, genapi_chat_
         if (!json_object_is_type(c, json_type_object))
             return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
         ch[i].index = json_object_object_get_ex(c, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
-        ch[i].finish_reason = dup_str(ar, c, "finish_reason", &oom);
-        if (json_object_object_get_ex(c, "stop_reason", &v) && v) {
-            if (json_object_is_type(v, json_type_int)) {
-                ch[i].stop_reason_kind = GENAPI_STOP_REASON_TOKEN;
-                ch[i].stop_token = json_object_get_int64(v);
-            } else if (json_object_is_type(v, json_type_string)) {
-                ch[i].stop_reason_kind = GENAPI_STOP_REASON_STRING;
-                ch[i].stop_string = dup_str(ar, c, "stop_reason", &oom);
-            }
-        }
+        ch[i].finish_reason = jr_str(ar, c, "finish_reason", &oom);
+        jr_stop_reason(ar, c, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
+        ch[i].logprobs = jr_logprobs(ar, c, &oom);
         if (json_object_object_get_ex(c, "message", &msg) && json_object_is_type(msg, json_type_object)) {
-            ch[i].role = dup_str(ar, msg, "role", &oom);
+            ch[i].role = jr_str(ar, msg, "role", &oom);
             if (json_object_object_get_ex(msg, "content", &v) && json_object_is_type(v, json_type_string)) {
                 ch[i].content_len = (size_t)json_object_get_string_len(v);
                 ch[i].content = ga_arena_strndup(ar, json_object_get_string(v), ch[i].content_len);
                 oom |= ch[i].content == NULL;
             }
-            ch[i].reasoning = dup_str(ar, msg, "reasoning_content", &oom);
+            ch[i].reasoning = jr_str(ar, msg, "reasoning_content", &oom);
             if (ch[i].reasoning == NULL)
-                ch[i].reasoning = dup_str(ar, msg, "reasoning", &oom);
+                ch[i].reasoning = jr_str(ar, msg, "reasoning", &oom);
             parse_tool_calls(ar, msg, &ch[i], &oom);
         }
     }
@@ -218,12 +178,13 @@ static genapi_status parse_result(genapi_client *c, const char *body, size_t len
     r->internal = h;
     r->http_status = http_status;
     int oom = 0;
-    r->id = dup_str(&h->ar, root, "id", &oom);
-    r->object = dup_str(&h->ar, root, "object", &oom);
-    r->model = dup_str(&h->ar, root, "model", &oom);
-    r->created = get_i64(root, "created");
+    r->id = jr_str(&h->ar, root, "id", &oom);
+    r->object = jr_str(&h->ar, root, "object", &oom);
+    r->model = jr_str(&h->ar, root, "model", &oom);
+    r->created = jr_i64(root, "created");
     r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
-    parse_usage(root, &r->usage);
+    jr_usage(root, &r->usage);
+    r->prompt_logprobs_count = jr_array_len(root, "prompt_logprobs");
     genapi_status st = oom ? ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory") : parse_choices(&h->ar, root, r, err);
     json_object *e;
     if (st == GENAPI_OK && r->choice_count == 0 && json_object_object_get_ex(root, "error", &e))
@@ -314,6 +275,7 @@ genapi_status genapi_chat_result_to_json(const genapi_chat_result *r, char **jso
         json_object *ch = json_object_new_object();
         json_object_object_add(ch, "index", json_object_new_int64(c->index));
         json_object_object_add(ch, "message", msg);
+        json_object_object_add(ch, "logprobs", jw_logprobs(c->logprobs, 1));
         json_object_object_add(ch, "finish_reason", opt_string(c->finish_reason));
         json_object_object_add(ch, "stop_reason",
                                c->stop_reason_kind == GENAPI_STOP_REASON_TOKEN    ? json_object_new_int64(c->stop_token)

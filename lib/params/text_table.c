@@ -123,6 +123,9 @@ genapi_status genapi_text_params_validate(const genapi_text_params *p, genapi_er
                               "sampler_priority must list all 14 samplers; missing %lld (%s).", (long long)id,
                               genapi_sampler_name(id));
     }
+    if (IS(stop) && p->stop.count > 0 && IS(detokenize) && !p->detokenize)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "stop", "stop strings are only supported when detokenize is True. "
+                      "Set detokenize=True to use stop.");
     int guided = IS(guided_json) + IS(guided_regex) + IS(guided_choice);
     if (guided > 1)
         return ga_err(err, GENAPI_E_INVALID_ARG, IS(guided_regex) ? "guided_regex" : "guided_choice",

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "params/param_internal.h"
+#include "engine/text/select.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -155,33 +156,29 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     for (size_t i = 0; i < n_msgs; i++)
         if (strcmp(msgs[i].role, "user") == 0)
             gx_mark_topic(e, msgs[i].content, topic);
+    const int32_t *kept = prompt;
+    n_prompt = gx_truncate_prompt(e, p, &kept, n_prompt);
     st = gx_check_request(e, p, n_prompt, err);
     gx_logprob *plp = NULL;
     if (st == GENAPI_OK && IS(p, prompt_logprobs))
-        st = gx_prompt_logprobs(e, prompt, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
+        st = gx_prompt_logprobs(e, kept, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
                                 &plp, err);
     if (st != GENAPI_OK) {
         ga_free(&b->alloc, prompt);
         return gs_respond_genapi_error(b, r, err);
     }
     int64_t top = IS(p, logprobs) ? p->logprobs : -1;
-    gx_gen_request gr = {prompt, n_prompt, p, 0, topic, gs_resolve_seed(p), top};
-    int64_t n = IS(p, n) ? p->n : 1;
-    json_object *choices = json_object_new_array();
+    gx_gen_request gr = {kept, n_prompt, p, 0, topic, gs_resolve_seed(p), top, 0, gs_adapter(b, p, model, ar)};
+    gx_choice *cs = NULL;
+    size_t n_choices = 0;
     int64_t completion_tokens = 0;
-    for (int64_t i = 0; i < n && st == GENAPI_OK; i++) {
-        gx_choice c;
-        st = gx_generate(e, &gr, (uint64_t)i, ar, &c, err);
-        if (st == GENAPI_OK) {
-            json_object_array_add(choices, choice_json(e, &c, (size_t)i, top, ar));
-            completion_tokens += (int64_t)c.n_tokens;
-        }
-    }
+    st = gx_generate_choices(e, &gr, ar, &cs, &n_choices, &completion_tokens, err);
     ga_free(&b->alloc, prompt);
-    if (st != GENAPI_OK) {
-        json_object_put(choices);
+    if (st != GENAPI_OK)
         return gs_respond_genapi_error(b, r, err);
-    }
+    json_object *choices = json_object_new_array();
+    for (size_t i = 0; i < n_choices; i++)
+        json_object_array_add(choices, choice_json(e, &cs[i], i, top, ar));
     char id[64];
     gs_random_id(id, sizeof id, "chatcmpl-");
     json_object *o = json_object_new_object();

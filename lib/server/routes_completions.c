@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/text/select.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -121,6 +122,9 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     int64_t prompt_tokens = 0, completion_tokens = 0;
     genapi_status st = GENAPI_OK;
     for (size_t k = 0; k < n_prompts && st == GENAPI_OK; k++) {
+        const int32_t *kept = ps[k].ids;
+        ps[k].n = gx_truncate_prompt(e, p, &kept, ps[k].n);
+        ps[k].ids = (int32_t *)(uintptr_t)kept;
         st = gx_check_request(e, p, ps[k].n, err);
         if (st != GENAPI_OK)
             break;
@@ -134,21 +138,23 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
                                     IS(p, prompt_logprobs) ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
                                                            : (size_t)top,
                                     ar, &plp, err);
-        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, top};
+        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, top, 0, gs_adapter(b, p, model, ar)};
         prompt_tokens += (int64_t)ps[k].n;
-        for (int64_t i = 0; i < n && st == GENAPI_OK; i++) {
-            gx_choice c;
-            st = gx_generate(e, &gr, (uint64_t)i, ar, &c, err);
-            if (st != GENAPI_OK)
-                break;
-            completion_tokens += (int64_t)c.n_tokens;
+        gx_choice *cs = NULL;
+        size_t n_choices = 0;
+        int64_t used = 0;
+        if (st == GENAPI_OK)
+            st = gx_generate_choices(e, &gr, ar, &cs, &n_choices, &used, err);
+        completion_tokens += used;
+        for (size_t i = 0; i < n_choices && st == GENAPI_OK; i++) {
+            gx_choice c = cs[i];
             ga_buf text;
             ga_buf_init(&text, &ar->alloc);
             if (echo)
                 ga_buf_append(&text, ps[k].text, ps[k].text_len);
             ga_buf_append(&text, c.text, c.text_len);
             json_object *ch = json_object_new_object();
-            json_object_object_add(ch, "index", json_object_new_int64((int64_t)k * n + i));
+            json_object_object_add(ch, "index", json_object_new_int64((int64_t)k * n + (int64_t)i));
             json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
             ga_buf_free(&text);
             json_object *lp = NULL;

@@ -73,6 +73,13 @@ int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, 
             }
         *model_out = p->multi_models.items[randombytes_uniform((uint32_t)p->multi_models.count)];
     }
+    json_object *lproc;
+    if (json_object_object_get_ex(root, "logits_processors", &lproc) && json_object_is_type(lproc, json_type_array) &&
+        json_object_array_length(lproc) > 0) {
+        gs_respond_error(b, r, 400, "BadRequestError", "logits_processors",
+                         "Aphrodite V1 does not support per request user provided logits processors.");
+        return 0;
+    }
     json_object *stream;
     if (json_object_object_get_ex(root, "stream", &stream) && json_object_get_boolean(stream)) {
         gs_respond_error(b, r, 400, "BadRequestError", "stream",
@@ -218,6 +225,22 @@ json_object *gs_prompt_logprobs(const gx_text_engine *e, const gx_logprob *lp, s
         json_object_array_add(a, d);
     }
     return a;
+}
+
+const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const char *model, ga_arena *ar)
+{
+    const gs_model *m = gs_find_model(model);
+    if (m == NULL || m->parent == NULL)
+        return NULL;
+    double scale = IS(p, multiplier) ? p->multiplier : 1.0;
+    size_t vocab = gx_tokenizer_vocab_size(b->text->tok);
+    float *w = ga_arena_alloc(ar, vocab * sizeof *w);
+    if (w == NULL)
+        return NULL;
+    const float *base = gx_adapter_weights(b->text);
+    for (size_t v = 0; v < vocab; v++)
+        w[v] = (float)(scale * (double)base[v]);
+    return w;
 }
 
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens)

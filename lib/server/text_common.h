@@ -34,6 +34,9 @@ json_object *gs_prompt_logprobs(const gx_text_engine *e, const gx_logprob *lp, s
 /* Chat messages of a request body (chat and tokenize). */
 genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, genapi_error *err);
 
+/* Logit offsets of the model's LoRA adapter scaled by `multiplier`, or NULL for a base model. */
+const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const char *model, ga_arena *ar);
+
 /* usage object. */
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens);
 

@@ -86,6 +86,7 @@ class ChatChoiceStruct(ctypes.Structure):
         ("stop_string", c_char_p),
         ("tool_calls", P(ToolCallStruct)),
         ("tool_call_count", c_size_t),
+        ("logprobs", c_void_p),
     ]
 
 
@@ -115,6 +116,7 @@ class ChatResultStruct(ctypes.Structure):
         ("choice_count", c_size_t),
         ("usage", UsageStruct),
         ("request_id", c_char_p),
+        ("prompt_logprobs_count", c_int64),
         ("internal", c_void_p),
     ]
 

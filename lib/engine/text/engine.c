@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/text/samplers/samplers.h"
+#include "engine/text/select.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -27,8 +28,28 @@ gx_text_engine *gx_text_engine_new(const ga_alloc *a)
         gx_text_engine_free(e);
         return NULL;
     }
+    size_t vocab = gx_tokenizer_vocab_size(e->tok);
+    e->adapter = ga_calloc(a, vocab, sizeof *e->adapter);
+    if (e->adapter == NULL) {
+        gx_text_engine_free(e);
+        return NULL;
+    }
+    static const char *const words[] = {"sea", "river", "forest", "rain", "garden", "tree", "trees", "bird", "birds",
+                                        "leaves", "wind", "sun", "moon", "flowers", "water", "hill", "snow", "stars",
+                                        "lake", "waves", "grass", "fox", "pond", "storm", "clouds", "meadow"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char spaced[32];
+        snprintf(spaced, sizeof spaced, " %s", words[i]);
+        int32_t ids[2] = {gx_tokenizer_lookup(e->tok, words[i], strlen(words[i])),
+                          gx_tokenizer_lookup(e->tok, spaced, strlen(spaced))};
+        for (int k = 0; k < 2; k++)
+            if (ids[k] >= 0)
+                e->adapter[ids[k]] = 1.5f;
+    }
     return e;
 }
+
+const float *gx_adapter_weights(const gx_text_engine *e) { return e->adapter; }
 
 void gx_text_engine_free(gx_text_engine *e)
 {
@@ -36,6 +57,7 @@ void gx_text_engine_free(gx_text_engine *e)
         return;
     gx_model_free(e->model);
     gx_tokenizer_free(e->tok);
+    ga_free(&e->alloc, e->adapter);
     ga_alloc a = e->alloc;
     ga_free(&a, e);
 }
@@ -93,6 +115,18 @@ static genapi_status check_ids(const genapi_intlist *l, size_t vocab, const char
             return ga_err(err, GENAPI_E_INVALID_ARG, name, "%s contains out-of-vocab token id %lld. Vocabulary size: %zu",
                           name, (long long)l->items[i], vocab);
     return GENAPI_OK;
+}
+
+size_t gx_truncate_prompt(const gx_text_engine *e, const genapi_text_params *p, const int32_t **prompt, size_t n)
+{
+    if (!IS(p, truncate_prompt_tokens))
+        return n;
+    size_t k = p->truncate_prompt_tokens < 0 ? e->max_model_len : (size_t)p->truncate_prompt_tokens;
+    if (n > k) {
+        *prompt += n - k;
+        n = k;
+    }
+    return n;
 }
 
 genapi_status gx_check_request(const gx_text_engine *e, const genapi_text_params *p, size_t n_prompt, genapi_error *err)
@@ -314,7 +348,7 @@ static genapi_status build_config(const gx_text_engine *e, const genapi_text_par
 }
 
 /* log-softmax of `logits` at `id`, its rank and the n_top best tokens (ties: lower id first). */
-static int fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top, ga_arena *ar, gx_logprob *out)
+int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top, ga_arena *ar, gx_logprob *out)
 {
     float mx = -INFINITY;
     for (size_t v = 0; v < vocab; v++)
@@ -374,7 +408,7 @@ genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt,
         lp[0].id = -1;
     for (size_t i = 1; i < n; i++) {
         gx_model_logits(e->model, prompt, i, NULL, logits);
-        if (fill_logprob(logits, vocab, prompt[i], n_top, ar, &lp[i]) != 0) {
+        if (gx_fill_logprob(logits, vocab, prompt[i], n_top, ar, &lp[i]) != 0) {
             ga_free(&e->alloc, logits);
             return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         }
@@ -445,6 +479,41 @@ static int find_stop(const genapi_strlist *stop, const char *text, size_t len, s
     return best;
 }
 
+/* Output text assembly: specials skipped or shown (spaced apart when asked), detokenize off. */
+typedef struct detok {
+    int detokenize, skip_special, spaces;
+    int prev_special;
+} detok;
+
+static void append_token(const gx_text_engine *e, detok *d, ga_buf *text, int32_t tok)
+{
+    if (!d->detokenize)
+        return;
+    int special = gx_tokenizer_is_special(e->tok, tok);
+    if (special && d->skip_special)
+        return;
+    if (d->spaces && text->len > 0 && (special || d->prev_special))
+        ga_buf_append(text, " ", 1);
+    size_t pl;
+    const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
+    ga_buf_append(text, piece, pl);
+    d->prev_special = special;
+}
+
+/* DeepConf: confidence of a step is minus the mean logprob of the alternatives that were not
+ * drawn; generation stops once the mean over a full window falls below the threshold. */
+static double step_confidence(const gx_logprob *lp)
+{
+    double sum = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < lp->n_top; i++)
+        if (lp->top[i].id != lp->id) {
+            sum += lp->top[i].logprob;
+            k++;
+        }
+    return k ? -sum / (double)k : 0.0;
+}
+
 genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
                           gx_choice *out, genapi_error *err)
 {
@@ -457,29 +526,34 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     size_t vocab = gx_tokenizer_vocab_size(e->tok);
     size_t n_prompt = req->n_prompt;
     const int32_t *prompt = req->prompt;
-    if (IS(p, truncate_prompt_tokens)) {
-        size_t k = p->truncate_prompt_tokens < 0 ? e->max_model_len : (size_t)p->truncate_prompt_tokens;
-        if (n_prompt > k) {
-            prompt += n_prompt - k;
-            n_prompt = k;
-        }
-    }
     int64_t max_tokens = IS(p, max_tokens) ? p->max_tokens : req->default_max_tokens;
     if (max_tokens <= 0 || (uint64_t)max_tokens + n_prompt > e->max_model_len)
         max_tokens = (int64_t)(e->max_model_len - n_prompt);
-    int skip_special = !IS(p, skip_special_tokens) || p->skip_special_tokens;
+    detok dt = {!IS(p, detokenize) || p->detokenize, !IS(p, skip_special_tokens) || p->skip_special_tokens,
+                !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
     int include_stop = IS(p, include_stop_str_in_output) && p->include_stop_str_in_output;
     int ignore_eos = IS(p, ignore_eos) && p->ignore_eos;
     int64_t min_tokens = IS(p, min_tokens) ? p->min_tokens : 0;
+    int deepconf = IS(p, enable_deepconf) && p->enable_deepconf;
+    int64_t dc_window = IS(p, deepconf_window_size) ? p->deepconf_window_size : 2048;
+    double dc_threshold = IS(p, deepconf_threshold) ? p->deepconf_threshold : 17.0;
+    /* Alternatives recorded per token: what logprobs asks for, at least 5 for DeepConf. */
+    int64_t n_top = req->top_logprobs;
+    if (deepconf && n_top < 5)
+        n_top = 5;
+    int need_lp = n_top >= 0 || req->score;
 
     size_t ctx_cap = n_prompt + (size_t)max_tokens + 1;
     int32_t *ctx = ga_malloc(&e->alloc, ctx_cap * sizeof *ctx);
     float *logits = ga_malloc(&e->alloc, vocab * sizeof *logits);
-    float *raw = req->top_logprobs >= 0 ? ga_malloc(&e->alloc, vocab * sizeof *raw) : NULL;
+    float *raw = need_lp ? ga_malloc(&e->alloc, vocab * sizeof *raw) : NULL;
+    double *conf = deepconf ? ga_malloc(&e->alloc, ((size_t)max_tokens + 1) * sizeof *conf) : NULL;
+    gx_logprob *lps = need_lp ? ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *lps) : NULL;
     gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
-    if (ctx == NULL || logits == NULL || ws == NULL || (req->top_logprobs >= 0 && raw == NULL)) {
+    if (ctx == NULL || logits == NULL || ws == NULL || (need_lp && (raw == NULL || lps == NULL)) ||
+        (deepconf && conf == NULL)) {
         st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         goto done;
     }
@@ -487,16 +561,13 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     gsamp_state state;
     gsamp_state_init(&state, &cfg, req->seed + index);
     size_t n_out = 0;
+    double conf_sum = 0;
     out->finish_reason = "length";
-    if (req->top_logprobs >= 0) {
-        out->logprobs = ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *out->logprobs);
-        if (out->logprobs == NULL) {
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-            goto done;
-        }
-    }
     for (int64_t step = 0; step < max_tokens; step++) {
         gx_model_logits(e->model, ctx, n_prompt + n_out, req->topic, logits);
+        if (req->adapter)
+            for (size_t v = 0; v < vocab; v++)
+                logits[v] += req->adapter[v];
         if (raw)
             memcpy(raw, logits, vocab * sizeof *raw);
         gsamp_history hist = {ctx, n_prompt, ctx + n_prompt, n_out};
@@ -505,14 +576,13 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
             out->finish_reason = "stop"; /* every token was masked: nothing can follow */
             break;
         }
-        if (out->logprobs) {
+        if (need_lp) {
             /* Raw logprobs of the model, before the samplers changed the logits. */
-            gx_logprob *lp = &out->logprobs[n_out];
-            if (fill_logprob(raw, vocab, tok, (size_t)req->top_logprobs, ar, lp) != 0) {
+            if (gx_fill_logprob(raw, vocab, tok, n_top > 0 ? (size_t)n_top : 0, ar, &lps[n_out]) != 0) {
                 st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
                 goto done;
             }
-            out->cum_logprob += lp->logprob;
+            out->cum_logprob += lps[n_out].logprob;
         }
         ctx[n_prompt + n_out++] = tok;
         if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && !ignore_eos) {
@@ -523,35 +593,42 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
             out->finish_reason = "stop";
             out->stop_kind = 1;
             out->stop_token = tok;
-            if (!gx_tokenizer_is_special(e->tok, tok) || !skip_special) {
-                size_t pl;
-                const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
-                ga_buf_append(&text, piece, pl);
-            }
+            append_token(e, &dt, &text, tok);
             break;
         }
-        if (!gx_tokenizer_is_special(e->tok, tok) || !skip_special) {
-            size_t before = text.len, pl;
-            const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
-            ga_buf_append(&text, piece, pl);
-            if (IS(p, stop) && (int64_t)n_out > min_tokens) {
-                size_t longest = 0;
-                for (size_t i = 0; i < p->stop.count; i++)
-                    if (strlen(p->stop.items[i]) > longest)
-                        longest = strlen(p->stop.items[i]);
-                size_t from = before + 1 > longest ? before + 1 - longest : 0;
-                size_t at;
-                int which = find_stop(&p->stop, text.data ? text.data : "", text.len, from, &at);
-                if (which >= 0) {
-                    const char *s = p->stop.items[which];
-                    text.len = include_stop ? at + strlen(s) : at;
-                    if (text.data)
-                        text.data[text.len] = '\0';
-                    out->finish_reason = "stop";
-                    out->stop_kind = 2;
-                    out->stop_string = ga_arena_strdup(ar, s);
-                    break;
-                }
+        size_t before = text.len;
+        append_token(e, &dt, &text, tok);
+        if (IS(p, stop) && (int64_t)n_out > min_tokens && text.len > before) {
+            size_t longest = 0;
+            for (size_t i = 0; i < p->stop.count; i++)
+                if (strlen(p->stop.items[i]) > longest)
+                    longest = strlen(p->stop.items[i]);
+            size_t from = before + 1 > longest ? before + 1 - longest : 0;
+            size_t at;
+            int which = find_stop(&p->stop, text.data ? text.data : "", text.len, from, &at);
+            if (which >= 0) {
+                const char *s = p->stop.items[which];
+                text.len = include_stop ? at + strlen(s) : at;
+                if (text.data)
+                    text.data[text.len] = '\0';
+                out->finish_reason = "stop";
+                out->stop_kind = 2;
+                out->stop_string = ga_arena_strdup(ar, s);
+                break;
+            }
+        }
+        if (deepconf) {
+            conf[n_out - 1] = step_confidence(&lps[n_out - 1]);
+            conf_sum += conf[n_out - 1];
+            if ((int64_t)n_out > dc_window)
+                conf_sum -= conf[n_out - 1 - (size_t)dc_window];
+            if ((int64_t)n_out >= dc_window && conf_sum / (double)dc_window < dc_threshold) {
+                char reason[64];
+                snprintf(reason, sizeof reason, "<deepconf-%g>", dc_threshold);
+                out->finish_reason = "stop";
+                out->stop_kind = 2;
+                out->stop_string = ga_arena_strdup(ar, reason);
+                break;
             }
         }
     }
@@ -568,11 +645,46 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     memcpy(out->tokens, ctx + n_prompt, n_out * sizeof *out->tokens);
     out->n_tokens = n_out;
     out->text_len = text.len;
+    out->logprobs = req->top_logprobs >= 0 ? lps : NULL;
 done:
     ga_buf_free(&text);
     gsamp_workspace_free(ws);
     ga_free(&e->alloc, logits);
     ga_free(&e->alloc, raw);
+    ga_free(&e->alloc, conf);
     ga_free(&e->alloc, ctx);
     return st;
+}
+
+genapi_status gx_finish_choice(const gx_text_engine *e, const gx_gen_request *req, const int32_t *tokens, size_t n,
+                               const char *finish_reason, ga_arena *ar, gx_choice *c, genapi_error *err)
+{
+    const genapi_text_params *p = req->params;
+    detok dt = {!IS(p, detokenize) || p->detokenize, !IS(p, skip_special_tokens) || p->skip_special_tokens,
+                !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
+    ga_buf text;
+    ga_buf_init(&text, &e->alloc);
+    for (size_t i = 0; i < n; i++)
+        append_token(e, &dt, &text, tokens[i]);
+    c->finish_reason = finish_reason;
+    if (IS(p, stop) && text.len > 0) {
+        size_t at;
+        int which = find_stop(&p->stop, text.data, text.len, 0, &at);
+        if (which >= 0) {
+            int include = IS(p, include_stop_str_in_output) && p->include_stop_str_in_output;
+            text.len = include ? at + strlen(p->stop.items[which]) : at;
+            c->finish_reason = "stop";
+            c->stop_kind = 2;
+            c->stop_string = p->stop.items[which];
+        }
+    }
+    c->text = text.failed ? NULL : ga_arena_strndup(ar, text.data ? text.data : "", text.len);
+    c->text_len = text.len;
+    c->tokens = ga_arena_alloc(ar, (n ? n : 1) * sizeof *c->tokens);
+    ga_buf_free(&text);
+    if (c->text == NULL || c->tokens == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    memcpy(c->tokens, tokens, n * sizeof *tokens);
+    c->n_tokens = n;
+    return GENAPI_OK;
 }

@@ -15,7 +15,12 @@ typedef struct gx_text_engine {
     gx_tokenizer *tok;
     gx_model *model;
     size_t max_model_len;
+    float *adapter; /* the LoRA adapter's logit offsets at multiplier 1 */
 } gx_text_engine;
+
+/* Logit offsets of the reference LoRA adapter ("genapi-ref-lora") at multiplier 1: it favours
+ * words of nature and weather. */
+const float *gx_adapter_weights(const gx_text_engine *e);
 
 /* Build from the embedded corpus. */
 gx_text_engine *gx_text_engine_new(const ga_alloc *a);
@@ -67,6 +72,8 @@ typedef struct gx_gen_request {
     const uint8_t *topic;             /* vocab-sized topic marks, or NULL */
     uint64_t seed;                    /* resolved seed (random when the request had none) */
     int64_t top_logprobs;             /* -1: no logprobs; else alternatives per token (0..20) */
+    int score;                        /* compute cum_logprob even without logprobs (best_of) */
+    const float *adapter;             /* vocab-sized logit offsets of a LoRA adapter, or NULL */
 } gx_gen_request;
 
 /* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: id -1). */
@@ -80,6 +87,9 @@ char *gx_token_text(const gx_text_engine *e, int32_t id, ga_arena *ar);
  * length); fills err with param and a vLLM-style message. */
 genapi_status gx_check_request(const gx_text_engine *e, const genapi_text_params *p, size_t n_prompt,
                                genapi_error *err);
+
+/* Apply truncate_prompt_tokens: keep the last k tokens. Returns the new length. */
+size_t gx_truncate_prompt(const gx_text_engine *e, const genapi_text_params *p, const int32_t **prompt, size_t n);
 
 /* Generate choice `index` (seed + index). */
 genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,

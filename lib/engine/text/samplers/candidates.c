@@ -32,10 +32,7 @@ void gsi_compact_all(gsamp_workspace *ws)
     float *lg = ws->lg;
     size_t n = 0, i = 0, nd = ws->nd;
     for (; i + GSI_BLOCK <= nd; i += GSI_BLOCK) {
-        int all = 1;
-        for (size_t j = 0; j < GSI_BLOCK; j++)
-            all &= x[i + j] > -INFINITY;
-        if (all) {
+        if (gsi_block_all_live(x + i)) {
             for (size_t j = 0; j < GSI_BLOCK; j++) {
                 id[n + j] = (int32_t)(i + j);
                 lg[n + j] = x[i + j];

@@ -73,9 +73,14 @@ double gsi_vsum(const float *x, size_t n);                                /* fix
 double gsi_vsum_wd(const float *w, const float *x, float m, size_t n);   /* sum w*(x - m) */
 float gsi_vmax(const float *x, size_t n);                                 /* -inf if n == 0 */
 void gsi_block_max(const float *x, size_t n, float *bmax);               /* GSI_BLOCK blocks */
-/* Count, sum and sum of squared deviations of the finite entries of x. */
-void gsi_vmoments(const float *x, size_t n, double *count, double *sum);
-double gsi_vsqdev(const float *x, size_t n, double mean);
+typedef struct gsi_stats {
+    double count, sum, sumsq; /* over the live (not -inf) entries, of x - c */
+    float max;
+} gsi_stats;
+/* One pass: block maxima into bmax, and count / sum / sum of squares of x - c. */
+void gsi_vstats(const float *x, size_t n, float c, float *bmax, gsi_stats *st);
+int gsi_block_all_live(const float *x);                                  /* GSI_BLOCK values */
+void gsi_vdiv(float *x, size_t n, float t);                              /* x /= t */
 /* Smallest float f with (double)f >= t (so "l >= f" is exactly "(double)l >= t"). */
 float gsi_float_ceil(double t);
 

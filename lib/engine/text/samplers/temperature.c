@@ -38,11 +38,9 @@ void gsi_temperature(gsamp_workspace *ws, const gsamp_config *cfg, int greedy)
         t = 1e-5;
     const float tf = gsi_to_float(t);
     if (ws->dense) {
-        for (size_t i = 0; i < ws->nd; i++)
-            ws->dl[i] = ws->dl[i] / tf;
+        gsi_vdiv(ws->dl, ws->nd, tf);
         ws->bmax_ok = 0;
     } else {
-        for (size_t i = 0; i < ws->n; i++)
-            ws->lg[i] = ws->lg[i] / tf;
+        gsi_vdiv(ws->lg, ws->n, tf);
     }
 }

@@ -146,17 +146,29 @@ void gsi_top_nsigma(gsamp_workspace *ws, double nsigma)
 {
     if (!ws->dense && ws->n < 2)
         return;
-    const float *x = ws->dense ? ws->dl : ws->lg;
-    const size_t n = ws->dense ? ws->nd : ws->n;
-    double count, sum;
-    gsi_vmoments(x, n, &count, &sum);
-    if (count < 1.0)
+    const int dense = ws->dense;
+    const float *x = dense ? ws->dl : ws->lg;
+    const size_t n = dense ? ws->nd : ws->n;
+    /* shift by one live value so that the one-pass variance does not cancel */
+    float c = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > -INFINITY) {
+            c = x[i];
+            break;
+        }
+    gsi_stats s;
+    gsi_vstats(x, n, c, dense ? ws->bmax : ws->fkey, &s);
+    if (dense)
+        ws->bmax_ok = 1;
+    if (s.count < 1.0)
         return;
-    const float m = max_logit(ws);
-    const double mean = sum / count;
-    const double var = count > 1.0 ? gsi_vsqdev(x, n, mean) / (count - 1.0) : 0.0;
-    float t = gsi_float_ceil((double)m - nsigma * sqrt(var));
-    gsi_keep_ge(ws, t < m ? t : m);
+    double var = 0.0;
+    if (s.count > 1.0)
+        var = (s.sumsq - s.sum * (s.sum / s.count)) / (s.count - 1.0);
+    if (var < 0.0)
+        var = 0.0;
+    float t = gsi_float_ceil((double)s.max - nsigma * sqrt(var));
+    gsi_keep_ge(ws, t < s.max ? t : s.max);
 }
 
 void gsi_eta_cutoff(gsamp_workspace *ws, double eta)

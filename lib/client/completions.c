@@ -1,0 +1,183 @@
+/* Text completions: request body, call, response parsing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <genapi/completions.h>
+#include <json-c/json.h>
+
+#include "client/client_internal.h"
+#include "client/json_read.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+static genapi_status build_body(const genapi_completion_request *req, json_object **out, genapi_error *err)
+{
+    if (req == NULL || req->struct_size != sizeof *req)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_completion_request is NULL or has an unknown struct_size");
+    if (req->params == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "model", "request.params is NULL; model is required");
+    if ((req->prompt == NULL || req->prompt[0] == '\0') && req->prompt_tokens.count == 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "prompt or prompt_tokens must be given and non-empty");
+    if (req->prompt == NULL && req->prompt_tokens.items == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "prompt_tokens has a count but no items");
+    for (size_t i = 0; req->prompt == NULL && i < req->prompt_tokens.count; i++)
+        if (req->prompt_tokens.items[i] < 0)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "prompt_tokens[%zu] must be >= 0", i);
+    genapi_status st = genapi_text_params_validate(req->params, err);
+    if (st != GENAPI_OK)
+        return st;
+    json_object *body = json_object_new_object();
+    if (body == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    if (req->prompt) {
+        json_object_object_add(body, "prompt", json_object_new_string(req->prompt));
+    } else {
+        json_object *a = json_object_new_array_ext((int)req->prompt_tokens.count);
+        for (size_t i = 0; i < req->prompt_tokens.count; i++)
+            json_object_array_add(a, json_object_new_int64(req->prompt_tokens.items[i]));
+        json_object_object_add(body, "prompt", a);
+    }
+    if (req->echo)
+        json_object_object_add(body, "echo", json_object_new_boolean(1));
+    st = ga_params_to_object(&ga_text_table, req->params, body, err);
+    if (st == GENAPI_OK && req->extra_json) {
+        json_object *extra = ga_json_parse(req->extra_json, strlen(req->extra_json));
+        if (extra == NULL || !json_object_is_type(extra, json_type_object)) {
+            st = ga_err(err, GENAPI_E_INVALID_ARG, "extra_json", "extra_json must be a JSON object");
+        } else {
+            json_object_object_foreach(extra, k, v) json_object_object_add(body, k, json_object_get(v));
+        }
+        json_object_put(extra);
+    }
+    if (st != GENAPI_OK) {
+        json_object_put(body);
+        return st;
+    }
+    *out = body;
+    return GENAPI_OK;
+}
+
+genapi_status genapi_completion_request_to_json(genapi_client *c, const genapi_completion_request *req,
+                                                char **json_out, genapi_error *err)
+{
+    if (c == NULL || json_out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
+    *json_out = NULL;
+    json_object *body = NULL;
+    genapi_status st = build_body(req, &body, err);
+    if (st != GENAPI_OK)
+        return st;
+    size_t len;
+    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    *json_out = txt ? ga_strndup(&c->alloc, txt, len) : NULL;
+    json_object_put(body);
+    return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+}
+
+typedef JR_HOLDER(genapi_completion_result) holder;
+
+static int by_index(const void *a, const void *b)
+{
+    int64_t x = ((const genapi_completion_choice *)a)->index, y = ((const genapi_completion_choice *)b)->index;
+    return (x > y) - (x < y);
+}
+
+static genapi_status parse(genapi_client *c, const char *body, size_t len, int http_status, const char *request_id,
+                           genapi_completion_result **out, genapi_error *err)
+{
+    json_object *root = ga_json_parse(body, len), *arr;
+    if (root == NULL || !json_object_is_type(root, json_type_object)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, NULL, "completion response is not a JSON object");
+    }
+    if (!json_object_object_get_ex(root, "choices", &arr) || !json_object_is_type(arr, json_type_array)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, "choices", "completion response has no choices array");
+    }
+    holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    genapi_completion_result *r = &h->pub;
+    r->struct_size = (uint32_t)sizeof *r;
+    r->internal = h;
+    r->http_status = http_status;
+    int oom = 0;
+    r->id = jr_str(&h->ar, root, "id", &oom);
+    r->object = jr_str(&h->ar, root, "object", &oom);
+    r->model = jr_str(&h->ar, root, "model", &oom);
+    r->created = jr_i64(root, "created");
+    r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
+    jr_usage(root, &r->usage);
+    size_t n = json_object_array_length(arr);
+    genapi_completion_choice *ch = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ch);
+    oom |= ch == NULL;
+    for (size_t i = 0; ch && i < n; i++) {
+        json_object *cj = json_object_array_get_idx(arr, i), *v;
+        if (!json_object_is_type(cj, json_type_object))
+            continue;
+        ch[i].index = json_object_object_get_ex(cj, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
+        if (json_object_object_get_ex(cj, "text", &v) && json_object_is_type(v, json_type_string)) {
+            ch[i].text_len = (size_t)json_object_get_string_len(v);
+            ch[i].text = ga_arena_strndup(&h->ar, json_object_get_string(v), ch[i].text_len);
+            oom |= ch[i].text == NULL;
+        }
+        ch[i].finish_reason = jr_str(&h->ar, cj, "finish_reason", &oom);
+        jr_stop_reason(&h->ar, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
+        ch[i].logprobs = jr_logprobs(&h->ar, cj, &oom);
+        ch[i].prompt_logprobs_count = jr_array_len(cj, "prompt_logprobs");
+    }
+    json_object_put(root);
+    if (oom) {
+        genapi_completion_result_free(r);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    qsort(ch, n, sizeof *ch, by_index);
+    r->choices = ch;
+    r->choice_count = n;
+    *out = r;
+    return GENAPI_OK;
+}
+
+genapi_status genapi_completion_result_parse(genapi_client *c, const char *body, size_t body_len,
+                                             genapi_completion_result **out, genapi_error *err)
+{
+    if (c == NULL || body == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
+    *out = NULL;
+    return parse(c, body, body_len, 200, NULL, out, err);
+}
+
+genapi_status genapi_complete(genapi_client *c, const genapi_completion_request *req, genapi_completion_result **out,
+                              genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    char *body = NULL;
+    genapi_status st = genapi_completion_request_to_json(c, req, &body, err);
+    if (st != GENAPI_OK)
+        return st;
+    gt_request treq = {"POST", "/v1/completions", body, strlen(body)};
+    gt_response resp;
+    st = gc_perform(c, &treq, &resp, err);
+    ga_free(&c->alloc, body);
+    if (st != GENAPI_OK)
+        return st;
+    st = parse(c, resp.body, resp.body_len, resp.status, resp.request_id, out, err);
+    gt_response_free(&c->alloc, &resp);
+    return st;
+}
+
+void genapi_completion_result_free(genapi_completion_result *r)
+{
+    if (r == NULL || r->internal == NULL)
+        return;
+    holder *h = r->internal;
+    ga_alloc a = h->ar.alloc;
+    ga_arena_free(&h->ar);
+    ga_free(&a, h);
+}

@@ -1,0 +1,155 @@
+/* Tokenization: POST /v1/tokenize. */
+#include <string.h>
+
+#include <genapi/tokenize.h>
+#include <json-c/json.h>
+
+#include "client/client_internal.h"
+#include "client/json_read.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+typedef JR_HOLDER(genapi_tokenize_result) holder;
+
+static genapi_status build_body(const genapi_tokenize_request *req, json_object **out, genapi_error *err)
+{
+    if (req == NULL || req->struct_size != sizeof *req)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_tokenize_request is NULL or has an unknown struct_size");
+    if ((req->prompt == NULL) == (req->messages == NULL || req->message_count == 0))
+        return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "exactly one of prompt and messages must be given");
+    if (req->multi_models.count > 0 && req->multi_models.items == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "multi_models", "multi_models has a count but no items");
+    json_object *body = json_object_new_object();
+    if (body == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    if (req->model)
+        json_object_object_add(body, "model", json_object_new_string(req->model));
+    if (req->multi_models.count) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < req->multi_models.count; i++) {
+            if (req->multi_models.items[i] == NULL) {
+                json_object_put(a);
+                json_object_put(body);
+                return ga_err(err, GENAPI_E_INVALID_ARG, "multi_models", "multi_models[%zu] is NULL", i);
+            }
+            json_object_array_add(a, json_object_new_string(req->multi_models.items[i]));
+        }
+        json_object_object_add(body, "multi_models", a);
+    }
+    if (req->prompt) {
+        json_object_object_add(body, "prompt", json_object_new_string(req->prompt));
+    } else {
+        json_object *msgs = json_object_new_array();
+        for (size_t i = 0; i < req->message_count; i++) {
+            const genapi_chat_message *m = &req->messages[i];
+            if (m->role == NULL || m->role[0] == '\0') {
+                json_object_put(msgs);
+                json_object_put(body);
+                return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
+            }
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "role", json_object_new_string(m->role));
+            json_object_object_add(o, "content", m->content ? json_object_new_string(m->content) : NULL);
+            json_object_array_add(msgs, o);
+        }
+        json_object_object_add(body, "messages", msgs);
+        if (req->no_generation_prompt)
+            json_object_object_add(body, "add_generation_prompt", json_object_new_boolean(0));
+    }
+    if (req->return_token_strs)
+        json_object_object_add(body, "return_token_strs", json_object_new_boolean(1));
+    *out = body;
+    return GENAPI_OK;
+}
+
+static genapi_status parse(genapi_client *c, const char *body, size_t len, genapi_tokenize_result **out,
+                           genapi_error *err)
+{
+    json_object *root = ga_json_parse(body, len), *toks, *strs;
+    if (root == NULL || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "tokens", &toks) || !json_object_is_type(toks, json_type_array)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, "tokens", "tokenize response has no tokens array");
+    }
+    holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    genapi_tokenize_result *r = &h->pub;
+    r->struct_size = (uint32_t)sizeof *r;
+    r->internal = h;
+    size_t n = json_object_array_length(toks);
+    int64_t *ids = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ids);
+    int oom = ids == NULL;
+    for (size_t i = 0; ids && i < n; i++)
+        ids[i] = json_object_get_int64(json_object_array_get_idx(toks, i));
+    r->tokens = ids;
+    r->token_count = n;
+    r->count = json_object_object_get_ex(root, "count", NULL) ? jr_i64(root, "count") : (int64_t)n;
+    r->max_model_len = jr_i64(root, "max_model_len");
+    if (json_object_object_get_ex(root, "token_strs", &strs) && json_object_is_type(strs, json_type_array)) {
+        size_t k = json_object_array_length(strs);
+        const char **s = ga_arena_alloc(&h->ar, (k + 1) * sizeof *s);
+        oom |= s == NULL;
+        for (size_t i = 0; s && i < k; i++) {
+            json_object *e = json_object_array_get_idx(strs, i);
+            s[i] = json_object_is_type(e, json_type_string)
+                       ? ga_arena_strndup(&h->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e))
+                       : "";
+            oom |= s[i] == NULL;
+        }
+        r->token_strs = s;
+    }
+    json_object_put(root);
+    if (oom) {
+        genapi_tokenize_result_free(r);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    *out = r;
+    return GENAPI_OK;
+}
+
+genapi_status genapi_tokenize_result_parse(genapi_client *c, const char *body, size_t body_len,
+                                           genapi_tokenize_result **out, genapi_error *err)
+{
+    if (c == NULL || body == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
+    *out = NULL;
+    return parse(c, body, body_len, out, err);
+}
+
+genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *req, genapi_tokenize_result **out,
+                              genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    json_object *body = NULL;
+    genapi_status st = build_body(req, &body, err);
+    if (st != GENAPI_OK)
+        return st;
+    size_t len;
+    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
+    gt_request treq = {"POST", "/v1/tokenize", txt, len};
+    gt_response resp;
+    st = gc_perform(c, &treq, &resp, err);
+    json_object_put(body);
+    if (st != GENAPI_OK)
+        return st;
+    st = parse(c, resp.body, resp.body_len, out, err);
+    gt_response_free(&c->alloc, &resp);
+    return st;
+}
+
+void genapi_tokenize_result_free(genapi_tokenize_result *r)
+{
+    if (r == NULL || r->internal == NULL)
+        return;
+    holder *h = r->internal;
+    ga_alloc a = h->ar.alloc;
+    ga_arena_free(&h->ar);
+    ga_free(&a, h);
+}
