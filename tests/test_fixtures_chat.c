@@ -1,7 +1,7 @@
 /* Fixture-driven tests of the chat completion parser (genapi_chat_result_parse) and of its
  * re-serialization (genapi_chat_result_to_json). Every case directory under
  * <fixtures>/chat_completions/ becomes one test; its expected.json (normalized form, see the
- * fixtures README) is compared field by field with the typed result. */
+ * fixtures README) is compared field by field with the typed result, logprobs included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@
 
 #include <genapi/chat.h>
 #include <genapi/client.h>
+#include <genapi/logprobs.h>
 
 #include "test_support.h"
 
@@ -186,6 +187,105 @@ static size_t exp_array_len(const cmp_ctx *cx, json_object *arr)
     return json_object_array_length(arr);
 }
 
+/* Expected array `key` of the logprobs object, which must hold exactly n entries. */
+static json_object *exp_lp_array(cmp_ctx *cx, const char *base, json_object *elp, const char *key, size_t n)
+{
+    json_object *a = get_key(elp, key);
+    snprintf(cx->where, sizeof cx->where, "%s.%s", base, key);
+    size_t len = exp_array_len(cx, a);
+    if (len != n)
+        fail_msg("%s: %s: expected.json has %zu entries but count is %zu", cx->label, cx->where, len, n);
+    return a;
+}
+
+/* logprobs of a chat choice: null => NULL; else count (len of logprobs.content), and per entry
+ * token, logprob (compared exactly as the JSON double json-c reads from expected.json, which
+ * copies the body verbatim) and top_count (len of top_logprobs). */
+static void check_logprobs(const char *label, size_t ci, json_object *elp, const genapi_logprobs *lp)
+{
+    cmp_ctx cxs;
+    cmp_ctx *cx = &cxs;
+    cx->label = label;
+    char base[64];
+    snprintf(base, sizeof base, "choices[%zu].logprobs", ci);
+
+    snprintf(cx->where, sizeof cx->where, "%s", base);
+    if (elp == NULL) {
+        if (lp != NULL)
+            fail_msg("%s: %s: expected null, got %zu entries", label, cx->where, lp->count);
+        return;
+    }
+    if (!json_object_is_type(elp, json_type_object))
+        fail_msg("%s: %s: expected.json value is not an object or null", label, cx->where);
+    if (lp == NULL)
+        fail_msg("%s: %s: expected an object, got NULL", label, cx->where);
+
+    snprintf(cx->where, sizeof cx->where, "%s.count", base);
+    size_t n = (size_t)exp_int(cx, get_key(elp, "count"));
+    if (lp->count != n)
+        fail_msg("%s: %s: expected %zu, got %zu", label, cx->where, n, lp->count);
+    if (n > 0 && lp->items == NULL)
+        fail_msg("%s: %s.items is NULL but count is %zu", label, base, lp->count);
+
+    json_object *toks = exp_lp_array(cx, base, elp, "tokens", n);
+    json_object *vals = exp_lp_array(cx, base, elp, "values", n);
+    json_object *tops = exp_lp_array(cx, base, elp, "top_counts", n);
+
+    for (size_t i = 0; i < n; i++) {
+        const genapi_token_logprob *t = &lp->items[i];
+
+        snprintf(cx->where, sizeof cx->where, "%s.tokens[%zu]", base, i);
+        json_object *et = json_object_array_get_idx(toks, i);
+        if (et == NULL)
+            fail_msg("%s: %s: expected.json token is null", label, cx->where);
+        check_str(cx, et, t->token);
+
+        /* values: [float] for chat; a null is still accepted as "has_logprob == 0" */
+        snprintf(cx->where, sizeof cx->where, "%s.values[%zu]", base, i);
+        json_object *ev = json_object_array_get_idx(vals, i);
+        if (ev == NULL) {
+            if (t->has_logprob != 0)
+                fail_msg("%s: %s: expected null (has_logprob 0), got has_logprob %d (logprob %.17g)", label, cx->where,
+                         (int)t->has_logprob, t->logprob);
+        } else {
+            if (!json_object_is_type(ev, json_type_double) && !json_object_is_type(ev, json_type_int))
+                fail_msg("%s: %s: expected.json value is not a number or null", label, cx->where);
+            double e = json_object_get_double(ev);
+            if (t->has_logprob != 1)
+                fail_msg("%s: %s: expected %.17g (has_logprob 1), got has_logprob %d", label, cx->where, e,
+                         (int)t->has_logprob);
+            if (t->logprob != e) /* exact: both are the same JSON text read by strtod */
+                fail_msg("%s: %s: expected %.17g, got %.17g", label, cx->where, e, t->logprob);
+        }
+
+        snprintf(cx->where, sizeof cx->where, "%s.top_counts[%zu]", base, i);
+        json_object *ec = json_object_array_get_idx(tops, i);
+        if (ec == NULL) {
+            if (t->has_top != 0 || t->top_count != 0)
+                fail_msg("%s: %s: expected null (has_top 0), got has_top %d with %zu alternatives", label, cx->where,
+                         (int)t->has_top, t->top_count);
+        } else {
+            int64_t e = exp_int(cx, ec);
+            if ((int64_t)t->top_count != e)
+                fail_msg("%s: %s: expected %" PRId64 ", got %zu", label, cx->where, e, t->top_count);
+            if (e > 0 && t->has_top != 1)
+                fail_msg("%s: %s: %" PRId64 " alternatives but has_top is %d", label, cx->where, e, (int)t->has_top);
+        }
+        if (t->top_count > 0 && t->top == NULL)
+            fail_msg("%s: %s.items[%zu].top is NULL but top_count is %zu", label, base, i, t->top_count);
+        for (size_t k = 0; k < t->top_count; k++)
+            if (t->top[k].token == NULL)
+                fail_msg("%s: %s.items[%zu].top[%zu].token is NULL", label, base, i, k);
+
+        /* text_offset is documented as completions only: -1 for chat */
+        if (t->text_offset != -1)
+            fail_msg("%s: %s.items[%zu].text_offset: expected -1 for chat, got %" PRId64, label, base, i,
+                     t->text_offset);
+        if (t->n_bytes > 0 && t->bytes == NULL)
+            fail_msg("%s: %s.items[%zu].bytes is NULL but n_bytes is %zu", label, base, i, t->n_bytes);
+    }
+}
+
 static void check_choice(const char *label, size_t i, json_object *exp, const genapi_chat_choice *ch)
 {
     cmp_ctx cx;
@@ -252,11 +352,14 @@ static void check_choice(const char *label, size_t i, json_object *exp, const ge
         WHERE("choices[%zu].tool_calls[%zu].arguments", i, k);
         check_str(&cx, get_key(et, "arguments"), t->arguments);
     }
-    /* "logprobs" and "token_ids" are not in the typed result yet: not compared. */
+    check_logprobs(label, i, get_key(exp, "logprobs"), ch->logprobs);
+
+    /* "token_ids" has no typed field in genapi_chat_choice: not compared. */
 #undef WHERE
 }
 
-static void check_result(const char *label, json_object *exp, const genapi_chat_result *r)
+/* check_result compares prompt_logprobs_count with want_plc (see expected_prompt_logprobs_count). */
+static void check_result(const char *label, json_object *exp, int64_t want_plc, const genapi_chat_result *r)
 {
     cmp_ctx cx;
     cx.label = label;
@@ -294,6 +397,10 @@ static void check_result(const char *label, json_object *exp, const genapi_chat_
     for (size_t i = 0; i < n; i++)
         check_choice(label, i, json_object_array_get_idx(choices, i), &r->choices[i]);
 
+    if (r->prompt_logprobs_count != want_plc)
+        fail_msg("%s: prompt_logprobs_count: expected %" PRId64 ", got %" PRId64, label, want_plc,
+                 r->prompt_logprobs_count);
+
     json_object *usage = get_key(exp, "usage");
     if (usage == NULL) {
         if (r->usage.present != 0)
@@ -311,6 +418,33 @@ static void check_result(const char *label, json_object *exp, const genapi_chat_
         snprintf(cx.where, sizeof cx.where, "usage.total_tokens");
         check_int(&cx, get_key(usage, "total_tokens"), r->usage.total_tokens);
     }
+}
+
+/* Expected genapi_chat_result::prompt_logprobs_count. The "chat" kind of expected.json has no
+ * such key, so unless a fixture adds "prompt_logprobs_count" (int, or null => -1) it is derived
+ * from the body itself: the length of its top-level "prompt_logprobs" array, -1 when that is
+ * missing or null. */
+static int64_t expected_prompt_logprobs_count(const chat_case *c)
+{
+    json_object *v = NULL;
+    if (json_object_object_get_ex(c->expected, "prompt_logprobs_count", &v)) {
+        if (v == NULL)
+            return -1;
+        if (!json_object_is_type(v, json_type_int))
+            fail_msg("%s: expected.json prompt_logprobs_count is neither int nor null", c->name);
+        return json_object_get_int64(v);
+    }
+    json_tokener *tok = json_tokener_new();
+    assert_non_null(tok);
+    json_object *root = json_tokener_parse_ex(tok, c->body, (int)c->body_len);
+    json_tokener_free(tok);
+    if (root == NULL)
+        fail_msg("%s: response.body is not JSON (cannot derive prompt_logprobs_count)", c->name);
+    int64_t n = -1;
+    if (json_object_object_get_ex(root, "prompt_logprobs", &v) && json_object_is_type(v, json_type_array))
+        n = (int64_t)json_object_array_length(v);
+    json_object_put(root);
+    return n;
 }
 
 /* ---- client ------------------------------------------------------------------------------ */
@@ -389,7 +523,7 @@ static void test_chat_fixture(void **state)
     genapi_status st = genapi_chat_result_parse(ts->client, ts->c.body, ts->c.body_len, &ts->first, &err);
     if (st != GENAPI_OK)
         fail_msg("%s: genapi_chat_result_parse failed: %d %s", ts->name, (int)st, err.message);
-    check_result(ts->name, ts->c.expected, ts->first);
+    check_result(ts->name, ts->c.expected, expected_prompt_logprobs_count(&ts->c), ts->first);
 }
 
 /* The fixtures directory must hold at least one chat case (guards against a moved directory
@@ -436,7 +570,7 @@ static void test_chat_roundtrip(void **state)
         if (st != GENAPI_OK)
             fail_msg("%s: re-parse failed: %d %s\n%s", label, (int)st, err.message, ts->json);
 
-        check_result(label, ts->c.expected, ts->second);
+        check_result(label, ts->c.expected, expected_prompt_logprobs_count(&ts->c), ts->second);
         /* the object string survives too */
         const char *o1 = ts->first->object, *o2 = ts->second->object;
         if ((o1 == NULL) != (o2 == NULL) || (o1 && strcmp(o1, o2) != 0))

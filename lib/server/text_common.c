@@ -165,14 +165,12 @@ json_object *gs_completion_logprobs(const gx_text_engine *e, const gx_logprob *l
     json_object *offs = json_object_new_array(), *vals = json_object_new_array(), *toks = json_object_new_array(),
                 *tops = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
-        const char *t = gx_token_text(e, lp[i].id < 0 ? 0 : lp[i].id, ar);
-        if (lp[i].id < 0)
-            t = "";
+        const char *t = gx_token_text(e, lp[i].id, ar);
         json_object_array_add(offs, json_object_new_int64((int64_t)offset));
         json_object_array_add(toks, json_object_new_string(t ? t : ""));
         offset += t ? strlen(t) : 0;
-        if (lp[i].id < 0 || lp[i].top == NULL) {
-            json_object_array_add(vals, lp[i].id < 0 ? NULL : json_object_new_double(lp[i].logprob));
+        if (lp[i].rank < 0 || lp[i].top == NULL) {
+            json_object_array_add(vals, lp[i].rank < 0 ? NULL : json_object_new_double(lp[i].logprob));
             json_object_array_add(tops, NULL);
             continue;
         }
@@ -198,7 +196,7 @@ json_object *gs_prompt_logprobs(const gx_text_engine *e, const gx_logprob *lp, s
 {
     json_object *a = json_object_new_array();
     for (size_t i = 0; i < n; i++) {
-        if (lp[i].id < 0) {
+        if (lp[i].rank < 0) {
             json_object_array_add(a, NULL);
             continue;
         }

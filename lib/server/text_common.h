@@ -25,7 +25,7 @@ int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **id
 /* Chat logprobs {"content": [...]} for a choice. */
 json_object *gs_chat_logprobs(const gx_text_engine *e, const gx_logprob *lp, size_t n, size_t top, ga_arena *ar);
 /* Completions logprobs {"text_offset", "token_logprobs", "tokens", "top_logprobs"}; `offset`
- * is the text length before the first token. entries with id -1 give nulls. */
+ * is the text length before the first token. entries with rank -1 give null values. */
 json_object *gs_completion_logprobs(const gx_text_engine *e, const gx_logprob *lp, size_t n, size_t offset,
                                     ga_arena *ar);
 /* prompt_logprobs: [null, {"<id>": {"logprob", "rank", "decoded_token"}}, ...]. */

@@ -405,7 +405,7 @@ genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt,
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
     if (n > 0)
-        lp[0].id = -1;
+        lp[0] = (gx_logprob){prompt[0], 0.0f, -1, NULL, 0}; /* nothing precedes it: no logprob */
     for (size_t i = 1; i < n; i++) {
         gx_model_logits(e->model, prompt, i, NULL, logits);
         if (gx_fill_logprob(logits, vocab, prompt[i], n_top, ar, &lp[i]) != 0) {

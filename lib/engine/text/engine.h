@@ -45,7 +45,7 @@ typedef struct gx_top {
 typedef struct gx_logprob {
     int32_t id;
     float logprob;
-    int64_t rank;   /* 1 = most likely */
+    int64_t rank;   /* 1 = most likely; -1: no logprob (first prompt token) */
     gx_top *top;    /* n_top most likely tokens, best first */
     size_t n_top;
 } gx_logprob;
@@ -76,7 +76,7 @@ typedef struct gx_gen_request {
     const float *adapter;             /* vocab-sized logit offsets of a LoRA adapter, or NULL */
 } gx_gen_request;
 
-/* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: id -1). */
+/* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: rank -1). */
 genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt, size_t n, size_t n_top, ga_arena *ar,
                                  gx_logprob **out, genapi_error *err);
 

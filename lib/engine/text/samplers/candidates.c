@@ -15,6 +15,20 @@ void gsi_begin(gsamp_workspace *ws, float *logits, size_t n_vocab)
     ws->bmax_ok = 0;
 }
 
+static unsigned lowest_bit(uint32_t m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned i = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
+}
+
 static void ensure_bmax(gsamp_workspace *ws)
 {
     if (!ws->bmax_ok) {
@@ -127,12 +141,13 @@ void gsi_keep_ge(gsamp_workspace *ws, float t)
     for (size_t b = 0; b < ws->nblk; b++) {
         if (!(ws->bmax[b] >= t))
             continue;
-        size_t end = (b + 1) * GSI_BLOCK < ws->nd ? (b + 1) * GSI_BLOCK : ws->nd;
-        for (size_t i = b * GSI_BLOCK; i < end; i++)
-            if (x[i] >= t) {
-                ws->id[n] = (int32_t)i;
-                ws->lg[n++] = x[i];
-            }
+        const size_t base = b * GSI_BLOCK;
+        const size_t len = ws->nd - base < GSI_BLOCK ? ws->nd - base : GSI_BLOCK;
+        for (uint32_t m = gsi_block_ge_mask(x + base, len, t); m; m &= m - 1) {
+            size_t i = base + lowest_bit(m);
+            ws->id[n] = (int32_t)i;
+            ws->lg[n++] = x[i];
+        }
     }
     ws->n = n;
     ws->dense = 0;
@@ -190,11 +205,12 @@ ptrdiff_t gsi_cut(gsamp_workspace *ws, const float *w, double target)
         hi = lg[i] > hi ? lg[i] : hi;
     }
     /* buckets are monotone in the logit: bucket 0 holds the largest logits */
-    const float top = (float)(GSI_NBUCKETS - 1);
+    const size_t nb = n < 64 ? 64 : (n < GSI_NBUCKETS ? n : GSI_NBUCKETS);
+    const float top = (float)(nb - 1);
     float span = hi - lo;
     float scale = (hi > lo && span < INFINITY) ? top / span : 0.0f;
     double *mass = ws->bmass;
-    memset(mass, 0, GSI_NBUCKETS * sizeof *mass);
+    memset(mass, 0, nb * sizeof *mass);
     for (size_t i = 0; i < n; i++) {
         float d = (hi - lg[i]) * scale;
         d = d < top ? d : top;
@@ -204,12 +220,12 @@ ptrdiff_t gsi_cut(gsamp_workspace *ws, const float *w, double target)
     }
     double cum = 0.0;
     size_t b = 0;
-    for (; b < GSI_NBUCKETS; b++) {
+    for (; b < nb; b++) {
         if (cum + mass[b] >= target)
             break;
         cum += mass[b];
     }
-    if (b == GSI_NBUCKETS)
+    if (b == nb)
         return -1;
     /* order the crossing bucket canonically and walk it */
     int32_t *idx = ws->i1;

@@ -59,7 +59,7 @@ struct gsamp_workspace {
     int32_t *i1, *i2;
     uint16_t *bkt;   /* bucket of each compact entry (gsi_cut) */
     double *bmass;   /* GSI_NBUCKETS bucket weights */
-    uint32_t *hist;  /* 3 * GSI_RADIX_SIZE radix histograms */
+    uint32_t *hist;  /* radix histograms (4 * 256 or 3 * GSI_RADIX_SIZE entries) */
     double *dsum;    /* partial sums of the draw */
     uint32_t *tok;   /* per-token scratch; all zero between uses */
     int32_t *touched;
@@ -80,6 +80,7 @@ typedef struct gsi_stats {
 /* One pass: block maxima into bmax, and count / sum / sum of squares of x - c. */
 void gsi_vstats(const float *x, size_t n, float c, float *bmax, gsi_stats *st);
 int gsi_block_all_live(const float *x);                                  /* GSI_BLOCK values */
+uint32_t gsi_block_ge_mask(const float *x, size_t n, float t);           /* bit j: x[j] >= t */
 void gsi_vdiv(float *x, size_t n, float t);                              /* x /= t */
 /* Smallest float f with (double)f >= t (so "l >= f" is exactly "(double)l >= t"). */
 float gsi_float_ceil(double t);

@@ -1,6 +1,7 @@
 /*
- * Stable sorts of candidate indices: LSD radix sort on 32-bit keys (three 11-bit digits,
- * digits on which every key agrees are skipped), insertion sort for short inputs.
+ * Stable sorts of candidate indices: LSD radix sort on 32-bit keys (8-bit digits for short
+ * inputs, 11-bit digits for long ones; digits on which every key agrees are skipped),
+ * insertion sort for very short inputs.
  */
 #include "engine/text/samplers/samplers_internal.h"
 
@@ -41,36 +42,31 @@ static void radix_sort(gsamp_workspace *ws, uint32_t *key, int32_t *idx, size_t 
         insertion_sort(key, idx, n);
         return;
     }
+    const unsigned bits = n < 4096 ? 8u : GSI_RADIX_BITS;
+    const unsigned passes = (32u + bits - 1u) / bits;
+    const uint32_t size = 1u << bits, mask = size - 1u;
     uint32_t *h = ws->hist;
-    memset(h, 0, 3 * GSI_RADIX_SIZE * sizeof *h);
+    memset(h, 0, (size_t)passes * size * sizeof *h);
     for (size_t i = 0; i < n; i++) {
         uint32_t k = key[i];
-        h[k & (GSI_RADIX_SIZE - 1)]++;
-        h[GSI_RADIX_SIZE + ((k >> GSI_RADIX_BITS) & (GSI_RADIX_SIZE - 1))]++;
-        h[2 * GSI_RADIX_SIZE + (k >> (2 * GSI_RADIX_BITS))]++;
+        for (unsigned p = 0; p < passes; p++)
+            h[p * size + ((k >> (p * bits)) & mask)]++;
     }
     uint32_t *ka = key, *kb = ws->k2;
     int32_t *ia = idx, *ib = ws->i2;
-    for (unsigned pass = 0; pass < 3; pass++) {
-        uint32_t *ph = h + pass * GSI_RADIX_SIZE;
-        unsigned shift = pass * GSI_RADIX_BITS;
-        int trivial = 0;
-        for (size_t d = 0; d < GSI_RADIX_SIZE; d++)
-            if (ph[d] == (uint32_t)n) {
-                trivial = 1;
-                break;
-            }
-        if (trivial)
-            continue;
+    for (unsigned pass = 0; pass < passes; pass++) {
+        uint32_t *ph = h + pass * size;
+        const unsigned shift = pass * bits;
+        if (ph[(ka[0] >> shift) & mask] == (uint32_t)n)
+            continue; /* every key has the same digit */
         uint32_t sum = 0;
-        for (size_t d = 0; d < GSI_RADIX_SIZE; d++) {
+        for (uint32_t d = 0; d < size; d++) {
             uint32_t c = ph[d];
             ph[d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++) {
-            uint32_t d = (ka[i] >> shift) & (GSI_RADIX_SIZE - 1);
-            uint32_t pos = ph[d]++;
+            uint32_t pos = ph[(ka[i] >> shift) & mask]++;
             kb[pos] = ka[i];
             ib[pos] = ia[i];
         }

@@ -1,11 +1,12 @@
 /*
  * Fixed-order numeric kernels of the sampler pipeline.
  *
- * Every kernel works on blocks of 32 values split into 8 lanes (lane l takes the values
- * j*8 + l of the block); a reduction adds the 4 values of a lane in order, combines the lanes
- * pairwise ((0+1)+(2+3))+((4+5)+(6+7)) in float and adds the block results in double in
- * block order. A trailing partial block uses the same lane structure. The results are
- * therefore fixed by the input, whatever the compiler does.
+ * Reductions work on blocks of 256 values split into 8 lanes (lane l takes the values
+ * j*8 + l of the block): each lane adds its 32 values in order, the lanes are combined
+ * pairwise ((0+1)+(2+3))+((4+5)+(6+7)) in float and the block results are added in double
+ * in block order. A trailing partial block uses the same lane structure. Maxima are taken
+ * per block of 32 (GSI_BLOCK) with the same lane structure. The results are therefore fixed
+ * by the input, whatever the compiler does.
  *
  * With GCC or Clang the blocks are written with portable vector extensions (two 4-lane
  * vectors per block; SSE2 on x86-64, NEON on arm64), plus the SSE2 max and sign-mask
@@ -19,7 +20,8 @@
 #include <float.h>
 
 #define LANES 8
-#define RBLOCK 32
+#define RBLOCK 32   /* maxima, masks, element-wise kernels */
+#define SBLOCK 256  /* sums */
 #define NEG_INF_BITS 0xff800000u
 #define ONE_BITS 0x3f800000u
 
@@ -122,7 +124,7 @@ static uint32_t tail_ge_mask(const float *x, size_t n, float t)
     return m;
 }
 
-/* count, sum and sum of squares of the live (not -inf) values, shifted by c */
+/* count, sum and sum of squares of the live (not -inf) values of x - c */
 static void tail_stats(const float *x, size_t n, float c, float *cnt, float *sum, float *sq)
 {
     float ac[LANES] = {0}, as[LANES] = {0}, aq[LANES] = {0};
@@ -138,7 +140,24 @@ static void tail_stats(const float *x, size_t n, float c, float *cnt, float *sum
     *sq = lanes_sum(aq);
 }
 
+/* sum and sum of squares of x - c, no -inf expected (a -inf makes the sums non-finite) */
+static void tail_stats_fast(const float *x, size_t n, float c, float *sum, float *sq)
+{
+    float as[LANES] = {0}, aq[LANES] = {0};
+    for (size_t j = 0; j < n; j++) {
+        float d = x[j] - c;
+        as[j % LANES] += d;
+        aq[j % LANES] += d * d;
+    }
+    *sum = lanes_sum(as);
+    *sq = lanes_sum(aq);
+}
+
 #if defined(__GNUC__) && !defined(GSI_SCALAR_KERNELS)
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef float v4f __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
@@ -167,16 +186,26 @@ static inline v4i isplat(int32_t i)
     return v;
 }
 
-static inline v4i vkey(v4f x)
+/* per lane: a > b ? a : b */
+static inline v4f vmax(v4f a, v4f b)
 {
-    const v4i b = (v4i)x;
-    return (b & isplat(0x7fffffff)) ^ (b < isplat(0));
+#if defined(__SSE2__)
+    return _mm_max_ps(a, b);
+#else
+    v4i gt = a > b;
+    return (v4f)(((v4i)a & gt) | ((v4i)b & ~gt));
+#endif
 }
 
-static inline v4i vmaxi(v4i a, v4i b)
+/* bit l set when lane l of the comparison result is true */
+static inline uint32_t vmask(v4i m)
 {
-    v4i gt = a > b;
-    return (a & gt) | (b & ~gt);
+#if defined(__SSE2__)
+    return (uint32_t)_mm_movemask_ps((__m128)m);
+#else
+    return ((uint32_t)m[0] >> 31) | (((uint32_t)m[1] >> 31) << 1) |
+           (((uint32_t)m[2] >> 31) << 2) | (((uint32_t)m[3] >> 31) << 3);
+#endif
 }
 
 static inline v4i vlive(v4f x)
@@ -220,7 +249,7 @@ static void block_exp(const float *x, float m, float *out)
 static double block_sum(const float *x)
 {
     v4f lo = vsplat(0.0f), hi = vsplat(0.0f);
-    for (size_t j = 0; j < RBLOCK; j += LANES) {
+    for (size_t j = 0; j < SBLOCK; j += LANES) {
         lo += vld(x + j);
         hi += vld(x + j + 4);
     }
@@ -233,7 +262,7 @@ static double block_sum_wd(const float *w, const float *x, float m)
 {
     const v4f mv = vsplat(m);
     v4f lo = vsplat(0.0f), hi = vsplat(0.0f);
-    for (size_t j = 0; j < RBLOCK; j += LANES) {
+    for (size_t j = 0; j < SBLOCK; j += LANES) {
         lo += vld(w + j) * (vld(x + j) - mv);
         hi += vld(w + j + 4) * (vld(x + j + 4) - mv);
     }
@@ -242,32 +271,54 @@ static double block_sum_wd(const float *w, const float *x, float m)
     return (double)lanes_sum(a);
 }
 
-static int32_t block_max_key(const float *x)
+static float block_max(const float *x)
 {
-    v4i lo = vkey(vld(x)), hi = vkey(vld(x + 4));
-    for (size_t j = LANES; j < RBLOCK; j += LANES) {
-        lo = vmaxi(vkey(vld(x + j)), lo);
-        hi = vmaxi(vkey(vld(x + j + 4)), hi);
+    v4f lo = vsplat(-INFINITY), hi = lo;
+    for (size_t j = 0; j < RBLOCK; j += LANES) {
+        lo = vmax(vld(x + j), lo);
+        hi = vmax(vld(x + j + 4), hi);
     }
-    v4i m = vmaxi(lo, hi);
-    int32_t r = m[0];
-    for (int l = 1; l < 4; l++)
-        r = m[l] > r ? m[l] : r;
-    return r;
+    float a[LANES];
+    store_lanes(a, lo, hi);
+    return lanes_max(a);
 }
 
-static void block_stats(const float *x, float c, int32_t *maxkey, float *cnt, float *sum,
-                        float *sq)
+/* One SBLOCK: maxima of its 32-value blocks into bmax, lane sums of x - c and (x - c)^2. */
+static void block_stats_fast(const float *x, float c, float *bmax, float *sum, float *sq)
+{
+    const v4f cv = vsplat(c);
+    v4f slo = vsplat(0.0f), shi = slo, qlo = slo, qhi = slo;
+    float t[LANES];
+    for (size_t s0 = 0; s0 < SBLOCK; s0 += RBLOCK) {
+        v4f mlo = vsplat(-INFINITY), mhi = mlo;
+        for (size_t j = s0; j < s0 + RBLOCK; j += LANES) {
+            v4f a = vld(x + j), b = vld(x + j + 4);
+            mlo = vmax(a, mlo);
+            mhi = vmax(b, mhi);
+            v4f da = a - cv, db = b - cv;
+            slo += da;
+            shi += db;
+            qlo += da * da;
+            qhi += db * db;
+        }
+        store_lanes(t, mlo, mhi);
+        bmax[s0 / RBLOCK] = lanes_max(t);
+    }
+    store_lanes(t, slo, shi);
+    *sum = lanes_sum(t);
+    store_lanes(t, qlo, qhi);
+    *sq = lanes_sum(t);
+}
+
+/* One SBLOCK, -inf values excluded: count, sum and sum of squares of x - c. */
+static void block_stats(const float *x, float c, float *cnt, float *sum, float *sq)
 {
     const v4f cv = vsplat(c);
     const v4i one = isplat((int32_t)ONE_BITS);
-    v4i mlo = isplat(order_key(-INFINITY)), mhi = mlo;
     v4f clo = vsplat(0.0f), chi = clo, slo = clo, shi = clo, qlo = clo, qhi = clo;
-    for (size_t j = 0; j < RBLOCK; j += LANES) {
+    for (size_t j = 0; j < SBLOCK; j += LANES) {
         v4f a = vld(x + j), b = vld(x + j + 4);
         v4i la = vlive(a), lb = vlive(b);
-        mlo = vmaxi(vkey(a), mlo);
-        mhi = vmaxi(vkey(b), mhi);
         v4f da = (v4f)((v4i)(a - cv) & la), db = (v4f)((v4i)(b - cv) & lb);
         clo += (v4f)(one & la);
         chi += (v4f)(one & lb);
@@ -276,11 +327,6 @@ static void block_stats(const float *x, float c, int32_t *maxkey, float *cnt, fl
         qlo += da * da;
         qhi += db * db;
     }
-    v4i m = vmaxi(mlo, mhi);
-    int32_t r = m[0];
-    for (int l = 1; l < 4; l++)
-        r = m[l] > r ? m[l] : r;
-    *maxkey = r;
     float t[LANES];
     store_lanes(t, clo, chi);
     *cnt = lanes_sum(t);
@@ -290,12 +336,21 @@ static void block_stats(const float *x, float c, int32_t *maxkey, float *cnt, fl
     *sq = lanes_sum(t);
 }
 
+static uint32_t block_ge_mask(const float *x, float t)
+{
+    const v4f tv = vsplat(t);
+    uint32_t m = 0;
+    for (size_t j = 0; j < RBLOCK; j += 4)
+        m |= vmask(vld(x + j) >= tv) << j;
+    return m;
+}
+
 static int block_all_live(const float *x)
 {
     v4i acc = isplat(-1);
     for (size_t j = 0; j < RBLOCK; j += 4)
         acc &= vlive(vld(x + j));
-    return (acc[0] & acc[1] & acc[2] & acc[3]) != 0;
+    return vmask(acc) == 0xfu;
 }
 
 static void block_div(float *x, float t)
@@ -315,24 +370,34 @@ static void block_exp(const float *x, float m, float *out)
 
 static double block_sum(const float *x)
 {
-    return tail_sum(x, RBLOCK);
+    return tail_sum(x, SBLOCK);
 }
 
 static double block_sum_wd(const float *w, const float *x, float m)
 {
-    return tail_sum_wd(w, x, m, RBLOCK);
+    return tail_sum_wd(w, x, m, SBLOCK);
 }
 
-static int32_t block_max_key(const float *x)
+static float block_max(const float *x)
 {
-    return tail_max_key(x, RBLOCK);
+    return tail_max(x, RBLOCK);
 }
 
-static void block_stats(const float *x, float c, int32_t *maxkey, float *cnt, float *sum,
-                        float *sq)
+static void block_stats_fast(const float *x, float c, float *bmax, float *sum, float *sq)
 {
-    *maxkey = tail_max_key(x, RBLOCK);
-    tail_stats(x, RBLOCK, c, cnt, sum, sq);
+    for (size_t s0 = 0; s0 < SBLOCK; s0 += RBLOCK)
+        bmax[s0 / RBLOCK] = tail_max(x + s0, RBLOCK);
+    tail_stats_fast(x, SBLOCK, c, sum, sq);
+}
+
+static void block_stats(const float *x, float c, float *cnt, float *sum, float *sq)
+{
+    tail_stats(x, SBLOCK, c, cnt, sum, sq);
+}
+
+static uint32_t block_ge_mask(const float *x, float t)
+{
+    return tail_ge_mask(x, RBLOCK, t);
 }
 
 static int block_all_live(const float *x)
@@ -366,7 +431,7 @@ double gsi_vsum(const float *x, size_t n)
 {
     double total = 0.0;
     size_t i = 0;
-    for (; i + RBLOCK <= n; i += RBLOCK)
+    for (; i + SBLOCK <= n; i += SBLOCK)
         total += block_sum(x + i);
     if (i < n)
         total += tail_sum(x + i, n - i);
@@ -377,7 +442,7 @@ double gsi_vsum_wd(const float *w, const float *x, float m, size_t n)
 {
     double total = 0.0;
     size_t i = 0;
-    for (; i + RBLOCK <= n; i += RBLOCK)
+    for (; i + SBLOCK <= n; i += SBLOCK)
         total += block_sum_wd(w + i, x + i, m);
     if (i < n)
         total += tail_sum_wd(w + i, x + i, m, n - i);
@@ -386,49 +451,62 @@ double gsi_vsum_wd(const float *w, const float *x, float m, size_t n)
 
 float gsi_vmax(const float *x, size_t n)
 {
-    int32_t m = order_key(-INFINITY);
+    float m = -INFINITY;
     size_t i = 0;
-    for (; i + RBLOCK <= n; i += RBLOCK) {
-        int32_t b = block_max_key(x + i);
-        m = b > m ? b : m;
-    }
-    if (i < n) {
-        int32_t b = tail_max_key(x + i, n - i);
-        m = b > m ? b : m;
-    }
-    return from_order_key(m);
+    for (; i + RBLOCK <= n; i += RBLOCK)
+        m = fmax2(block_max(x + i), m);
+    if (i < n)
+        m = fmax2(tail_max(x + i, n - i), m);
+    return m;
 }
 
 void gsi_block_max(const float *x, size_t n, float *bmax)
 {
     size_t b = 0, i = 0;
     for (; i + RBLOCK <= n; i += RBLOCK)
-        bmax[b++] = from_order_key(block_max_key(x + i));
+        bmax[b++] = block_max(x + i);
     if (i < n)
-        bmax[b] = from_order_key(tail_max_key(x + i, n - i));
+        bmax[b] = tail_max(x + i, n - i);
 }
 
+/* Unmasked pass first (the usual case: no -inf); a -inf anywhere makes its sums non-finite,
+ * and the masked pass is run instead. Both give identical sums on -inf-free input. */
 void gsi_vstats(const float *x, size_t n, float c, float *bmax, gsi_stats *st)
 {
-    double cnt = 0.0, sum = 0.0, sq = 0.0;
-    int32_t m = order_key(-INFINITY);
-    size_t b = 0, i = 0;
-    for (; i + RBLOCK <= n; i += RBLOCK, b++) {
-        int32_t k;
+    double sum = 0.0, sq = 0.0;
+    size_t i = 0;
+    for (; i + SBLOCK <= n; i += SBLOCK) {
+        float fs, fq;
+        block_stats_fast(x + i, c, bmax + i / RBLOCK, &fs, &fq);
+        sum += (double)fs;
+        sq += (double)fq;
+    }
+    if (i < n) {
+        float fs, fq;
+        gsi_block_max(x + i, n - i, bmax + i / RBLOCK);
+        tail_stats_fast(x + i, n - i, c, &fs, &fq);
+        sum += (double)fs;
+        sq += (double)fq;
+    }
+    st->max = gsi_vmax(bmax, (n + RBLOCK - 1) / RBLOCK);
+    if (isfinite(sum) && isfinite(sq)) {
+        st->count = (double)n;
+        st->sum = sum;
+        st->sumsq = sq;
+        return;
+    }
+    double cnt = 0.0;
+    sum = sq = 0.0;
+    for (i = 0; i + SBLOCK <= n; i += SBLOCK) {
         float fc, fs, fq;
-        block_stats(x + i, c, &k, &fc, &fs, &fq);
-        bmax[b] = from_order_key(k);
-        m = k > m ? k : m;
+        block_stats(x + i, c, &fc, &fs, &fq);
         cnt += (double)fc;
         sum += (double)fs;
         sq += (double)fq;
     }
     if (i < n) {
-        int32_t k = tail_max_key(x + i, n - i);
         float fc, fs, fq;
         tail_stats(x + i, n - i, c, &fc, &fs, &fq);
-        bmax[b] = from_order_key(k);
-        m = k > m ? k : m;
         cnt += (double)fc;
         sum += (double)fs;
         sq += (double)fq;
@@ -436,7 +514,11 @@ void gsi_vstats(const float *x, size_t n, float c, float *bmax, gsi_stats *st)
     st->count = cnt;
     st->sum = sum;
     st->sumsq = sq;
-    st->max = from_order_key(m);
+}
+
+uint32_t gsi_block_ge_mask(const float *x, size_t n, float t)
+{
+    return n == RBLOCK ? block_ge_mask(x, t) : tail_ge_mask(x, n, t);
 }
 
 int gsi_block_all_live(const float *x)
