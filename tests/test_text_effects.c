@@ -561,6 +561,124 @@ static void test_logprobs_formats(void **state)
     json_object_put(e);
 }
 
+/* Raw POST returning the body text (for event streams). */
+static char *post_raw(const char *path, const char *body, int *status, char *ct, size_t ct_cap)
+{
+    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
+    genapi_http_response r;
+    assert_int_equal(genapi_backend_handle(backend, &req, &r), GENAPI_OK);
+    *status = r.status;
+    snprintf(ct, ct_cap, "%s", r.content_type);
+    char *copy = strdup(r.body);
+    genapi_http_response_release(backend, &r);
+    return copy;
+}
+
+/* Concatenate the choice-0 texts of the events of a stream; counts events and checks [DONE]. */
+static void read_stream(const char *sse, const char *field, int cumulative, char *out, size_t cap, int *events,
+                        const char **finish)
+{
+    out[0] = '\0';
+    *events = 0;
+    *finish = NULL;
+    static char finish_buf[32];
+    const char *p = sse;
+    int done = 0;
+    while ((p = strstr(p, "data: ")) != NULL) {
+        p += 6;
+        const char *end = strstr(p, "\n\n");
+        assert_non_null(end);
+        if (strncmp(p, "[DONE]", 6) == 0) {
+            done = 1;
+            break;
+        }
+        char *ev = strndup(p, (size_t)(end - p));
+        json_object *o = json_tokener_parse(ev), *choices, *c, *v;
+        assert_non_null(o);
+        (*events)++;
+        if (json_object_object_get_ex(o, "choices", &choices) && json_object_array_length(choices) > 0) {
+            c = json_object_array_get_idx(choices, 0);
+            json_object *holder = c;
+            if (strcmp(field, "content") == 0)
+                assert_true(json_object_object_get_ex(c, "delta", &holder));
+            if (json_object_object_get_ex(holder, field, &v) && v) {
+                if (cumulative) {
+                    assert_int_equal(strncmp(json_object_get_string(v), out, strlen(out)), 0); /* grows */
+                    out[0] = '\0';
+                }
+                strncat(out, json_object_get_string(v), cap - strlen(out) - 1);
+            }
+            if (json_object_object_get_ex(c, "finish_reason", &v) && v) {
+                snprintf(finish_buf, sizeof finish_buf, "%s", json_object_get_string(v));
+                *finish = finish_buf;
+            }
+        }
+        json_object_put(o);
+        free(ev);
+        p = end;
+    }
+    assert_true(done);
+}
+
+static void test_streams_and_output_kind(void **state)
+{
+    (void)state;
+    const char *chat = "{\"model\": \"genapi-ref\", \"seed\": 5, \"max_tokens\": 20, \"ignore_eos\": true, "
+                       "\"messages\": [{\"role\": \"user\", \"content\": \"Tell me about rain\"}]%s}";
+    char body[1024], joined[4096], ct[64];
+    int status, events;
+    const char *finish;
+    snprintf(body, sizeof body, chat, "");
+    json_object *whole = ok("/v1/chat/completions", body);
+    const char *content = json_object_get_string(json_object_object_get(
+        json_object_object_get(json_object_array_get_idx(json_object_object_get(whole, "choices"), 0), "message"), "content"));
+    snprintf(body, sizeof body, chat, ", \"stream\": true, \"stream_options\": {\"include_usage\": true}");
+    char *sse = post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
+    assert_int_equal(status, 200);
+    assert_string_equal(ct, "text/event-stream");
+    read_stream(sse, "content", 0, joined, sizeof joined, &events, &finish);
+    assert_string_equal(joined, content);
+    assert_string_equal(finish, "length");
+    assert_non_null(strstr(sse, "\"choices\":[],\"usage\":{"));
+    int delta_events = events;
+    free(sse);
+    snprintf(body, sizeof body, chat, ", \"stream\": true, \"output_kind\": \"final_only\"");
+    sse = post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
+    read_stream(sse, "content", 0, joined, sizeof joined, &events, &finish);
+    assert_string_equal(joined, content);
+    assert_int_equal(events, 2); /* the role chunk and one chunk with everything */
+    assert_true(delta_events > events + 5);
+    free(sse);
+    /* Completions, cumulative: every chunk repeats the text so far, the last is all of it. */
+    const char *cmpl = "{\"model\": \"genapi-ref\", \"seed\": 5, \"max_tokens\": 12, \"prompt\": \"" PROMPT "\"%s}";
+    snprintf(body, sizeof body, cmpl, "");
+    json_object *cw = ok("/v1/completions", body);
+    const char *ctext = text_of(json_object_array_get_idx(json_object_object_get(cw, "choices"), 0));
+    snprintf(body, sizeof body, cmpl, ", \"stream\": true, \"output_kind\": \"cumulative\"");
+    sse = post_raw("/v1/completions", body, &status, ct, sizeof ct);
+    read_stream(sse, "text", 1, joined, sizeof joined, &events, &finish);
+    assert_string_equal(joined, ctext);
+    free(sse);
+    snprintf(body, sizeof body, cmpl, ", \"stream\": true");
+    sse = post_raw("/v1/completions", body, &status, ct, sizeof ct);
+    read_stream(sse, "text", 0, joined, sizeof joined, &events, &finish);
+    assert_string_equal(joined, ctext);
+    assert_null(strstr(sse, "\"usage\":{")); /* no usage chunk unless asked */
+    free(sse);
+    json_object_put(cw);
+    json_object_put(whole);
+    /* Misuse. */
+    snprintf(body, sizeof body, cmpl, ", \"stream_options\": {\"include_usage\": true}");
+    json_object *e = post("/v1/completions", body, &status);
+    assert_int_equal(status, 400);
+    assert_string_equal(str_member(json_object_object_get(e, "error"), "param"), "stream_options");
+    json_object_put(e);
+    snprintf(body, sizeof body, cmpl, ", \"stream\": true, \"prompt_logprobs\": 1");
+    e = post("/v1/completions", body, &status);
+    assert_int_equal(status, 400);
+    json_object_put(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_truncate_models_adapter_deepconf),
         cmocka_unit_test(test_tokenize),
         cmocka_unit_test(test_logprobs_formats),
+        cmocka_unit_test(test_streams_and_output_kind),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

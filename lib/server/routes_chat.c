@@ -4,6 +4,7 @@
 
 #include "params/param_internal.h"
 #include "engine/text/select.h"
+#include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -136,6 +137,13 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     const char *model;
     if (!gs_text_params(b, root, p, r, &model))
         return GENAPI_OK;
+    json_object *jv;
+    int stream = json_object_object_get_ex(root, "stream", &jv) && json_object_get_boolean(jv), include_usage;
+    if (!gs_stream_options(b, root, stream, &include_usage, r))
+        return GENAPI_OK;
+    if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0)
+        return gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
+                                "`prompt_logprobs` are not available when `stream=True`.");
     gx_message *msgs = NULL;
     size_t n_msgs = 0;
     if ((st = gs_parse_chat_messages(ar, root, &msgs, &n_msgs, err)) != GENAPI_OK)
@@ -181,6 +189,14 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
         json_object_array_add(choices, choice_json(e, &cs[i], i, top, ar));
     char id[64];
     gs_random_id(id, sizeof id, "chatcmpl-");
+    int whole = (IS(p, use_beam_search) && p->use_beam_search) || (IS(p, best_of) && p->best_of > (IS(p, n) ? p->n : 1));
+    if (stream && !whole) {
+        json_object_put(choices);
+        gs_stream_info info = {id, (int64_t)time(NULL), model, top,
+                               IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
+                               (int64_t)n_prompt, completion_tokens, NULL, NULL};
+        return gs_stream_chat(b, r, &info, cs, n_choices, ar);
+    }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(id));
     json_object_object_add(o, "object", json_object_new_string("chat.completion"));
@@ -193,7 +209,7 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     json_object_object_add(o, "prompt_logprobs", plp ? gs_prompt_logprobs(e, plp, n_prompt, ar) : NULL);
     json_object_object_add(o, "prompt_token_ids", NULL);
     json_object_object_add(o, "kv_transfer_params", NULL);
-    return gs_respond_json(b, r, 200, o);
+    return stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)

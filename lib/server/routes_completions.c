@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "engine/text/select.h"
+#include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -110,6 +111,14 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     if (!gs_text_params(b, root, p, r, &model))
         return GENAPI_OK;
     int echo = json_object_object_get_ex(root, "echo", &v) && json_object_get_boolean(v);
+    int stream = json_object_object_get_ex(root, "stream", &v) && json_object_get_boolean(v), include_usage;
+    if (!gs_stream_options(b, root, stream, &include_usage, r))
+        return GENAPI_OK;
+    if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0)
+        return gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
+                                "`prompt_logprobs` are not available when `stream=True`.");
+    if (IS(p, logprobs) && p->logprobs < 0)
+        return gs_respond_error(b, r, 400, "BadRequestError", "logprobs", "`logprobs` must be a positive value.");
     prompt *ps = NULL;
     size_t n_prompts = 0;
     if (!parse_prompts(b, root, ar, &ps, &n_prompts, r))
@@ -121,6 +130,14 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     json_object *choices = json_object_new_array();
     int64_t prompt_tokens = 0, completion_tokens = 0;
     genapi_status st = GENAPI_OK;
+    /* Every choice of every prompt, kept for a stream. */
+    size_t total = n_prompts * (size_t)n, n_acc = 0;
+    gx_choice *acc = ga_arena_alloc(ar, total * sizeof *acc);
+    int64_t *acc_index = ga_arena_alloc(ar, total * sizeof *acc_index);
+    size_t *acc_prefix = ga_arena_alloc(ar, total * sizeof *acc_prefix);
+    const char **acc_prompt = ga_arena_alloc(ar, total * sizeof *acc_prompt);
+    if (!acc || !acc_index || !acc_prefix || !acc_prompt)
+        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     for (size_t k = 0; k < n_prompts && st == GENAPI_OK; k++) {
         const int32_t *kept = ps[k].ids;
         ps[k].n = gx_truncate_prompt(e, p, &kept, ps[k].n);
@@ -148,6 +165,10 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
         completion_tokens += used;
         for (size_t i = 0; i < n_choices && st == GENAPI_OK; i++) {
             gx_choice c = cs[i];
+            acc[n_acc] = c;
+            acc_index[n_acc] = (int64_t)k * n + (int64_t)i;
+            acc_prefix[n_acc] = echo ? ps[k].text_len : 0;
+            acc_prompt[n_acc++] = ps[k].text;
             ga_buf text;
             ga_buf_init(&text, &ar->alloc);
             if (echo)
@@ -190,6 +211,14 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     }
     char id[64];
     gs_random_id(id, sizeof id, "cmpl-");
+    int whole = (IS(p, use_beam_search) && p->use_beam_search) || (IS(p, best_of) && p->best_of > n);
+    if (stream && !whole) {
+        json_object_put(choices);
+        gs_stream_info info = {id, (int64_t)time(NULL), model, top,
+                               IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
+                               prompt_tokens, completion_tokens, acc_prefix, echo ? acc_prompt : NULL};
+        return gs_stream_completions(b, r, &info, acc, acc_index, n_acc, ar);
+    }
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(id));
     json_object_object_add(o, "object", json_object_new_string("text_completion"));
@@ -200,7 +229,7 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     json_object_object_add(o, "system_fingerprint", NULL);
     json_object_object_add(o, "usage", gs_usage(prompt_tokens, completion_tokens));
     json_object_object_add(o, "kv_transfer_params", NULL);
-    return gs_respond_json(b, r, 200, o);
+    return stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 
 genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)

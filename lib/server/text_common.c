@@ -80,12 +80,6 @@ int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, 
                          "Aphrodite V1 does not support per request user provided logits processors.");
         return 0;
     }
-    json_object *stream;
-    if (json_object_object_get_ex(root, "stream", &stream) && json_object_get_boolean(stream)) {
-        gs_respond_error(b, r, 400, "BadRequestError", "stream",
-                         "stream=true is not supported by this reference backend version.");
-        return 0;
-    }
     return 1;
 }
 
@@ -239,6 +233,23 @@ const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const ch
     for (size_t v = 0; v < vocab; v++)
         w[v] = (float)(scale * (double)base[v]);
     return w;
+}
+
+genapi_status gs_respond_fake_stream(genapi_backend *b, genapi_http_response *r, json_object *response)
+{
+    genapi_status st = gs_respond_json(b, r, 200, response);
+    if (st != GENAPI_OK)
+        return st;
+    size_t n = r->body_len + sizeof "data: \n\ndata: [DONE]\n\n";
+    char *body = ga_malloc(&b->alloc, n);
+    if (body == NULL)
+        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+    int len = snprintf(body, n, "data: %s\n\ndata: [DONE]\n\n", r->body);
+    ga_free(&b->alloc, r->body);
+    r->body = body;
+    r->body_len = (size_t)len;
+    r->content_type = "text/event-stream";
+    return GENAPI_OK;
 }
 
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens)

@@ -37,6 +37,10 @@ genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message
 /* Logit offsets of the model's LoRA adapter scaled by `multiplier`, or NULL for a base model. */
 const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const char *model, ga_arena *ar);
 
+/* A stream that cannot be incremental (best_of > n, beam search): one event holding the whole
+ * response, then [DONE]. Consumes `response`. */
+genapi_status gs_respond_fake_stream(genapi_backend *b, genapi_http_response *r, json_object *response);
+
 /* usage object. */
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens);
 

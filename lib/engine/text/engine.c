@@ -549,10 +549,11 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     float *raw = need_lp ? ga_malloc(&e->alloc, vocab * sizeof *raw) : NULL;
     double *conf = deepconf ? ga_malloc(&e->alloc, ((size_t)max_tokens + 1) * sizeof *conf) : NULL;
     gx_logprob *lps = need_lp ? ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *lps) : NULL;
+    size_t *ends = ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *ends);
     gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
-    if (ctx == NULL || logits == NULL || ws == NULL || (need_lp && (raw == NULL || lps == NULL)) ||
+    if (ctx == NULL || logits == NULL || ws == NULL || ends == NULL || (need_lp && (raw == NULL || lps == NULL)) ||
         (deepconf && conf == NULL)) {
         st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         goto done;
@@ -587,6 +588,7 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
         ctx[n_prompt + n_out++] = tok;
         if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && !ignore_eos) {
             out->finish_reason = "stop";
+            ends[n_out - 1] = text.len;
             break;
         }
         if (is_stop_token(p, tok)) {
@@ -594,10 +596,12 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
             out->stop_kind = 1;
             out->stop_token = tok;
             append_token(e, &dt, &text, tok);
+            ends[n_out - 1] = text.len;
             break;
         }
         size_t before = text.len;
         append_token(e, &dt, &text, tok);
+        ends[n_out - 1] = text.len;
         if (IS(p, stop) && (int64_t)n_out > min_tokens && text.len > before) {
             size_t longest = 0;
             for (size_t i = 0; i < p->stop.count; i++)
@@ -646,6 +650,10 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     out->n_tokens = n_out;
     out->text_len = text.len;
     out->logprobs = req->top_logprobs >= 0 ? lps : NULL;
+    for (size_t i = 0; i < n_out; i++)
+        if (ends[i] > text.len)
+            ends[i] = text.len; /* a stop string cut the text */
+    out->text_ends = ends;
 done:
     ga_buf_free(&text);
     gsamp_workspace_free(ws);
@@ -664,8 +672,13 @@ genapi_status gx_finish_choice(const gx_text_engine *e, const gx_gen_request *re
                 !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
-    for (size_t i = 0; i < n; i++)
+    size_t *ends = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ends);
+    if (ends == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
         append_token(e, &dt, &text, tokens[i]);
+        ends[i] = text.len;
+    }
     c->finish_reason = finish_reason;
     if (IS(p, stop) && text.len > 0) {
         size_t at;
@@ -686,5 +699,9 @@ genapi_status gx_finish_choice(const gx_text_engine *e, const gx_gen_request *re
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     memcpy(c->tokens, tokens, n * sizeof *tokens);
     c->n_tokens = n;
+    for (size_t i = 0; i < n; i++)
+        if (ends[i] > c->text_len)
+            ends[i] = c->text_len;
+    c->text_ends = ends;
     return GENAPI_OK;
 }

@@ -61,6 +61,7 @@ typedef struct gx_choice {
     int64_t stop_token;
     const char *stop_string;
     gx_logprob *logprobs;      /* one per token when the request asked for logprobs, else NULL */
+    size_t *text_ends;         /* text length after each token (for streaming deltas), capped at text_len */
     double cum_logprob;        /* sum of the raw logprobs of the tokens */
 } gx_choice;
 

@@ -179,6 +179,7 @@ gd_frag gd_json_schema_build(gd_nfa *m, const char *schema_json, int ref_depth, 
 typedef struct gd_dfa_state {
     uint32_t mem_off, mem_n; /* members: important NFA states, sorted */
     uint32_t dist;           /* bytes to the nearest accepting state */
+    uint32_t hash;
     uint8_t accept;
 } gd_dfa_state;
 

@@ -12,7 +12,6 @@
 typedef struct {
     gd_nfa *m;
     const gd_cpset *restrict_to; /* NULL: no restriction */
-    int oom;
 } rx_build;
 
 static gd_frag build(rx_build *b, const gd_rx_node *n);
@@ -81,7 +80,7 @@ gd_frag gd_regex_build(gd_nfa *m, const char *pattern, size_t len, unsigned flag
     gd_rx_node *root = gd_regex_parse(&ar, pattern, len, msg, msgcap);
     if (root == NULL)
         goto out;
-    rx_build b = {m, NULL, 0};
+    rx_build b = {m, NULL};
     if (flags & (GD_RX_JSON_STRING | GD_RX_SEARCH)) {
         if (gd_cpset_json_string_chars(m->a, &strchars)) {
             m->failed = GD_NFA_NOMEM;

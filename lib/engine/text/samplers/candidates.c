@@ -154,18 +154,15 @@ void gsi_keep_ge(gsamp_workspace *ws, float t)
     ws->dirty = 0;
 }
 
-void gsi_keep_prefix(gsamp_workspace *ws, size_t e)
+void gsi_keep_prefix(gsamp_workspace *ws, gsi_cutpoint e)
 {
-    const float le = ws->lg[e];
-    const int32_t ie = ws->id[e];
+    gsi_keep_ge(ws, e.l); /* everything before e in canonical order, plus later ties */
     size_t m = 0;
-    for (size_t i = 0; i < ws->n; i++) {
-        float l = ws->lg[i];
-        if (l > le || (l == le && ws->id[i] <= ie)) {
+    for (size_t i = 0; i < ws->n; i++)
+        if (!(ws->lg[i] == e.l && ws->id[i] > e.id)) {
             ws->id[m] = ws->id[i];
-            ws->lg[m++] = l;
+            ws->lg[m++] = ws->lg[i];
         }
-    }
     ws->n = m;
 }
 
@@ -191,55 +188,6 @@ double gsi_entropy(const gsamp_workspace *ws, double sum, float m)
     /* H = -sum p ln p with p = w/S and ln p = (l - m) - ln S */
     double h = log(sum) - gsi_vsum_wd(ws->w, ws->lg, m, ws->n) / sum;
     return h > 0.0 ? h : 0.0;
-}
-
-ptrdiff_t gsi_cut(gsamp_workspace *ws, const float *w, double target)
-{
-    const size_t n = ws->n;
-    if (n == 0)
-        return -1;
-    const float *lg = ws->lg;
-    float lo = lg[0], hi = lg[0];
-    for (size_t i = 1; i < n; i++) {
-        lo = lg[i] < lo ? lg[i] : lo;
-        hi = lg[i] > hi ? lg[i] : hi;
-    }
-    /* buckets are monotone in the logit: bucket 0 holds the largest logits */
-    const size_t nb = n < 64 ? 64 : (n < GSI_NBUCKETS ? n : GSI_NBUCKETS);
-    const float top = (float)(nb - 1);
-    float span = hi - lo;
-    float scale = (hi > lo && span < INFINITY) ? top / span : 0.0f;
-    double *mass = ws->bmass;
-    memset(mass, 0, nb * sizeof *mass);
-    for (size_t i = 0; i < n; i++) {
-        float d = (hi - lg[i]) * scale;
-        d = d < top ? d : top;
-        uint16_t b = (uint16_t)d;
-        ws->bkt[i] = b;
-        mass[b] += w ? (double)w[i] : 1.0;
-    }
-    double cum = 0.0;
-    size_t b = 0;
-    for (; b < nb; b++) {
-        if (cum + mass[b] >= target)
-            break;
-        cum += mass[b];
-    }
-    if (b == nb)
-        return -1;
-    /* order the crossing bucket canonically and walk it */
-    int32_t *idx = ws->i1;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ws->bkt[i] == b)
-            idx[m++] = (int32_t)i;
-    gsi_sort_desc(ws, lg, idx, m);
-    for (size_t j = 0; j < m; j++) {
-        cum += w ? (double)w[idx[j]] : 1.0;
-        if (cum >= target)
-            return idx[j];
-    }
-    return idx[m - 1];
 }
 
 void gsi_mark_reset(gsamp_workspace *ws)

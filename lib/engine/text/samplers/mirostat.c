@@ -10,27 +10,38 @@
 int32_t gsi_mirostat(gsamp_workspace *ws, const gsamp_config *cfg, gsamp_state *st, double u,
                      double *prob_out)
 {
-    gsi_compact_all(ws);
-    if (ws->n == 0)
-        return -1;
     float m;
-    const double ln_sum = log(gsi_weights(ws, &m));
-    const double mu = st->mirostat_mu;
-    const size_t top = gsi_argmax(ws);
-    size_t k = 0;
-    for (size_t i = 0; i < ws->n; i++) {
-        double s = (ln_sum - ((double)ws->lg[i] - (double)m)) / GSI_LN2;
-        if (i == top || s <= mu) {
-            ws->id[k] = ws->id[i];
-            ws->lg[k] = ws->lg[i];
-            ws->w[k] = ws->w[i];
-            k++;
+    double sum;
+    if (ws->dense) {
+        /* softmax statistics straight from the vocabulary, then gather the kept tokens */
+        m = gsi_vmax(ws->dl, ws->nd);
+        if (!(m > -INFINITY)) {
+            ws->dense = 0;
+            ws->n = 0;
+            return -1;
         }
+        gsi_vexp(ws->dl, m, ws->w, ws->nd);
+        sum = gsi_vsum(ws->w, ws->nd);
+    } else {
+        if (ws->n == 0)
+            return -1;
+        sum = gsi_weights(ws, &m);
     }
-    ws->n = k;
+    const double ln_sum = log(sum);
+    const double mu = st->mirostat_mu;
+    /* s_i = (ln S - (l_i - m)) / ln 2 <= mu  <=>  l_i >= m + ln S - mu ln 2 */
+    float t = gsi_float_ceil((double)m + ln_sum - mu * GSI_LN2);
+    gsi_keep_ge(ws, t < m ? t : m); /* the most probable token always stays */
+    if (t > m) {
+        size_t top = gsi_argmax(ws);
+        ws->id[0] = ws->id[top];
+        ws->lg[0] = ws->lg[top];
+        ws->n = 1;
+    }
+    gsi_vexp(ws->lg, m, ws->w, ws->n);
     double total;
-    size_t j = gsi_draw_index(ws, ws->w, k, u, &total);
-    double s_y = (ln_sum - ((double)ws->lg[j] - (double)m)) / GSI_LN2;
+    const size_t j = gsi_draw_index(ws, ws->w, ws->n, u, &total);
+    const double s_y = (ln_sum - ((double)ws->lg[j] - (double)m)) / GSI_LN2;
     st->mirostat_mu = mu - cfg->mirostat_eta * (s_y - cfg->mirostat_tau);
     if (prob_out)
         *prob_out = (double)ws->w[j] / total;

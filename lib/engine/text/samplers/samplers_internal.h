@@ -24,6 +24,7 @@
 #define GSI_BLOCK 32        /* tokens per block of the dense block-maximum index */
 #define GSI_DRAW_BLOCK 64   /* tokens per partial sum of the draw */
 #define GSI_NBUCKETS 2048   /* logit buckets of the selection (gsi_cut) */
+#define GSI_MASS_SPAN 32.0f /* weighted cuts bucket [max - 32, max]; e^-32 ~ 1e-14 */
 #define GSI_RADIX_BITS 11   /* digit width of the radix sort */
 #define GSI_RADIX_SIZE (1u << GSI_RADIX_BITS)
 
@@ -57,7 +58,7 @@ struct gsamp_workspace {
     float *fkey;     /* float sort keys */
     uint32_t *k1, *k2;
     int32_t *i1, *i2;
-    uint16_t *bkt;   /* bucket of each compact entry (gsi_cut) */
+    uint16_t *bkt;   /* bucket of each entry (gsi_cut) */
     double *bmass;   /* GSI_NBUCKETS bucket weights */
     uint32_t *hist;  /* radix histograms (4 * 256 or 3 * GSI_RADIX_SIZE entries) */
     double *dsum;    /* partial sums of the draw */
@@ -100,15 +101,24 @@ void gsi_set(gsamp_workspace *ws, float *slot, float value);
 void gsi_ban(gsamp_workspace *ws, int32_t id);
 void gsi_prune(gsamp_workspace *ws);                  /* drop compact entries set to -inf */
 void gsi_keep_ge(gsamp_workspace *ws, float t);       /* keep l >= t (result compact) */
-void gsi_keep_prefix(gsamp_workspace *ws, size_t e);  /* keep canonical prefix ending at e */
+typedef struct gsi_cutpoint {
+    float l;
+    int32_t id;
+} gsi_cutpoint;
+/* Keeps the canonical-order prefix ending at e: l > e.l, or l == e.l and id <= e.id. */
+void gsi_keep_prefix(gsamp_workspace *ws, gsi_cutpoint e);
 size_t gsi_argmax(const gsamp_workspace *ws);         /* compact: max logit, lowest id */
 /* Compact only: w[i] = exp(lg[i] - max); returns the sum, *m_out = max. */
 double gsi_weights(gsamp_workspace *ws, float *m_out);
 /* Entropy (nats) of the compact distribution given gsi_weights' results. */
 double gsi_entropy(const gsamp_workspace *ws, double sum, float m);
-/* Position (compact index) where the cumulative weight in canonical order first reaches
- * target (w == NULL: every entry weighs 1); -1 if the total stays below target. */
-ptrdiff_t gsi_cut(gsamp_workspace *ws, const float *w, double target);
+/* ---- select.c ---- */
+/* Among lg[0..n) (ids NULL: the id is the index; weights w, NULL: 1 each), the entry at
+ * which the cumulative weight in canonical order first reaches target, using buckets over
+ * [lo, hi] (hi = the largest logit; lower values share the last bucket). Returns 0 when the
+ * total stays below target. */
+int gsi_cut(gsamp_workspace *ws, const float *lg, const int32_t *ids, size_t n, const float *w,
+            double target, float lo, float hi, gsi_cutpoint *out);
 void gsi_mark_reset(gsamp_workspace *ws);             /* zero the touched tok[] entries */
 static inline void gsi_mark(gsamp_workspace *ws, int32_t id, uint32_t bits)
 {

@@ -102,21 +102,40 @@ void gsi_top_k(gsamp_workspace *ws, int64_t k)
     }
     if (kk >= ws->n)
         return;
-    ptrdiff_t e = gsi_cut(ws, NULL, (double)kk);
-    if (e >= 0)
-        gsi_keep_ge(ws, ws->lg[e]);
+    float lo = ws->lg[0], hi = ws->lg[0];
+    for (size_t i = 1; i < ws->n; i++) {
+        lo = ws->lg[i] < lo ? ws->lg[i] : lo;
+        hi = ws->lg[i] > hi ? ws->lg[i] : hi;
+    }
+    gsi_cutpoint e;
+    if (gsi_cut(ws, ws->lg, ws->id, ws->n, NULL, (double)kk, lo, hi, &e))
+        gsi_keep_ge(ws, e.l);
 }
 
 void gsi_top_p(gsamp_workspace *ws, double top_p)
 {
-    gsi_compact_all(ws);
+    gsi_cutpoint e;
+    if (ws->dense) {
+        /* one exp pass over the vocabulary, no copy: weights are indexed by token id */
+        const float m = max_logit(ws);
+        if (!(m > -INFINITY)) {
+            gsi_compact_all(ws);
+            return;
+        }
+        gsi_vexp(ws->dl, m, ws->w, ws->nd);
+        const double sum = gsi_vsum(ws->w, ws->nd);
+        if (gsi_cut(ws, ws->dl, NULL, ws->nd, ws->w, top_p * sum, m - GSI_MASS_SPAN, m, &e))
+            gsi_keep_prefix(ws, e);
+        else
+            gsi_compact_all(ws);
+        return;
+    }
     if (ws->n < 2)
         return;
     float m;
-    double sum = gsi_weights(ws, &m);
-    ptrdiff_t e = gsi_cut(ws, ws->w, top_p * sum);
-    if (e >= 0)
-        gsi_keep_prefix(ws, (size_t)e);
+    const double sum = gsi_weights(ws, &m);
+    if (gsi_cut(ws, ws->lg, ws->id, ws->n, ws->w, top_p * sum, m - GSI_MASS_SPAN, m, &e))
+        gsi_keep_prefix(ws, e);
 }
 
 void gsi_top_a(gsamp_workspace *ws, double top_a)
