@@ -245,6 +245,42 @@ static void test_mirostat_surprise_of_drawn_token(void **state)
     gsamp_workspace_free(ws);
 }
 
+/* The repetition penalties still act before mirostat (as on the server), nothing else does.
+ * p = [.5, .25, .125, .125], output [0], repetition 2: l0 = 2 ln .5 = ln .25, so
+ * p' = [1/3, 1/3, 1/6, 1/6], surprise [log2 3 = 1.585, 1.585, 2.585, 2.585].
+ * tau 1, eta .5, mu0 = 2: keeps {0, 1}, each .5; mu1 = 2 - .5 (1.584963 - 1) = 1.707519. */
+static void test_mirostat_after_penalties(void **state)
+{
+    (void)state;
+    const double p[] = {0.5, 0.25, 0.125, 0.125};
+    float l[4];
+    from_probs(l, p, 4);
+    const int32_t out[] = {0};
+    gsamp_history h = {NULL, 0, out, 1};
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.mirostat_mode = 2;
+    c.mirostat_tau = 1.0;
+    c.mirostat_eta = 0.5;
+    c.repetition_penalty = 2.0;
+    c.dry_multiplier = 5.0; /* DRY is an ordered sampler: bypassed */
+    gsamp_workspace *ws = gsamp_workspace_new(4, NULL, NULL, NULL);
+    gsamp_state st;
+    gsamp_state_init(&st, &c, 3);
+    double prob;
+    int32_t t = gsamp_sample(&c, &st, l, 4, &h, ws, &prob);
+    assert_true(t == 0 || t == 1);
+    const int32_t *ids;
+    const float *lg;
+    assert_int_equal(gsamp_workspace_candidates(ws, &ids, &lg), 2);
+    assert_int_equal(ids[0], 0);
+    assert_int_equal(ids[1], 1);
+    CLOSE(lg[0], log(0.25), 1e-6);
+    CLOSE(prob, 0.5, 1e-6);
+    CLOSE(st.mirostat_mu, 2.0 - 0.5 * (log2(3.0) - 1.0), 1e-6);
+    gsamp_workspace_free(ws);
+}
+
 /* ---------------------------------------------------------------- greedy and draw */
 
 /* logits [1, 3, 3, 2], temperature 0: ties at 3 -> lowest id 1;
@@ -470,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_top_k_temperature_commute),
         cmocka_unit_test(test_mirostat_mu_update),
         cmocka_unit_test(test_mirostat_surprise_of_drawn_token),
+        cmocka_unit_test(test_mirostat_after_penalties),
         cmocka_unit_test(test_greedy_tie_lowest_id),
         cmocka_unit_test(test_draw_frequencies),
         cmocka_unit_test(test_draw_is_cumulative_scan),

@@ -64,13 +64,6 @@ static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
         assert_int_equal(r->ids[i], ids[i]);
 }
 
-/* logits l_i = ln p_i */
-static inline void from_probs(float *out, const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)log(p[i]);
-}
-
 static gsamp_history outputs(const int32_t *out, size_t n)
 {
     gsamp_history h;

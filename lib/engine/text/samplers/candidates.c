@@ -4,6 +4,8 @@
  */
 #include "engine/text/samplers/samplers_internal.h"
 
+#include <float.h>
+
 void gsi_begin(gsamp_workspace *ws, float *logits, size_t n_vocab)
 {
     ws->dense = 1;
@@ -29,12 +31,20 @@ static unsigned lowest_bit(uint32_t m)
 #endif
 }
 
-static void ensure_bmax(gsamp_workspace *ws)
+void gsi_ensure_bmax(gsamp_workspace *ws)
 {
     if (!ws->bmax_ok) {
         gsi_block_max(ws->dl, ws->nd, ws->bmax);
         ws->bmax_ok = 1;
     }
+}
+
+float gsi_max_logit(gsamp_workspace *ws)
+{
+    if (!ws->dense)
+        return gsi_vmax(ws->lg, ws->n);
+    gsi_ensure_bmax(ws);
+    return gsi_vmax(ws->bmax, ws->nblk);
 }
 
 void gsi_compact_all(gsamp_workspace *ws)
@@ -121,8 +131,8 @@ void gsi_prune(gsamp_workspace *ws)
 
 void gsi_keep_ge(gsamp_workspace *ws, float t)
 {
-    if (!(t >= -3.4028234663852886e38f))
-        t = -3.4028234663852886e38f; /* never keep removed (-inf) entries */
+    if (!(t >= -FLT_MAX))
+        t = -FLT_MAX; /* never keep removed (-inf) entries */
     if (!ws->dense) {
         size_t m = 0;
         for (size_t i = 0; i < ws->n; i++)
@@ -134,19 +144,21 @@ void gsi_keep_ge(gsamp_workspace *ws, float t)
         ws->dirty = 0;
         return;
     }
-    /* dense: only blocks whose maximum reaches t can hold survivors */
-    ensure_bmax(ws);
+    /* dense: only blocks whose maximum reaches t can hold survivors; both levels are
+     * scanned through bit masks (no per-block branch) */
+    gsi_ensure_bmax(ws);
     const float *x = ws->dl;
     size_t n = 0;
-    for (size_t b = 0; b < ws->nblk; b++) {
-        if (!(ws->bmax[b] >= t))
-            continue;
-        const size_t base = b * GSI_BLOCK;
-        const size_t len = ws->nd - base < GSI_BLOCK ? ws->nd - base : GSI_BLOCK;
-        for (uint32_t m = gsi_block_ge_mask(x + base, len, t); m; m &= m - 1) {
-            size_t i = base + lowest_bit(m);
-            ws->id[n] = (int32_t)i;
-            ws->lg[n++] = x[i];
+    for (size_t g = 0; g < ws->nblk; g += 32) {
+        const size_t ng = ws->nblk - g < 32 ? ws->nblk - g : 32;
+        for (uint32_t bm = gsi_block_ge_mask(ws->bmax + g, ng, t); bm; bm &= bm - 1) {
+            const size_t base = (g + lowest_bit(bm)) * GSI_BLOCK;
+            const size_t len = ws->nd - base < GSI_BLOCK ? ws->nd - base : GSI_BLOCK;
+            for (uint32_t m = gsi_block_ge_mask(x + base, len, t); m; m &= m - 1) {
+                size_t i = base + lowest_bit(m);
+                ws->id[n] = (int32_t)i;
+                ws->lg[n++] = x[i];
+            }
         }
     }
     ws->n = n;

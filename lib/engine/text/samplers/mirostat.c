@@ -14,7 +14,7 @@ int32_t gsi_mirostat(gsamp_workspace *ws, const gsamp_config *cfg, gsamp_state *
     double sum;
     if (ws->dense) {
         /* softmax statistics straight from the vocabulary, then gather the kept tokens */
-        m = gsi_vmax(ws->dl, ws->nd);
+        m = gsi_max_logit(ws);
         if (!(m > -INFINITY)) {
             ws->dense = 0;
             ws->n = 0;

@@ -83,7 +83,8 @@ typedef struct gsamp_workspace gsamp_workspace;
 void gsamp_config_defaults(gsamp_config *cfg);
 void gsamp_state_init(gsamp_state *st, const gsamp_config *cfg, uint64_t seed);
 
-/* Scratch for a vocabulary of n_vocab tokens; alloc/free through the given hooks. */
+/* Scratch for a vocabulary of n_vocab tokens; alloc/free through the given hooks
+ * (NULL hooks: malloc/free). One workspace serves one gsamp_sample call at a time. */
 gsamp_workspace *gsamp_workspace_new(size_t n_vocab, void *(*alloc_fn)(size_t, void *),
                                      void (*free_fn)(void *, void *), void *user);
 void gsamp_workspace_free(gsamp_workspace *ws);

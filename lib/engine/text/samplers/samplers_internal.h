@@ -16,6 +16,13 @@
 
 #include "engine/text/samplers/samplers.h"
 
+/* Bit-reproducibility needs every a*b+c rounded twice, as written: no fused multiply-add.
+ * GCC in ISO C mode (-std=c11, as this project builds) already does not contract. */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -96,6 +103,8 @@ size_t gsi_sort_unique_ids(gsamp_workspace *ws, int32_t *a, size_t n);
 /* ---- candidates.c ---- */
 void gsi_begin(gsamp_workspace *ws, float *logits, size_t n_vocab);
 void gsi_compact_all(gsamp_workspace *ws);            /* dense -> compact (finite entries) */
+void gsi_ensure_bmax(gsamp_workspace *ws);            /* dense: block maxima up to date */
+float gsi_max_logit(gsamp_workspace *ws);             /* largest live logit, -inf if none */
 float *gsi_find(gsamp_workspace *ws, int32_t id);     /* live logit of id, or NULL */
 void gsi_set(gsamp_workspace *ws, float *slot, float value);
 void gsi_ban(gsamp_workspace *ws, int32_t id);
@@ -130,10 +139,10 @@ static inline void gsi_mark(gsamp_workspace *ws, int32_t id, uint32_t bits)
 /* double -> float without out-of-range conversions: below -FLT_MAX means "removed". */
 static inline float gsi_to_float(double v)
 {
-    if (!(v >= -3.4028234663852886e38))
+    if (!(v >= -(double)FLT_MAX))
         return -INFINITY;
-    if (v > 3.4028234663852886e38)
-        return 3.4028234663852886e38f;
+    if (v > (double)FLT_MAX)
+        return FLT_MAX;
     return (float)v;
 }
 

@@ -39,7 +39,8 @@ void gsi_temperature(gsamp_workspace *ws, const gsamp_config *cfg, int greedy)
     const float tf = gsi_to_float(t);
     if (ws->dense) {
         gsi_vdiv(ws->dl, ws->nd, tf);
-        ws->bmax_ok = 0;
+        if (ws->bmax_ok) /* division by t > 0 is monotone: block maxima map exactly */
+            gsi_vdiv(ws->bmax, ws->nblk, tf);
     } else {
         gsi_vdiv(ws->lg, ws->n, tf);
     }

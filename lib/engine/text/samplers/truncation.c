@@ -61,17 +61,6 @@ static float kth_largest(float *a, size_t n, size_t k)
     return a[lo];
 }
 
-static float max_logit(gsamp_workspace *ws)
-{
-    if (!ws->dense)
-        return gsi_vmax(ws->lg, ws->n);
-    if (!ws->bmax_ok) {
-        gsi_block_max(ws->dl, ws->nd, ws->bmax);
-        ws->bmax_ok = 1;
-    }
-    return gsi_vmax(ws->bmax, ws->nblk);
-}
-
 /* Keeps w[i] >= thr and the most probable token. ws->w must be current. */
 static void keep_weight_ge(gsamp_workspace *ws, double thr)
 {
@@ -89,10 +78,7 @@ void gsi_top_k(gsamp_workspace *ws, int64_t k)
     const size_t kk = (size_t)k;
     if (ws->dense) {
         /* the k-th largest block maximum is a lower bound of the k-th largest logit */
-        if (!ws->bmax_ok) {
-            gsi_block_max(ws->dl, ws->nd, ws->bmax);
-            ws->bmax_ok = 1;
-        }
+        gsi_ensure_bmax(ws);
         if (kk <= ws->nblk) {
             memcpy(ws->fkey, ws->bmax, ws->nblk * sizeof *ws->fkey);
             gsi_keep_ge(ws, kth_largest(ws->fkey, ws->nblk, kk));
@@ -117,7 +103,7 @@ void gsi_top_p(gsamp_workspace *ws, double top_p)
     gsi_cutpoint e;
     if (ws->dense) {
         /* one exp pass over the vocabulary, no copy: weights are indexed by token id */
-        const float m = max_logit(ws);
+        const float m = gsi_max_logit(ws);
         if (!(m > -INFINITY)) {
             gsi_compact_all(ws);
             return;
@@ -154,7 +140,7 @@ void gsi_min_p(gsamp_workspace *ws, double min_p)
 {
     if (!ws->dense && ws->n < 2)
         return;
-    const float m = max_logit(ws);
+    const float m = gsi_max_logit(ws);
     if (!(m > -INFINITY))
         return;
     float t = gsi_float_ceil((double)m + log(min_p));

@@ -5,8 +5,9 @@
  * j*8 + l of the block): each lane adds its 32 values in order, the lanes are combined
  * pairwise ((0+1)+(2+3))+((4+5)+(6+7)) in float and the block results are added in double
  * in block order. A trailing partial block uses the same lane structure. Maxima are taken
- * per block of 32 (GSI_BLOCK) with the same lane structure. The results are therefore fixed
- * by the input, whatever the compiler does.
+ * per block of 32 (GSI_BLOCK); max is exact, so its grouping does not matter (only the sign
+ * of a zero maximum may differ, which no caller can observe). The results are therefore
+ * fixed by the input, whatever the compiler does.
  *
  * With GCC or Clang the blocks are written with portable vector extensions (two 4-lane
  * vectors per block; SSE2 on x86-64, NEON on arm64), plus the SSE2 max and sign-mask
@@ -186,6 +187,12 @@ static inline v4i isplat(int32_t i)
     return v;
 }
 
+static inline void store_lanes(float *out, v4f lo, v4f hi)
+{
+    vst(out, lo);
+    vst(out + 4, hi);
+}
+
 /* per lane: a > b ? a : b */
 static inline v4f vmax(v4f a, v4f b)
 {
@@ -208,15 +215,24 @@ static inline uint32_t vmask(v4i m)
 #endif
 }
 
+/* max over the 8 lanes lo[0..3], hi[0..3] (max is exact: any grouping gives the same value) */
+static inline float hmax8(v4f lo, v4f hi)
+{
+#if defined(__SSE2__)
+    __m128 v = _mm_max_ps(lo, hi);
+    v = _mm_max_ps(v, _mm_movehl_ps(v, v));
+    v = _mm_max_ss(v, _mm_shuffle_ps(v, v, 1));
+    return _mm_cvtss_f32(v);
+#else
+    float a[LANES];
+    store_lanes(a, lo, hi);
+    return lanes_max(a);
+#endif
+}
+
 static inline v4i vlive(v4f x)
 {
     return (v4i)x != isplat((int32_t)NEG_INF_BITS);
-}
-
-static inline void store_lanes(float *out, v4f lo, v4f hi)
-{
-    vst(out, lo);
-    vst(out + 4, hi);
 }
 
 static inline v4f vexp(v4f x)
@@ -278,9 +294,7 @@ static float block_max(const float *x)
         lo = vmax(vld(x + j), lo);
         hi = vmax(vld(x + j + 4), hi);
     }
-    float a[LANES];
-    store_lanes(a, lo, hi);
-    return lanes_max(a);
+    return hmax8(lo, hi);
 }
 
 /* One SBLOCK: maxima of its 32-value blocks into bmax, lane sums of x - c and (x - c)^2. */
@@ -301,8 +315,7 @@ static void block_stats_fast(const float *x, float c, float *bmax, float *sum, f
             qlo += da * da;
             qhi += db * db;
         }
-        store_lanes(t, mlo, mhi);
-        bmax[s0 / RBLOCK] = lanes_max(t);
+        bmax[s0 / RBLOCK] = hmax8(mlo, mhi);
     }
     store_lanes(t, slo, shi);
     *sum = lanes_sum(t);
