@@ -1,5 +1,6 @@
 /* Chat completions: request body, call, response parsing, re-serialization. */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -47,15 +48,8 @@ static genapi_status build_body(const genapi_chat_request *req, json_object **ou
         json_object_object_add(body, "top_logprobs", json_object_new_int64(req->params->logprobs));
         json_object_object_add(body, "logprobs", json_object_new_boolean(1));
     }
-    if (st == GENAPI_OK && req->extra_json) {
-        json_object *extra = ga_json_parse(req->extra_json, strlen(req->extra_json));
-        if (extra == NULL || !json_object_is_type(extra, json_type_object)) {
-            st = ga_err(err, GENAPI_E_INVALID_ARG, "extra_json", "extra_json must be a JSON object");
-        } else {
-            json_object_object_foreach(extra, k, v) json_object_object_add(body, k, json_object_get(v));
-        }
-        json_object_put(extra);
-    }
+    if (st == GENAPI_OK)
+        st = jw_merge_extra(body, req->extra_json, err);
     if (st != GENAPI_OK) {
         json_object_put(body);
         return st;
@@ -74,9 +68,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
     genapi_status st = build_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    size_t len;
-    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    *json_out = txt ? ga_strndup(&c->alloc, txt, len) : NULL;
+    *json_out = jw_text(&c->alloc, body);
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
@@ -218,9 +210,8 @@ genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *
     genapi_status st = genapi_chat_request_to_json(c, req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    gt_request treq = {"POST", "/v1/chat/completions", body, strlen(body)};
     gt_response resp;
-    st = gc_perform(c, &treq, &resp, err);
+    st = gc_post(c, "/v1/chat/completions", body, &resp, err);
     ga_free(&c->alloc, body);
     if (st != GENAPI_OK)
         return st;
@@ -231,12 +222,8 @@ genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *
 
 void genapi_chat_result_free(genapi_chat_result *r)
 {
-    if (r == NULL || r->internal == NULL)
-        return;
-    result_holder *h = r->internal;
-    ga_alloc a = h->ar.alloc;
-    ga_arena_free(&h->ar);
-    ga_free(&a, h);
+    if (r != NULL)
+        jr_holder_free(r->internal, offsetof(result_holder, ar));
 }
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }

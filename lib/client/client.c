@@ -146,6 +146,12 @@ const char *genapi_client_base_url(const genapi_client *c) { return c ? c->base_
 
 const genapi_allocator *genapi_client_allocator(const genapi_client *c) { return c ? &c->hooks : NULL; }
 
+genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err)
+{
+    gt_request req = {"POST", path, body, strlen(body)};
+    return gc_perform(c, &req, resp, err);
+}
+
 genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err)
 {
     genapi_status st = c->transport->send(c->transport, req, resp, err);

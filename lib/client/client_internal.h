@@ -24,6 +24,9 @@ struct genapi_client {
  * caller owns resp->body (free with gt_response_free). */
 genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err);
 
+/* POST a JSON body to path; on success the caller owns resp->body (gt_response_free). */
+genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err);
+
 /* Fill err from an HTTP error response. Returns the mapped status. */
 genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err);
 

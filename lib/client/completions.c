@@ -1,5 +1,6 @@
 /* Text completions: request body, call, response parsing. */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <genapi/completions.h>
@@ -40,15 +41,8 @@ static genapi_status build_body(const genapi_completion_request *req, json_objec
     if (req->echo)
         json_object_object_add(body, "echo", json_object_new_boolean(1));
     st = ga_params_to_object(&ga_text_table, req->params, body, err);
-    if (st == GENAPI_OK && req->extra_json) {
-        json_object *extra = ga_json_parse(req->extra_json, strlen(req->extra_json));
-        if (extra == NULL || !json_object_is_type(extra, json_type_object)) {
-            st = ga_err(err, GENAPI_E_INVALID_ARG, "extra_json", "extra_json must be a JSON object");
-        } else {
-            json_object_object_foreach(extra, k, v) json_object_object_add(body, k, json_object_get(v));
-        }
-        json_object_put(extra);
-    }
+    if (st == GENAPI_OK)
+        st = jw_merge_extra(body, req->extra_json, err);
     if (st != GENAPI_OK) {
         json_object_put(body);
         return st;
@@ -67,9 +61,7 @@ genapi_status genapi_completion_request_to_json(genapi_client *c, const genapi_c
     genapi_status st = build_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    size_t len;
-    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    *json_out = txt ? ga_strndup(&c->alloc, txt, len) : NULL;
+    *json_out = jw_text(&c->alloc, body);
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
@@ -161,9 +153,8 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
     genapi_status st = genapi_completion_request_to_json(c, req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    gt_request treq = {"POST", "/v1/completions", body, strlen(body)};
     gt_response resp;
-    st = gc_perform(c, &treq, &resp, err);
+    st = gc_post(c, "/v1/completions", body, &resp, err);
     ga_free(&c->alloc, body);
     if (st != GENAPI_OK)
         return st;
@@ -174,10 +165,6 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
 
 void genapi_completion_result_free(genapi_completion_result *r)
 {
-    if (r == NULL || r->internal == NULL)
-        return;
-    holder *h = r->internal;
-    ga_alloc a = h->ar.alloc;
-    ga_arena_free(&h->ar);
-    ga_free(&a, h);
+    if (r != NULL)
+        jr_holder_free(r->internal, offsetof(holder, ar));
 }

@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "params/param_internal.h"
+#include "util/err.h"
+
 const char *jr_str(ga_arena *ar, json_object *o, const char *key, int *oom)
 {
     json_object *v;
@@ -233,4 +236,36 @@ json_object *jw_logprobs(const genapi_logprobs *lp, int chat_format)
     json_object_object_add(o, "tokens", toks);
     json_object_object_add(o, "top_logprobs", tops);
     return o;
+}
+
+void jr_holder_free(void *holder, size_t arena_offset)
+{
+    if (holder == NULL)
+        return;
+    ga_arena *ar = (ga_arena *)(void *)((char *)holder + arena_offset);
+    ga_alloc a = ar->alloc;
+    ga_arena_free(ar);
+    ga_free(&a, holder);
+}
+
+genapi_status jw_merge_extra(json_object *body, const char *extra_json, genapi_error *err)
+{
+    if (extra_json == NULL)
+        return GENAPI_OK;
+    json_object *extra = ga_json_parse(extra_json, strlen(extra_json));
+    genapi_status st = GENAPI_OK;
+    if (extra == NULL || !json_object_is_type(extra, json_type_object)) {
+        st = ga_err(err, GENAPI_E_INVALID_ARG, "extra_json", "extra_json must be a JSON object");
+    } else {
+        json_object_object_foreach(extra, k, v) json_object_object_add(body, k, json_object_get(v));
+    }
+    json_object_put(extra);
+    return st;
+}
+
+char *jw_text(const ga_alloc *alloc, json_object *o)
+{
+    size_t len;
+    const char *txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    return txt ? ga_strndup(alloc, txt, len) : NULL;
 }

@@ -32,4 +32,13 @@ json_object *jw_logprobs(const genapi_logprobs *lp, int chat_format);
         ga_arena ar;     \
     }
 
+/* Free a JR_HOLDER whose arena is at `arena_offset`. NULL is ignored. */
+void jr_holder_free(void *holder, size_t arena_offset);
+
+/* Merge the members of the JSON object text `extra_json` (NULL: nothing) into body. */
+genapi_status jw_merge_extra(json_object *body, const char *extra_json, genapi_error *err);
+
+/* Serialize a JSON value into memory from alloc (NULL when out of memory). */
+char *jw_text(const ga_alloc *alloc, json_object *o);
+
 #endif

@@ -1,10 +1,12 @@
 /* GET /v1/models/textgen-models. */
+#include <stddef.h>
 #include <string.h>
 
 #include <genapi/models.h>
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
+#include "client/json_read.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -87,8 +89,5 @@ void genapi_model_list_free(genapi_model_list *list)
 {
     if (list == NULL || list->internal == NULL)
         return;
-    list_holder *h = list->internal;
-    ga_alloc a = h->ar.alloc;
-    ga_arena_free(&h->ar);
-    ga_free(&a, h);
+    jr_holder_free(list->internal, offsetof(list_holder, ar));
 }

@@ -1,4 +1,5 @@
 /* Tokenization: POST /v1/tokenize. */
+#include <stddef.h>
 #include <string.h>
 
 #include <genapi/tokenize.h>
@@ -131,12 +132,13 @@ genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *r
     genapi_status st = build_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    size_t len;
-    const char *txt = json_object_to_json_string_length(body, JSON_C_TO_STRING_PLAIN, &len);
-    gt_request treq = {"POST", "/v1/tokenize", txt, len};
-    gt_response resp;
-    st = gc_perform(c, &treq, &resp, err);
+    char *text = jw_text(&c->alloc, body);
     json_object_put(body);
+    if (text == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    gt_response resp;
+    st = gc_post(c, "/v1/tokenize", text, &resp, err);
+    ga_free(&c->alloc, text);
     if (st != GENAPI_OK)
         return st;
     st = parse(c, resp.body, resp.body_len, out, err);
@@ -146,10 +148,6 @@ genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *r
 
 void genapi_tokenize_result_free(genapi_tokenize_result *r)
 {
-    if (r == NULL || r->internal == NULL)
-        return;
-    holder *h = r->internal;
-    ga_alloc a = h->ar.alloc;
-    ga_arena_free(&h->ar);
-    ga_free(&a, h);
+    if (r != NULL)
+        jr_holder_free(r->internal, offsetof(holder, ar));
 }

@@ -214,20 +214,5 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
 
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
 {
-    json_object *root = gs_parse_body(b, req, r);
-    if (root == NULL)
-        return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
-    genapi_text_params p;
-    genapi_text_params_init(&p, sizeof p);
-    genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
-    p.allocator = &hooks;
-    ga_arena ar;
-    ga_arena_init(&ar, &b->alloc);
-    genapi_error err;
-    genapi_error_clear(&err);
-    genapi_status st = run_chat(b, root, &p, &ar, r, &err);
-    ga_arena_free(&ar);
-    genapi_text_params_clear(&p);
-    json_object_put(root);
-    return st;
+    return gs_run_text_route(b, req, r, run_chat);
 }

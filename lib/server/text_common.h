@@ -9,6 +9,13 @@
  * and NULL returned. */
 json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
+/* A text route: parses the body, prepares params (allocated with the backend's hooks) and an
+ * arena, runs `run`, and frees everything. */
+typedef genapi_status (*gs_text_route_fn)(genapi_backend *b, json_object *root, genapi_text_params *p, ga_arena *ar,
+                                          genapi_http_response *r, genapi_error *err);
+genapi_status gs_run_text_route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r,
+                                gs_text_route_fn run);
+
 /* Parse the table parameters of root into p, check model (404) and ranges (400). Returns 1 if
  * the request may proceed; otherwise the error response is in r. `model_out` receives the
  * model that answers (one of multi_models when given). */

@@ -58,4 +58,27 @@ int gd_advance(gd_constraint *c, int32_t token);
 /* 1 if the output so far is a complete string of the language. */
 int gd_complete(const gd_constraint *c);
 
+/* ---- additions (guided decoding implementation) -------------------------------------------- */
+
+/* The exact minimum number of BYTES still needed to reach a complete string of the language
+ * from the current state (0 if the output so far is complete, or after EOS). Precomputed per
+ * automaton state, O(1). The engine uses it to steer to completion when the token budget runs
+ * low. */
+size_t gd_min_remaining(const gd_constraint *c);
+/* gd_min_remaining as it would be after appending `token` (does not change the state); SIZE_MAX
+ * if the token is not allowed now. For EOS: 0 if allowed. */
+size_t gd_min_remaining_after(gd_constraint *c, int32_t token);
+
+/* Counters for tests and benchmarks. */
+typedef struct gd_stats {
+    size_t nfa_states;        /* states of the compiled byte NFA */
+    size_t dfa_states;        /* DFA states built so far (built lazily) */
+    size_t masks_cached;      /* DFA states whose allowed-token set is cached */
+    size_t mask_cache_bytes;  /* memory held by those caches */
+    uint64_t masks_computed;  /* vocabulary walks done by gd_allowed */
+    uint64_t mask_cache_hits; /* gd_allowed calls answered from the cache */
+    int dfa_overflow;         /* 1 if the DFA state cap or memory ran out (steps then fail) */
+} gd_stats;
+void gd_get_stats(const gd_constraint *c, gd_stats *out);
+
 #endif

@@ -149,8 +149,9 @@ struct gd_rx_node {
     uint8_t anchored_start, anchored_end; /* top-level branches: had '^' / '$' */
 };
 /* Parse `pattern` into an AST allocated from `ar`. On error returns NULL and writes a message
- * (without prefix) into msg. */
-gd_rx_node *gd_regex_parse(gd_arena *ar, const char *pattern, size_t len, char *msg, size_t msgcap);
+ * (without prefix) into msg; *nomem is set to 1 if the error was running out of memory. */
+gd_rx_node *gd_regex_parse(gd_arena *ar, const char *pattern, size_t len, char *msg, size_t msgcap,
+                           int *nomem);
 /* Parse and add to m; returns the fragment, or {-1,-1} with msg set (parse error) or m->failed. */
 gd_frag gd_regex_build(gd_nfa *m, const char *pattern, size_t len, unsigned flags, char *msg,
                        size_t msgcap);
@@ -164,15 +165,20 @@ gd_frag gd_json_ws(gd_nfa *m);                      /* optional single space */
 gd_frag gd_json_string_any(gd_nfa *m, int64_t min_len, int64_t max_len);
 gd_frag gd_json_value_any(gd_nfa *m, int depth_left); /* any JSON value, <= depth_left nesting */
 gd_frag gd_json_object_any(gd_nfa *m, int depth_left);
+/* open (item (',' ws item)*)? close with a single looped copy of item. */
+gd_frag gd_json_container(gd_nfa *m, const char *open_s, const char *close_s, gd_frag item);
 /* Integers in [lo, hi] (clamped to 16 digits), canonical decimal. */
 gd_frag gd_json_int_range(gd_nfa *m, int64_t lo, int64_t hi);
 /* Numbers -?I(.F)? with integer-valued bounds; has_lo/has_hi say whether bounds apply;
  * ex_lo/ex_hi make them exclusive. */
 gd_frag gd_json_number_range(gd_nfa *m, int has_lo, int64_t lo, int ex_lo, int has_hi, int64_t hi,
                              int ex_hi);
-/* Build the NFA of a JSON Schema document. On error returns {-1,-1} with msg set (full message
- * including the "guided_json: " prefix), or m->failed. */
-gd_frag gd_json_schema_build(gd_nfa *m, const char *schema_json, int ref_depth, char *msg,
+/* Build the NFA of a JSON Schema document, expanding each $ref target at most ref_depth times
+ * on any path (deeper expansions match nothing). *cut gets bit 0 if that bound was hit, bit 1
+ * if any reference was expanded. On
+ * error returns {-1,-1} with msg set (full message with the "guided_json: " prefix), or with
+ * m->failed set. */
+gd_frag gd_json_schema_build(gd_nfa *m, const char *schema_json, int ref_depth, int *cut, char *msg,
                              size_t msgcap);
 
 /* ---- DFA (dfa.c) -------------------------------------------------------------------------- */
@@ -262,15 +268,24 @@ struct gd_constraint {
     int32_t cur;
     int finished;         /* EOS was accepted */
     uint64_t n_mask_computed, n_mask_hits;
+    uint64_t spread[256]; /* byte b -> 8 mask bytes (0/1), for expanding cached bitsets */
 };
 
+/* Fill c->spread (once, at creation). */
+void gd_mask_init(gd_constraint *c);
 /* Compute (or fetch) the allowed-token set of the current state and write the mask. */
 size_t gd_mask_fill(gd_constraint *c, uint8_t *mask);
 void gd_mask_cache_release(gd_constraint *c);
 
-/* Create a constraint from a finished NFA. On failure fills err and returns NULL. */
-gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v, gd_nfa *m,
-                                      int32_t start, const char *kind, const char *param_name,
+/* Check the common compile arguments and resolve the hooks; 0, or -1 with err filled. */
+int gd_check_args(gd_alloc_hooks *out, const gd_alloc_hooks *a, const gd_vocab *v, const char *kind,
+                  const char *param_name, genapi_error *err);
+/* Report an NFA build failure (m->failed) as an error; returns NULL. */
+gd_constraint *gd_build_error(const gd_nfa *m, const char *kind, const char *param_name, genapi_error *err);
+/* Create a constraint from the NFA fragment f (the NFA is consumed). `empty_msg` completes the
+ * error "<kind>: <empty_msg>" when the language is empty. On failure fills err, returns NULL. */
+gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v, gd_nfa *m, gd_frag f,
+                                      const char *kind, const char *empty_msg, const char *param_name,
                                       genapi_error *err);
 
 #endif

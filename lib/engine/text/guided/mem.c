@@ -42,9 +42,10 @@ void *gd_calloc(const gd_alloc_hooks *a, size_t count, size_t size)
 {
     if (size != 0 && count > SIZE_MAX / size)
         return NULL;
-    void *p = gd_malloc(a, count * size);
-    if (p)
-        memset(p, 0, count * size ? count * size : 1);
+    size_t total = count * size;
+    void *p = gd_malloc(a, total);
+    if (p && total)
+        memset(p, 0, total);
     return p;
 }
 

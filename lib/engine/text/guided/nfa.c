@@ -228,7 +228,7 @@ gd_frag gd_nfa_len_limit(gd_nfa *m, gd_frag f, int64_t min, int64_t max)
     if (gd_reserve(a, (void **)&stack, &capstack, 0, 16, sizeof *stack))
         goto nomem;
     stack[nstack++] = f.in;
-    seen[(size_t)f.in / 8] |= (uint8_t)(1u << (f.in % 8));
+    seen[(size_t)f.in / 8] |= (uint8_t)(1u << ((uint32_t)f.in % 8u));
     while (nstack) {
         int32_t q = stack[--nstack];
         if (gd_reserve(a, (void **)&sub, &capsub, nsub, nsub + 1, sizeof *sub))
@@ -237,9 +237,9 @@ gd_frag gd_nfa_len_limit(gd_nfa *m, gd_frag f, int64_t min, int64_t max)
         int32_t outs[2] = {m->s[q].out1, m->s[q].kind == GD_NS_SPLIT ? m->s[q].out2 : -1};
         for (int i = 0; i < 2; i++) {
             int32_t t = outs[i];
-            if (t < 0 || (seen[(size_t)t / 8] >> (t % 8)) & 1u)
+            if (t < 0 || ((unsigned)seen[(size_t)t / 8] >> ((uint32_t)t % 8u)) & 1u)
                 continue;
-            seen[(size_t)t / 8] |= (uint8_t)(1u << (t % 8));
+            seen[(size_t)t / 8] |= (uint8_t)(1u << ((uint32_t)t % 8u));
             if (gd_reserve(a, (void **)&stack, &capstack, nstack, nstack + 1, sizeof *stack))
                 goto nomem;
             stack[nstack++] = t;

@@ -77,9 +77,13 @@ gd_frag gd_regex_build(gd_nfa *m, const char *pattern, size_t len, unsigned flag
     gd_arena_init(&ar, m->a);
     gd_cpset strchars = {0};
     gd_frag res = {-1, -1};
-    gd_rx_node *root = gd_regex_parse(&ar, pattern, len, msg, msgcap);
-    if (root == NULL)
+    int nomem = 0;
+    gd_rx_node *root = gd_regex_parse(&ar, pattern, len, msg, msgcap, &nomem);
+    if (root == NULL) {
+        if (nomem)
+            m->failed = GD_NFA_NOMEM;
         goto out;
+    }
     rx_build b = {m, NULL};
     if (flags & (GD_RX_JSON_STRING | GD_RX_SEARCH)) {
         if (gd_cpset_json_string_chars(m->a, &strchars)) {

@@ -9,7 +9,7 @@
  * accepted and treated as greedy); anchors ^ \A at the start and $ \Z \z at the end of a
  * top-level branch. Rejected with a message naming the construct: backreferences, lookahead /
  * lookbehind, word boundaries, inline flags, conditionals, Unicode property escapes, anchors
- * elsewhere.
+ * elsewhere. The empty assertions (?=) and (?!) are the idioms "always" and "never".
  *
  * The root is always a GD_RX_ALT whose children are the top-level branches, carrying their
  * anchor flags (needed for the unanchored "search" semantics of JSON Schema patterns).
@@ -28,6 +28,7 @@ typedef struct {
     char *msg;
     size_t msgcap;
     int failed;
+    int nomem;
     int nest;
 } rx_parser;
 
@@ -52,6 +53,8 @@ static void perr(rx_parser *ps, const char *fmt, ...)
 
 static void oom(rx_parser *ps)
 {
+    if (!ps->failed)
+        ps->nomem = 1;
     perr(ps, "out of memory");
 }
 
@@ -441,6 +444,13 @@ static gd_rx_node *parse_group(rx_parser *ps)
         }
         if (*q == ':' || *q == '>') {
             ps->p = q + 1;
+        } else if ((*q == '=' || *q == '!') && q + 1 < ps->end && q[1] == ')') {
+            /* the idioms (?=) "always" and (?!) "never" */
+            ps->p = q + 2;
+            if (*q == '=')
+                return new_node(ps, GD_RX_EMPTY);
+            gd_cpset none = {0};
+            return set_node(ps, &none);
         } else if (*q == '=' || *q == '!') {
             perr(ps, "lookahead assertion '(?%c' is not supported", *q);
             return NULL;
@@ -693,7 +703,8 @@ static gd_rx_node *parse_alt(rx_parser *ps, int top)
     return kids_node(ps, GD_RX_ALT, &k);
 }
 
-gd_rx_node *gd_regex_parse(gd_arena *ar, const char *pattern, size_t len, char *msg, size_t msgcap)
+gd_rx_node *gd_regex_parse(gd_arena *ar, const char *pattern, size_t len, char *msg, size_t msgcap,
+                           int *nomem)
 {
     rx_parser ps;
     memset(&ps, 0, sizeof ps);
@@ -710,5 +721,6 @@ gd_rx_node *gd_regex_parse(gd_arena *ar, const char *pattern, size_t len, char *
         perr(&ps, "unbalanced parenthesis ')'");
         root = NULL;
     }
+    *nomem = ps.nomem;
     return ps.failed ? NULL : root;
 }

@@ -81,7 +81,18 @@ static int store(gd_constraint *c, int32_t s, size_t n)
     return 0;
 }
 
-static void expand_bits(const uint64_t *bits, size_t nv, uint8_t *mask)
+void gd_mask_init(gd_constraint *c)
+{
+    for (unsigned b = 0; b < 256; b++) {
+        uint8_t bytes[8];
+        for (unsigned j = 0; j < 8; j++)
+            bytes[j] = (uint8_t)((b >> j) & 1u);
+        memcpy(&c->spread[b], bytes, 8);
+    }
+}
+
+/* Bitset -> one byte per token, 8 tokens per table lookup. */
+static void expand_bits(const gd_constraint *c, const uint64_t *bits, size_t nv, uint8_t *mask)
 {
     size_t nw = nv / 64;
     for (size_t wi = 0; wi < nw; wi++) {
@@ -89,12 +100,10 @@ static void expand_bits(const uint64_t *bits, size_t nv, uint8_t *mask)
         uint8_t *m = mask + wi * 64;
         if (x == 0) {
             memset(m, 0, 64);
-        } else if (x == ~(uint64_t)0) {
-            memset(m, 1, 64);
-        } else {
-            for (int j = 0; j < 64; j++)
-                m[j] = (uint8_t)((x >> j) & 1u);
+            continue;
         }
+        for (int j = 0; j < 8; j++)
+            memcpy(m + 8 * j, &c->spread[(x >> (8 * j)) & 0xFFu], 8);
     }
     for (size_t i = nw * 64; i < nv; i++)
         mask[i] = (uint8_t)((bits[i / 64] >> (i % 64)) & 1u);
@@ -128,7 +137,7 @@ size_t gd_mask_fill(gd_constraint *c, uint8_t *mask)
         for (uint32_t i = 0; i < e->count; i++)
             mask[ids[i]] = 1;
     } else {
-        expand_bits(e->data, nv, mask);
+        expand_bits(c, e->data, nv, mask);
     }
     count = e->count;
 eos:

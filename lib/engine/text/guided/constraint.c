@@ -1,0 +1,165 @@
+/*
+ * The gd_constraint object: creation from a compiled NFA and the per-step API the engine calls
+ * (gd_reset, gd_allowed, gd_advance, gd_complete, gd_min_remaining). A constraint is used by
+ * one request at a time (not thread-safe); it keeps a pointer to the vocabulary, which must
+ * outlive it.
+ */
+#include "engine/text/guided/guided_internal.h"
+
+#include "util/err.h"
+
+#include <string.h>
+
+int gd_check_args(gd_alloc_hooks *out, const gd_alloc_hooks *a, const gd_vocab *v, const char *kind,
+                  const char *param_name, genapi_error *err)
+{
+    if (gd_hooks_resolve(out, a)) {
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: allocator hooks must set both malloc_fn and free_fn",
+               kind);
+        return -1;
+    }
+    if (v == NULL || v->n == 0 || v->n > (size_t)INT32_MAX || v->piece == NULL || v->piece_len == NULL) {
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: no vocabulary", kind);
+        return -1;
+    }
+    return 0;
+}
+
+gd_constraint *gd_build_error(const gd_nfa *m, const char *kind, const char *param_name, genapi_error *err)
+{
+    if (m->failed == GD_NFA_NOMEM)
+        ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+    else
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name,
+               "%s: the constraint is too large to compile (over %zu automaton states)", kind, m->limit);
+    return NULL;
+}
+
+gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v, gd_nfa *m, gd_frag f,
+                                      const char *kind, const char *empty_msg, const char *param_name,
+                                      genapi_error *err)
+{
+    int32_t start = gd_nfa_finish(m, f);
+    if (start < 0) {
+        gd_build_error(m, kind, param_name, err);
+        gd_nfa_release(m);
+        return NULL;
+    }
+    gd_constraint *c = gd_calloc(a, 1, sizeof *c);
+    if (c == NULL) {
+        gd_nfa_release(m);
+        ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+        return NULL;
+    }
+    c->hooks = *a;
+    c->vocab = v;
+    gd_mask_init(c);
+    int r = gd_dfa_init(&c->dfa, &c->hooks, m, start);
+    if (r == 1) {
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: %s", kind, empty_msg);
+        gd_free(c);
+        return NULL;
+    }
+    if (r != 0 || gd_trie_build(&c->trie, &c->hooks, v)) {
+        ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+        gd_free(c);
+        return NULL;
+    }
+    c->scratch = gd_malloc(&c->hooks, v->n * sizeof *c->scratch);
+    c->walk = gd_malloc(&c->hooks, ((size_t)c->trie.max_depth + 1u) * sizeof *c->walk);
+    if (c->scratch == NULL || c->walk == NULL) {
+        ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+        gd_free(c);
+        return NULL;
+    }
+    c->cur = c->dfa.start;
+    return c;
+}
+
+void gd_free(gd_constraint *c)
+{
+    if (c == NULL)
+        return;
+    gd_alloc_hooks h = c->hooks;
+    gd_mask_cache_release(c);
+    gd_trie_release(&c->trie, &h);
+    gd_dfa_release(&c->dfa);
+    gd_mfree(&h, c->scratch);
+    gd_mfree(&h, c->walk);
+    gd_mfree(&h, c);
+}
+
+void gd_reset(gd_constraint *c)
+{
+    c->cur = c->dfa.start;
+    c->finished = 0;
+}
+
+size_t gd_allowed(gd_constraint *c, uint8_t *mask)
+{
+    if (c->finished) {
+        memset(mask, 0, c->vocab->n);
+        return 0;
+    }
+    return gd_mask_fill(c, mask);
+}
+
+/* State after the bytes of `token` from the current state; -1 if not allowed, -2 for EOS. */
+static int32_t token_target(gd_constraint *c, int32_t token)
+{
+    const gd_vocab *v = c->vocab;
+    if (c->finished || token < 0 || (size_t)token >= v->n)
+        return -1;
+    if (token == v->eos_id)
+        return c->dfa.st[c->cur].accept ? -2 : -1;
+    if ((v->is_special && v->is_special[token]) || v->piece[token] == NULL || v->piece_len[token] == 0)
+        return -1;
+    const uint8_t *p = (const uint8_t *)v->piece[token];
+    int32_t s = c->cur;
+    for (size_t i = 0; i < v->piece_len[token] && s >= 0; i++)
+        s = gd_dfa_step_fast(&c->dfa, s, p[i]);
+    return s;
+}
+
+int gd_advance(gd_constraint *c, int32_t token)
+{
+    int32_t s = token_target(c, token);
+    if (s == -1)
+        return -1;
+    if (s == -2)
+        c->finished = 1;
+    else
+        c->cur = s;
+    return 0;
+}
+
+int gd_complete(const gd_constraint *c)
+{
+    return c->finished || c->dfa.st[c->cur].accept;
+}
+
+size_t gd_min_remaining(const gd_constraint *c)
+{
+    return c->finished ? 0 : (size_t)c->dfa.st[c->cur].dist;
+}
+
+size_t gd_min_remaining_after(gd_constraint *c, int32_t token)
+{
+    int32_t s = token_target(c, token);
+    if (s == -1)
+        return SIZE_MAX;
+    return s == -2 ? 0 : (size_t)c->dfa.st[s].dist;
+}
+
+void gd_get_stats(const gd_constraint *c, gd_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->nfa_states = c->dfa.nn;
+    out->dfa_states = c->dfa.nst;
+    for (size_t i = 0; i < c->capcache; i++)
+        out->masks_cached += c->cache[i].kind != 0;
+    out->mask_cache_bytes = c->cache_bytes;
+    out->masks_computed = c->n_mask_computed;
+    out->mask_cache_hits = c->n_mask_hits;
+    out->dfa_overflow = c->dfa.failed;
+}
