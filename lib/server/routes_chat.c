@@ -176,11 +176,17 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
         return gs_respond_genapi_error(b, r, err);
     }
     int64_t top = IS(p, logprobs) ? p->logprobs : -1;
-    gx_gen_request gr = {kept, n_prompt, p, 0, topic, gs_resolve_seed(p), top, 0, gs_adapter(b, p, model, ar)};
+    gd_constraint *guided = NULL;
+    if ((st = gx_guided_compile(e, p, &guided, err)) != GENAPI_OK) {
+        ga_free(&b->alloc, prompt);
+        return gs_respond_genapi_error(b, r, err);
+    }
+    gx_gen_request gr = {kept, n_prompt, p, 0, topic, gs_resolve_seed(p), top, 0, gs_adapter(b, p, model, ar), guided};
     gx_choice *cs = NULL;
     size_t n_choices = 0;
     int64_t completion_tokens = 0;
     st = gx_generate_choices(e, &gr, ar, &cs, &n_choices, &completion_tokens, err);
+    gd_free(guided);
     ga_free(&b->alloc, prompt);
     if (st != GENAPI_OK)
         return gs_respond_genapi_error(b, r, err);

@@ -138,6 +138,9 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     const char **acc_prompt = ga_arena_alloc(ar, total * sizeof *acc_prompt);
     if (!acc || !acc_index || !acc_prefix || !acc_prompt)
         st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    gd_constraint *guided = NULL;
+    if (st == GENAPI_OK)
+        st = gx_guided_compile(e, p, &guided, err);
     for (size_t k = 0; k < n_prompts && st == GENAPI_OK; k++) {
         const int32_t *kept = ps[k].ids;
         ps[k].n = gx_truncate_prompt(e, p, &kept, ps[k].n);
@@ -155,7 +158,7 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
                                     IS(p, prompt_logprobs) ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
                                                            : (size_t)top,
                                     ar, &plp, err);
-        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, top, 0, gs_adapter(b, p, model, ar)};
+        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, top, 0, gs_adapter(b, p, model, ar), guided};
         prompt_tokens += (int64_t)ps[k].n;
         gx_choice *cs = NULL;
         size_t n_choices = 0;
@@ -205,6 +208,7 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
             json_object_array_add(choices, ch);
         }
     }
+    gd_free(guided);
     if (st != GENAPI_OK) {
         json_object_put(choices);
         return gs_respond_genapi_error(b, r, err);

@@ -34,6 +34,18 @@ gx_text_engine *gx_text_engine_new(const ga_alloc *a)
         gx_text_engine_free(e);
         return NULL;
     }
+    e->gd_pieces = ga_calloc(a, vocab, sizeof *e->gd_pieces);
+    e->gd_piece_len = ga_calloc(a, vocab, sizeof *e->gd_piece_len);
+    e->gd_special = ga_calloc(a, vocab, 1);
+    if (e->gd_pieces == NULL || e->gd_piece_len == NULL || e->gd_special == NULL) {
+        gx_text_engine_free(e);
+        return NULL;
+    }
+    for (size_t v = 0; v < vocab; v++) {
+        e->gd_pieces[v] = gx_tokenizer_piece(e->tok, (int32_t)v, &e->gd_piece_len[v]);
+        e->gd_special[v] = (uint8_t)gx_tokenizer_is_special(e->tok, (int32_t)v);
+    }
+    e->gd_vocab = (gd_vocab){vocab, e->gd_pieces, e->gd_piece_len, e->gd_special, GX_TOK_IM_END};
     static const char *const words[] = {"sea", "river", "forest", "rain", "garden", "tree", "trees", "bird", "birds",
                                         "leaves", "wind", "sun", "moon", "flowers", "water", "hill", "snow", "stars",
                                         "lake", "waves", "grass", "fox", "pond", "storm", "clouds", "meadow"};
@@ -58,6 +70,9 @@ void gx_text_engine_free(gx_text_engine *e)
     gx_model_free(e->model);
     gx_tokenizer_free(e->tok);
     ga_free(&e->alloc, e->adapter);
+    ga_free(&e->alloc, e->gd_pieces);
+    ga_free(&e->alloc, e->gd_piece_len);
+    ga_free(&e->alloc, e->gd_special);
     ga_alloc a = e->alloc;
     ga_free(&a, e);
 }
@@ -551,6 +566,8 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
     gx_logprob *lps = need_lp ? ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *lps) : NULL;
     size_t *ends = ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *ends);
     gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
+    gd_constraint *g = req->guided;
+    uint8_t *mask = NULL;
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
     if (ctx == NULL || logits == NULL || ws == NULL || ends == NULL || (need_lp && (raw == NULL || lps == NULL)) ||
@@ -559,6 +576,20 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
         goto done;
     }
     memcpy(ctx, prompt, n_prompt * sizeof *ctx);
+    if (g) {
+        mask = ga_malloc(&e->alloc, vocab);
+        gd_reset(g);
+        if (mask == NULL) {
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+            goto done;
+        }
+        if (gd_min_remaining(g) > (size_t)max_tokens) {
+            st = ga_err(err, GENAPI_E_INVALID_ARG, "max_tokens",
+                        "max_tokens=%lld is too small for the structured output: at least %zu tokens are needed.",
+                        (long long)max_tokens, gd_min_remaining(g));
+            goto done;
+        }
+    }
     gsamp_state state;
     gsamp_state_init(&state, &cfg, req->seed + index);
     size_t n_out = 0;
@@ -571,6 +602,19 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
                 logits[v] += req->adapter[v];
         if (raw)
             memcpy(raw, logits, vocab * sizeof *raw);
+        if (g) {
+            /* Only tokens that keep the output a prefix of the language, and, near the end of
+             * the budget, that still leave room to complete it (one byte per token at worst). */
+            gd_allowed(g, mask);
+            size_t left = (size_t)(max_tokens - step) - 1;
+            if (gd_min_remaining(g) + 32 >= left)
+                for (size_t v = 0; v < vocab; v++)
+                    if (mask[v] && (int32_t)v != GX_TOK_IM_END && gd_min_remaining_after(g, (int32_t)v) > left)
+                        mask[v] = 0;
+            for (size_t v = 0; v < vocab; v++)
+                if (!mask[v])
+                    logits[v] = -INFINITY;
+        }
         gsamp_history hist = {ctx, n_prompt, ctx + n_prompt, n_out};
         int32_t tok = gsamp_sample(&cfg, &state, logits, vocab, &hist, ws, NULL);
         if (tok < 0) {
@@ -586,7 +630,11 @@ genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, ui
             out->cum_logprob += lps[n_out].logprob;
         }
         ctx[n_prompt + n_out++] = tok;
-        if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && !ignore_eos) {
+        if (g && tok != GX_TOK_IM_END && gd_advance(g, tok) != 0) {
+            st = ga_err(err, GENAPI_E_INTERNAL, NULL, "guided decoding rejected a token it allowed");
+            goto done;
+        }
+        if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && (!ignore_eos || g)) {
             out->finish_reason = "stop";
             ends[n_out - 1] = text.len;
             break;
@@ -660,6 +708,7 @@ done:
     ga_free(&e->alloc, logits);
     ga_free(&e->alloc, raw);
     ga_free(&e->alloc, conf);
+    ga_free(&e->alloc, mask);
     ga_free(&e->alloc, ctx);
     return st;
 }

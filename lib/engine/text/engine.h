@@ -4,6 +4,7 @@
 
 #include <genapi/text_params.h>
 
+#include "engine/text/guided/guided.h"
 #include "engine/text/model.h"
 #include "engine/text/tokenizer.h"
 #include "util/alloc.h"
@@ -16,7 +17,16 @@ typedef struct gx_text_engine {
     gx_model *model;
     size_t max_model_len;
     float *adapter; /* the LoRA adapter's logit offsets at multiplier 1 */
+    gd_vocab gd_vocab;          /* the vocabulary as guided decoding sees it */
+    const char **gd_pieces;
+    size_t *gd_piece_len;
+    uint8_t *gd_special;
 } gx_text_engine;
+
+/* The constraint a request asks for (guided_*, structured_outputs, guided_decoding,
+ * response_format), or *out = NULL when none; an error names the parameter. */
+genapi_status gx_guided_compile(const gx_text_engine *e, const genapi_text_params *p, gd_constraint **out,
+                                genapi_error *err);
 
 /* Logit offsets of the reference LoRA adapter ("genapi-ref-lora") at multiplier 1: it favours
  * words of nature and weather. */
@@ -75,6 +85,7 @@ typedef struct gx_gen_request {
     int64_t top_logprobs;             /* -1: no logprobs; else alternatives per token (0..20) */
     int score;                        /* compute cum_logprob even without logprobs (best_of) */
     const float *adapter;             /* vocab-sized logit offsets of a LoRA adapter, or NULL */
+    gd_constraint *guided;            /* output constraint (reset for each choice), or NULL */
 } gx_gen_request;
 
 /* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: rank -1). */
