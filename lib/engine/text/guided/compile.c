@@ -1,11 +1,13 @@
 /*
- * Compile entry points for guided_regex and guided_choice (JSON ones are in json_schema.c).
+ * Compile entry points: front end -> NFA fragment -> gd_constraint_from_nfa.
  */
 #include "engine/text/guided/guided_internal.h"
 
 #include "util/err.h"
 
 #include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 gd_constraint *gd_compile_regex(const gd_alloc_hooks *a, const gd_vocab *v, const char *pattern,
                                 const char *param_name, genapi_error *err)
@@ -53,4 +55,62 @@ gd_constraint *gd_compile_choice(const gd_alloc_hooks *a, const gd_vocab *v, con
         return NULL;
     }
     return gd_constraint_from_nfa(&h, v, &m, f, kind, "no choice is possible", param_name, err);
+}
+
+/* ---- guided_json / json_object ---------------------------------------------------------- */
+
+gd_constraint *gd_compile_json_schema(const gd_alloc_hooks *a, const gd_vocab *v, const char *schema_json,
+                                      const char *param_name, genapi_error *err)
+{
+    static const char kind[] = "guided_json";
+    static const int ref_depths[] = {GD_JSON_MAX_REF_DEPTH, 4, 3, 2, 1};
+    gd_alloc_hooks h;
+    if (gd_check_args(&h, a, v, kind, param_name, err))
+        return NULL;
+    if (schema_json == NULL) {
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: no schema", kind);
+        return NULL;
+    }
+    char msg[512];
+    for (size_t i = 0; i < NELEM(ref_depths); i++) {
+        gd_nfa m;
+        gd_nfa_init(&m, &h, 0);
+        int cut = 0;
+        gd_frag f = gd_json_schema_build(&m, schema_json, ref_depths[i], &cut, msg, sizeof msg);
+        if (gd_frag_ok(f)) {
+            const char *empty = (cut & 1)
+                                    ? "the schema matches no JSON value (within the recursion depth limit)"
+                                    : "the schema matches no JSON value";
+            return gd_constraint_from_nfa(&h, v, &m, f, kind, empty, param_name, err);
+        }
+        int retry = m.failed == GD_NFA_TOO_BIG && (cut & 2) && i + 1 < NELEM(ref_depths);
+        if (m.failed == 0) {
+            ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s", msg);
+            retry = 0;
+        } else if (!retry) {
+            gd_build_error(&m, kind, param_name, err);
+        }
+        gd_nfa_release(&m);
+        if (!retry)
+            return NULL;
+    }
+    return NULL;
+}
+
+gd_constraint *gd_compile_json_object(const gd_alloc_hooks *a, const gd_vocab *v, const char *param_name,
+                                      genapi_error *err)
+{
+    static const char kind[] = "json_object";
+    gd_alloc_hooks h;
+    if (gd_check_args(&h, a, v, kind, param_name, err))
+        return NULL;
+    gd_nfa m;
+    gd_nfa_init(&m, &h, 0);
+    gd_frag f = gd_json_object_any(&m, GD_JSON_MAX_DEPTH);
+    if (!gd_frag_ok(f)) {
+        gd_build_error(&m, kind, param_name, err);
+        gd_nfa_release(&m);
+        return NULL;
+    }
+    return gd_constraint_from_nfa(&h, v, &m, f, kind, "no JSON object is possible", param_name, err);
 }

@@ -14,8 +14,8 @@ int gd_check_args(gd_alloc_hooks *out, const gd_alloc_hooks *a, const gd_vocab *
                   const char *param_name, genapi_error *err)
 {
     if (gd_hooks_resolve(out, a)) {
-        ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: allocator hooks must set both malloc_fn and free_fn",
-               kind);
+        ga_err(err, GENAPI_E_INVALID_ARG, param_name,
+               "%s: allocator hooks must set both malloc_fn and free_fn", kind);
         return -1;
     }
     if (v == NULL || v->n == 0 || v->n > (size_t)INT32_MAX || v->piece == NULL || v->piece_len == NULL) {

@@ -59,6 +59,19 @@ int gd_advance(gd_constraint *c, int32_t token);
 int gd_complete(const gd_constraint *c);
 
 /* ---- additions (guided decoding implementation) -------------------------------------------- */
+/*
+ * Notes on the functions above (details and the supported subsets: doc/guided.md):
+ * - `a` may be NULL (or have both hooks NULL): the C library allocator is used. Otherwise both
+ *   hooks must be set; every allocation of the constraint goes through them (the only
+ *   exception: json-c's own objects while a schema is being compiled, freed before return).
+ * - The vocabulary is borrowed: it must outlive the constraint. Set eos_id to the token that
+ *   ends the output for this request (e.g. <|im_end|> in chat); is_special may be NULL.
+ * - A constraint is used by one request at a time (not thread-safe); no global state, so
+ *   different constraints may be used from different threads.
+ * - gd_allowed caches the allowed set per automaton state: gd_reset keeps those caches, so
+ *   reusing one constraint for the n choices of a request is cheaper than compiling n times.
+ * - After EOS was accepted by gd_advance, gd_allowed allows nothing and gd_complete is 1.
+ */
 
 /* The exact minimum number of BYTES still needed to reach a complete string of the language
  * from the current state (0 if the output so far is complete, or after EOS). Precomputed per

@@ -1,10 +1,13 @@
 /*
  * Internals of guided decoding, shared by the files of lib/engine/text/guided/.
  *
- * Pipeline: front end (regex parser, choice list, JSON Schema walker) -> one Thompson NFA over
- * bytes (gd_nfa) -> lazily built DFA (gd_dfa, subset construction on demand, states pruned of
- * NFA states that cannot reach the accepting state) -> per-DFA-state token masks computed by
- * walking a flat pre-order trie of the vocabulary together with the DFA (vocab_mask.c).
+ * Pipeline: front end (regex_parse.c + regex_nfa.c, choice.c, json_schema*.c + json_value.c +
+ * json_number.c) -> one Thompson NFA over bytes (nfa.c; character sets via cpset.c and utf8.c)
+ * -> lazily built DFA (dfa.c: subset construction on demand, states pruned of NFA states that
+ * cannot reach acceptance, exact distance to acceptance per state) -> per-DFA-state token masks
+ * computed by walking a flat pre-order trie of the vocabulary together with the DFA
+ * (vocab_trie.c, vocab_mask.c). compile.c holds the gd_compile_* entry points, constraint.c the
+ * per-step API, mem.c the allocation helpers over gd_alloc_hooks.
  */
 #ifndef GENAPI_ENGINE_GUIDED_INTERNAL_H
 #define GENAPI_ENGINE_GUIDED_INTERNAL_H
@@ -119,7 +122,6 @@ gd_frag gd_nfa_cat(gd_nfa *m, gd_frag a, gd_frag b);
 gd_frag gd_nfa_alt(gd_nfa *m, gd_frag a, gd_frag b); /* a | b; a may be {-2,-2} = "none yet" */
 gd_frag gd_nfa_opt(gd_nfa *m, gd_frag a);
 gd_frag gd_nfa_star(gd_nfa *m, gd_frag a);
-gd_frag gd_nfa_plus(gd_nfa *m, gd_frag a);
 gd_frag gd_nfa_cpset(gd_nfa *m, const gd_cpset *s); /* one character of the (normalized) set */
 #define GD_FRAG_NONE ((gd_frag){-2, -2})
 /* Build `count` of something: the builder is called once per copy (fragments cannot be shared
@@ -135,8 +137,7 @@ int32_t gd_nfa_finish(gd_nfa *m, gd_frag f);
 
 /* ---- regex (regex_parse.c, regex_nfa.c) ---------------------------------------------------- */
 enum {
-    GD_RX_JSON_STRING = 1, /* keep only characters a JSON string may hold unescaped */
-    GD_RX_SEARCH = 2       /* JSON Schema "pattern": unanchored ends may have any text around */
+    GD_RX_JSON_STRING = 1 /* keep only characters a JSON string may hold unescaped */
 };
 typedef enum { GD_RX_EMPTY, GD_RX_SET, GD_RX_CAT, GD_RX_ALT, GD_RX_REP } gd_rx_kind;
 typedef struct gd_rx_node gd_rx_node;
@@ -146,7 +147,6 @@ struct gd_rx_node {
     gd_rx_node **kid;      /* GD_RX_CAT / GD_RX_ALT / GD_RX_REP (one) */
     size_t nkid;
     int64_t min, max;      /* GD_RX_REP; max < 0: unbounded */
-    uint8_t anchored_start, anchored_end; /* top-level branches: had '^' / '$' */
 };
 /* Parse `pattern` into an AST allocated from `ar`. On error returns NULL and writes a message
  * (without prefix) into msg; *nomem is set to 1 if the error was running out of memory. */

@@ -41,9 +41,11 @@ static gd_frag fixed_len(gd_nfa *m, const char *lo, const char *hi, size_t pos, 
     if (pos == len)
         return gd_nfa_empty(m);
     if (all_of(lo, pos + 1, len, '0') && all_of(hi, pos + 1, len, '9'))
-        return gd_nfa_cat(m, gd_nfa_range(m, (uint8_t)lo[pos], (uint8_t)hi[pos]), digits(m, (int64_t)(len - pos - 1)));
+        return gd_nfa_cat(m, gd_nfa_range(m, (uint8_t)lo[pos], (uint8_t)hi[pos]),
+                          digits(m, (int64_t)(len - pos - 1)));
     if (lo[pos] == hi[pos])
-        return gd_nfa_cat(m, gd_nfa_range(m, (uint8_t)lo[pos], (uint8_t)lo[pos]), fixed_len(m, lo, hi, pos + 1, len));
+        return gd_nfa_cat(m, gd_nfa_range(m, (uint8_t)lo[pos], (uint8_t)lo[pos]),
+                          fixed_len(m, lo, hi, pos + 1, len));
     char nines[GD_JSON_INT_DIGITS + 1], zeros[GD_JSON_INT_DIGITS + 1];
     memset(nines, '9', sizeof nines);
     memset(zeros, '0', sizeof zeros);
@@ -60,7 +62,8 @@ static gd_frag fixed_len(gd_nfa *m, const char *lo, const char *hi, size_t pos, 
         f = gd_nfa_alt(m, f, gd_nfa_cat(m, gd_nfa_range(m, (uint8_t)hi[pos], (uint8_t)hi[pos]),
                                         fixed_len(m, zeros, hi, pos + 1, len)));
     if (mid_lo <= mid_hi)
-        f = gd_nfa_alt(m, f, gd_nfa_cat(m, gd_nfa_range(m, mid_lo, mid_hi), digits(m, (int64_t)(len - pos - 1))));
+        f = gd_nfa_alt(m, f, gd_nfa_cat(m, gd_nfa_range(m, mid_lo, mid_hi),
+                                        digits(m, (int64_t)(len - pos - 1))));
     return f;
 }
 
@@ -83,7 +86,8 @@ static gd_frag magnitude(gd_nfa *m, int64_t a, int64_t b)
             run_hi = (int64_t)len;
         }
         if ((!full || len == GD_JSON_INT_DIGITS || b <= hi) && run_lo > 0) {
-            gd_frag r = gd_nfa_cat(m, gd_nfa_range(m, '1', '9'), gd_nfa_repeat(m, digit, NULL, run_lo - 1, run_hi - 1));
+            gd_frag r = gd_nfa_cat(m, gd_nfa_range(m, '1', '9'),
+                                   gd_nfa_repeat(m, digit, NULL, run_lo - 1, run_hi - 1));
             f = gd_nfa_alt(m, f, r);
             run_lo = -1;
         }
@@ -195,7 +199,8 @@ gd_frag gd_json_number_range(gd_nfa *m, int has_lo, int64_t lo, int ex_lo, int h
             A = -hi;
             ea = ex_hi;
         }
-        f = gd_nfa_alt(m, f, gd_nfa_cat(m, gd_nfa_str(m, "-"), mag_number(m, A, ea, has_lo, has_lo ? -lo : 0, ex_lo)));
+        gd_frag neg = mag_number(m, A, ea, has_lo, has_lo ? -lo : 0, ex_lo);
+        f = gd_nfa_alt(m, f, gd_nfa_cat(m, gd_nfa_str(m, "-"), neg));
     }
     return f.in == -2 ? gd_nfa_fail(m) : f;
 }

@@ -131,18 +131,6 @@ gd_frag gd_nfa_star(gd_nfa *m, gd_frag a)
     return (gd_frag){s, o};
 }
 
-gd_frag gd_nfa_plus(gd_nfa *m, gd_frag a)
-{
-    if (!gd_frag_ok(a) || m->failed)
-        return bad;
-    int32_t o = gd_nfa_add(m, GD_NS_EPS, 0, 0, -1, -1);
-    int32_t s = gd_nfa_add(m, GD_NS_SPLIT, 0, 0, a.in, o);
-    if (o < 0 || s < 0)
-        return bad;
-    gd_nfa_link(m, a.out, s);
-    return (gd_frag){a.in, o};
-}
-
 typedef struct {
     gd_nfa *m;
     gd_frag acc;

@@ -1,9 +1,7 @@
 /*
  * Regex AST -> NFA fragment. Repetition re-emits the child for every copy (a fragment has a
  * single exit, so it cannot be shared). With GD_RX_JSON_STRING every character set is first
- * intersected with the characters a JSON string holds unescaped; with GD_RX_SEARCH each
- * top-level branch that is not anchored at an end gets "any string characters" on that side
- * (JSON Schema patterns are searched, not matched).
+ * intersected with the characters a JSON string holds unescaped.
  */
 #include "engine/text/guided/guided_internal.h"
 
@@ -85,30 +83,14 @@ gd_frag gd_regex_build(gd_nfa *m, const char *pattern, size_t len, unsigned flag
         goto out;
     }
     rx_build b = {m, NULL};
-    if (flags & (GD_RX_JSON_STRING | GD_RX_SEARCH)) {
+    if (flags & GD_RX_JSON_STRING) {
         if (gd_cpset_json_string_chars(m->a, &strchars)) {
             m->failed = GD_NFA_NOMEM;
             goto out;
         }
-        if (flags & GD_RX_JSON_STRING)
-            b.restrict_to = &strchars;
+        b.restrict_to = &strchars;
     }
-    if (!(flags & GD_RX_SEARCH)) {
-        res = build(&b, root);
-        goto out;
-    }
-    /* root is the top-level ALT of branches */
-    gd_frag f = GD_FRAG_NONE;
-    for (size_t i = 0; i < root->nkid && !m->failed; i++) {
-        const gd_rx_node *br = root->kid[i];
-        gd_frag x = build(&b, br);
-        if (!br->anchored_start)
-            x = gd_nfa_cat(m, gd_nfa_star(m, gd_nfa_cpset(m, &strchars)), x);
-        if (!br->anchored_end)
-            x = gd_nfa_cat(m, x, gd_nfa_star(m, gd_nfa_cpset(m, &strchars)));
-        f = gd_nfa_alt(m, f, x);
-    }
-    res = f.in == -2 ? gd_nfa_fail(m) : f;
+    res = build(&b, root);
 out:
     gd_cpset_free(m->a, &strchars);
     gd_arena_free(&ar);

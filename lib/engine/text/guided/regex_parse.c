@@ -11,8 +11,7 @@
  * lookbehind, word boundaries, inline flags, conditionals, Unicode property escapes, anchors
  * elsewhere. The empty assertions (?=) and (?!) are the idioms "always" and "never".
  *
- * The root is always a GD_RX_ALT whose children are the top-level branches, carrying their
- * anchor flags (needed for the unanchored "search" semantics of JSON Schema patterns).
+ * The root is always a GD_RX_ALT whose children are the top-level branches.
  */
 #include "engine/text/guided/guided_internal.h"
 
@@ -552,9 +551,8 @@ static int parse_quant(rx_parser *ps, int64_t *min, int64_t *max)
     return 1;
 }
 
-static int at_branch_end(rx_parser *ps, int top)
+static int at_branch_end(const rx_parser *ps)
 {
-    (void)top;
     return ps->p >= ps->end || *ps->p == '|' || *ps->p == ')';
 }
 
@@ -563,7 +561,6 @@ static gd_rx_node *parse_branch(rx_parser *ps, int top)
 {
     kids k = {0};
     gd_rx_node *br;
-    int anch_start = 0, anch_end = 0;
     if (top) {
         while (ps->p < ps->end) {
             if (*ps->p == '^') {
@@ -573,7 +570,6 @@ static gd_rx_node *parse_branch(rx_parser *ps, int top)
             } else {
                 break;
             }
-            anch_start = 1;
         }
     }
     while (ps->p < ps->end && *ps->p != '|' && *ps->p != ')') {
@@ -593,10 +589,8 @@ static gd_rx_node *parse_branch(rx_parser *ps, int top)
                 atom = set_node(ps, &s);
             }
         } else if (c == '^' || c == '$') {
-            if (c == '$' && top && at_branch_end(ps, top)) {
-                anch_end = 1;
-                continue;
-            }
+            if (c == '$' && top && at_branch_end(ps))
+                continue; /* anchors are no-ops under full-match semantics */
             perr(ps, "anchor '%c' is only supported at the %s of the pattern", c,
                  c == '^' ? "start" : "end");
         } else if (c == '*' || c == '+' || c == '?') {
@@ -620,9 +614,7 @@ static gd_rx_node *parse_branch(rx_parser *ps, int top)
             } else if (r == 2) {
                 atom = set_node(ps, &s);
             } else if (r == 3) {
-                if (cp == '$' && top && at_branch_end(ps, top)) {
-                    anch_end = 1;
-                } else {
+                if (!(cp == '$' && top && at_branch_end(ps))) {
                     perr(ps, "anchor '\\%c' is only supported at the %s of the pattern", at[1],
                          cp == '^' ? "start" : "end");
                 }
@@ -663,17 +655,8 @@ static gd_rx_node *parse_branch(rx_parser *ps, int top)
             goto fail;
         if (kids_push(ps, &k, atom))
             goto fail;
-        if (anch_end) {
-            /* '$' was followed by more atoms: not at the end after all */
-            perr(ps, "anchor '$' is only supported at the end of the pattern");
-            goto fail;
-        }
     }
     br = kids_node(ps, GD_RX_CAT, &k);
-    if (br) {
-        br->anchored_start = (uint8_t)anch_start;
-        br->anchored_end = (uint8_t)anch_end;
-    }
     return br;
 fail:
     gd_mfree(ps->a, k.v);
