@@ -3,136 +3,24 @@
  * gt_response exactly as a transport fills it, and the resulting genapi_error is compared with
  * expected.json (normalized form, see the fixtures README). Plus unit tests for message
  * truncation at a UTF-8 boundary and Retry-After given as an HTTP date. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
-
-#include <dirent.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-
-#include <json-c/json.h>
 
 #include <genapi/error.h>
 
 #include "client/client_internal.h"
+#include "fixture_cases.h"
 #include "transport/transport.h"
 #include "test_support.h"
 
 #define ERRORS_DIR "errors"
 
-/* ---- fixture discovery ------------------------------------------------------------------- */
-
-typedef struct case_list {
-    char **names;
-    size_t count;
-} case_list;
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names of the sub-directories of <fixtures>/<endpoint>. */
-static case_list list_cases(const char *fixtures, const char *endpoint)
-{
-    case_list out = {NULL, 0};
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", fixtures, endpoint);
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return out;
-    size_t cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[8192];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        if (out.count == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            char **p = realloc(out.names, ncap * sizeof *p);
-            if (p == NULL)
-                break;
-            out.names = p;
-            cap = ncap;
-        }
-        size_t len = strlen(e->d_name);
-        char *name = malloc(len + 1);
-        if (name == NULL)
-            break;
-        memcpy(name, e->d_name, len + 1);
-        out.names[out.count++] = name;
-    }
-    closedir(d);
-    if (out.count > 1)
-        qsort(out.names, out.count, sizeof *out.names, cmp_names);
-    return out;
-}
-
-static void free_cases(case_list *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        free(l->names[i]);
-    free(l->names);
-    l->names = NULL;
-    l->count = 0;
-}
-
-/* ---- per-test state (freed by the teardown, even after a failed assertion) ---------------- */
-
-typedef struct test_state {
-    const char *name; /* case name for per-case tests, else NULL */
-    case_list cases;
-    char *body;
-    json_object *meta;
-    json_object *expected;
-} test_state;
-
-static int setup_state(void **state)
-{
-    test_state *ts = calloc(1, sizeof *ts);
-    if (ts == NULL)
-        return -1;
-    ts->name = *state; /* initial_state: the case name, or NULL */
-    *state = ts;
-    return 0;
-}
-
-static int teardown_state(void **state)
-{
-    test_state *ts = *state;
-    if (ts == NULL)
-        return 0;
-    free(ts->body);
-    json_object_put(ts->meta);
-    json_object_put(ts->expected);
-    free_cases(&ts->cases);
-    free(ts);
-    *state = NULL;
-    return 0;
-}
-
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static json_object *get_key(json_object *o, const char *key)
-{
-    json_object *v = NULL;
-    if (o == NULL || !json_object_object_get_ex(o, key, &v))
-        return NULL; /* missing == null */
-    return v;
-}
 
 /* Copy a string into a fixed gt_response field; the fixture must fit. */
 static void put_field(const char *label, const char *what, char *dst, size_t cap, const char *src)
@@ -146,7 +34,7 @@ static void put_field(const char *label, const char *what, char *dst, size_t cap
 /* Value of header `name` in meta.headers (names compared case-insensitively), or NULL. */
 static const char *meta_header(json_object *meta, const char *name)
 {
-    json_object *h = get_key(meta, "headers");
+    json_object *h = fc_get_key(meta, "headers");
     if (h == NULL || !json_object_is_type(h, json_type_object))
         return NULL;
     json_object_object_foreach(h, k, v)
@@ -240,43 +128,28 @@ static int utf8_valid(const unsigned char *s, size_t n)
 
 static void test_error_fixture(void **state)
 {
-    test_state *ts = *state;
-    const char *fx = ts_fixtures_dir();
-    if (fx == NULL)
+    fc_case *c = *state;
+    if (ts_fixtures_dir() == NULL)
         skip();
-    const char *name = ts->name;
-    char path[8192];
+    const char *name = c->name;
+    fc_case_load(c, ERRORS_DIR, name, FC_LOAD_META);
 
     gt_response resp;
     memset(&resp, 0, sizeof resp);
+    resp.body = c->body;
+    resp.body_len = c->body_len;
 
-    snprintf(path, sizeof path, "%s/%s/%s/response.body", fx, ERRORS_DIR, name);
-    ts->body = ts_read_file(path, &resp.body_len);
-    if (ts->body == NULL)
-        fail_msg("%s: cannot read %s", name, path);
-    resp.body = ts->body;
-
-    snprintf(path, sizeof path, "%s/%s/%s/response.meta", fx, ERRORS_DIR, name);
-    ts->meta = json_object_from_file(path);
-    if (ts->meta == NULL || !json_object_is_type(ts->meta, json_type_object))
-        fail_msg("%s: cannot parse %s", name, path);
-
-    snprintf(path, sizeof path, "%s/%s/%s/expected.json", fx, ERRORS_DIR, name);
-    ts->expected = json_object_from_file(path);
-    if (ts->expected == NULL || !json_object_is_type(ts->expected, json_type_object))
-        fail_msg("%s: cannot parse %s", name, path);
-
-    json_object *st_meta = get_key(ts->meta, "status");
+    json_object *st_meta = fc_get_key(c->meta, "status");
     if (st_meta == NULL || !json_object_is_type(st_meta, json_type_int))
         fail_msg("%s: response.meta has no integer status", name);
     resp.status = json_object_get_int(st_meta);
-    json_object *ct = get_key(ts->meta, "content_type");
+    json_object *ct = fc_get_key(c->meta, "content_type");
     if (ct != NULL && json_object_is_type(ct, json_type_string))
         put_field(name, "Content-Type", resp.content_type, sizeof resp.content_type, json_object_get_string(ct));
-    const char *ra = meta_header(ts->meta, "Retry-After");
+    const char *ra = meta_header(c->meta, "Retry-After");
     if (ra != NULL)
         put_field(name, "Retry-After", resp.retry_after, sizeof resp.retry_after, ra);
-    const char *rid = meta_header(ts->meta, "x-request-id");
+    const char *rid = meta_header(c->meta, "x-request-id");
     if (rid != NULL)
         put_field(name, "x-request-id", resp.request_id, sizeof resp.request_id, rid);
 
@@ -284,10 +157,10 @@ static void test_error_fixture(void **state)
     memset(&err, 0x5A, sizeof err); /* garbage: the function must fill every field */
     genapi_status st = gc_error_from_response(&resp, &err);
 
-    json_object *exp = ts->expected;
+    json_object *exp = c->expected;
 
     /* http_status */
-    json_object *hs = get_key(exp, "http_status");
+    json_object *hs = fc_get_key(exp, "http_status");
     if (hs == NULL || !json_object_is_type(hs, json_type_int))
         fail_msg("%s: expected.json has no integer http_status", name);
     int http = json_object_get_int(hs);
@@ -307,7 +180,7 @@ static void test_error_fixture(void **state)
     if (memchr(err.message, '\0', sizeof err.message) == NULL || memchr(err.type, '\0', sizeof err.type) == NULL ||
         memchr(err.param, '\0', sizeof err.param) == NULL || memchr(err.request_id, '\0', sizeof err.request_id) == NULL)
         fail_msg("%s: a genapi_error text field is not NUL-terminated", name);
-    json_object *msg = get_key(exp, "message");
+    json_object *msg = fc_get_key(exp, "message");
     if (msg == NULL) {
         char num[16];
         snprintf(num, sizeof num, "%d", http);
@@ -321,11 +194,11 @@ static void test_error_fixture(void **state)
     if (err.message_truncated != 0)
         fail_msg("%s: message_truncated: expected 0, got %d", name, (int)err.message_truncated);
 
-    check_text(name, "type", get_key(exp, "type"), err.type);
-    check_text(name, "param", get_key(exp, "param"), err.param);
+    check_text(name, "type", fc_get_key(exp, "type"), err.type);
+    check_text(name, "param", fc_get_key(exp, "param"), err.param);
 
     /* code */
-    json_object *code = get_key(exp, "code");
+    json_object *code = fc_get_key(exp, "code");
     if (code == NULL) {
         if (err.server_code != 0)
             fail_msg("%s: code: expected null (server_code 0), got %d", name, (int)err.server_code);
@@ -337,7 +210,7 @@ static void test_error_fixture(void **state)
     }
 
     /* retry_after: the raw header; seconds become milliseconds */
-    json_object *era = get_key(exp, "retry_after");
+    json_object *era = fc_get_key(exp, "retry_after");
     if (era == NULL) {
         if (err.retry_after_ms != -1)
             fail_msg("%s: retry_after: expected null (-1), got %" PRId64, name, err.retry_after_ms);
@@ -357,19 +230,7 @@ static void test_error_fixture(void **state)
         }
     }
 
-    check_text(name, "request_id", get_key(exp, "request_id"), err.request_id);
-}
-
-/* The fixtures directory must hold at least one error case. */
-static void test_error_fixtures_present(void **state)
-{
-    test_state *ts = *state;
-    const char *fx = ts_fixtures_dir();
-    if (fx == NULL)
-        skip();
-    ts->cases = list_cases(fx, ERRORS_DIR);
-    if (ts->cases.count == 0)
-        fail_msg("no case directories under %s/%s", fx, ERRORS_DIR);
+    check_text(name, "request_id", fc_get_key(exp, "request_id"), err.request_id);
 }
 
 /* ---- unit tests -------------------------------------------------------------------------- */
@@ -466,52 +327,11 @@ static void test_error_retry_after_http_date(void **state)
 
 int main(void)
 {
-    const char *fx = ts_fixtures_dir();
-    case_list l = {NULL, 0};
-    if (fx != NULL)
-        l = list_cases(fx, ERRORS_DIR);
-
-    const size_t fixed = 3;
-    struct CMUnitTest *tests = calloc(l.count + fixed, sizeof *tests);
-    char **names = calloc(l.count + 1, sizeof *names);
-    if (tests == NULL || names == NULL) {
-        fprintf(stderr, "out of memory\n");
-        return 1;
-    }
-    size_t n = 0;
-    tests[n].name = "error_fixtures_present";
-    tests[n].test_func = test_error_fixtures_present;
-    tests[n].setup_func = setup_state;
-    tests[n].teardown_func = teardown_state;
-    n++;
-    for (size_t i = 0; i < l.count; i++) {
-        size_t len = strlen(ERRORS_DIR) + 1 + strlen(l.names[i]) + 1;
-        names[i] = malloc(len);
-        if (names[i] == NULL) {
-            fprintf(stderr, "out of memory\n");
-            return 1;
-        }
-        snprintf(names[i], len, "%s/%s", ERRORS_DIR, l.names[i]);
-        tests[n].name = names[i];
-        tests[n].test_func = test_error_fixture;
-        tests[n].initial_state = l.names[i];
-        tests[n].setup_func = setup_state;
-        tests[n].teardown_func = teardown_state;
-        n++;
-    }
-    tests[n].name = "error_message_truncated_utf8";
-    tests[n].test_func = test_error_message_truncated_utf8;
-    n++;
-    tests[n].name = "error_retry_after_http_date";
-    tests[n].test_func = test_error_retry_after_http_date;
-    n++;
-
-    int rc = _cmocka_run_group_tests("fixtures_errors", tests, n, NULL, NULL);
-
-    for (size_t i = 0; i < l.count; i++)
-        free(names[i]);
-    free(names);
-    free(tests);
-    free_cases(&l);
-    return rc;
+    fc_suite s;
+    fc_suite_init(&s, ERRORS_DIR);
+    fc_suite_add_present(&s, "error_fixtures_present");
+    fc_suite_add_cases(&s, test_error_fixture, fc_case_setup, fc_case_teardown);
+    fc_suite_add(&s, "error_message_truncated_utf8", test_error_message_truncated_utf8, NULL, NULL);
+    fc_suite_add(&s, "error_retry_after_http_date", test_error_retry_after_http_date, NULL, NULL);
+    return fc_suite_run(&s, "fixtures_errors");
 }

@@ -2,84 +2,11 @@
  * History-based samplers: repetition / frequency / presence penalties, no_repeat_ngram and
  * DRY. Expected logits are worked out by hand in the comments.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text/samplers/samplers.h"
-
-#define CLOSE(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) < (tol))
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAXC 64
-
-/* Outcome of one gsamp_sample call: the returned token, prob_out and the final candidates. */
-typedef struct {
-    int32_t token;
-    double prob;
-    size_t n;
-    int32_t ids[MAXC];
-    float lg[MAXC];
-} result;
-
-static inline result run_seed(const gsamp_config *cfg, const float *logits, size_t nv,
-                       const gsamp_history *h, uint64_t seed)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-    assert_non_null(ws);
-    float *buf = malloc(nv * sizeof *buf);
-    assert_non_null(buf);
-    memcpy(buf, logits, nv * sizeof *buf);
-    gsamp_state st;
-    gsamp_state_init(&st, cfg, seed);
-    r.token = gsamp_sample(cfg, &st, buf, nv, h, ws, &r.prob);
-    const int32_t *ids;
-    const float *lg;
-    r.n = gsamp_workspace_candidates(ws, &ids, &lg);
-    for (size_t i = 0; i < r.n && i < MAXC; i++) {
-        r.ids[i] = ids[i];
-        r.lg[i] = lg[i];
-    }
-    free(buf);
-    gsamp_workspace_free(ws);
-    return r;
-}
-
-static inline result run(const gsamp_config *cfg, const float *logits, size_t nv, const gsamp_history *h)
-{
-    return run_seed(cfg, logits, nv, h, 1234);
-}
-
-static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->ids[i], ids[i]);
-}
-
-static gsamp_history hist(const int32_t *prompt, size_t np, const int32_t *out, size_t no)
-{
-    gsamp_history h;
-    h.prompt = prompt;
-    h.n_prompt = np;
-    h.output = out;
-    h.n_output = no;
-    return h;
-}
-
-static void expect_logits(const result *r, const double *want, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        CLOSE(r->lg[i], want[i], 1e-6);
-}
+#include "sampler_testing.h"
 
 /* ---------------------------------------------------------------- penalties */
 
@@ -97,16 +24,16 @@ static void test_penalties_values(void **state)
     (void)state;
     const float l[] = {2.0f, -1.0f, 0.5f, 3.0f, 1.0f, -2.0f};
     const int32_t prompt[] = {3, 5}, out[] = {0, 0, 1, 4};
-    gsamp_history h = hist(prompt, 2, out, 4);
+    gsamp_history h = samp_history(prompt, 2, out, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.repetition_penalty = 2.0;
     c.frequency_penalty = 0.5;
     c.presence_penalty = 0.25;
     c.temperature = 0.0;
-    result r = run(&c, l, 6, &h);
+    samp_result r = samp_run(&c, l, 6, &h);
     const double want[] = {-0.25, -2.75, 0.5, 1.5, -0.25, -4.0};
-    expect_logits(&r, want, 6);
+    samp_expect_logits(&r, want, 6);
     assert_int_equal(r.token, 3);
 }
 
@@ -118,7 +45,7 @@ static void test_penalties_after_truncation(void **state)
     (void)state;
     const float l[] = {2.0f, -1.0f, 0.5f, 3.0f, 1.0f, -2.0f};
     const int32_t prompt[] = {3, 5}, out[] = {0, 0, 1, 4};
-    gsamp_history h = hist(prompt, 2, out, 4);
+    gsamp_history h = samp_history(prompt, 2, out, 4);
     const int32_t order[] = {GSAMP_TOP_P_TOP_K, GSAMP_PENALTIES, GSAMP_DRY, GSAMP_NO_REPEAT_NGRAM,
                              GSAMP_TEMPERATURE, GSAMP_TOP_NSIGMA, GSAMP_TOP_A, GSAMP_MIN_P,
                              GSAMP_TFS, GSAMP_ETA_CUTOFF, GSAMP_EPSILON_CUTOFF, GSAMP_TYPICAL_P,
@@ -126,16 +53,16 @@ static void test_penalties_after_truncation(void **state)
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.order = order;
-    c.n_order = NELEM(order);
+    c.n_order = SAMP_NELEM(order);
     c.top_k = 4;
     c.repetition_penalty = 2.0;
     c.frequency_penalty = 0.5;
     c.presence_penalty = 0.25;
-    result r = run(&c, l, 6, &h);
+    samp_result r = samp_run(&c, l, 6, &h);
     const int32_t ids[] = {0, 2, 3, 4};
-    expect_ids(&r, ids, 4);
+    samp_expect_ids(&r, ids, 4);
     const double want[] = {-0.25, 0.5, 1.5, -0.25};
-    expect_logits(&r, want, 4);
+    samp_expect_logits(&r, want, 4);
 }
 
 /* ---------------------------------------------------------------- no_repeat_ngram */
@@ -149,19 +76,19 @@ static void test_no_repeat_ngram(void **state)
     (void)state;
     const float l[6] = {0};
     const int32_t prompt[] = {1, 2, 3}, out[] = {4, 1, 2};
-    gsamp_history h = hist(prompt, 3, out, 3);
+    gsamp_history h = samp_history(prompt, 3, out, 3);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.no_repeat_ngram_size = 3;
-    result r = run(&c, l, 6, &h);
+    samp_result r = samp_run(&c, l, 6, &h);
     const int32_t a[] = {0, 1, 2, 4, 5};
-    expect_ids(&r, a, 5);
+    samp_expect_ids(&r, a, 5);
     c.no_repeat_ngram_size = 1;
-    r = run(&c, l, 6, &h);
+    r = samp_run(&c, l, 6, &h);
     const int32_t b[] = {0, 5};
-    expect_ids(&r, b, 2);
+    samp_expect_ids(&r, b, 2);
     c.no_repeat_ngram_size = 7;
-    r = run(&c, l, 6, &h);
+    r = samp_run(&c, l, 6, &h);
     assert_int_equal(r.n, 6);
 }
 
@@ -187,16 +114,16 @@ static void test_dry_basic_penalty(void **state)
     (void)state;
     const float l[10] = {0};
     const int32_t prompt[] = {1, 2, 3, 4}, out[] = {5, 1, 2, 3};
-    gsamp_history h = hist(prompt, 4, out, 4);
+    gsamp_history h = samp_history(prompt, 4, out, 4);
     gsamp_config c = dry_cfg(1.0, 2.0, 2);
-    result r = run(&c, l, 10, &h);
+    samp_result r = samp_run(&c, l, 10, &h);
     double want[10] = {0};
     want[4] = -2.0;
-    expect_logits(&r, want, 10);
+    samp_expect_logits(&r, want, 10);
     c.dry_allowed_length = 4;
-    r = run(&c, l, 10, &h);
+    r = samp_run(&c, l, 10, &h);
     want[4] = -0.5;
-    expect_logits(&r, want, 10);
+    samp_expect_logits(&r, want, 10);
 }
 
 /* Same S with breaker {2}: the tail is [.., 2, 3] -> g = 1 <= allowed 2 -> no penalty.
@@ -207,16 +134,16 @@ static void test_dry_breakers(void **state)
     (void)state;
     const float l[10] = {0};
     const int32_t prompt[] = {1, 2, 3, 4}, out[] = {5, 1, 2, 3}, br[] = {2};
-    gsamp_history h = hist(prompt, 4, out, 4);
+    gsamp_history h = samp_history(prompt, 4, out, 4);
     gsamp_config c = dry_cfg(1.0, 2.0, 2);
     c.dry_breakers = br;
     c.n_dry_breakers = 1;
     const double zero[10] = {0};
-    result r = run(&c, l, 10, &h);
-    expect_logits(&r, zero, 10);
+    samp_result r = samp_run(&c, l, 10, &h);
+    samp_expect_logits(&r, zero, 10);
     c.dry_allowed_length = 0;
-    r = run(&c, l, 10, &h);
-    expect_logits(&r, zero, 10);
+    r = samp_run(&c, l, 10, &h);
+    samp_expect_logits(&r, zero, 10);
 }
 
 /* S = [5,3,1, 6,5,3,2, 0,6,5,3] (n = 11, last = 3), multiplier .5, base 3, allowed 1.
@@ -235,43 +162,43 @@ static void test_dry_lengths_and_limits(void **state)
     (void)state;
     const float l[10] = {0};
     const int32_t seq[] = {5, 3, 1, 6, 5, 3, 2, 0, 6, 5, 3};
-    gsamp_history h = hist(seq, 6, seq + 6, 5);
+    gsamp_history h = samp_history(seq, 6, seq + 6, 5);
     gsamp_config c = dry_cfg(0.5, 3.0, 1);
     double want[10] = {0};
-    result r = run(&c, l, 10, &h);
+    samp_result r = samp_run(&c, l, 10, &h);
     want[2] = -4.5;
     want[1] = -1.5;
-    expect_logits(&r, want, 10);
+    samp_expect_logits(&r, want, 10);
 
     c.dry_max_occurrences = 1;
-    r = run(&c, l, 10, &h);
+    r = samp_run(&c, l, 10, &h);
     want[1] = 0.0;
-    expect_logits(&r, want, 10);
+    samp_expect_logits(&r, want, 10);
     c.dry_max_occurrences = 8;
 
     c.dry_early_exit_match_len = 3;
-    r = run(&c, l, 10, &h);
-    expect_logits(&r, want, 10);
+    r = samp_run(&c, l, 10, &h);
+    samp_expect_logits(&r, want, 10);
     c.dry_early_exit_match_len = 4;
-    r = run(&c, l, 10, &h);
+    r = samp_run(&c, l, 10, &h);
     want[1] = -1.5;
-    expect_logits(&r, want, 10);
+    samp_expect_logits(&r, want, 10);
     c.dry_early_exit_match_len = 8;
 
     const double zero[10] = {0};
     c.dry_range = 6;
-    r = run(&c, l, 10, &h);
-    expect_logits(&r, zero, 10);
+    r = samp_run(&c, l, 10, &h);
+    samp_expect_logits(&r, zero, 10);
     c.dry_range = 7;
-    r = run(&c, l, 10, &h);
+    r = samp_run(&c, l, 10, &h);
     double want7[10] = {0};
     want7[2] = -1.5;
-    expect_logits(&r, want7, 10);
+    samp_expect_logits(&r, want7, 10);
     c.dry_range = 0;
 
     c.dry_max_ngram = 1;
-    r = run(&c, l, 10, &h);
-    expect_logits(&r, zero, 10);
+    r = samp_run(&c, l, 10, &h);
+    samp_expect_logits(&r, zero, 10);
 }
 
 /* DRY on a compact set (allowed_token_ids makes the set compact from the start): same
@@ -281,15 +208,15 @@ static void test_dry_on_compact_set(void **state)
     (void)state;
     const float l[10] = {0};
     const int32_t seq[] = {5, 3, 1, 6, 5, 3, 2, 0, 6, 5, 3}, allowed[] = {7, 2, 1};
-    gsamp_history h = hist(seq, 6, seq + 6, 5);
+    gsamp_history h = samp_history(seq, 6, seq + 6, 5);
     gsamp_config c = dry_cfg(0.5, 3.0, 1);
     c.allowed = allowed;
     c.n_allowed = 3;
-    result r = run(&c, l, 10, &h);
+    samp_result r = samp_run(&c, l, 10, &h);
     const int32_t ids[] = {1, 2, 7};
-    expect_ids(&r, ids, 3);
+    samp_expect_ids(&r, ids, 3);
     const double want[] = {-1.5, -4.5, 0.0};
-    expect_logits(&r, want, 3);
+    samp_expect_logits(&r, want, 3);
 }
 
 int main(void)

@@ -3,74 +3,11 @@
  * greedy tie-breaking, the draw, determinism of the counter-based generator, and agreement
  * of the dense and compact code paths on a large vocabulary.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text/samplers/samplers.h"
-
-#define CLOSE(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) < (tol))
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAXC 64
-
-/* Outcome of one gsamp_sample call: the returned token, prob_out and the final candidates. */
-typedef struct {
-    int32_t token;
-    double prob;
-    size_t n;
-    int32_t ids[MAXC];
-    float lg[MAXC];
-} result;
-
-static inline result run_seed(const gsamp_config *cfg, const float *logits, size_t nv,
-                       const gsamp_history *h, uint64_t seed)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-    assert_non_null(ws);
-    float *buf = malloc(nv * sizeof *buf);
-    assert_non_null(buf);
-    memcpy(buf, logits, nv * sizeof *buf);
-    gsamp_state st;
-    gsamp_state_init(&st, cfg, seed);
-    r.token = gsamp_sample(cfg, &st, buf, nv, h, ws, &r.prob);
-    const int32_t *ids;
-    const float *lg;
-    r.n = gsamp_workspace_candidates(ws, &ids, &lg);
-    for (size_t i = 0; i < r.n && i < MAXC; i++) {
-        r.ids[i] = ids[i];
-        r.lg[i] = lg[i];
-    }
-    free(buf);
-    gsamp_workspace_free(ws);
-    return r;
-}
-
-static inline result run(const gsamp_config *cfg, const float *logits, size_t nv, const gsamp_history *h)
-{
-    return run_seed(cfg, logits, nv, h, 1234);
-}
-
-static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->ids[i], ids[i]);
-}
-
-/* logits l_i = ln p_i */
-static inline void from_probs(float *out, const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)log(p[i]);
-}
+#include "sampler_testing.h"
 
 static const int32_t DEFAULT_ORDER[14] = {7, 6, 8, 5, 9, 0, 1, 2, 3, 10, 11, 4, 12, 13};
 
@@ -108,16 +45,16 @@ static void test_order_min_p_vs_quadratic(void **state)
     gsamp_config_defaults(&c);
     c.min_p = 0.2;
     c.smoothing_factor = 1.0;
-    result r = run(&c, l, 3, NULL);
+    samp_result r = samp_run(&c, l, 3, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
-    CLOSE(r.lg[1], -2.25, 1e-6);
+    samp_expect_ids(&r, a, 2);
+    SAMP_CLOSE(r.lg[1], -2.25, 1e-6);
     const int32_t order[14] = {7, 6, 8, 5, 9, 0, 1, 12, 2, 3, 10, 11, 4, 13};
     c.order = order;
     c.n_order = 14;
-    r = run(&c, l, 3, NULL);
+    r = samp_run(&c, l, 3, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* logits [0, -2, -4], temperature 2, min_p .2 (ln .2 = -1.609).
@@ -131,14 +68,14 @@ static void test_temperature_last(void **state)
     gsamp_config_defaults(&c);
     c.temperature = 2.0;
     c.min_p = 0.2;
-    result r = run(&c, l, 3, NULL);
+    samp_result r = samp_run(&c, l, 3, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
-    CLOSE(r.lg[1], -1.0, 1e-6);
+    samp_expect_ids(&r, a, 2);
+    SAMP_CLOSE(r.lg[1], -1.0, 1e-6);
     c.temperature_last = 1;
-    r = run(&c, l, 3, NULL);
+    r = samp_run(&c, l, 3, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* logits [3, 1, 2, 0], top_k 2, temperature .5: temperature then top-k gives {0, 2} with
@@ -151,18 +88,18 @@ static void test_top_k_temperature_commute(void **state)
     gsamp_config_defaults(&c);
     c.top_k = 2;
     c.temperature = 0.5;
-    result r1 = run(&c, l, 4, NULL);
+    samp_result r1 = samp_run(&c, l, 4, NULL);
     const int32_t order[14] = {0, 7, 6, 8, 5, 9, 1, 2, 3, 10, 11, 4, 12, 13};
     c.order = order;
     c.n_order = 14;
-    result r2 = run(&c, l, 4, NULL);
+    samp_result r2 = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 2};
-    expect_ids(&r1, a, 2);
-    expect_ids(&r2, a, 2);
-    CLOSE(r1.lg[0], 6.0, 1e-6);
-    CLOSE(r1.lg[1], 4.0, 1e-6);
-    CLOSE(r2.lg[0], 6.0, 1e-6);
-    CLOSE(r2.lg[1], 4.0, 1e-6);
+    samp_expect_ids(&r1, a, 2);
+    samp_expect_ids(&r2, a, 2);
+    SAMP_CLOSE(r1.lg[0], 6.0, 1e-6);
+    SAMP_CLOSE(r1.lg[1], 4.0, 1e-6);
+    SAMP_CLOSE(r2.lg[0], 6.0, 1e-6);
+    SAMP_CLOSE(r2.lg[1], 4.0, 1e-6);
     assert_int_equal(r1.token, r2.token);
 }
 
@@ -178,7 +115,7 @@ static void test_mirostat_mu_update(void **state)
     (void)state;
     const double p[] = {0.5, 0.25, 0.125, 0.125};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.mirostat_mode = 2;
@@ -191,7 +128,7 @@ static void test_mirostat_mu_update(void **state)
     for (uint64_t seed = 0; seed < 40; seed++) {
         gsamp_state st;
         gsamp_state_init(&st, &c, seed);
-        CLOSE(st.mirostat_mu, 2.2, 1e-12);
+        SAMP_CLOSE(st.mirostat_mu, 2.2, 1e-12);
         float buf[4];
         memcpy(buf, l, sizeof buf);
         double prob;
@@ -200,17 +137,17 @@ static void test_mirostat_mu_update(void **state)
         assert_true(t == 0 || t == 1);
         seen[t]++;
         if (t == 0) {
-            CLOSE(prob, 2.0 / 3.0, 1e-6);
-            CLOSE(st.mirostat_mu, 2.25, 1e-6);
+            SAMP_CLOSE(prob, 2.0 / 3.0, 1e-6);
+            SAMP_CLOSE(st.mirostat_mu, 2.25, 1e-6);
         } else {
-            CLOSE(prob, 1.0 / 3.0, 1e-6);
-            CLOSE(st.mirostat_mu, 1.75, 1e-6);
+            SAMP_CLOSE(prob, 1.0 / 3.0, 1e-6);
+            SAMP_CLOSE(st.mirostat_mu, 1.75, 1e-6);
             memcpy(buf, l, sizeof buf);
             t = gsamp_sample(&c, &st, buf, 4, NULL, ws, &prob);
             assert_int_equal(t, 0);
-            CLOSE(prob, 1.0, 1e-9);
+            SAMP_CLOSE(prob, 1.0, 1e-9);
             assert_int_equal(gsamp_workspace_candidates(ws, NULL, NULL), 1);
-            CLOSE(st.mirostat_mu, 1.8, 1e-6);
+            SAMP_CLOSE(st.mirostat_mu, 1.8, 1e-6);
         }
     }
     assert_true(seen[0] > 0 && seen[1] > 0);
@@ -224,7 +161,7 @@ static void test_mirostat_surprise_of_drawn_token(void **state)
     const double p[] = {0.5, 0.25, 0.125, 0.125};
     const double s[] = {1, 2, 3, 3};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.mirostat_mode = 2;
@@ -239,8 +176,8 @@ static void test_mirostat_surprise_of_drawn_token(void **state)
         double prob;
         int32_t t = gsamp_sample(&c, &st, buf, 4, NULL, ws, &prob);
         assert_true(t >= 0 && t < 4);
-        CLOSE(prob, p[t], 1e-6);
-        CLOSE(st.mirostat_mu, 6.0 - 0.1 * (s[t] - 3.0), 1e-6);
+        SAMP_CLOSE(prob, p[t], 1e-6);
+        SAMP_CLOSE(st.mirostat_mu, 6.0 - 0.1 * (s[t] - 3.0), 1e-6);
     }
     gsamp_workspace_free(ws);
 }
@@ -254,7 +191,7 @@ static void test_mirostat_after_penalties(void **state)
     (void)state;
     const double p[] = {0.5, 0.25, 0.125, 0.125};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     const int32_t out[] = {0};
     gsamp_history h = {NULL, 0, out, 1};
     gsamp_config c;
@@ -275,9 +212,9 @@ static void test_mirostat_after_penalties(void **state)
     assert_int_equal(gsamp_workspace_candidates(ws, &ids, &lg), 2);
     assert_int_equal(ids[0], 0);
     assert_int_equal(ids[1], 1);
-    CLOSE(lg[0], log(0.25), 1e-6);
-    CLOSE(prob, 0.5, 1e-6);
-    CLOSE(st.mirostat_mu, 2.0 - 0.5 * (log2(3.0) - 1.0), 1e-6);
+    SAMP_CLOSE(lg[0], log(0.25), 1e-6);
+    SAMP_CLOSE(prob, 0.5, 1e-6);
+    SAMP_CLOSE(st.mirostat_mu, 2.0 - 0.5 * (log2(3.0) - 1.0), 1e-6);
     gsamp_workspace_free(ws);
 }
 
@@ -293,12 +230,12 @@ static void test_greedy_tie_lowest_id(void **state)
     gsamp_config_defaults(&c);
     c.temperature = 0.0;
     for (uint64_t s = 0; s < 10; s++) {
-        result r = run_seed(&c, l, 4, NULL, s);
+        samp_result r = samp_run_seed(&c, l, 4, NULL, s);
         assert_int_equal(r.token, 1);
-        CLOSE(r.prob, 0.39948630465030277, 1e-6);
+        SAMP_CLOSE(r.prob, 0.39948630465030277, 1e-6);
     }
     c.temperature = 0.5e-5;
-    assert_int_equal(run(&c, l, 4, NULL).token, 1);
+    assert_int_equal(samp_run(&c, l, 4, NULL).token, 1);
 }
 
 /* p = [.5, .3, .2]: 20000 draws follow it within 1.5 points, and prob_out is p[token]. */
@@ -307,27 +244,10 @@ static void test_draw_frequencies(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.2};
     float l[3];
-    from_probs(l, p, 3);
+    samp_from_probs(l, p, 3);
     gsamp_config c;
     gsamp_config_defaults(&c);
-    gsamp_workspace *ws = gsamp_workspace_new(3, NULL, NULL, NULL);
-    gsamp_state st;
-    gsamp_state_init(&st, &c, 2024);
-    size_t count[3] = {0};
-    const size_t draws = 20000;
-    for (size_t i = 0; i < draws; i++) {
-        float buf[3];
-        memcpy(buf, l, sizeof buf);
-        double prob;
-        int32_t t = gsamp_sample(&c, &st, buf, 3, NULL, ws, &prob);
-        assert_true(t >= 0 && t < 3);
-        CLOSE(prob, p[t], 1e-6);
-        count[t]++;
-    }
-    assert_int_equal(st.step, draws);
-    for (size_t i = 0; i < 3; i++)
-        CLOSE((double)count[i] / (double)draws, p[i], 0.015);
-    gsamp_workspace_free(ws);
+    samp_expect_draws(&c, l, 3, 2024, 20000, p, 0.015);
 }
 
 /* The draw scans surviving tokens in ascending id order: with p = [.5, .3, .2] and uniform
@@ -337,7 +257,7 @@ static void test_draw_is_cumulative_scan(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.2};
     float l[3];
-    from_probs(l, p, 3);
+    samp_from_probs(l, p, 3);
     gsamp_config c;
     gsamp_config_defaults(&c);
     gsamp_workspace *ws = gsamp_workspace_new(3, NULL, NULL, NULL);
@@ -413,7 +333,7 @@ static void test_uniform_golden_values(void **state)
         assert_true(u >= 0.0 && u < 1.0);
         mean += u;
     }
-    CLOSE(mean / 10000.0, 0.5, 0.01);
+    SAMP_CLOSE(mean / 10000.0, 0.5, 0.01);
 }
 
 /* ---------------------------------------------------------------- dense vs compact paths */

@@ -2,76 +2,11 @@
  * Logits processors (allowed_token_ids, banned sequences, custom bans, ban ranges,
  * min_tokens, logit_bias), the empty-set result and the workspace allocation hooks.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text/samplers/samplers.h"
-
-#define CLOSE(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) < (tol))
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAXC 64
-
-/* Outcome of one gsamp_sample call: the returned token, prob_out and the final candidates. */
-typedef struct {
-    int32_t token;
-    double prob;
-    size_t n;
-    int32_t ids[MAXC];
-    float lg[MAXC];
-} result;
-
-static inline result run_seed(const gsamp_config *cfg, const float *logits, size_t nv,
-                       const gsamp_history *h, uint64_t seed)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-    assert_non_null(ws);
-    float *buf = malloc(nv * sizeof *buf);
-    assert_non_null(buf);
-    memcpy(buf, logits, nv * sizeof *buf);
-    gsamp_state st;
-    gsamp_state_init(&st, cfg, seed);
-    r.token = gsamp_sample(cfg, &st, buf, nv, h, ws, &r.prob);
-    const int32_t *ids;
-    const float *lg;
-    r.n = gsamp_workspace_candidates(ws, &ids, &lg);
-    for (size_t i = 0; i < r.n && i < MAXC; i++) {
-        r.ids[i] = ids[i];
-        r.lg[i] = lg[i];
-    }
-    free(buf);
-    gsamp_workspace_free(ws);
-    return r;
-}
-
-static inline result run(const gsamp_config *cfg, const float *logits, size_t nv, const gsamp_history *h)
-{
-    return run_seed(cfg, logits, nv, h, 1234);
-}
-
-static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->ids[i], ids[i]);
-}
-
-static gsamp_history outputs(const int32_t *out, size_t n)
-{
-    gsamp_history h;
-    memset(&h, 0, sizeof h);
-    h.output = out;
-    h.n_output = n;
-    return h;
-}
+#include "sampler_testing.h"
 
 /* logits [5,4,3,2,1,0], allowed {4, 2, 2, 9 (outside the vocabulary)}: survivors {2, 4}
  * with logits [3, 1]; greedy picks 2. */
@@ -85,14 +20,14 @@ static void test_allowed_ids(void **state)
     c.allowed = allowed;
     c.n_allowed = 4;
     c.temperature = 0.0;
-    result r = run(&c, l, 6, NULL);
+    samp_result r = samp_run(&c, l, 6, NULL);
     const int32_t ids[] = {2, 4};
-    expect_ids(&r, ids, 2);
-    CLOSE(r.lg[0], 3.0, 1e-9);
-    CLOSE(r.lg[1], 1.0, 1e-9);
+    samp_expect_ids(&r, ids, 2);
+    SAMP_CLOSE(r.lg[0], 3.0, 1e-9);
+    SAMP_CLOSE(r.lg[1], 1.0, 1e-9);
     assert_int_equal(r.token, 2);
     /* p(2) = e^3 / (e^3 + e^1) */
-    CLOSE(r.prob, exp(3.0) / (exp(3.0) + exp(1.0)), 1e-6);
+    SAMP_CLOSE(r.prob, exp(3.0) / (exp(3.0) + exp(1.0)), 1e-6);
 }
 
 /* logits [0,0,0], bias {1:+2.5, 2:-1, 1:+0.5} -> [0, 3, -1]; greedy 1 with
@@ -109,20 +44,20 @@ static void test_logit_bias(void **state)
     c.bias_values = bval;
     c.n_bias = 3;
     c.temperature = 0.0;
-    result r = run(&c, l, 3, NULL);
+    samp_result r = samp_run(&c, l, 3, NULL);
     const double want[] = {0.0, 3.0, -1.0};
     for (size_t i = 0; i < 3; i++)
-        CLOSE(r.lg[i], want[i], 1e-6);
+        SAMP_CLOSE(r.lg[i], want[i], 1e-6);
     assert_int_equal(r.token, 1);
-    CLOSE(r.prob, 0.9362395518765056, 1e-6);
+    SAMP_CLOSE(r.prob, 0.9362395518765056, 1e-6);
     const int32_t bid2[] = {0};
     const float bval2[] = {-100.0f};
     c.bias_ids = bid2;
     c.bias_values = bval2;
     c.n_bias = 1;
-    r = run(&c, l, 3, NULL);
+    r = samp_run(&c, l, 3, NULL);
     assert_int_equal(r.n, 3);
-    CLOSE(r.lg[0], -100.0, 1e-6);
+    SAMP_CLOSE(r.lg[0], -100.0, 1e-6);
 }
 
 /* output [7, 8]:
@@ -136,16 +71,16 @@ static void test_banned_sequences(void **state)
     (void)state;
     const float l[10] = {0};
     const int32_t out[] = {7, 8};
-    gsamp_history h = outputs(out, 2);
+    gsamp_history h = samp_history(NULL, 0, out, 2);
     const int32_t s1[] = {8, 3}, s2[] = {7, 9, 4}, s3[] = {7, 8, 5}, s4[] = {2}, s5[] = {6, 7, 8, 1};
     const gsamp_seq seqs[] = {{s1, 2}, {s2, 3}, {s3, 3}, {s4, 1}, {s5, 4}};
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.banned_seqs = seqs;
-    c.n_banned_seqs = NELEM(seqs);
-    result r = run(&c, l, 10, &h);
+    c.n_banned_seqs = SAMP_NELEM(seqs);
+    samp_result r = samp_run(&c, l, 10, &h);
     const int32_t ids[] = {0, 1, 4, 6, 7, 8, 9};
-    expect_ids(&r, ids, NELEM(ids));
+    samp_expect_ids(&r, ids, SAMP_NELEM(ids));
 }
 
 /* custom bans {0, 1} -> removed. With ban ranges present they replace the custom bans:
@@ -160,20 +95,20 @@ static void test_custom_bans_and_ranges(void **state)
     gsamp_config_defaults(&c);
     c.custom_bans = bans;
     c.n_custom_bans = 2;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {2, 3};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     gsamp_ban_range range = {rtok, 1, 1, 2};
     c.ban_ranges = &range;
     c.n_ban_ranges = 1;
     const size_t expect_n[] = {4, 3, 3, 4}; /* n_output 0..3 */
     for (size_t n_out = 0; n_out <= 3; n_out++) {
-        gsamp_history h = outputs(out, n_out);
-        r = run(&c, l, 4, &h);
+        gsamp_history h = samp_history(NULL, 0, out, n_out);
+        r = samp_run(&c, l, 4, &h);
         assert_int_equal(r.n, expect_n[n_out]);
         if (r.n == 3) {
             const int32_t b[] = {0, 1, 3};
-            expect_ids(&r, b, 3);
+            samp_expect_ids(&r, b, 3);
         }
     }
 }
@@ -190,13 +125,13 @@ static void test_min_tokens(void **state)
     c.n_stop_ids = 2;
     c.min_tokens = 2;
     c.temperature = 0.0;
-    gsamp_history h = outputs(out, 1);
-    result r = run(&c, l, 4, &h);
+    gsamp_history h = samp_history(NULL, 0, out, 1);
+    samp_result r = samp_run(&c, l, 4, &h);
     const int32_t a[] = {1, 2};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     assert_int_equal(r.token, 1);
-    h = outputs(out, 2);
-    r = run(&c, l, 4, &h);
+    h = samp_history(NULL, 0, out, 2);
+    r = samp_run(&c, l, 4, &h);
     assert_int_equal(r.n, 4);
     assert_int_equal(r.token, 0);
 }
@@ -211,7 +146,7 @@ static void test_ignore_eos_not_masked(void **state)
     c.ignore_eos = 1;
     c.eos_id = 0;
     c.temperature = 0.0;
-    assert_int_equal(run(&c, l, 3, NULL).token, 0);
+    assert_int_equal(samp_run(&c, l, 3, NULL).token, 0);
 }
 
 /* Bias is applied after the bans: +100 does not bring a banned token back. Everything
@@ -240,7 +175,7 @@ static void test_all_masked_returns_minus_one(void **state)
     float buf[3] = {0, 0, 0};
     double prob = 0.5;
     assert_int_equal(gsamp_sample(&c, &st, buf, 3, NULL, ws, &prob), -1);
-    CLOSE(prob, 0.0, 1e-12);
+    SAMP_CLOSE(prob, 0.0, 1e-12);
     assert_int_equal(st.step, 1);
     assert_int_equal(gsamp_workspace_candidates(ws, NULL, NULL), 0);
     /* mirostat too */
@@ -305,7 +240,7 @@ static void test_allocation_hooks(void **state)
     for (size_t step = 0; step < 32; step++) {
         for (size_t i = 0; i < nv; i++)
             buf[i] = (float)((i * 7919 + step * 104729) % 1000) / 100.0f;
-        gsamp_history h = outputs(out, step);
+        gsamp_history h = samp_history(NULL, 0, out, step);
         int32_t t = gsamp_sample(&c, &st, buf, nv, &h, ws, NULL);
         assert_true(t >= 0 && (size_t)t < nv);
         out[step] = t;

@@ -2,74 +2,11 @@
  * Distribution-shaping samplers: temperature, dynamic temperature, quadratic/cubic
  * smoothing, skew and XTC. Expected values are worked out by hand in the comments.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text/samplers/samplers.h"
-
-#define CLOSE(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) < (tol))
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAXC 64
-
-/* Outcome of one gsamp_sample call: the returned token, prob_out and the final candidates. */
-typedef struct {
-    int32_t token;
-    double prob;
-    size_t n;
-    int32_t ids[MAXC];
-    float lg[MAXC];
-} result;
-
-static inline result run_seed(const gsamp_config *cfg, const float *logits, size_t nv,
-                       const gsamp_history *h, uint64_t seed)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-    assert_non_null(ws);
-    float *buf = malloc(nv * sizeof *buf);
-    assert_non_null(buf);
-    memcpy(buf, logits, nv * sizeof *buf);
-    gsamp_state st;
-    gsamp_state_init(&st, cfg, seed);
-    r.token = gsamp_sample(cfg, &st, buf, nv, h, ws, &r.prob);
-    const int32_t *ids;
-    const float *lg;
-    r.n = gsamp_workspace_candidates(ws, &ids, &lg);
-    for (size_t i = 0; i < r.n && i < MAXC; i++) {
-        r.ids[i] = ids[i];
-        r.lg[i] = lg[i];
-    }
-    free(buf);
-    gsamp_workspace_free(ws);
-    return r;
-}
-
-static inline result run(const gsamp_config *cfg, const float *logits, size_t nv, const gsamp_history *h)
-{
-    return run_seed(cfg, logits, nv, h, 1234);
-}
-
-static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->ids[i], ids[i]);
-}
-
-/* logits l_i = ln p_i */
-static inline void from_probs(float *out, const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)log(p[i]);
-}
+#include "sampler_testing.h"
 
 /* ---------------------------------------------------------------- temperature */
 
@@ -81,19 +18,19 @@ static void test_temperature_divides(void **state)
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.temperature = 0.5;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     const float a[] = {4.0f, 2.0f, 0.0f, -2.0f};
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], a[i], 1e-6);
+        SAMP_CLOSE(r.lg[i], a[i], 1e-6);
     c.temperature = 2.0;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const float b[] = {1.0f, 0.5f, 0.0f, -0.5f};
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], b[i], 1e-6);
+        SAMP_CLOSE(r.lg[i], b[i], 1e-6);
     /* final probability of the drawn token: softmax of [1,.5,0,-.5] */
     double z = exp(1.0) + exp(0.5) + 1.0 + exp(-0.5);
-    CLOSE(r.prob, exp((double)b[r.token]) / z, 1e-6);
+    SAMP_CLOSE(r.prob, exp((double)b[r.token]) / z, 1e-6);
 }
 
 /* p = [0.5, 0.3, 0.1, 0.1]: H = 1.168282, ln 4 = 1.386294, H/ln N = 0.842738.
@@ -105,21 +42,21 @@ static void test_dynatemp(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.temperature = 0.3;
     c.dynatemp_min = 0.5;
     c.dynatemp_max = 2.0;
     c.dynatemp_exponent = 1.0;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], log(p[i]) / 1.764106, 1e-5);
+        SAMP_CLOSE(r.lg[i], log(p[i]) / 1.764106, 1e-5);
     c.dynatemp_exponent = 2.0;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], log(p[i]) / 1.565310, 1e-5);
+        SAMP_CLOSE(r.lg[i], log(p[i]) / 1.565310, 1e-5);
 }
 
 /* temperature 0 with dynatemp on is not greedy: over many seeds some draw is not token 0 */
@@ -134,7 +71,7 @@ static void test_dynatemp_is_not_greedy(void **state)
     c.dynatemp_max = 1.2;
     int other = 0;
     for (uint64_t s = 0; s < 50; s++)
-        other += run_seed(&c, l, 4, NULL, s).token != 0;
+        other += samp_run_seed(&c, l, 4, NULL, s).token != 0;
     assert_true(other > 10);
 }
 
@@ -152,16 +89,16 @@ static void test_quadratic_and_cubic(void **state)
     gsamp_config_defaults(&c);
     c.smoothing_factor = 0.5;
     c.smoothing_curve = 1.0;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const double q[] = {0.5, -1.0, -3.5, 1.0};
     assert_int_equal(r.n, 4);
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], q[i], 1e-6);
+        SAMP_CLOSE(r.lg[i], q[i], 1e-6);
     c.smoothing_curve = 2.0;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const double cu[] = {0.5, -2.0, -8.0, 1.0};
     for (size_t i = 0; i < 4; i++)
-        CLOSE(r.lg[i], cu[i], 1e-6);
+        SAMP_CLOSE(r.lg[i], cu[i], 1e-6);
 }
 
 /* ---------------------------------------------------------------- skew */
@@ -176,30 +113,15 @@ static void test_skew_before_draw(void **state)
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.temperature = 0.0;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.token, 0);
     c.skew = log(2.0);
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.token, 3);
-    CLOSE(r.prob, 0.4375, 1e-6);
+    SAMP_CLOSE(r.prob, 0.4375, 1e-6);
     c.temperature = 1.0;
     const double expect[] = {0.0625, 0.1875, 0.3125, 0.4375};
-    size_t count[4] = {0};
-    gsamp_workspace *ws = gsamp_workspace_new(4, NULL, NULL, NULL);
-    gsamp_state st;
-    gsamp_state_init(&st, &c, 5);
-    const size_t draws = 20000;
-    for (size_t i = 0; i < draws; i++) {
-        float buf[4] = {0.0f, 0.0f, 0.0f, 0.0f};
-        double prob;
-        int32_t t = gsamp_sample(&c, &st, buf, 4, NULL, ws, &prob);
-        assert_true(t >= 0 && t < 4);
-        CLOSE(prob, expect[t], 1e-6);
-        count[t]++;
-    }
-    for (size_t i = 0; i < 4; i++)
-        CLOSE((double)count[i] / (double)draws, expect[i], 0.015);
-    gsamp_workspace_free(ws);
+    samp_expect_draws(&c, l, 4, 5, 20000, expect, 0.015);
 }
 
 /* ---------------------------------------------------------------- XTC */
@@ -211,18 +133,18 @@ static void test_xtc_probability_one_removes(void **state)
     (void)state;
     const double p[] = {0.1, 0.4, 0.2, 0.3};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.xtc_threshold = 0.15;
     c.xtc_probability = 1.0;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 2};
-    expect_ids(&r, a, 2);
-    CLOSE(r.prob, r.token == 0 ? 1.0 / 3.0 : 2.0 / 3.0, 1e-6);
+    samp_expect_ids(&r, a, 2);
+    SAMP_CLOSE(r.prob, r.token == 0 ? 1.0 / 3.0 : 2.0 / 3.0, 1e-6);
     /* threshold .35: only one token at or above it -> no-op */
     c.xtc_threshold = 0.35;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
 }
 
@@ -232,13 +154,13 @@ static void test_xtc_probability_zero_noop(void **state)
     (void)state;
     const double p[] = {0.1, 0.4, 0.2, 0.3};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.xtc_threshold = 0.15;
     c.xtc_probability = 0.0;
     for (uint64_t s = 0; s < 20; s++)
-        assert_int_equal(run_seed(&c, l, 4, NULL, s).n, 4);
+        assert_int_equal(samp_run_seed(&c, l, 4, NULL, s).n, 4);
 }
 
 /* p = [.3, .3, .3, .1], threshold .2: three tied tokens above it; the canonical order puts
@@ -248,14 +170,14 @@ static void test_xtc_ties(void **state)
     (void)state;
     const double p[] = {0.3, 0.3, 0.3, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.xtc_threshold = 0.2;
     c.xtc_probability = 1.0;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {2, 3};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
 }
 
 /* probability .5: the coin of step s is gsamp_uniform(seed, s, GSAMP_STREAM_XTC) < .5,
@@ -265,7 +187,7 @@ static void test_xtc_coin_stream(void **state)
     (void)state;
     const double p[] = {0.1, 0.4, 0.2, 0.3};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.xtc_threshold = 0.15;

@@ -3,74 +3,11 @@
  * Expected survivors are worked out by hand in the comments; the large-vocabulary test
  * compares the block-index fast paths against plain sort-based references.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/text/samplers/samplers.h"
-
-#define CLOSE(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) < (tol))
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define MAXC 64
-
-/* Outcome of one gsamp_sample call: the returned token, prob_out and the final candidates. */
-typedef struct {
-    int32_t token;
-    double prob;
-    size_t n;
-    int32_t ids[MAXC];
-    float lg[MAXC];
-} result;
-
-static inline result run_seed(const gsamp_config *cfg, const float *logits, size_t nv,
-                       const gsamp_history *h, uint64_t seed)
-{
-    result r;
-    memset(&r, 0, sizeof r);
-    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-    assert_non_null(ws);
-    float *buf = malloc(nv * sizeof *buf);
-    assert_non_null(buf);
-    memcpy(buf, logits, nv * sizeof *buf);
-    gsamp_state st;
-    gsamp_state_init(&st, cfg, seed);
-    r.token = gsamp_sample(cfg, &st, buf, nv, h, ws, &r.prob);
-    const int32_t *ids;
-    const float *lg;
-    r.n = gsamp_workspace_candidates(ws, &ids, &lg);
-    for (size_t i = 0; i < r.n && i < MAXC; i++) {
-        r.ids[i] = ids[i];
-        r.lg[i] = lg[i];
-    }
-    free(buf);
-    gsamp_workspace_free(ws);
-    return r;
-}
-
-static inline result run(const gsamp_config *cfg, const float *logits, size_t nv, const gsamp_history *h)
-{
-    return run_seed(cfg, logits, nv, h, 1234);
-}
-
-static inline void expect_ids(const result *r, const int32_t *ids, size_t n)
-{
-    assert_int_equal(r->n, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->ids[i], ids[i]);
-}
-
-/* logits l_i = ln p_i */
-static inline void from_probs(float *out, const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = (float)log(p[i]);
-}
+#include "sampler_testing.h"
 
 /* ---------------------------------------------------------------- top-k */
 
@@ -84,17 +21,17 @@ static void test_top_k_keeps_ties(void **state)
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.top_k = 2;
-    result r = run(&c, l, NELEM(l), NULL);
+    samp_result r = samp_run(&c, l, SAMP_NELEM(l), NULL);
     const int32_t e2[] = {1, 3};
-    expect_ids(&r, e2, 2);
-    CLOSE(r.lg[0], 3.0, 1e-9);
+    samp_expect_ids(&r, e2, 2);
+    SAMP_CLOSE(r.lg[0], 3.0, 1e-9);
     c.top_k = 3;
-    r = run(&c, l, NELEM(l), NULL);
+    r = samp_run(&c, l, SAMP_NELEM(l), NULL);
     const int32_t e3[] = {1, 2, 3, 4};
-    expect_ids(&r, e3, 4);
+    samp_expect_ids(&r, e3, 4);
     /* k >= vocabulary size: off */
     c.top_k = 6;
-    r = run(&c, l, NELEM(l), NULL);
+    r = samp_run(&c, l, SAMP_NELEM(l), NULL);
     assert_int_equal(r.n, 6);
 }
 
@@ -110,23 +47,23 @@ static void test_top_p_smallest_head(void **state)
     (void)state;
     const double p[] = {0.1, 0.4, 0.2, 0.25, 0.05};
     float l[5];
-    from_probs(l, p, 5);
+    samp_from_probs(l, p, 5);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.top_p = 0.6;
-    result r = run(&c, l, 5, NULL);
+    samp_result r = samp_run(&c, l, 5, NULL);
     const int32_t a[] = {1, 3};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     c.top_p = 0.7;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     const int32_t b[] = {1, 2, 3};
-    expect_ids(&r, b, 3);
+    samp_expect_ids(&r, b, 3);
     c.top_p = 0.3;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     const int32_t d[] = {1};
-    expect_ids(&r, d, 1);
+    samp_expect_ids(&r, d, 1);
     assert_int_equal(r.token, 1);
-    CLOSE(r.prob, 1.0, 1e-9);
+    SAMP_CLOSE(r.prob, 1.0, 1e-9);
 }
 
 /* ---------------------------------------------------------------- top-a */
@@ -139,20 +76,20 @@ static void test_top_a(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.top_a = 0.5;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     c.top_a = 0.3;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     c.top_a = 5.0;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* ---------------------------------------------------------------- min-p */
@@ -164,21 +101,21 @@ static void test_min_p(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.min_p = 0.25;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
-    CLOSE(r.lg[1], log(0.3), 1e-6);
+    samp_expect_ids(&r, a, 2);
+    SAMP_CLOSE(r.lg[1], log(0.3), 1e-6);
     c.min_p = 0.19;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     c.min_p = 0.7;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* ---------------------------------------------------------------- TFS */
@@ -196,20 +133,20 @@ static void test_tfs(void **state)
     (void)state;
     const double p[] = {0.1, 0.4, 0.05, 0.3, 0.15};
     float l[5];
-    from_probs(l, p, 5);
+    samp_from_probs(l, p, 5);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.tfs = 0.5;
-    result r = run(&c, l, 5, NULL);
+    samp_result r = samp_run(&c, l, 5, NULL);
     const int32_t a[] = {1, 3};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     c.tfs = 0.8;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     assert_int_equal(r.n, 5);
     c.tfs = 0.2;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     const int32_t b[] = {1};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* ---------------------------------------------------------------- eta / epsilon */
@@ -225,20 +162,20 @@ static void test_eta_cutoff_raw_units(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.eta_cutoff = 0.2;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     c.eta_cutoff = 0.05;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     c.eta_cutoff = 3.0;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* p = [0.5, 0.3, 0.1, 0.1]: epsilon .2 -> {0,1}; .05 -> all; .9 -> {0} (top always kept) */
@@ -247,20 +184,20 @@ static void test_epsilon_cutoff(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.epsilon_cutoff = 0.2;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {0, 1};
-    expect_ids(&r, a, 2);
+    samp_expect_ids(&r, a, 2);
     c.epsilon_cutoff = 0.05;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
     c.epsilon_cutoff = 0.9;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t b[] = {0};
-    expect_ids(&r, b, 1);
+    samp_expect_ids(&r, b, 1);
 }
 
 /* ---------------------------------------------------------------- typical-p */
@@ -278,21 +215,21 @@ static void test_typical_p(void **state)
     (void)state;
     const double p[] = {0.5, 0.3, 0.1, 0.1};
     float l[4];
-    from_probs(l, p, 4);
+    samp_from_probs(l, p, 4);
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.typical_p = 0.7;
-    result r = run(&c, l, 4, NULL);
+    samp_result r = samp_run(&c, l, 4, NULL);
     const int32_t a[] = {1};
-    expect_ids(&r, a, 1);
+    samp_expect_ids(&r, a, 1);
     c.typical_p = 0.85;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t b[] = {0, 1};
-    expect_ids(&r, b, 2);
+    samp_expect_ids(&r, b, 2);
     c.typical_p = 0.95;
-    r = run(&c, l, 4, NULL);
+    r = samp_run(&c, l, 4, NULL);
     const int32_t d[] = {0, 1, 2};
-    expect_ids(&r, d, 3);
+    samp_expect_ids(&r, d, 3);
 }
 
 /* ---------------------------------------------------------------- top-n-sigma */
@@ -312,23 +249,23 @@ static void test_top_nsigma(void **state)
     gsamp_config c;
     gsamp_config_defaults(&c);
     c.nsigma = 1.0;
-    result r = run(&c, l, 5, NULL);
+    samp_result r = samp_run(&c, l, 5, NULL);
     const int32_t a[] = {0};
-    expect_ids(&r, a, 1);
+    samp_expect_ids(&r, a, 1);
     c.nsigma = 1.1;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     const int32_t b[] = {0, 1};
-    expect_ids(&r, b, 2);
+    samp_expect_ids(&r, b, 2);
     c.nsigma = 2.0;
-    r = run(&c, l, 5, NULL);
+    r = samp_run(&c, l, 5, NULL);
     const int32_t d[] = {0, 1, 2};
-    expect_ids(&r, d, 3);
+    samp_expect_ids(&r, d, 3);
     const int32_t ban[] = {4};
     c.custom_bans = ban;
     c.n_custom_bans = 1;
     c.nsigma = 1.2;
-    r = run(&c, l, 5, NULL);
-    expect_ids(&r, b, 2);
+    r = samp_run(&c, l, 5, NULL);
+    samp_expect_ids(&r, b, 2);
 }
 
 /* ---------------------------------------------------------------- large vocabularies */
@@ -379,7 +316,7 @@ static void check_threshold_sets(const float *l, size_t nv, gsamp_workspace *ws,
     memcpy(sorted, l, nv * sizeof *sorted);
     qsort(sorted, nv, sizeof *sorted, cmp_desc);
     const int64_t ks[] = {1, 40, 1000, 1500, 5000};
-    for (size_t q = 0; q < NELEM(ks); q++) {
+    for (size_t q = 0; q < SAMP_NELEM(ks); q++) {
         gsamp_config c;
         gsamp_config_defaults(&c);
         c.top_k = ks[q];
@@ -506,7 +443,7 @@ static void test_large_vocab_matches_reference(void **state)
 {
     (void)state;
     const size_t sizes[] = {32000, 128000};
-    for (size_t s = 0; s < NELEM(sizes); s++) {
+    for (size_t s = 0; s < SAMP_NELEM(sizes); s++) {
         size_t nv = sizes[s];
         float *l = malloc(nv * sizeof *l), *buf = malloc(nv * sizeof *buf);
         assert_non_null(l);
