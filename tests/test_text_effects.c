@@ -561,6 +561,96 @@ static void test_logprobs_formats(void **state)
     json_object_put(e);
 }
 
+/* The finish reasons and texts of a completion's choices, joined. */
+static void choices_summary(json_object *root, char *out, size_t cap)
+{
+    json_object *choices = json_object_object_get(root, "choices");
+    out[0] = '\0';
+    for (size_t i = 0; i < json_object_array_length(choices); i++) {
+        json_object *c = json_object_array_get_idx(choices, i);
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "[%s|%s]", str_member(c, "finish_reason"), text_of(c));
+    }
+}
+
+static void test_beam_length_penalty_and_early_stopping(void **state)
+{
+    (void)state;
+    const char *tmpl = "{\"model\": \"genapi-ref\", \"use_beam_search\": true, \"n\": 2, \"max_tokens\": 60, "
+                       "\"prompt\": \"" PROMPT "\", \"length_penalty\": %s, \"early_stopping\": %s}";
+    char body[512], a[4096], b[4096];
+    /* length_penalty changes which finished beams rank first. */
+    snprintf(body, sizeof body, tmpl, "0.0", "false");
+    json_object *r = ok("/v1/completions", body);
+    choices_summary(r, a, sizeof a);
+    json_object_put(r);
+    snprintf(body, sizeof body, tmpl, "2.0", "false");
+    r = ok("/v1/completions", body);
+    choices_summary(r, b, sizeof b);
+    json_object_put(r);
+    assert_string_not_equal(a, b);
+    /* early_stopping true stops at n finished beams; "never" searches on to max_tokens. */
+    snprintf(body, sizeof body, tmpl, "0.0", "true");
+    r = ok("/v1/completions", body);
+    choices_summary(r, a, sizeof a);
+    json_object_put(r);
+    snprintf(body, sizeof body, tmpl, "0.0", "\"never\"");
+    r = ok("/v1/completions", body);
+    choices_summary(r, b, sizeof b);
+    json_object_put(r);
+    assert_string_not_equal(a, b);
+}
+
+static void test_accepted_without_effect_on_this_backend(void **state)
+{
+    (void)state;
+    /* The servers ignore these; so does the reference backend, which says so in its docs. */
+    json_object *r0, *r1;
+    const char *base = text_of(complete("", &r0));
+    const char *with = text_of(complete("\"guided_decoding_backend\": \"xgrammar\", \"guided_whitespace_pattern\": \" ?\", "
+                                        "\"extra_args\": {\"custom\": 1}, \"logits_processors\": []", &r1));
+    assert_string_equal(base, with);
+    json_object_put(r0);
+    json_object_put(r1);
+    /* guided_decoding (the engine-level alias) constrains like structured_outputs. */
+    for (int seed = 0; seed < 5; seed++) {
+        char extra[256];
+        snprintf(extra, sizeof extra, "\"seed\": %d, \"guided_decoding\": {\"choice\": [\"north\", \"south\"]}", seed);
+        const char *t = text_of(complete(extra, &r0));
+        assert_true(strcmp(t, "north") == 0 || strcmp(t, "south") == 0);
+        json_object_put(r0);
+    }
+}
+
+static void test_bad_values_are_400_naming_the_parameter(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *extra, *param;
+    } cases[] = {
+        {"\"top_p\": 0", "top_p"},
+        {"\"dry_base\": 1", "dry_base"},
+        {"\"sampler_priority\": [7, 6, 8, 5, 9, 0, 1, 2, 3, 10, 11, 4, 12]", "sampler_priority"},
+        {"\"mirostat_mode\": 1", "mirostat_mode"},
+        {"\"n\": 3, \"best_of\": 2", "best_of"},
+        {"\"guided_regex\": \"[^\\\\x00-\\\\x{10FFFF}]\"", "guided_regex"},
+        {"\"temperature\": -0.5", "temperature"},
+        {"\"stop\": [\"\"]", "stop"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"x\", %s}", cases[i].extra);
+        int status;
+        json_object *e = post("/v1/completions", body, &status);
+        if (status != 400)
+            fail_msg("{%s}: status %d", cases[i].extra, status);
+        const char *param = str_member(json_object_object_get(e, "error"), "param");
+        if (param == NULL || strcmp(param, cases[i].param) != 0)
+            fail_msg("{%s}: param %s, want %s", cases[i].extra, param ? param : "(null)", cases[i].param);
+        json_object_put(e);
+    }
+}
+
 /* Raw POST returning the body text (for event streams). */
 static char *post_raw(const char *path, const char *body, int *status, char *ct, size_t ct_cap)
 {
@@ -694,6 +784,9 @@ int main(void)
         cmocka_unit_test(test_tokenize),
         cmocka_unit_test(test_logprobs_formats),
         cmocka_unit_test(test_streams_and_output_kind),
+        cmocka_unit_test(test_beam_length_penalty_and_early_stopping),
+        cmocka_unit_test(test_accepted_without_effect_on_this_backend),
+        cmocka_unit_test(test_bad_values_are_400_naming_the_parameter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
