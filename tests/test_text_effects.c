@@ -636,6 +636,7 @@ static void test_bad_values_are_400_naming_the_parameter(void **state)
         {"\"guided_regex\": \"[^\\\\x00-\\\\x{10FFFF}]\"", "guided_regex"},
         {"\"temperature\": -0.5", "temperature"},
         {"\"stop\": [\"\"]", "stop"},
+        {"\"n\": 1000", "n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[512];

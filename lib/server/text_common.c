@@ -84,6 +84,14 @@ int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, 
         gs_respond_genapi_error(b, r, &err);
         return 0;
     }
+    /* The reference backend runs on the caller's CPU: bound the sequences one request makes. */
+    int64_t seqs = IS(p, best_of) ? p->best_of : IS(p, n) ? p->n : 1;
+    if (seqs > GS_MAX_SEQUENCES) {
+        gs_respond_error(b, r, 400, "BadRequestError", IS(p, best_of) ? "best_of" : "n",
+                         "the reference backend generates at most %d sequences per request, got %lld.",
+                         GS_MAX_SEQUENCES, (long long)seqs);
+        return 0;
+    }
     *model_out = p->model;
     if (IS(p, multi_models)) {
         for (size_t i = 0; i < p->multi_models.count; i++)

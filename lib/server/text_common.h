@@ -5,6 +5,9 @@
 
 #include "server/backend_internal.h"
 
+/* Most sequences (n, best_of) one request may ask the reference backend for. */
+#define GS_MAX_SEQUENCES 128
+
 /* Parse a JSON request body (Content-Type checked) into *root; on failure a 400 is written to r
  * and NULL returned. */
 json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
