@@ -4,6 +4,8 @@
     with genapi.Client() as c:                     # GENAPI_BASE_URL, else in-process backend
         r = c.chat([{"role": "user", "content": "Hello"}], model="genapi-ref", temperature=0.7)
         print(r.choices[0].content, r.usage.total_tokens)
+        t = c.complete("Once upon a time", model="genapi-ref", max_tokens=16, logprobs=2)
+        ids = c.tokenize("Once upon a time", model="genapi-ref").tokens
 
 The text parameters are not listed anywhere in this package: the ctypes struct, the accepted
 keyword names and their parsing all come from the loaded library's parameter table.
@@ -13,7 +15,18 @@ then "libgenapi.so".
 from __future__ import annotations
 
 from . import _lib
-from ._client import ChatChoice, ChatResult, Client, ModelInfo, ToolCall, Usage
+from ._client import (
+    ChatChoice,
+    ChatResult,
+    Client,
+    CompletionChoice,
+    CompletionResult,
+    ModelInfo,
+    TokenizeResult,
+    TokenLogprob,
+    ToolCall,
+    Usage,
+)
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -52,6 +65,8 @@ __all__ = [
     "ChatChoice",
     "ChatResult",
     "Client",
+    "CompletionChoice",
+    "CompletionResult",
     "ConnectError",
     "Error",
     "HTTPError",
@@ -64,6 +79,8 @@ __all__ = [
     "SAMPLER_NAMES",
     "ServerError",
     "TextParams",
+    "TokenLogprob",
+    "TokenizeResult",
     "ToolCall",
     "UnsupportedError",
     "Usage",

@@ -1,15 +1,17 @@
-"""The client (client.h), chat completions (chat.h) and model listings (models.h)."""
+"""The client (client.h), chat completions (chat.h), text completions (completions.h),
+tokenization (tokenize.h), token logprobs (logprobs.h) and model listings (models.h)."""
 from __future__ import annotations
 
 import ctypes
 import json
+import operator
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import _lib
 from ._errors import E_INTERNAL, Error, InvalidArgumentError
-from ._params import TextParams
+from ._params import IntList, StrList, TextParams
 
 c_int32 = ctypes.c_int32
 c_uint32 = ctypes.c_uint32
@@ -17,6 +19,8 @@ c_int64 = ctypes.c_int64
 c_size_t = ctypes.c_size_t
 c_char_p = ctypes.c_char_p
 c_void_p = ctypes.c_void_p
+c_double = ctypes.c_double
+c_uint8 = ctypes.c_uint8
 P = ctypes.POINTER
 
 
@@ -36,6 +40,35 @@ class ClientConfigStruct(ctypes.Structure):
         ("allocator", c_void_p),
         ("user_agent", c_char_p),
     ]
+
+
+# --- logprobs.h ----------------------------------------------------------------------------------
+class TopLogprobStruct(ctypes.Structure):
+    """genapi_top_logprob"""
+
+    _fields_ = [("token", c_char_p), ("logprob", c_double)]
+
+
+class TokenLogprobStruct(ctypes.Structure):
+    """genapi_token_logprob"""
+
+    _fields_ = [
+        ("token", c_char_p),
+        ("logprob", c_double),
+        ("has_logprob", c_int32),
+        ("has_top", c_int32),
+        ("bytes", P(c_uint8)),
+        ("n_bytes", c_size_t),
+        ("text_offset", c_int64),
+        ("top", P(TopLogprobStruct)),
+        ("top_count", c_size_t),
+    ]
+
+
+class LogprobsStruct(ctypes.Structure):
+    """genapi_logprobs"""
+
+    _fields_ = [("items", P(TokenLogprobStruct)), ("count", c_size_t)]
 
 
 # --- chat.h --------------------------------------------------------------------------------------
@@ -86,7 +119,7 @@ class ChatChoiceStruct(ctypes.Structure):
         ("stop_string", c_char_p),
         ("tool_calls", P(ToolCallStruct)),
         ("tool_call_count", c_size_t),
-        ("logprobs", c_void_p),
+        ("logprobs", P(LogprobsStruct)),
     ]
 
 
@@ -117,6 +150,87 @@ class ChatResultStruct(ctypes.Structure):
         ("usage", UsageStruct),
         ("request_id", c_char_p),
         ("prompt_logprobs_count", c_int64),
+        ("internal", c_void_p),
+    ]
+
+
+# --- completions.h -------------------------------------------------------------------------------
+class CompletionRequestStruct(ctypes.Structure):
+    """genapi_completion_request"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("echo", c_int32),
+        ("prompt", c_char_p),
+        ("prompt_tokens", IntList),
+        ("params", c_void_p),
+        ("extra_json", c_char_p),
+    ]
+
+
+class CompletionChoiceStruct(ctypes.Structure):
+    """genapi_completion_choice (text is read with text_len: it may contain NUL)."""
+
+    _fields_ = [
+        ("index", c_int64),
+        ("text", c_void_p),
+        ("text_len", c_size_t),
+        ("finish_reason", c_char_p),
+        ("stop_reason_kind", c_int32),
+        ("reserved", c_int32),
+        ("stop_token", c_int64),
+        ("stop_string", c_char_p),
+        ("logprobs", P(LogprobsStruct)),
+        ("prompt_logprobs_count", c_int64),
+    ]
+
+
+class CompletionResultStruct(ctypes.Structure):
+    """genapi_completion_result"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("http_status", c_int32),
+        ("id", c_char_p),
+        ("object", c_char_p),
+        ("created", c_int64),
+        ("model", c_char_p),
+        ("choices", P(CompletionChoiceStruct)),
+        ("choice_count", c_size_t),
+        ("usage", UsageStruct),
+        ("request_id", c_char_p),
+        ("internal", c_void_p),
+    ]
+
+
+# --- tokenize.h ----------------------------------------------------------------------------------
+class TokenizeRequestStruct(ctypes.Structure):
+    """genapi_tokenize_request"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("return_token_strs", c_int32),
+        ("model", c_char_p),
+        ("multi_models", StrList),
+        ("prompt", c_char_p),
+        ("messages", P(ChatMessageStruct)),
+        ("message_count", c_size_t),
+        ("no_generation_prompt", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class TokenizeResultStruct(ctypes.Structure):
+    """genapi_tokenize_result"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("reserved", c_int32),
+        ("count", c_int64),
+        ("max_model_len", c_int64),
+        ("tokens", P(c_int64)),
+        ("token_count", c_size_t),
+        ("token_strs", P(c_char_p)),
         ("internal", c_void_p),
     ]
 
@@ -160,11 +274,30 @@ genapi_chat_complete = _f("genapi_chat_complete", ctypes.c_int,
 genapi_chat_request_to_json = _f("genapi_chat_request_to_json", ctypes.c_int,
                                  [c_void_p, P(ChatRequestStruct), P(c_void_p), _ERR])
 genapi_chat_result_free = _f("genapi_chat_result_free", None, [P(ChatResultStruct)])
+genapi_complete = _f("genapi_complete", ctypes.c_int,
+                     [c_void_p, P(CompletionRequestStruct), P(P(CompletionResultStruct)), _ERR])
+genapi_completion_request_to_json = _f("genapi_completion_request_to_json", ctypes.c_int,
+                                       [c_void_p, P(CompletionRequestStruct), P(c_void_p), _ERR])
+genapi_completion_result_free = _f("genapi_completion_result_free", None, [P(CompletionResultStruct)])
+genapi_tokenize = _f("genapi_tokenize", ctypes.c_int,
+                     [c_void_p, P(TokenizeRequestStruct), P(P(TokenizeResultStruct)), _ERR])
+genapi_tokenize_result_free = _f("genapi_tokenize_result_free", None, [P(TokenizeResultStruct)])
 genapi_list_text_models = _f("genapi_list_text_models", ctypes.c_int, [c_void_p, P(P(ModelListStruct)), _ERR])
 genapi_model_list_free = _f("genapi_model_list_free", None, [P(ModelListStruct)])
 
 
 # --- Python results --------------------------------------------------------------------------------
+@dataclass
+class TokenLogprob:
+    """One entry of a choice's logprobs (genapi_token_logprob)."""
+
+    token: str
+    logprob: float | None  # None where the server sent null (first echoed prompt token)
+    bytes: bytes | None = None  # UTF-8 bytes of the token (chat), else None
+    text_offset: int | None = None  # offset of the token in the text (completions), else None
+    top: list[tuple[str, float]] | None = None  # alternatives; None where the server sent null
+
+
 @dataclass
 class ToolCall:
     index: int
@@ -183,6 +316,7 @@ class ChatChoice:
     finish_reason: str | None = None
     stop_reason: int | str | None = None  # stop token id, stop string, or None
     tool_calls: list[ToolCall] = field(default_factory=list)
+    logprobs: list[TokenLogprob] | None = None  # None when not requested / not sent
 
 
 @dataclass
@@ -202,11 +336,47 @@ class ChatResult:
     usage: Usage | None
     request_id: str | None = None
     http_status: int = 0
+    prompt_logprobs_count: int | None = None  # entries of prompt_logprobs (first is null); None if absent
 
     @property
     def content(self) -> str | None:
         """Content of the first choice (None if there is none)."""
         return self.choices[0].content if self.choices else None
+
+
+@dataclass
+class CompletionChoice:
+    index: int  # prompt index * n + sample index
+    text: str | None  # generated text, prompt first when echo was set
+    finish_reason: str | None = None
+    stop_reason: int | str | None = None  # stop token id, stop string, or None
+    logprobs: list[TokenLogprob] | None = None  # None when not requested / not sent
+    prompt_logprobs_count: int | None = None  # entries of prompt_logprobs (first is null); None if absent
+
+
+@dataclass
+class CompletionResult:
+    id: str | None
+    object: str | None
+    created: int
+    model: str | None
+    choices: list[CompletionChoice]
+    usage: Usage | None
+    request_id: str | None = None
+    http_status: int = 0
+
+    @property
+    def text(self) -> str | None:
+        """Text of the first choice (None if there is none)."""
+        return self.choices[0].text if self.choices else None
+
+
+@dataclass
+class TokenizeResult:
+    count: int
+    max_model_len: int
+    tokens: list[int]
+    token_strs: list[str] | None = None  # None unless return_token_strs was set
 
 
 @dataclass
@@ -218,31 +388,101 @@ class ModelInfo:
     max_model_len: int = 0
 
 
+def _check_struct_size(r: ctypes.Structure, what: str) -> None:
+    want = ctypes.sizeof(type(r))
+    if r.struct_size != want:
+        raise Error(f"{what}.struct_size is {r.struct_size}, the binding expects {want}", status=E_INTERNAL)
+
+
+def _text_at(ptr: int | None, n: int) -> str | None:
+    """A counted UTF-8 string owned by a result (it may contain NUL)."""
+    if not ptr:
+        return None
+    return ctypes.string_at(ptr, n).decode("utf-8", errors="replace")
+
+
+def _stop_reason(c: ctypes.Structure) -> int | str | None:
+    if c.stop_reason_kind == STOP_REASON_TOKEN:
+        return int(c.stop_token)
+    if c.stop_reason_kind == STOP_REASON_STRING:
+        return _lib.dec(c.stop_string)
+    return None
+
+
+def _usage(u: UsageStruct) -> Usage | None:
+    return Usage(int(u.prompt_tokens), int(u.completion_tokens), int(u.total_tokens)) if u.present else None
+
+
+def _convert_logprobs(p) -> list[TokenLogprob] | None:
+    """Copy a `const genapi_logprobs *` (NULL -> None) into Python objects."""
+    if not p:
+        return None
+    lp = p.contents
+    dec = _lib.dec
+    out = []
+    for i in range(lp.count if lp.items else 0):
+        t = lp.items[i]
+        raw = ctypes.string_at(t.bytes, t.n_bytes) if t.bytes else None
+        if t.has_top:
+            top = [(dec(x.token) or "", float(x.logprob))
+                   for x in (t.top[k] for k in range(t.top_count if t.top else 0))]
+        else:
+            top = None
+        out.append(TokenLogprob(
+            dec(t.token) or "",
+            float(t.logprob) if t.has_logprob else None,
+            raw,
+            None if t.text_offset < 0 else int(t.text_offset),
+            top,
+        ))
+    return out
+
+
+def _count_or_none(v: int) -> int | None:
+    return None if v < 0 else int(v)
+
+
 def _convert_result(r: ChatResultStruct) -> ChatResult:
     dec = _lib.dec
     choices = []
     for i in range(r.choice_count if r.choices else 0):
         c = r.choices[i]
-        if c.content:
-            content = ctypes.string_at(c.content, c.content_len).decode("utf-8", errors="replace")
-        else:
-            content = None
-        if c.stop_reason_kind == STOP_REASON_TOKEN:
-            stop_reason: int | str | None = int(c.stop_token)
-        elif c.stop_reason_kind == STOP_REASON_STRING:
-            stop_reason = dec(c.stop_string)
-        else:
-            stop_reason = None
         calls = []
         for k in range(c.tool_call_count if c.tool_calls else 0):
             t = c.tool_calls[k]
             calls.append(ToolCall(int(t.index), dec(t.id), dec(t.type), dec(t.name), dec(t.arguments)))
-        choices.append(ChatChoice(int(c.index), dec(c.role), content, dec(c.reasoning), dec(c.finish_reason),
-                                  stop_reason, calls))
-    u = r.usage
-    usage = Usage(int(u.prompt_tokens), int(u.completion_tokens), int(u.total_tokens)) if u.present else None
-    return ChatResult(dec(r.id), dec(r.object), int(r.created), dec(r.model), choices, usage, dec(r.request_id),
-                      int(r.http_status))
+        choices.append(ChatChoice(int(c.index), dec(c.role), _text_at(c.content, c.content_len), dec(c.reasoning),
+                                  dec(c.finish_reason), _stop_reason(c), calls, _convert_logprobs(c.logprobs)))
+    return ChatResult(dec(r.id), dec(r.object), int(r.created), dec(r.model), choices, _usage(r.usage),
+                      dec(r.request_id), int(r.http_status), _count_or_none(r.prompt_logprobs_count))
+
+
+def _convert_completion(r: CompletionResultStruct) -> CompletionResult:
+    dec = _lib.dec
+    choices = []
+    for i in range(r.choice_count if r.choices else 0):
+        c = r.choices[i]
+        choices.append(CompletionChoice(int(c.index), _text_at(c.text, c.text_len), dec(c.finish_reason),
+                                        _stop_reason(c), _convert_logprobs(c.logprobs),
+                                        _count_or_none(c.prompt_logprobs_count)))
+    return CompletionResult(dec(r.id), dec(r.object), int(r.created), dec(r.model), choices, _usage(r.usage),
+                            dec(r.request_id), int(r.http_status))
+
+
+def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
+    n = r.token_count if r.tokens else 0
+    tokens = [int(r.tokens[i]) for i in range(n)]
+    strs = None
+    if r.token_strs:
+        # tokenize.h gives no separate count for token_strs: it has one entry per token id. The
+        # library's array is also NULL-terminated, so stop early rather than read past its end.
+        strs = []
+        for i in range(n):
+            s = r.token_strs[i]
+            if s is None:
+                break
+            strs.append(s.decode("utf-8", errors="replace"))
+    return TokenizeResult(int(r.count), int(r.max_model_len), tokens, strs)
 
 
 def _message_fields(m: Any, i: int) -> tuple[Any, Any, Any]:
@@ -256,31 +496,118 @@ def _message_fields(m: Any, i: int) -> tuple[Any, Any, Any]:
                                param="messages")
 
 
+def _build_messages(messages: Any, keep: list[Any]) -> tuple[Any, int]:
+    """A genapi_chat_message array (and its length) for chat-style messages; the encoded
+    strings are appended to `keep`, which must outlive the C call."""
+    if isinstance(messages, str):
+        messages = [{"role": "user", "content": messages}]
+    msgs = list(messages)
+    arr = (ChatMessageStruct * max(len(msgs), 1))()
+    for i, m in enumerate(msgs):
+        role, content, name = _message_fields(m, i)
+        for what, v in (("role", role), ("content", content), ("name", name)):
+            b = _lib.cstr(v, f"messages[{i}].{what}")
+            keep.append(b)
+            setattr(arr[i], what, b)
+    return arr, len(msgs)
+
+
+def _extra_text(extra: Any, what: str) -> bytes | None:
+    if extra is not None and not isinstance(extra, (str, bytes)):
+        extra = json.dumps(extra)
+    return _lib.cstr(extra, what)
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _token_ids(value: Any, what: str) -> list[int]:
+    """Validate a sequence of token ids for an int64 array (ctypes would wrap silently)."""
+    ids = []
+    for i, v in enumerate(value):
+        if isinstance(v, bool) or isinstance(v, (str, bytes, float)):
+            raise InvalidArgumentError(f"{what}[{i}] must be an int token id, got {type(v).__name__}", param=what)
+        try:
+            t = operator.index(v)
+        except TypeError:
+            raise InvalidArgumentError(f"{what}[{i}] must be an int token id, got {type(v).__name__}",
+                                       param=what) from None
+        if not _INT64_MIN <= t <= _INT64_MAX:
+            raise InvalidArgumentError(f"{what}[{i}] = {t} does not fit in a 64-bit integer", param=what)
+        ids.append(t)
+    return ids
+
+
 class _Request:
     """A genapi_chat_request plus every Python object its pointers borrow from."""
 
     def __init__(self, messages: Any, params: TextParams, extra: Any):
-        if isinstance(messages, str):
-            messages = [{"role": "user", "content": messages}]
-        msgs = list(messages)
         self.keep: list[Any] = []  # bytes the C structs point into; alive as long as self
-        self.messages = (ChatMessageStruct * max(len(msgs), 1))()
-        for i, m in enumerate(msgs):
-            role, content, name = _message_fields(m, i)
-            for what, v in (("role", role), ("content", content), ("name", name)):
-                b = _lib.cstr(v, f"messages[{i}].{what}")
-                self.keep.append(b)
-                setattr(self.messages[i], what, b)
+        self.messages, count = _build_messages(messages, self.keep)
         self.params = params
-        if extra is not None and not isinstance(extra, (str, bytes)):
-            extra = json.dumps(extra)
-        self.extra = _lib.cstr(extra, "extra_json")
+        self.extra = _extra_text(extra, "extra_json")
         self.req = ChatRequestStruct()
         self.req.struct_size = ctypes.sizeof(ChatRequestStruct)
         self.req.messages = self.messages
-        self.req.message_count = len(msgs)
+        self.req.message_count = count
         self.req.params = ctypes.addressof(params.struct)
         self.req.extra_json = self.extra
+
+
+class _CompletionRequest:
+    """A genapi_completion_request plus every Python object its pointers borrow from."""
+
+    def __init__(self, prompt: Any, echo: bool, params: TextParams, extra: Any):
+        self.req = CompletionRequestStruct()
+        self.req.struct_size = ctypes.sizeof(CompletionRequestStruct)
+        self.req.echo = 1 if echo else 0
+        self.prompt: bytes | None = None
+        self.ids = None
+        if isinstance(prompt, (str, bytes)):
+            self.prompt = _lib.cstr(prompt, "prompt")
+            self.req.prompt = self.prompt
+        elif isinstance(prompt, Iterable):
+            ids = _token_ids(prompt, "prompt")
+            self.ids = (c_int64 * max(len(ids), 1))(*ids)
+            self.req.prompt_tokens.items = self.ids
+            self.req.prompt_tokens.count = len(ids)  # 0: the library reports the empty prompt
+        else:
+            raise InvalidArgumentError(f"prompt must be a str or a list of token ids, got {type(prompt).__name__}",
+                                       param="prompt")
+        self.params = params
+        self.req.params = ctypes.addressof(params.struct)
+        self.extra = _extra_text(extra, "extra_json")
+        self.req.extra_json = self.extra
+
+
+class _TokenizeRequest:
+    """A genapi_tokenize_request plus every Python object its pointers borrow from."""
+
+    def __init__(self, prompt: Any, messages: Any, model: Any, multi_models: Any, return_token_strs: bool,
+                 add_generation_prompt: bool):
+        self.keep: list[Any] = []
+        self.req = TokenizeRequestStruct()
+        self.req.struct_size = ctypes.sizeof(TokenizeRequestStruct)
+        self.req.return_token_strs = 1 if return_token_strs else 0
+        self.req.no_generation_prompt = 0 if add_generation_prompt else 1
+        self.model = _lib.cstr(model, "model")
+        self.req.model = self.model
+        if multi_models is not None:
+            if isinstance(multi_models, (str, bytes)):
+                multi_models = [multi_models]
+            names = [_lib.cstr(m, f"multi_models[{i}]") for i, m in enumerate(multi_models)]
+            if any(n is None for n in names):
+                raise InvalidArgumentError("multi_models items must be str", param="multi_models")
+            self.keep.extend(names)
+            self.models = (c_char_p * max(len(names), 1))(*names)
+            self.req.multi_models.items = self.models
+            self.req.multi_models.count = len(names)
+        self.prompt = _lib.cstr(prompt, "prompt")
+        self.req.prompt = self.prompt
+        if messages is not None:
+            self.messages, count = _build_messages(messages, self.keep)
+            self.req.messages = self.messages
+            self.req.message_count = count
 
 
 class Client:
@@ -401,9 +728,7 @@ class Client:
                 raise Error("genapi_chat_complete returned no result", status=E_INTERNAL)
             try:
                 r = out.contents
-                if r.struct_size != ctypes.sizeof(ChatResultStruct):
-                    raise Error(f"genapi_chat_result.struct_size is {r.struct_size}, the binding expects "
-                                f"{ctypes.sizeof(ChatResultStruct)}", status=E_INTERNAL)
+                _check_struct_size(r, "genapi_chat_result")
                 return _convert_result(r)
             finally:
                 genapi_chat_result_free(out)
@@ -433,6 +758,101 @@ class Client:
         finally:
             if temp:
                 p.close()
+
+    # -- text completions --
+    def complete(
+        self,
+        prompt: str | Sequence[int],
+        *,
+        echo: bool = False,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra_json: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> CompletionResult:
+        """Run a text completion (genapi_complete) and return a CompletionResult.
+
+        prompt: the prompt text (str), or the prompt as token ids (a list of ints, e.g. from
+        tokenize()). ``echo=True`` puts the prompt before each choice's text. Text parameters
+        are keyword arguments by JSON name and/or a TextParams / mapping in ``params`` (keywords
+        win); they are validated in C before anything is sent. ``extra_json`` (dict or JSON
+        object text) is merged into the body last.
+        """
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _CompletionRequest(prompt, echo, p, extra_json)
+            out = P(CompletionResultStruct)()
+            err = _lib.new_error()
+            with self._lock:
+                st = genapi_complete(self._h(), ctypes.byref(req.req), ctypes.byref(out), ctypes.byref(err))
+            _lib.check(st, err)
+            if not out:
+                raise Error("genapi_complete returned no result", status=E_INTERNAL)
+            try:
+                r = out.contents
+                _check_struct_size(r, "genapi_completion_result")
+                return _convert_completion(r)
+            finally:
+                genapi_completion_result_free(out)
+        finally:
+            if temp:
+                p.close()
+
+    def completion_request_json(
+        self,
+        prompt: str | Sequence[int],
+        *,
+        echo: bool = False,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra_json: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """The JSON body complete() would send (genapi_completion_request_to_json), without sending it."""
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _CompletionRequest(prompt, echo, p, extra_json)
+            out = c_void_p()
+            err = _lib.new_error()
+            with self._lock:
+                h = self._h()
+                st = genapi_completion_request_to_json(h, ctypes.byref(req.req), ctypes.byref(out),
+                                                       ctypes.byref(err))
+                _lib.check(st, err)
+                return _lib.take_string(out.value, genapi_client_allocator(h))
+        finally:
+            if temp:
+                p.close()
+
+    # -- tokenization --
+    def tokenize(
+        self,
+        prompt: str | None = None,
+        messages: str | Sequence[Mapping[str, Any]] | Iterable[Any] | None = None,
+        model: str | None = None,
+        multi_models: Sequence[str] | str | None = None,
+        return_token_strs: bool = False,
+        add_generation_prompt: bool = True,
+    ) -> TokenizeResult:
+        """Tokenize a prompt or chat messages (genapi_tokenize); give exactly one of the two.
+
+        messages take the same forms as in chat() (the chat template is applied; message names
+        are not sent). ``model=None`` uses the server's default tokenizer. With messages,
+        ``add_generation_prompt=False`` leaves out the assistant header. ``return_token_strs``
+        also returns each token's text.
+        """
+        req = _TokenizeRequest(prompt, messages, model, multi_models, return_token_strs, add_generation_prompt)
+        out = P(TokenizeResultStruct)()
+        err = _lib.new_error()
+        with self._lock:
+            st = genapi_tokenize(self._h(), ctypes.byref(req.req), ctypes.byref(out), ctypes.byref(err))
+        _lib.check(st, err)
+        if not out:
+            raise Error("genapi_tokenize returned no result", status=E_INTERNAL)
+        try:
+            r = out.contents
+            _check_struct_size(r, "genapi_tokenize_result")
+            return _convert_tokenize(r)
+        finally:
+            genapi_tokenize_result_free(out)
 
     # -- models --
     def list_text_models(self) -> list[ModelInfo]:

@@ -249,6 +249,14 @@ class LayoutTest(unittest.TestCase):
             "genapi_chat_choice": _client.ChatChoiceStruct,
             "genapi_usage": _client.UsageStruct,
             "genapi_chat_result": _client.ChatResultStruct,
+            "genapi_top_logprob": _client.TopLogprobStruct,
+            "genapi_token_logprob": _client.TokenLogprobStruct,
+            "genapi_logprobs": _client.LogprobsStruct,
+            "genapi_completion_request": _client.CompletionRequestStruct,
+            "genapi_completion_choice": _client.CompletionChoiceStruct,
+            "genapi_completion_result": _client.CompletionResultStruct,
+            "genapi_tokenize_request": _client.TokenizeRequestStruct,
+            "genapi_tokenize_result": _client.TokenizeResultStruct,
             "genapi_model_info": _client.ModelInfoStruct,
             "genapi_model_list": _client.ModelListStruct,
             "genapi_text_params": _params.TextParamsStruct,
@@ -295,6 +303,27 @@ class LayoutTest(unittest.TestCase):
         # every table row has a struct field, and the table and header agree
         for d in _params.DESCS:
             self.assertIn(("genapi_text_params", d.name), c_fields_seen)
+        # every mirrored struct (and every field of it) was probed
+        for cname, ct in structs.items():
+            if cname != "genapi_text_params":
+                for n, _ in ct._fields_:
+                    self.assertIn((cname, n), c_fields_seen)
+
+    def test_request_struct_sizes_accepted_by_library(self):
+        """The library checks struct_size == sizeof: a wrong size is refused before anything is sent."""
+        with genapi.Client() as c:
+            for struct, fn, res in (
+                (_client.CompletionRequestStruct, _client.genapi_complete, _client.CompletionResultStruct),
+                (_client.TokenizeRequestStruct, _client.genapi_tokenize, _client.TokenizeResultStruct),
+            ):
+                req = struct()
+                req.struct_size = ctypes.sizeof(struct) - 8
+                out = ctypes.POINTER(res)()
+                err = _lib.new_error()
+                st = fn(c._h(), ctypes.byref(req), ctypes.byref(out), ctypes.byref(err))
+                self.assertEqual(st, -1, struct.__name__)
+                self.assertIn("struct_size", err.message.decode())
+                self.assertFalse(out)
 
 
 def _include_dir():
@@ -635,6 +664,240 @@ class ClientTest(unittest.TestCase):
                 c.chat("hi", model=REF_MODEL)
         self.assertEqual(cm.exception.status_name, "connection failed")
         self.assertIsInstance(cm.exception, genapi.ConnectError)
+
+
+class CompletionsAndTokenizeTest(unittest.TestCase):
+    """Text completions, tokenization and logprobs on the in-process reference backend."""
+
+    PROMPT = "Tell me about the sea."
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ.pop("GENAPI_BASE_URL", None)
+        cls.client = genapi.Client(base_url=None, api_key=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
+    def test_complete_text_prompt(self):
+        r = self.client.complete(self.PROMPT, model=REF_MODEL, max_tokens=16, min_tokens=4, seed=3)
+        self.assertIsInstance(r, genapi.CompletionResult)
+        self.assertEqual(r.object, "text_completion")
+        self.assertEqual(r.model, REF_MODEL)
+        self.assertTrue(r.id)
+        self.assertGreater(r.created, 0)
+        self.assertEqual(r.http_status, 200)
+        self.assertEqual(len(r.choices), 1)
+        c = r.choices[0]
+        self.assertIsInstance(c, genapi.CompletionChoice)
+        self.assertEqual(c.index, 0)
+        self.assertIsInstance(c.text, str)
+        self.assertTrue(c.text.strip())
+        self.assertEqual(r.text, c.text)
+        self.assertIn(c.finish_reason, ("stop", "length"))
+        self.assertIsNone(c.logprobs)  # not requested
+        self.assertIsNone(c.prompt_logprobs_count)
+        self.assertIsNotNone(r.usage)
+        self.assertGreater(r.usage.prompt_tokens, 0)
+        self.assertGreater(r.usage.completion_tokens, 0)
+        self.assertLessEqual(r.usage.completion_tokens, 16)
+        self.assertEqual(r.usage.total_tokens, r.usage.prompt_tokens + r.usage.completion_tokens)
+
+    def test_complete_from_token_ids_matches_text_prompt(self):
+        t = self.client.tokenize(self.PROMPT, model=REF_MODEL)
+        self.assertTrue(t.tokens)
+        self.assertTrue(all(isinstance(i, int) for i in t.tokens))
+        kw = dict(model=REF_MODEL, seed=11, temperature=1, max_tokens=24, min_tokens=4)
+        a = self.client.complete(self.PROMPT, **kw)
+        b = self.client.complete(t.tokens, **kw)
+        c = self.client.complete(tuple(t.tokens), params=genapi.TextParams(**kw))
+        self.assertTrue(a.text)
+        self.assertEqual(a.text, b.text)
+        self.assertEqual(a.text, c.text)
+        self.assertEqual(b.usage.prompt_tokens, len(t.tokens))
+        self.assertEqual(a.usage.prompt_tokens, b.usage.prompt_tokens)
+
+    def test_echo(self):
+        r = self.client.complete(self.PROMPT, echo=True, model=REF_MODEL, max_tokens=8, seed=2)
+        self.assertTrue(r.text.startswith(self.PROMPT), r.text)
+        plain = self.client.complete(self.PROMPT, model=REF_MODEL, max_tokens=8, seed=2)
+        self.assertEqual(r.text, self.PROMPT + plain.text)
+        ids = self.client.tokenize(self.PROMPT, model=REF_MODEL).tokens
+        r = self.client.complete(ids, echo=True, model=REF_MODEL, max_tokens=4)
+        self.assertTrue(r.text.startswith(self.PROMPT), r.text)
+
+    def test_completion_logprobs(self):
+        r = self.client.complete(self.PROMPT, model=REF_MODEL, max_tokens=12, min_tokens=4, seed=5, logprobs=2)
+        lps = r.choices[0].logprobs
+        self.assertIsInstance(lps, list)
+        self.assertEqual(len(lps), r.usage.completion_tokens)
+        offsets = []
+        for t in lps:
+            self.assertIsInstance(t, genapi.TokenLogprob)
+            self.assertIsInstance(t.token, str)
+            self.assertIsNotNone(t.logprob)
+            self.assertLessEqual(t.logprob, 0.0)
+            self.assertIsNone(t.bytes)  # completions have no bytes
+            self.assertIsInstance(t.text_offset, int)
+            offsets.append(t.text_offset)
+            self.assertIsNotNone(t.top)
+            self.assertGreaterEqual(len(t.top), 1)
+            self.assertLessEqual(len(t.top), 3)  # the sampled token plus at most 2 alternatives
+            for tok, lp in t.top:
+                self.assertIsInstance(tok, str)
+                self.assertLessEqual(lp, 0.0)
+            self.assertIn(t.token, [tok for tok, _ in t.top])
+        self.assertEqual(offsets[0], 0)
+        self.assertEqual(offsets, sorted(offsets))
+
+    def test_echo_logprobs_first_prompt_token_is_null(self):
+        r = self.client.complete(self.PROMPT, echo=True, model=REF_MODEL, max_tokens=4, logprobs=1, seed=1)
+        lps = r.choices[0].logprobs
+        self.assertEqual(len(lps), r.usage.prompt_tokens + r.usage.completion_tokens)
+        self.assertIsNone(lps[0].logprob)  # has_logprob == 0
+        self.assertIsNone(lps[0].top)  # has_top == 0
+        self.assertEqual(lps[0].text_offset, 0)
+        self.assertTrue(all(t.logprob is not None for t in lps[1:]))
+
+    def test_chat_logprobs(self):
+        r = self.client.chat("Tell me about the sea.", model=REF_MODEL, max_tokens=10, min_tokens=4, seed=4, logprobs=3)
+        lps = r.choices[0].logprobs
+        self.assertIsInstance(lps, list)
+        self.assertEqual(len(lps), r.usage.completion_tokens)
+        for t in lps:
+            self.assertIsInstance(t, genapi.TokenLogprob)
+            self.assertLessEqual(t.logprob, 0.0)
+            self.assertIsNone(t.text_offset)  # chat has no text_offset
+            self.assertEqual(t.bytes, t.token.encode("utf-8"))
+            self.assertTrue(t.top)
+            self.assertLessEqual(len(t.top), 3)
+            self.assertEqual(t.top[0], (t.token, t.logprob))  # the sampled token comes first
+        plain = self.client.chat("Tell me about the sea.", model=REF_MODEL, max_tokens=4)
+        self.assertIsNone(plain.choices[0].logprobs)
+        self.assertIsNone(plain.prompt_logprobs_count)
+
+    def test_prompt_logprobs_count(self):
+        r = self.client.complete(self.PROMPT, model=REF_MODEL, max_tokens=2, prompt_logprobs=1)
+        self.assertEqual(r.choices[0].prompt_logprobs_count, r.usage.prompt_tokens)
+        r = self.client.chat(self.PROMPT, model=REF_MODEL, max_tokens=2, prompt_logprobs=1)
+        self.assertEqual(r.prompt_logprobs_count, r.usage.prompt_tokens)
+
+    def test_completion_n_and_stop(self):
+        r = self.client.complete(self.PROMPT, model=REF_MODEL, n=3, max_tokens=30, stop=["."], seed=1)
+        self.assertEqual([c.index for c in r.choices], [0, 1, 2])
+        for c in r.choices:
+            self.assertNotIn(".", c.text)
+            if c.stop_reason is not None:
+                self.assertEqual(c.stop_reason, ".")
+                self.assertEqual(c.finish_reason, "stop")
+
+    def test_tokenize_messages_and_token_strs(self):
+        p = self.client.tokenize(prompt=self.PROMPT, model=REF_MODEL, return_token_strs=True)
+        m = self.client.tokenize(messages=[{"role": "user", "content": self.PROMPT}], model=REF_MODEL)
+        self.assertIsInstance(p, genapi.TokenizeResult)
+        self.assertEqual(p.count, len(p.tokens))
+        self.assertEqual(m.count, len(m.tokens))
+        self.assertGreater(m.count, p.count)  # the chat template adds tokens
+        self.assertEqual(len(p.token_strs), len(p.tokens))
+        self.assertEqual("".join(p.token_strs), self.PROMPT)
+        self.assertIsNone(m.token_strs)  # not requested
+        self.assertGreater(p.max_model_len, 0)
+        models = {x.id: x for x in self.client.list_text_models()}
+        self.assertEqual(p.max_model_len, models[REF_MODEL].max_model_len)
+        no_gen = self.client.tokenize(messages=[{"role": "user", "content": self.PROMPT}], model=REF_MODEL,
+                                      add_generation_prompt=False)
+        self.assertLess(no_gen.count, m.count)
+        self.assertEqual(m.tokens[: no_gen.count], no_gen.tokens)
+        # the server default tokenizer, a str as one user message, multi_models
+        self.assertEqual(self.client.tokenize(self.PROMPT).tokens, p.tokens)
+        self.assertEqual(self.client.tokenize(messages=self.PROMPT, model=REF_MODEL).tokens, m.tokens)
+        self.assertEqual(self.client.tokenize(self.PROMPT, multi_models=[REF_MODEL]).tokens, p.tokens)
+
+    def test_tokenize_errors(self):
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.tokenize(self.PROMPT, model="nope")
+        e = cm.exception
+        self.assertEqual(e.http_status, 404)
+        self.assertIsInstance(e, genapi.NotFoundError)
+        self.assertEqual(e.param, "model")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.tokenize(self.PROMPT, multi_models=[REF_MODEL, "nope"])
+        self.assertEqual(cm.exception.http_status, 404)
+        self.assertEqual(cm.exception.param, "multi_models")
+        for kw in ({}, {"prompt": "a", "messages": "b"}, {"messages": []}):
+            with self.subTest(kw=kw):
+                with self.assertRaises(genapi.InvalidArgumentError) as cm:
+                    self.client.tokenize(**kw)
+                self.assertEqual(cm.exception.param, "prompt")
+                self.assertEqual(cm.exception.http_status, 0)
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.tokenize(messages=[{"content": "no role"}])
+        self.assertEqual(cm.exception.param, "messages")
+
+    def test_complete_validates_before_sending(self):
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.complete(self.PROMPT, model=REF_MODEL, top_p=0)
+        e = cm.exception
+        self.assertEqual(e.param, "top_p")
+        self.assertEqual(e.http_status, 0)
+        self.assertIsInstance(e, genapi.InvalidArgumentError)
+        # nothing is sent: a client whose server does not exist still reports the parameter
+        import socket
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        with genapi.Client(base_url=f"http://127.0.0.1:{port}", connect_timeout_ms=2000, timeout_ms=5000) as dead:
+            with self.assertRaises(genapi.Error) as cm:
+                dead.complete(self.PROMPT, model=REF_MODEL, top_p=0)
+            self.assertEqual(cm.exception.param, "top_p")
+            self.assertIsInstance(cm.exception, genapi.InvalidArgumentError)
+            with self.assertRaises(genapi.ConnectError):
+                dead.complete(self.PROMPT, model=REF_MODEL, top_p=0.5)
+
+    def test_complete_argument_errors(self):
+        for prompt in ("", [], [1, -2], [True], [2**64], ["a"], 3.5, None, "a\0b"):
+            with self.subTest(prompt=prompt):
+                with self.assertRaises(genapi.InvalidArgumentError) as cm:
+                    self.client.complete(prompt, model=REF_MODEL, max_tokens=1)
+                self.assertEqual(cm.exception.param, "prompt")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.complete(self.PROMPT)
+        self.assertEqual(cm.exception.param, "model")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.complete(self.PROMPT, model=REF_MODEL, extra_json="[1]")
+        self.assertEqual(cm.exception.param, "extra_json")
+        with self.assertRaises(genapi.NotFoundError):
+            self.client.complete(self.PROMPT, model="no-such-model")
+
+    def test_completion_request_json(self):
+        body = json.loads(self.client.completion_request_json([5, 6, 7], echo=True, model=REF_MODEL, logprobs=2,
+                                                              extra_json={"custom": [1]}))
+        self.assertEqual(body["prompt"], [5, 6, 7])
+        self.assertIs(body["echo"], True)
+        self.assertEqual(body["logprobs"], 2)  # completions take logprobs as an int
+        self.assertNotIn("top_logprobs", body)
+        self.assertEqual(body["custom"], [1])
+        body = json.loads(self.client.completion_request_json("héllo", model=REF_MODEL))
+        self.assertEqual(body["prompt"], "héllo")
+        self.assertNotIn("echo", body)
+
+    def test_many_calls_keep_buffers_alive(self):
+        """Request buffers are built fresh per call and must outlive it; results are freed."""
+        import gc
+
+        ids = self.client.tokenize(self.PROMPT, model=REF_MODEL).tokens
+        want = self.client.complete(list(ids), model=REF_MODEL, max_tokens=6, seed=9).text
+        for i in range(30):
+            r = self.client.complete(list(ids), model=REF_MODEL, max_tokens=6, seed=9,
+                                     extra_json={"pad": "x" * (i * 37)})
+            self.assertEqual(r.text, want)
+            t = self.client.tokenize(messages=[("user", self.PROMPT + " " * i)], model=REF_MODEL,
+                                     multi_models=[REF_MODEL], return_token_strs=True)
+            self.assertEqual(len(t.token_strs), t.count)
+            gc.collect()
 
 
 if __name__ == "__main__":
