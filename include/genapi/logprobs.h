@@ -23,9 +23,11 @@ typedef struct genapi_token_logprob {
     double logprob;                 /**< Log-probability; meaningful when has_logprob is 1. */
     int32_t has_logprob;            /**< 0 where the server sent null (first echoed prompt token). */
     int32_t has_top;                /**< 0 where the server sent null instead of alternatives. */
-    const uint8_t *bytes;           /**< UTF-8 bytes of the token (chat only), or NULL. */
+    const uint8_t *bytes;           /**< UTF-8 bytes of the token text (chat only), or NULL; as on the
+                                         servers, a token holding part of a character shows U+FFFD. */
     size_t n_bytes;                 /**< Number of bytes. */
-    int64_t text_offset;            /**< Offset of the token in the text (completions only), else -1. */
+    int64_t text_offset;            /**< Character (code point) offset of the token, counted over the
+                                         token strings as the servers do (completions only), else -1. */
     const genapi_top_logprob *top;  /**< Alternatives (chat: sampled token first; completions: as sent). */
     size_t top_count;               /**< Number of alternatives. */
 } genapi_token_logprob;

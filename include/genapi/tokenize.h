@@ -35,7 +35,7 @@ typedef struct genapi_tokenize_result {
     int64_t max_model_len;         /**< Context length of the model. */
     const int64_t *tokens;         /**< Token ids. */
     size_t token_count;            /**< Number of ids in tokens. */
-    const char *const *token_strs; /**< Token texts, or NULL when not requested. */
+    const char *const *token_strs; /**< Token texts (token_count entries), or NULL when not requested. */
     void *internal;                /**< Private to the library. */
 } genapi_tokenize_result;
 

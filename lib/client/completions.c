@@ -108,8 +108,11 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
     oom |= ch == NULL;
     for (size_t i = 0; ch && i < n; i++) {
         json_object *cj = json_object_array_get_idx(arr, i), *v;
-        if (!json_object_is_type(cj, json_type_object))
-            continue;
+        if (!json_object_is_type(cj, json_type_object)) {
+            json_object_put(root);
+            genapi_completion_result_free(r);
+            return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
+        }
         ch[i].index = json_object_object_get_ex(cj, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
         if (json_object_object_get_ex(cj, "text", &v) && json_object_is_type(v, json_type_string)) {
             ch[i].text_len = (size_t)json_object_get_string_len(v);

@@ -51,6 +51,8 @@ static genapi_status build_body(const genapi_tokenize_request *req, json_object 
             json_object *o = json_object_new_object();
             json_object_object_add(o, "role", json_object_new_string(m->role));
             json_object_object_add(o, "content", m->content ? json_object_new_string(m->content) : NULL);
+            if (m->name)
+                json_object_object_add(o, "name", json_object_new_string(m->name));
             json_object_array_add(msgs, o);
         }
         json_object_object_add(body, "messages", msgs);
@@ -91,11 +93,12 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, genap
     r->count = json_object_object_get_ex(root, "count", NULL) ? jr_i64(root, "count") : (int64_t)n;
     r->max_model_len = jr_i64(root, "max_model_len");
     if (json_object_object_get_ex(root, "token_strs", &strs) && json_object_is_type(strs, json_type_array)) {
+        /* Exactly one text per token: missing ones are "", extra ones are dropped. */
         size_t k = json_object_array_length(strs);
-        const char **s = ga_arena_alloc(&h->ar, (k + 1) * sizeof *s);
+        const char **s = ga_arena_alloc(&h->ar, (n + 1) * sizeof *s);
         oom |= s == NULL;
-        for (size_t i = 0; s && i < k; i++) {
-            json_object *e = json_object_array_get_idx(strs, i);
+        for (size_t i = 0; s && i < n; i++) {
+            json_object *e = i < k ? json_object_array_get_idx(strs, i) : NULL;
             s[i] = json_object_is_type(e, json_type_string)
                        ? ga_arena_strndup(&h->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e))
                        : "";

@@ -192,7 +192,8 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
                         lp = gs_completion_logprobs(e, all, ps[k].n + c.n_tokens, 0, ar);
                     }
                 } else {
-                    lp = gs_completion_logprobs(e, c.logprobs, c.n_tokens, echo ? ps[k].text_len : 0, ar);
+                    lp = gs_completion_logprobs(e, c.logprobs, c.n_tokens,
+                                                echo ? gs_utf8_chars(ps[k].text, ps[k].text_len) : 0, ar);
                 }
             }
             json_object_object_add(ch, "logprobs", lp);

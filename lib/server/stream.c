@@ -190,7 +190,7 @@ genapi_status gs_stream_completions(genapi_backend *b, genapi_http_response *r, 
             ga_buf_free(&text);
             json_object_object_add(ch, "logprobs", c->logprobs && to > from
                                                        ? gs_completion_logprobs(b->text, c->logprobs + from, to - from,
-                                                                                s, ar)
+                                                                                gs_utf8_chars(c->text, s), ar)
                                                        : NULL);
             json_object_object_add(ch, "finish_reason", last ? json_object_new_string(c->finish_reason) : NULL);
             json_object_object_add(ch, "stop_reason", last ? stop_reason(c) : NULL);

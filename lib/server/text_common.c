@@ -144,6 +144,14 @@ int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **id
     return 1;
 }
 
+size_t gs_utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0u) != 0x80u;
+    return n;
+}
+
 static json_object *bytes_json(const char *s)
 {
     json_object *a = json_object_new_array();
@@ -191,7 +199,7 @@ json_object *gs_completion_logprobs(const gx_text_engine *e, const gx_logprob *l
         const char *t = gx_token_text(e, lp[i].id, ar);
         json_object_array_add(offs, json_object_new_int64((int64_t)offset));
         json_object_array_add(toks, json_object_new_string(t ? t : ""));
-        offset += t ? strlen(t) : 0;
+        offset += t ? gs_utf8_chars(t, strlen(t)) : 0;
         if (lp[i].rank < 0 || lp[i].top == NULL) {
             json_object_array_add(vals, lp[i].rank < 0 ? NULL : json_object_new_double(lp[i].logprob));
             json_object_array_add(tops, NULL);

@@ -34,8 +34,9 @@ int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **id
 
 /* Chat logprobs {"content": [...]} for a choice. */
 json_object *gs_chat_logprobs(const gx_text_engine *e, const gx_logprob *lp, size_t n, size_t top, ga_arena *ar);
-/* Completions logprobs {"text_offset", "token_logprobs", "tokens", "top_logprobs"}; `offset`
- * is the text length before the first token. entries with rank -1 give null values. */
+/* Completions logprobs {"text_offset", "token_logprobs", "tokens", "top_logprobs"}. Offsets
+ * count characters (code points) of the token strings, as the servers do; `offset` is the
+ * number of characters before the first token. Entries with rank -1 give null values. */
 json_object *gs_completion_logprobs(const gx_text_engine *e, const gx_logprob *lp, size_t n, size_t offset,
                                     ga_arena *ar);
 /* prompt_logprobs: [null, {"<id>": {"logprob", "rank", "decoded_token"}}, ...]. */
@@ -50,6 +51,9 @@ const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const ch
 /* A stream that cannot be incremental (best_of > n, beam search): one event holding the whole
  * response, then [DONE]. Consumes `response`. */
 genapi_status gs_respond_fake_stream(genapi_backend *b, genapi_http_response *r, json_object *response);
+
+/* Number of code points in UTF-8 text (continuation bytes not counted). */
+size_t gs_utf8_chars(const char *s, size_t len);
 
 /* usage object. */
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens);
