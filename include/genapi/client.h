@@ -39,6 +39,11 @@ typedef struct genapi_client_config {
     int32_t reserved;                 /**< Zero. */
     const genapi_allocator *allocator;/**< Allocation hooks (copied); NULL = C library. */
     const char *user_agent;           /**< User-Agent header; NULL = "libgenapi/VERSION". */
+    int32_t max_retries;              /**< Retries after a connection failure, a timeout or HTTP 408, 409,
+                                           429 or 5xx; 0 = 2, negative = never retry. */
+    int32_t reserved2;                /**< Zero. */
+    int64_t retry_max_delay_ms;       /**< Longest wait between attempts; 0 = 8 000 ms. A server's
+                                           `Retry-After` up to 60 s is honoured even when longer. */
 } genapi_client_config;
 
 /**

@@ -1,6 +1,8 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -51,6 +53,8 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     if (config->struct_size != sizeof *config)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_client_config has an unknown struct_size %u",
                       (unsigned)config->struct_size);
+    if (config->retry_max_delay_ms < 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "retry_max_delay_ms", "retry_max_delay_ms must be >= 0 (0 = default)");
     if (config->connect_timeout_ms < 0 || config->timeout_ms < 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, config->timeout_ms < 0 ? "timeout_ms" : "connect_timeout_ms",
                       "timeouts must be >= 0 (0 = default)");
@@ -74,6 +78,8 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     c->hooks.free_fn = a.free_fn;
     c->hooks.user = a.user;
     c->image_api = config->image_api;
+    c->max_retries = config->max_retries == 0 ? 2 : config->max_retries < 0 ? 0 : config->max_retries;
+    c->retry_max_delay_ms = config->retry_max_delay_ms > 0 ? config->retry_max_delay_ms : 8000;
     genapi_status st = GENAPI_OK;
     const char *url = config->base_url;
     const char *key = config->api_key;
@@ -152,15 +158,50 @@ genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_r
     return gc_perform(c, &req, resp, err);
 }
 
+static int retryable(genapi_status st, int http_status)
+{
+    if (st == GENAPI_E_CONNECT || st == GENAPI_E_TIMEOUT)
+        return 1;
+    return http_status == 408 || http_status == 409 || http_status == 429 || http_status >= 500;
+}
+
+/* Wait before attempt `attempt` (1-based): the server's Retry-After when it is given and at
+ * most 60 s, else 0.5 s * 2^(attempt-1) capped at the configured maximum, times a jitter in
+ * (0.75, 1]. */
+static int64_t retry_delay_ms(const genapi_client *c, int attempt, int64_t retry_after_ms)
+{
+    if (retry_after_ms >= 0 && retry_after_ms <= 60000)
+        return retry_after_ms;
+    int64_t d = 500;
+    for (int i = 1; i < attempt && d < c->retry_max_delay_ms; i++)
+        d *= 2;
+    if (d > c->retry_max_delay_ms)
+        d = c->retry_max_delay_ms;
+    return d - (int64_t)randombytes_uniform((uint32_t)(d / 4 + 1));
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
 genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err)
 {
-    genapi_status st = c->transport->send(c->transport, req, resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    if (resp->status >= 400 || resp->status < 100) {
-        st = gc_error_from_response(resp, err);
-        gt_response_free(&c->alloc, resp);
-        return st;
+    for (int attempt = 0;; attempt++) {
+        genapi_status st = c->transport->send(c->transport, req, resp, err);
+        int http = st == GENAPI_OK ? resp->status : 0;
+        if (st == GENAPI_OK && http >= 100 && http < 400)
+            return GENAPI_OK;
+        int64_t retry_after = -1;
+        if (st == GENAPI_OK) {
+            st = gc_error_from_response(resp, err);
+            retry_after = err ? err->retry_after_ms : -1;
+            gt_response_free(&c->alloc, resp);
+        }
+        if (attempt >= c->max_retries || !retryable(st, http))
+            return st;
+        sleep_ms(retry_delay_ms(c, attempt + 1, retry_after));
     }
-    return GENAPI_OK;
 }

@@ -17,6 +17,8 @@ struct genapi_client {
     int32_t image_api;
     genapi_backend *backend;  /* in-process reference backend, or NULL */
     gt_transport *transport;
+    int32_t max_retries;
+    int64_t retry_max_delay_ms;
 };
 
 /* Send a request; an HTTP status >= 400 becomes a typed error (body parsed for the server's

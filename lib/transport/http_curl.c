@@ -20,12 +20,20 @@ typedef struct http {
 typedef struct collect {
     ga_buf body;
     gt_response *resp;
+    int too_large;
 } collect;
+
+/* Larger responses are refused rather than buffered without bound. */
+#define GT_MAX_RESPONSE (512u * 1024u * 1024u)
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
     collect *c = user;
     size_t n = size * nmemb;
+    if (c->body.len + n > GT_MAX_RESPONSE) {
+        c->too_large = 1;
+        return 0;
+    }
     return ga_buf_append(&c->body, data, n) == 0 ? n : 0;
 }
 
@@ -120,6 +128,7 @@ static genapi_status http_send(gt_transport *t, const gt_request *req, gt_respon
     collect c;
     ga_buf_init(&c.body, &h->alloc);
     c.resp = resp;
+    c.too_large = 0;
     curl_easy_setopt(curl, CURLOPT_URL, url.data);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, h->cfg.user_agent);
@@ -132,6 +141,11 @@ static genapi_status http_send(gt_transport *t, const gt_request *req, gt_respon
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &c);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     if (strcmp(req->method, "POST") == 0) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
@@ -141,7 +155,9 @@ static genapi_status http_send(gt_transport *t, const gt_request *req, gt_respon
     }
     CURLcode rc = curl_easy_perform(curl);
     genapi_status st = GENAPI_OK;
-    if (rc != CURLE_OK) {
+    if (rc != CURLE_OK && c.too_large) {
+        st = ga_err(err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", url.data, GT_MAX_RESPONSE);
+    } else if (rc != CURLE_OK) {
         st = map_curl_error(rc, errbuf, url.data, err);
     } else if (c.body.failed) {
         st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory while reading the response");

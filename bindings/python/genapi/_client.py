@@ -39,6 +39,9 @@ class ClientConfigStruct(ctypes.Structure):
         ("reserved", c_int32),
         ("allocator", c_void_p),
         ("user_agent", c_char_p),
+        ("max_retries", c_int32),
+        ("reserved2", c_int32),
+        ("retry_max_delay_ms", c_int64),
     ]
 
 
@@ -615,7 +618,8 @@ class Client:
 
     ``Client(base_url=None)`` uses GENAPI_BASE_URL if it is set, else the in-process reference
     backend (no network). ``api_key=None`` uses GENAPI_API_KEY. ``use_environment=False``
-    ignores both variables. Calls on one client are serialized by a lock.
+    ignores both variables. ``max_retries`` (0 = 2, negative = none) and ``retry_max_delay_ms``
+    (0 = 8000) set the retry policy. Calls on one client are serialized by a lock.
     """
 
     def __init__(
@@ -627,6 +631,8 @@ class Client:
         timeout_ms: int = 0,
         user_agent: str | None = None,
         use_environment: bool = True,
+        max_retries: int = 0,
+        retry_max_delay_ms: int = 0,
     ):
         self._handle: int | None = None
         self._lock = threading.RLock()
@@ -640,6 +646,8 @@ class Client:
         cfg.ignore_environment = 0 if use_environment else 1
         cfg.connect_timeout_ms = int(connect_timeout_ms)
         cfg.timeout_ms = int(timeout_ms)
+        cfg.max_retries = int(max_retries)
+        cfg.retry_max_delay_ms = int(retry_max_delay_ms)
         out = c_void_p()
         err = _lib.new_error()
         st = genapi_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))
