@@ -637,6 +637,7 @@ static void test_bad_values_are_400_naming_the_parameter(void **state)
         {"\"temperature\": -0.5", "temperature"},
         {"\"stop\": [\"\"]", "stop"},
         {"\"n\": 1000", "n"},
+        {"\"use_beam_search\": true, \"guided_choice\": [\"a\", \"b\"]", "use_beam_search"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[512];

@@ -13,6 +13,8 @@
 #include "util/err.h"
 
 #define GS_MAX_BODY (64u * 1024u * 1024u)
+/* One thread per connection: bound how many run at once. */
+#define GS_MAX_CONNECTIONS 64
 
 struct genapi_server {
     genapi_backend *backend;
@@ -127,7 +129,8 @@ genapi_status genapi_server_start(genapi_backend *backend, const char *host, uin
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(flags, port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-                                 (unsigned int)120, MHD_OPTION_END);
+                                 (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)GS_MAX_CONNECTIONS,
+                                 MHD_OPTION_END);
     if (s->daemon == NULL) {
         ga_free(&backend->alloc, s);
         return ga_err(err, GENAPI_E_CONNECT, "port", "cannot listen on %s:%u (address in use or not permitted)",

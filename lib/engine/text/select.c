@@ -31,6 +31,9 @@ genapi_status gx_generate_choices(const gx_text_engine *e, const gx_gen_request 
     *completion_tokens = 0;
     genapi_status st = GENAPI_OK;
     if (IS(p, use_beam_search) && p->use_beam_search) {
+        if (req->guided)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "use_beam_search",
+                          "beam search cannot be combined with guided decoding on the reference backend.");
         st = gx_beam_search(e, req, n, ar, choices, err);
         for (size_t i = 0; st == GENAPI_OK && i < n; i++)
             *completion_tokens += (int64_t)choices[i].n_tokens;
