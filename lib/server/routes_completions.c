@@ -11,7 +11,7 @@
 #define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
 
 typedef struct prompt {
-    int32_t *ids;
+    const int32_t *ids;
     size_t n;
     const char *text; /* for echo */
     size_t text_len;
@@ -76,19 +76,27 @@ static int parse_prompts(genapi_backend *b, json_object *root, ga_arena *ar, pro
             int32_t *ids = NULL;
             size_t n = 0, cap = 0;
             if (gx_tokenize(e->tok, json_object_get_string(item), len, &ids, &n, &cap) != 0) {
+                ga_free(&b->alloc, ids);
                 gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
                 return 0;
             }
-            ps[i].ids = ga_arena_alloc(ar, n * sizeof *ids);
-            if (ps[i].ids)
-                memcpy(ps[i].ids, ids, n * sizeof *ids);
+            int32_t *copy = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ids);
+            if (copy == NULL) {
+                ga_free(&b->alloc, ids);
+                gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+                return 0;
+            }
+            memcpy(copy, ids, n * sizeof *ids);
+            ps[i].ids = copy;
             ga_free(&b->alloc, ids);
             ps[i].n = n;
             ps[i].text = json_object_get_string(item);
             ps[i].text_len = len;
         } else if (json_object_is_type(item, json_type_array) && json_object_array_length(item) > 0) {
-            if (!gs_token_array(b, item, ar, &ps[i].ids, &ps[i].n, "prompt", r))
+            int32_t *ids = NULL;
+            if (!gs_token_array(b, item, ar, &ids, &ps[i].n, "prompt", r))
                 return 0;
+            ps[i].ids = ids;
             ps[i].text = detok(e, ps[i].ids, ps[i].n, ar, &ps[i].text_len);
         } else {
             gs_respond_error(b, r, 400, "BadRequestError", "prompt",
@@ -142,9 +150,7 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     if (st == GENAPI_OK)
         st = gx_guided_compile(e, p, &guided, err);
     for (size_t k = 0; k < n_prompts && st == GENAPI_OK; k++) {
-        const int32_t *kept = ps[k].ids;
-        ps[k].n = gx_truncate_prompt(e, p, &kept, ps[k].n);
-        ps[k].ids = (int32_t *)(uintptr_t)kept;
+        ps[k].n = gx_truncate_prompt(e, p, &ps[k].ids, ps[k].n);
         st = gx_check_request(e, p, ps[k].n, err);
         if (st != GENAPI_OK)
             break;
