@@ -202,8 +202,10 @@ static int add_seq(const gx_text_engine *e, ga_arena *ar, gsamp_seq *seqs, size_
 {
     int32_t *ids = NULL;
     size_t k = 0, cap = 0;
-    if (gx_tokenize(e->tok, text, strlen(text), &ids, &k, &cap) != 0)
+    if (gx_tokenize(e->tok, text, strlen(text), &ids, &k, &cap) != 0) {
+        ga_free(&e->alloc, ids);
         return -1;
+    }
     int32_t *copy = k ? ga_arena_alloc(ar, k * sizeof *copy) : NULL;
     if (k && copy == NULL) {
         ga_free(&e->alloc, ids);
