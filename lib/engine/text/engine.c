@@ -224,18 +224,19 @@ static int add_seq(const gx_text_engine *e, ga_arena *ar, gsamp_seq *seqs, size_
 /* Last token of encode("a" + s): how a DRY breaker string becomes a token id. */
 static int32_t breaker_id(const gx_text_engine *e, const char *s)
 {
-    char buf[256];
     size_t n = strlen(s);
-    if (n > sizeof buf - 2)
-        n = sizeof buf - 2;
+    char *buf = ga_malloc(&e->alloc, n + 2);
+    if (buf == NULL)
+        return -1;
     buf[0] = 'a';
-    memcpy(buf + 1, s, n);
+    memcpy(buf + 1, s, n + 1);
     int32_t *ids = NULL;
     size_t k = 0, cap = 0;
     int32_t id = -1;
     if (gx_tokenize(e->tok, buf, n + 1, &ids, &k, &cap) == 0 && k > 0)
         id = ids[k - 1];
     ga_free(&e->alloc, ids);
+    ga_free(&e->alloc, buf);
     return id;
 }
 
@@ -288,17 +289,20 @@ static genapi_status build_config(const gx_text_engine *e, const genapi_text_par
         size_t n = 0;
         if (seqs == NULL)
             return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        char buf[1024];
-        for (size_t i = 0; IS(p, bad_words) && i < p->bad_words.count; i++) {
-            snprintf(buf, sizeof buf, " %s", p->bad_words.items[i]);
-            if (add_seq(e, ar, seqs, &n, p->bad_words.items[i]) || add_seq(e, ar, seqs, &n, buf))
-                return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        }
-        for (size_t i = 0; IS(p, banned_phrases) && i < p->banned_phrases.count; i++) {
-            snprintf(buf, sizeof buf, " %s", p->banned_phrases.items[i]);
-            if (add_seq(e, ar, seqs, &n, p->banned_phrases.items[i]) || add_seq(e, ar, seqs, &n, buf))
-                return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        }
+        /* Each word or phrase is banned as given and with a leading space. */
+        const genapi_strlist *lists[2] = {IS(p, bad_words) ? &p->bad_words : NULL,
+                                          IS(p, banned_phrases) ? &p->banned_phrases : NULL};
+        for (size_t l = 0; l < 2; l++)
+            for (size_t i = 0; lists[l] && i < lists[l]->count; i++) {
+                const char *w = lists[l]->items[i];
+                char *spaced = ga_arena_alloc(ar, strlen(w) + 2);
+                if (spaced == NULL)
+                    return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+                spaced[0] = ' ';
+                memcpy(spaced + 1, w, strlen(w) + 1);
+                if (add_seq(e, ar, seqs, &n, w) || add_seq(e, ar, seqs, &n, spaced))
+                    return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+            }
         for (size_t i = 0; IS(p, banned_phrases_token_ids) && i < p->banned_phrases_token_ids.count; i++) {
             seqs[n].ids = ids32(ar, &p->banned_phrases_token_ids.items[i]);
             seqs[n].n = p->banned_phrases_token_ids.items[i].count;
