@@ -102,13 +102,19 @@ genapi_status gs_respond_json(genapi_backend *b, genapi_http_response *r, int st
 genapi_status gs_respond_error(genapi_backend *b, genapi_http_response *r, int status, const char *type,
                                const char *param, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = ga_malloc(&b->alloc, n > 0 ? (size_t)n + 1 : 1);
+    if (msg == NULL)
+        return GENAPI_E_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
     va_end(ap);
     json_object *inner = json_object_new_object();
     json_object_object_add(inner, "message", json_object_new_string(msg));
+    ga_free(&b->alloc, msg);
     json_object_object_add(inner, "type", json_object_new_string(type));
     json_object_object_add(inner, "param", param && param[0] ? json_object_new_string(param) : NULL);
     json_object_object_add(inner, "code", json_object_new_int(status));
