@@ -14,6 +14,7 @@
 #include "chat.h"
 #include "completions.h"
 #include "tokenize.h"
+#include "stream.h"
 #include "models.h"
 #include "server.h"
 

@@ -14,7 +14,7 @@
 
 #define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
 
-static genapi_status build_body(const genapi_chat_request *req, json_object **out, genapi_error *err)
+genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, genapi_error *err)
 {
     if (req == NULL || req->struct_size != sizeof *req)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_chat_request is NULL or has an unknown struct_size");
@@ -65,7 +65,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
     *json_out = NULL;
     json_object *body = NULL;
-    genapi_status st = build_body(req, &body, err);
+    genapi_status st = gc_chat_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
     *json_out = jw_text(&c->alloc, body);

@@ -154,7 +154,14 @@ const genapi_allocator *genapi_client_allocator(const genapi_client *c) { return
 
 genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err)
 {
-    gt_request req = {"POST", path, body, strlen(body)};
+    gt_request req = {"POST", path, body, strlen(body), NULL, NULL};
+    return gc_perform(c, &req, resp, err);
+}
+
+genapi_status gc_post_stream(genapi_client *c, const char *path, const char *body, gt_data_fn on_data, void *user,
+                             gt_response *resp, genapi_error *err)
+{
+    gt_request req = {"POST", path, body, strlen(body), on_data, user};
     return gc_perform(c, &req, resp, err);
 }
 
@@ -200,7 +207,8 @@ genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *r
             retry_after = err ? err->retry_after_ms : -1;
             gt_response_free(&c->alloc, resp);
         }
-        if (attempt >= c->max_retries || !retryable(st, http))
+        /* Once part of a stream was handed over, repeating the request would repeat it. */
+        if (attempt >= c->max_retries || !retryable(st, http) || resp->delivered)
             return st;
         sleep_ms(retry_delay_ms(c, attempt + 1, retry_after));
     }

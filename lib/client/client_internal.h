@@ -29,6 +29,10 @@ genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *r
 /* POST a JSON body to path; on success the caller owns resp->body (gt_response_free). */
 genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err);
 
+/* POST whose successful body goes to on_data as it arrives (resp->body stays NULL). */
+genapi_status gc_post_stream(genapi_client *c, const char *path, const char *body, gt_data_fn on_data, void *user,
+                             gt_response *resp, genapi_error *err);
+
 /* Fill err from an HTTP error response. Returns the mapped status. */
 genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err);
 

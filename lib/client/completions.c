@@ -11,7 +11,7 @@
 #include "params/param_internal.h"
 #include "util/err.h"
 
-static genapi_status build_body(const genapi_completion_request *req, json_object **out, genapi_error *err)
+genapi_status gc_completion_body(const genapi_completion_request *req, json_object **out, genapi_error *err)
 {
     if (req == NULL || req->struct_size != sizeof *req)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_completion_request is NULL or has an unknown struct_size");
@@ -58,7 +58,7 @@ genapi_status genapi_completion_request_to_json(genapi_client *c, const genapi_c
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
     *json_out = NULL;
     json_object *body = NULL;
-    genapi_status st = build_body(req, &body, err);
+    genapi_status st = gc_completion_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
     *json_out = jw_text(&c->alloc, body);

@@ -3,6 +3,7 @@
 #define GENAPI_CLIENT_JSON_READ_H
 
 #include <genapi/chat.h>
+#include <genapi/completions.h>
 #include <genapi/logprobs.h>
 #include <json-c/json.h>
 
@@ -31,6 +32,10 @@ json_object *jw_logprobs(const genapi_logprobs *lp, int chat_format);
         type pub;        \
         ga_arena ar;     \
     }
+
+/* Request bodies (validated) of chat and text completions. */
+genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, genapi_error *err);
+genapi_status gc_completion_body(const genapi_completion_request *req, json_object **out, genapi_error *err);
 
 /* Free a JR_HOLDER whose arena is at `arena_offset`. NULL is ignored. */
 void jr_holder_free(void *holder, size_t arena_offset);

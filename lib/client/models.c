@@ -29,7 +29,7 @@ genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out,
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    gt_request req = {"GET", "/v1/models/textgen-models", NULL, 0};
+    gt_request req = {"GET", "/v1/models/textgen-models", NULL, 0, NULL, NULL};
     gt_response resp;
     genapi_status st = gc_perform(c, &req, &resp, err);
     if (st != GENAPI_OK)

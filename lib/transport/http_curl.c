@@ -21,6 +21,8 @@ typedef struct collect {
     ga_buf body;
     gt_response *resp;
     int too_large;
+    CURL *curl;
+    const gt_request *req;
 } collect;
 
 /* Larger responses are refused rather than buffered without bound. */
@@ -30,6 +32,18 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
     collect *c = user;
     size_t n = size * nmemb;
+    if (c->req->on_data) {
+        long code = 0;
+        curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &code);
+        if (code >= 200 && code < 300) {
+            c->resp->delivered = 1;
+            if (c->req->on_data(data, n, c->req->user) != 0) {
+                c->resp->stopped = 1;
+                return 0;
+            }
+            return n;
+        }
+    }
     if (c->body.len + n > GT_MAX_RESPONSE) {
         c->too_large = 1;
         return 0;
@@ -129,6 +143,8 @@ static genapi_status http_send(gt_transport *t, const gt_request *req, gt_respon
     ga_buf_init(&c.body, &h->alloc);
     c.resp = resp;
     c.too_large = 0;
+    c.curl = curl;
+    c.req = req;
     curl_easy_setopt(curl, CURLOPT_URL, url.data);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, h->cfg.user_agent);
@@ -155,7 +171,12 @@ static genapi_status http_send(gt_transport *t, const gt_request *req, gt_respon
     }
     CURLcode rc = curl_easy_perform(curl);
     genapi_status st = GENAPI_OK;
-    if (rc != CURLE_OK && c.too_large) {
+    if (rc != CURLE_OK && resp->stopped) {
+        st = GENAPI_OK; /* the receiver stopped the stream; it reports why */
+        long code = 0;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+        resp->status = (int)code;
+    } else if (rc != CURLE_OK && c.too_large) {
         st = ga_err(err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", url.data, GT_MAX_RESPONSE);
     } else if (rc != CURLE_OK) {
         st = map_curl_error(rc, errbuf, url.data, err);

@@ -34,6 +34,12 @@ static genapi_status inproc_send(gt_transport *t, const gt_request *req, gt_resp
     genapi_http_response_release(ip->backend, &r);
     if (resp->body == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    if (req->on_data && resp->status >= 200 && resp->status < 300) {
+        /* Streamed: hand over the whole body, as a socket would in pieces. */
+        resp->delivered = resp->body_len > 0;
+        resp->stopped = resp->body_len > 0 && req->on_data(resp->body, resp->body_len, req->user) != 0;
+        gt_response_free(&ip->alloc, resp);
+    }
     return GENAPI_OK;
 }
 

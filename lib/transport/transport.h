@@ -9,11 +9,16 @@
 
 #include "util/alloc.h"
 
+/* Receives the body of a successful (2xx) response as it arrives; non-zero stops the transfer. */
+typedef int (*gt_data_fn)(const char *bytes, size_t len, void *user);
+
 typedef struct gt_request {
     const char *method;       /* "GET" / "POST" */
     const char *path;         /* "/v1/chat/completions" */
     const char *body;         /* NULL for GET */
     size_t body_len;
+    gt_data_fn on_data;       /* NULL: the body is collected into gt_response.body */
+    void *user;
 } gt_request;
 
 typedef struct gt_response {
@@ -23,6 +28,8 @@ typedef struct gt_response {
     char content_type[128];
     char retry_after[64];     /* raw Retry-After header, "" if absent */
     char request_id[128];     /* raw x-request-id header, "" if absent */
+    int delivered;            /* on_data received bytes (a failure after that cannot be retried) */
+    int stopped;              /* on_data asked to stop */
 } gt_response;
 
 typedef struct gt_transport gt_transport;
