@@ -107,6 +107,38 @@ static void test_chat_over_http(void **state)
     ts_server_stop(&s);
 }
 
+static void test_complete_tokenize_and_stream(void **state)
+{
+    (void)state;
+    run a, b;
+    run_cli(&a, NULL, "chat -p seed=8 -p max_tokens=20 'Tell me about bread'");
+    run_cli(&b, NULL, "chat --stream -p seed=8 -p max_tokens=20 'Tell me about bread'");
+    assert_int_equal(a.status, 0);
+    assert_int_equal(b.status, 0);
+    assert_string_equal(a.out, b.out); /* streamed text is the same reply */
+    run_cli(&a, NULL, "complete -p seed=1 -p max_tokens=6 'The lighthouse'");
+    assert_int_equal(a.status, 0);
+    assert_true(strlen(a.out) > 1);
+    run_cli(&b, NULL, "complete --json -p seed=1 -p max_tokens=6 'The lighthouse'");
+    json_object *o = json_tokener_parse(b.out), *choices;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "choices", &choices));
+    char expect[1024];
+    snprintf(expect, sizeof expect, "%s\n", json_object_get_string(json_object_object_get(json_object_array_get_idx(choices, 0), "text")));
+    assert_string_equal(a.out, expect);
+    json_object_put(o);
+    run_cli(&a, NULL, "tokenize 'Hello there'");
+    assert_int_equal(a.status, 0);
+    assert_non_null(strchr(a.out, ' ')); /* two ids */
+    run_cli(&a, NULL, "tokenize --json Hello");
+    o = json_tokener_parse(a.out);
+    assert_non_null(o);
+    assert_int_equal(json_object_get_int(json_object_object_get(o, "count")), 1);
+    json_object_put(o);
+    run_cli(&a, NULL, "complete");
+    assert_int_equal(a.status, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_chat_json_and_params),
         cmocka_unit_test(test_bad_param_fails),
         cmocka_unit_test(test_chat_over_http),
+        cmocka_unit_test(test_complete_tokenize_and_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

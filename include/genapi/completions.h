@@ -90,6 +90,23 @@ GENAPI_EXPORT genapi_status genapi_completion_result_parse(genapi_client *client
                                                            genapi_completion_result **out, genapi_error *err);
 
 /**
+ * @brief Re-serialize a typed completion result as an OpenAI-shaped JSON document.
+ * @param result The result.
+ * @param[out] json_out Receives the text; free with genapi_completion_result_string_free().
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK or ::GENAPI_E_NOMEM.
+ */
+GENAPI_EXPORT genapi_status genapi_completion_result_to_json(const genapi_completion_result *result, char **json_out,
+                                                             genapi_error *err);
+
+/**
+ * @brief Free a string returned by genapi_completion_result_to_json().
+ * @param result The result the string was made from.
+ * @param s The string; NULL is ignored.
+ */
+GENAPI_EXPORT void genapi_completion_result_string_free(const genapi_completion_result *result, char *s);
+
+/**
  * @brief Free a completion result. NULL is ignored.
  * @param result Result to free.
  */

@@ -171,3 +171,50 @@ void genapi_completion_result_free(genapi_completion_result *r)
     if (r != NULL)
         jr_holder_free(r->internal, offsetof(holder, ar));
 }
+
+static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }
+
+genapi_status genapi_completion_result_to_json(const genapi_completion_result *r, char **json_out, genapi_error *err)
+{
+    if (r == NULL || r->internal == NULL || json_out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "result or json_out is NULL");
+    const holder *h = r->internal;
+    json_object *o = json_object_new_object(), *choices = json_object_new_array();
+    json_object_object_add(o, "id", opt_string(r->id));
+    json_object_object_add(o, "object", opt_string(r->object));
+    json_object_object_add(o, "created", json_object_new_int64(r->created));
+    json_object_object_add(o, "model", opt_string(r->model));
+    for (size_t i = 0; i < r->choice_count; i++) {
+        const genapi_completion_choice *c = &r->choices[i];
+        json_object *ch = json_object_new_object();
+        json_object_object_add(ch, "index", json_object_new_int64(c->index));
+        json_object_object_add(ch, "text", c->text ? json_object_new_string_len(c->text, (int)c->text_len) : NULL);
+        json_object_object_add(ch, "logprobs", jw_logprobs(c->logprobs, 0));
+        json_object_object_add(ch, "finish_reason", opt_string(c->finish_reason));
+        json_object_object_add(ch, "stop_reason",
+                               c->stop_reason_kind == GENAPI_STOP_REASON_TOKEN    ? json_object_new_int64(c->stop_token)
+                               : c->stop_reason_kind == GENAPI_STOP_REASON_STRING ? opt_string(c->stop_string)
+                                                                                  : NULL);
+        json_object_array_add(choices, ch);
+    }
+    json_object_object_add(o, "choices", choices);
+    json_object *u = NULL;
+    if (r->usage.present) {
+        u = json_object_new_object();
+        json_object_object_add(u, "prompt_tokens", json_object_new_int64(r->usage.prompt_tokens));
+        json_object_object_add(u, "completion_tokens", json_object_new_int64(r->usage.completion_tokens));
+        json_object_object_add(u, "total_tokens", json_object_new_int64(r->usage.total_tokens));
+    }
+    json_object_object_add(o, "usage", u);
+    *json_out = jw_text(&h->ar.alloc, o);
+    json_object_put(o);
+    return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+}
+
+void genapi_completion_result_string_free(const genapi_completion_result *r, char *s)
+{
+    if (r && r->internal && s) {
+        const holder *h = r->internal;
+        ga_free(&h->ar.alloc, s);
+    }
+}

@@ -12,7 +12,7 @@
 
 typedef struct cli {
     const char *base_url, *api_key, *model, *system;
-    int json;
+    int json, stream;
     const char *command;
     const char **params; /* "NAME=VALUE" */
     size_t n_params;
@@ -27,6 +27,8 @@ static void usage(FILE *f)
             "\n"
             "commands:\n"
             "  chat MESSAGE...    one chat completion; prints the reply\n"
+            "  complete PROMPT... one text completion; prints the continuation\n"
+            "  tokenize TEXT...   prints the token ids of TEXT\n"
             "  models             list text-generation models\n"
             "  params             list every text parameter with its range\n"
             "\n"
@@ -37,6 +39,7 @@ static void usage(FILE *f)
             "  -s, --system TEXT  system message for chat\n"
             "  -p NAME=VALUE      set any text parameter (repeatable), e.g. -p top_p=0.9 -p stop='[\"\\n\"]'\n"
             "  --json             print the typed result re-serialized as JSON\n"
+            "  --stream           print the reply as it is generated (chat, complete)\n"
             "  -h, --help         this help\n"
             "  --version          library version\n");
 }
@@ -88,6 +91,8 @@ static int parse_args(int argc, char **argv, cli *c)
             c->model = a + 8;
         } else if (strcmp(a, "--json") == 0) {
             c->json = 1;
+        } else if (strcmp(a, "--stream") == 0) {
+            c->stream = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -149,6 +154,42 @@ static char *pick_model(genapi_client *client, const cli *c, genapi_error *err, 
     return id;
 }
 
+/* -p NAME=VALUE options into p, then the model (-m, GENAPI_MODEL, or the server's first). */
+static genapi_status load_params(genapi_client *client, const cli *c, genapi_text_params *p, char **model,
+                                 genapi_error *err)
+{
+    genapi_status st = GENAPI_OK;
+    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
+        const char *eq = strchr(c->params[i], '=');
+        if (eq == NULL) {
+            snprintf(err->message, sizeof err->message, "-p expects NAME=VALUE, got '%s'", c->params[i]);
+            return GENAPI_E_INVALID_ARG;
+        }
+        char *name = strndup(c->params[i], (size_t)(eq - c->params[i]));
+        if (name == NULL)
+            return GENAPI_E_NOMEM;
+        st = genapi_text_params_set_text(p, name, eq + 1, err);
+        free(name);
+    }
+    if (st == GENAPI_OK && !genapi_text_params_is_set(p, GENAPI_TEXT_PARAM_model)) {
+        *model = pick_model(client, c, err, &st);
+        if (*model)
+            GENAPI_TEXT_SET(p, model, *model);
+    }
+    return st;
+}
+
+/* --stream: print each delta of choice 0 as it arrives. */
+static int print_delta(const genapi_stream_delta *d, void *user)
+{
+    (void)user;
+    if (d->index == 0 && d->content) {
+        fwrite(d->content, 1, d->content_len, stdout);
+        fflush(stdout);
+    }
+    return 0;
+}
+
 static int cmd_chat(genapi_client *client, const cli *c)
 {
     genapi_error err;
@@ -159,29 +200,9 @@ static int cmd_chat(genapi_client *client, const cli *c)
     }
     genapi_text_params p;
     genapi_text_params_init(&p, sizeof p);
-    genapi_status st = GENAPI_OK;
-    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
-        const char *eq = strchr(c->params[i], '=');
-        if (eq == NULL) {
-            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
-            genapi_text_params_clear(&p);
-            return 2;
-        }
-        char name[128];
-        size_t n = (size_t)(eq - c->params[i]);
-        if (n >= sizeof name)
-            n = sizeof name - 1;
-        memcpy(name, c->params[i], n);
-        name[n] = '\0';
-        st = genapi_text_params_set_text(&p, name, eq + 1, &err);
-    }
     char *model = NULL, *message = NULL;
     int rc = 0;
-    if (st == GENAPI_OK && !genapi_text_params_is_set(&p, GENAPI_TEXT_PARAM_model)) {
-        model = pick_model(client, c, &err, &st);
-        if (model)
-            GENAPI_TEXT_SET(&p, model, model);
-    }
+    genapi_status st = load_params(client, c, &p, &model, &err);
     if (st == GENAPI_OK) {
         message = join_args(c);
         genapi_chat_message msgs[2];
@@ -194,21 +215,24 @@ static int cmd_chat(genapi_client *client, const cli *c)
         req.message_count = n_msgs;
         req.params = &p;
         genapi_chat_result *res = NULL;
-        st = genapi_chat_complete(client, &req, &res, &err);
-        if (st == GENAPI_OK) {
-            if (c->json) {
-                char *json = NULL;
-                st = genapi_chat_result_to_json(res, &json, &err);
-                if (st == GENAPI_OK)
-                    printf("%s\n", json);
-                genapi_chat_result_string_free(res, json);
-            } else {
-                for (size_t i = 0; i < res->choice_count; i++) {
-                    const genapi_chat_choice *ch = &res->choices[i];
-                    if (ch->content)
-                        fwrite(ch->content, 1, ch->content_len, stdout);
-                    fputc('\n', stdout);
-                }
+        if (c->stream)
+            st = genapi_chat_stream(client, &req, c->json ? NULL : print_delta, NULL, &res, &err);
+        else
+            st = genapi_chat_complete(client, &req, &res, &err);
+        if (st == GENAPI_OK && c->json) {
+            char *json = NULL;
+            st = genapi_chat_result_to_json(res, &json, &err);
+            if (st == GENAPI_OK)
+                printf("%s\n", json);
+            genapi_chat_result_string_free(res, json);
+        } else if (st == GENAPI_OK && c->stream) {
+            fputc('\n', stdout);
+        } else if (st == GENAPI_OK) {
+            for (size_t i = 0; i < res->choice_count; i++) {
+                const genapi_chat_choice *ch = &res->choices[i];
+                if (ch->content)
+                    fwrite(ch->content, 1, ch->content_len, stdout);
+                fputc('\n', stdout);
             }
         }
         genapi_chat_result_free(res);
@@ -219,6 +243,81 @@ static int cmd_chat(genapi_client *client, const cli *c)
     free(model);
     genapi_text_params_clear(&p);
     return rc;
+}
+
+static int cmd_complete(genapi_client *client, const cli *c)
+{
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (c->n_args == 0) {
+        fprintf(stderr, "genapi complete: a PROMPT is required\n");
+        return 2;
+    }
+    genapi_text_params p;
+    genapi_text_params_init(&p, sizeof p);
+    char *model = NULL, *prompt = NULL;
+    int rc = 0;
+    genapi_status st = load_params(client, c, &p, &model, &err);
+    if (st == GENAPI_OK) {
+        prompt = join_args(c);
+        genapi_completion_request req = GENAPI_COMPLETION_REQUEST_INIT;
+        req.prompt = prompt;
+        req.params = &p;
+        genapi_completion_result *res = NULL;
+        if (c->stream)
+            st = genapi_complete_stream(client, &req, c->json ? NULL : print_delta, NULL, &res, &err);
+        else
+            st = genapi_complete(client, &req, &res, &err);
+        if (st == GENAPI_OK && c->json) {
+            char *json = NULL;
+            st = genapi_completion_result_to_json(res, &json, &err);
+            if (st == GENAPI_OK)
+                printf("%s\n", json);
+            genapi_completion_result_string_free(res, json);
+        } else if (st == GENAPI_OK && c->stream) {
+            fputc('\n', stdout);
+        } else if (st == GENAPI_OK) {
+            for (size_t i = 0; i < res->choice_count; i++) {
+                if (res->choices[i].text)
+                    fwrite(res->choices[i].text, 1, res->choices[i].text_len, stdout);
+                fputc('\n', stdout);
+            }
+        }
+        genapi_completion_result_free(res);
+    }
+    if (st != GENAPI_OK)
+        rc = fail(st, &err);
+    free(prompt);
+    free(model);
+    genapi_text_params_clear(&p);
+    return rc;
+}
+
+static int cmd_tokenize(genapi_client *client, const cli *c)
+{
+    if (c->n_args == 0) {
+        fprintf(stderr, "genapi tokenize: a TEXT is required\n");
+        return 2;
+    }
+    char *text = join_args(c);
+    genapi_tokenize_request req = GENAPI_TOKENIZE_REQUEST_INIT;
+    const char *model = c->model ? c->model : getenv("GENAPI_MODEL");
+    req.model = model && model[0] ? model : NULL;
+    req.prompt = text;
+    genapi_tokenize_result *res = NULL;
+    genapi_error err;
+    genapi_status st = genapi_tokenize(client, &req, &res, &err);
+    if (st == GENAPI_OK) {
+        if (c->json)
+            printf("{\"count\":%lld,\"max_model_len\":%lld,\"tokens\":[", (long long)res->count,
+                   (long long)res->max_model_len);
+        for (size_t i = 0; i < res->token_count; i++)
+            printf(i ? (c->json ? ",%lld" : " %lld") : "%lld", (long long)res->tokens[i]);
+        printf(c->json ? "]}\n" : "\n");
+    }
+    genapi_tokenize_result_free(res);
+    free(text);
+    return st == GENAPI_OK ? 0 : fail(st, &err);
 }
 
 static int cmd_models(genapi_client *client, const cli *c)
@@ -255,7 +354,8 @@ int main(int argc, char **argv)
     int rc;
     if (strcmp(c.command, "params") == 0) {
         rc = cmd_params();
-    } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0) {
+    } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0 ||
+               strcmp(c.command, "complete") == 0 || strcmp(c.command, "tokenize") == 0) {
         genapi_client_config cfg;
         genapi_client_config_init(&cfg, sizeof cfg);
         cfg.base_url = c.base_url;
@@ -266,7 +366,10 @@ int main(int argc, char **argv)
         if (st != GENAPI_OK) {
             rc = fail(st, &err);
         } else {
-            rc = strcmp(c.command, "chat") == 0 ? cmd_chat(client, &c) : cmd_models(client, &c);
+            rc = strcmp(c.command, "chat") == 0       ? cmd_chat(client, &c)
+                 : strcmp(c.command, "complete") == 0 ? cmd_complete(client, &c)
+                 : strcmp(c.command, "tokenize") == 0 ? cmd_tokenize(client, &c)
+                                                      : cmd_models(client, &c);
             genapi_client_free(client);
         }
     } else {
