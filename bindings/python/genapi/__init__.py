@@ -5,6 +5,7 @@
         r = c.chat([{"role": "user", "content": "Hello"}], model="genapi-ref", temperature=0.7)
         print(r.choices[0].content, r.usage.total_tokens)
         t = c.complete("Once upon a time", model="genapi-ref", max_tokens=16, logprobs=2)
+        s = c.chat_stream("Hello", model="genapi-ref", on_delta=lambda d: print(d.content or "", end=""))
         ids = c.tokenize("Once upon a time", model="genapi-ref").tokens
 
 The text parameters are not listed anywhere in this package: the ctypes struct, the accepted
@@ -22,6 +23,7 @@ from ._client import (
     CompletionChoice,
     CompletionResult,
     ModelInfo,
+    StreamDelta,
     TokenizeResult,
     TokenLogprob,
     ToolCall,
@@ -78,6 +80,7 @@ __all__ = [
     "RequestTimeoutError",
     "SAMPLER_NAMES",
     "ServerError",
+    "StreamDelta",
     "TextParams",
     "TokenLogprob",
     "TokenizeResult",

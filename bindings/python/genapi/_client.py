@@ -2,15 +2,16 @@
 tokenization (tokenize.h), token logprobs (logprobs.h) and model listings (models.h)."""
 from __future__ import annotations
 
+import codecs
 import ctypes
 import json
 import operator
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _lib
-from ._errors import E_INTERNAL, Error, InvalidArgumentError
+from ._errors import E_CANCELLED, E_INTERNAL, E_STREAM, Error, InvalidArgumentError, error_from_struct
 from ._params import IntList, StrList, TextParams
 
 c_int32 = ctypes.c_int32
@@ -263,6 +264,28 @@ class ModelListStruct(ctypes.Structure):
     ]
 
 
+# --- stream.h ------------------------------------------------------------------------------------
+class StreamDeltaStruct(ctypes.Structure):
+    """genapi_stream_delta (content and reasoning are read with their lengths; all pointers are
+    valid during the callback only)."""
+
+    _fields_ = [
+        ("index", c_int64),
+        ("content", c_void_p),
+        ("content_len", c_size_t),
+        ("reasoning", c_void_p),
+        ("reasoning_len", c_size_t),
+        ("finish_reason", c_char_p),
+        ("stop_reason_kind", c_int32),
+        ("reserved", c_int32),
+        ("stop_token", c_int64),
+        ("stop_string", c_char_p),
+    ]
+
+
+# typedef int (*genapi_stream_fn)(const genapi_stream_delta *delta, void *user);
+STREAM_FN = ctypes.CFUNCTYPE(ctypes.c_int, P(StreamDeltaStruct), c_void_p)
+
 STOP_REASON_NONE, STOP_REASON_TOKEN, STOP_REASON_STRING = 0, 1, 2
 
 _f = _lib._fn
@@ -285,6 +308,11 @@ genapi_completion_result_free = _f("genapi_completion_result_free", None, [P(Com
 genapi_tokenize = _f("genapi_tokenize", ctypes.c_int,
                      [c_void_p, P(TokenizeRequestStruct), P(P(TokenizeResultStruct)), _ERR])
 genapi_tokenize_result_free = _f("genapi_tokenize_result_free", None, [P(TokenizeResultStruct)])
+genapi_chat_stream = _f("genapi_chat_stream", ctypes.c_int,
+                        [c_void_p, P(ChatRequestStruct), STREAM_FN, c_void_p, P(P(ChatResultStruct)), _ERR])
+genapi_complete_stream = _f("genapi_complete_stream", ctypes.c_int,
+                            [c_void_p, P(CompletionRequestStruct), STREAM_FN, c_void_p,
+                             P(P(CompletionResultStruct)), _ERR])
 genapi_list_text_models = _f("genapi_list_text_models", ctypes.c_int, [c_void_p, P(P(ModelListStruct)), _ERR])
 genapi_model_list_free = _f("genapi_model_list_free", None, [P(ModelListStruct)])
 
@@ -391,6 +419,24 @@ class ModelInfo:
     max_model_len: int = 0
 
 
+@dataclass
+class StreamDelta:
+    """What one streamed event added to one choice (genapi_stream_delta), as passed to on_delta.
+
+    content / reasoning are None or a non-empty str. They are decoded with one incremental
+    UTF-8 decoder per choice (and per field), so a character split across events is held back
+    until it is complete and never shows up broken; what is still held when the choice finishes
+    is flushed into the delta that carries finish_reason (an incomplete sequence then reads as
+    U+FFFD, as in the final result).
+    """
+
+    index: int
+    content: str | None = None
+    reasoning: str | None = None
+    finish_reason: str | None = None  # set on the one delta that finished the choice
+    stop_reason: int | str | None = None  # stop token id, stop string, or None (with finish_reason)
+
+
 def _check_struct_size(r: ctypes.Structure, what: str) -> None:
     want = ctypes.sizeof(type(r))
     if r.struct_size != want:
@@ -486,6 +532,66 @@ def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
                 break
             strs.append(s.decode("utf-8", errors="replace"))
     return TokenizeResult(int(r.count), int(r.max_model_len), tokens, strs)
+
+
+class _StreamDispatcher:
+    """The genapi_stream_fn given to the C library for one streaming call.
+
+    It converts each genapi_stream_delta into a StreamDelta (decoding the counted UTF-8 pieces
+    incrementally, per choice index and field) and calls the user's on_delta. A true return
+    value cancels the stream; an exception raised by on_delta (or by the conversion) is kept,
+    the stream is cancelled, and the caller re-raises it once the C call has returned: no
+    exception ever crosses the C frames. ``self.c_fn`` must stay referenced until the C call
+    returns (the dispatcher object itself is held by the calling frame).
+    """
+
+    def __init__(self, on_delta: Callable[[StreamDelta], Any]):
+        if not callable(on_delta):
+            raise InvalidArgumentError(f"on_delta must be callable, got {type(on_delta).__name__}",
+                                       param="on_delta")
+        self.on_delta = on_delta
+        self.decoders: dict[tuple[int, str], Any] = {}
+        self.exception: BaseException | None = None
+        self.stopped = False  # on_delta asked to stop (or raised)
+        self.count = 0  # deltas handed to on_delta
+        self.c_fn = STREAM_FN(self._callback)
+
+    def _decode(self, index: int, which: str, ptr: int | None, n: int, final: bool) -> str | None:
+        key = (index, which)
+        d = self.decoders.get(key)
+        data = ctypes.string_at(ptr, n) if ptr and n else b""
+        if d is None:
+            if not data:
+                return None
+            d = self.decoders[key] = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        text = d.decode(data, final=final)
+        if final:
+            del self.decoders[key]
+        return text or None
+
+    def _callback(self, delta_p, _user) -> int:
+        if self.stopped:
+            return 1  # already asked to stop: never call on_delta again
+        try:
+            dl = delta_p.contents
+            index = int(dl.index)
+            final = dl.finish_reason is not None
+            delta = StreamDelta(
+                index,
+                self._decode(index, "content", dl.content, dl.content_len, final),
+                self._decode(index, "reasoning", dl.reasoning, dl.reasoning_len, final),
+                _lib.dec(dl.finish_reason),
+                _stop_reason(dl) if final else None,
+            )
+            self.count += 1
+            if self.on_delta(delta):
+                self.stopped = True
+                return 1
+            return 0
+        except BaseException as e:  # noqa: BLE001 - re-raised by the caller after the C call
+            self.exception = e
+            self.stopped = True
+            return 1
 
 
 def _message_fields(m: Any, i: int) -> tuple[Any, Any, Any]:
@@ -636,6 +742,7 @@ class Client:
     ):
         self._handle: int | None = None
         self._lock = threading.RLock()
+        self._in_on_delta = 0  # > 0 while a streaming call runs the caller's on_delta
         cfg = ClientConfigStruct()
         st = genapi_client_config_init(ctypes.byref(cfg), ctypes.sizeof(cfg))
         if st != 0:
@@ -658,6 +765,8 @@ class Client:
     # -- lifetime --
     def close(self) -> None:
         with self._lock:
+            if self._in_on_delta:
+                raise InvalidArgumentError("a client cannot be closed from inside its own on_delta callback")
             if self._handle:
                 h, self._handle = self._handle, None
                 genapi_client_free(h)
@@ -676,9 +785,57 @@ class Client:
         self.close()
 
     def _h(self) -> int:
+        if self._in_on_delta:
+            # only the streaming thread can get here (it holds the lock): the C client is in use
+            raise InvalidArgumentError("a client cannot be used from inside its own on_delta callback "
+                                       "(the streaming call is still running on it)")
         if not self._handle:
             raise InvalidArgumentError("the client is closed")
         return self._handle
+
+    def _stream(self, fn, req, on_delta, result_type, free, convert, what: str, result_name: str):
+        """Run one genapi_*_stream call: callback plumbing, partial results, error mapping."""
+        disp = None
+        c_fn = STREAM_FN()  # a NULL genapi_stream_fn (ctypes refuses None here): no callbacks
+        if on_delta is not None:
+            disp = _StreamDispatcher(on_delta)
+            user_fn = disp.on_delta
+
+            def guarded(delta):
+                self._in_on_delta += 1
+                try:
+                    return user_fn(delta)
+                finally:
+                    self._in_on_delta -= 1
+
+            disp.on_delta = guarded
+            c_fn = disp.c_fn
+        out = P(result_type)()
+        err = _lib.new_error()
+        with self._lock:
+            h = self._h()
+            st = fn(h, ctypes.byref(req.req), c_fn, None, ctypes.byref(out), ctypes.byref(err))
+        # c_fn (held by disp and by this frame) stayed alive for the whole call
+        try:
+            result = None
+            if out:
+                r = out.contents
+                _check_struct_size(r, result_name)
+                result = convert(r)
+        finally:
+            if out:
+                free(out)
+        if disp is not None and disp.exception is not None:
+            exc, disp.exception = disp.exception, None
+            raise exc  # on_delta's own exception, unchanged (its traceback included)
+        if st != 0:
+            e = error_from_struct(st, err, _lib.status_str(st))
+            if st in (E_STREAM, E_CANCELLED):
+                e.partial = result
+            raise e
+        if result is None:
+            raise Error(f"{what} returned no result", status=E_INTERNAL)
+        return result
 
     @property
     def base_url(self) -> str | None:
@@ -767,6 +924,34 @@ class Client:
             if temp:
                 p.close()
 
+    def chat_stream(
+        self,
+        messages: str | Sequence[Mapping[str, Any]] | Iterable[Any],
+        *,
+        on_delta: Callable[[StreamDelta], Any] | None = None,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        """Stream a chat completion (genapi_chat_stream) and return the accumulated ChatResult.
+
+        Arguments as for chat(). ``on_delta(StreamDelta)`` is called on this thread for every
+        event that adds content or reasoning to a choice or finishes it. Returning a true value
+        stops the stream: genapi.Error (status_name "cancelled") is raised with ``.partial``,
+        the ChatResult of what had arrived. An exception raised by on_delta also stops the stream
+        and is re-raised (the same object) once the C call has returned. A stream that breaks
+        or carries an error raises genapi.Error (status_name "stream error") with ``.partial``.
+        on_delta must not use this client (it is busy with the stream).
+        """
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _Request(messages, p, extra)
+            return self._stream(genapi_chat_stream, req, on_delta, ChatResultStruct, genapi_chat_result_free,
+                                _convert_result, "genapi_chat_stream", "genapi_chat_result")
+        finally:
+            if temp:
+                p.close()
+
     # -- text completions --
     def complete(
         self,
@@ -826,6 +1011,29 @@ class Client:
                                                        ctypes.byref(err))
                 _lib.check(st, err)
                 return _lib.take_string(out.value, genapi_client_allocator(h))
+        finally:
+            if temp:
+                p.close()
+
+    def complete_stream(
+        self,
+        prompt: str | Sequence[int],
+        *,
+        on_delta: Callable[[StreamDelta], Any] | None = None,
+        echo: bool = False,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra_json: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> CompletionResult:
+        """Stream a text completion (genapi_complete_stream) and return the accumulated
+        CompletionResult. Arguments as for complete(); on_delta, cancellation, exceptions and
+        ``Error.partial`` as for chat_stream() (StreamDelta.content carries the text added)."""
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _CompletionRequest(prompt, echo, p, extra_json)
+            return self._stream(genapi_complete_stream, req, on_delta, CompletionResultStruct,
+                                genapi_completion_result_free, _convert_completion, "genapi_complete_stream",
+                                "genapi_completion_result")
         finally:
             if temp:
                 p.close()

@@ -119,7 +119,12 @@ class Error(Exception):
       request_id      ``x-request-id`` of the response or None
       retry_after_ms  from a Retry-After header, or None
       message_truncated  True if the C library had to cut the message
+      partial         streaming calls only (chat_stream / complete_stream), on "stream error"
+                      and "cancelled": the ChatResult / CompletionResult of what had arrived;
+                      None otherwise
     """
+
+    partial = None
 
     def __init__(
         self,

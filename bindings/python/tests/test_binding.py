@@ -259,6 +259,7 @@ class LayoutTest(unittest.TestCase):
             "genapi_tokenize_result": _client.TokenizeResultStruct,
             "genapi_model_info": _client.ModelInfoStruct,
             "genapi_model_list": _client.ModelListStruct,
+            "genapi_stream_delta": _client.StreamDeltaStruct,
             "genapi_text_params": _params.TextParamsStruct,
         }
         lines = ["#include <stdio.h>", "#include <stddef.h>", "#include <genapi/genapi.h>",
@@ -898,6 +899,206 @@ class CompletionsAndTokenizeTest(unittest.TestCase):
                                      multi_models=[REF_MODEL], return_token_strs=True)
             self.assertEqual(len(t.token_strs), t.count)
             gc.collect()
+
+
+class StreamTest(unittest.TestCase):
+    """chat_stream / complete_stream (stream.h) on the in-process reference backend."""
+
+    PROMPT = "Tell me about the sea."
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ.pop("GENAPI_BASE_URL", None)
+        cls.client = genapi.Client(base_url=None, api_key=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
+    def test_chat_stream_matches_chat(self):
+        deltas = []
+        r = self.client.chat_stream([{"role": "user", "content": self.PROMPT}], on_delta=deltas.append,
+                                    model=REF_MODEL, seed=42, max_tokens=30)
+        self.assertIsInstance(r, genapi.ChatResult)
+        self.assertTrue(deltas)
+        self.assertTrue(all(isinstance(d, genapi.StreamDelta) for d in deltas))
+        self.assertTrue(all(d.index == 0 for d in deltas))
+        streamed = "".join(d.content or "" for d in deltas)
+        self.assertTrue(streamed)
+        self.assertEqual(streamed, r.choices[0].content)
+        plain = self.client.chat([{"role": "user", "content": self.PROMPT}], model=REF_MODEL, seed=42,
+                                 max_tokens=30)
+        self.assertEqual(r.choices[0].content, plain.choices[0].content)
+        finished = [d for d in deltas if d.finish_reason is not None]
+        self.assertEqual(len(finished), 1)
+        self.assertIs(finished[0], deltas[-1])
+        self.assertEqual(finished[0].finish_reason, r.choices[0].finish_reason)
+        self.assertEqual(r.choices[0].finish_reason, plain.choices[0].finish_reason)
+        self.assertIsNotNone(r.usage)  # stream_options.include_usage
+        self.assertEqual(r.usage, plain.usage)
+        self.assertEqual(r.usage.total_tokens, r.usage.prompt_tokens + r.usage.completion_tokens)
+        self.assertEqual(r.object, "chat.completion")
+        self.assertEqual(r.model, REF_MODEL)
+        self.assertTrue(r.id)
+        self.assertEqual(r.choices[0].role, "assistant")
+        # without a callback (a NULL genapi_stream_fn), and with a TextParams object
+        again = self.client.chat_stream(self.PROMPT, params=genapi.TextParams(model=REF_MODEL, seed=42,
+                                                                              max_tokens=30))
+        self.assertEqual(again.choices[0].content, r.choices[0].content)
+
+    def test_chat_stream_n(self):
+        deltas = []
+        r = self.client.chat_stream(self.PROMPT, on_delta=deltas.append, model=REF_MODEL, n=2, seed=3,
+                                    max_tokens=8)
+        self.assertEqual([c.index for c in r.choices], [0, 1])
+        for c in r.choices:
+            mine = [d for d in deltas if d.index == c.index]
+            self.assertEqual("".join(d.content or "" for d in mine), c.content)
+            self.assertEqual([d.finish_reason for d in mine if d.finish_reason], [c.finish_reason])
+
+    def test_complete_stream_matches_complete(self):
+        kw = dict(model=REF_MODEL, seed=42, max_tokens=30)
+        deltas = []
+        r = self.client.complete_stream(self.PROMPT, on_delta=deltas.append, **kw)
+        plain = self.client.complete(self.PROMPT, **kw)
+        self.assertIsInstance(r, genapi.CompletionResult)
+        self.assertTrue(r.text)
+        self.assertEqual(r.text, plain.text)
+        self.assertEqual("".join(d.content or "" for d in deltas), r.text)
+        self.assertEqual(len([d for d in deltas if d.finish_reason]), 1)
+        self.assertEqual(r.choices[0].finish_reason, plain.choices[0].finish_reason)
+        self.assertIsNotNone(r.usage)
+        self.assertEqual(r.usage, plain.usage)
+        self.assertEqual(r.object, "text_completion")
+        ids = self.client.tokenize(self.PROMPT, model=REF_MODEL).tokens
+        self.assertEqual(self.client.complete_stream(ids, **kw).text, plain.text)  # token-id prompt
+        echo = self.client.complete_stream(self.PROMPT, echo=True, extra_json={"custom": 1}, **kw)
+        self.assertEqual(echo.text, self.client.complete(self.PROMPT, echo=True, **kw).text)
+
+    def test_cancel_returns_partial(self):
+        got = []
+
+        def on_delta(d):
+            got.append(d)
+            return len(got) == 2  # True: stop
+
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat_stream(self.PROMPT, on_delta=on_delta, model=REF_MODEL, seed=42, max_tokens=30)
+        e = cm.exception
+        self.assertEqual(e.status_name, "cancelled")
+        self.assertEqual(e.status, -12)
+        self.assertEqual(len(got), 2)  # never called again after asking to stop
+        self.assertIsInstance(e.partial, genapi.ChatResult)
+        received = "".join(d.content or "" for d in got)
+        self.assertTrue(received)
+        self.assertEqual(e.partial.choices[0].content, received)
+        self.assertIsNone(e.partial.choices[0].finish_reason)
+        # completions too
+        got.clear()
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.complete_stream(self.PROMPT, on_delta=on_delta, model=REF_MODEL, seed=42, max_tokens=30)
+        self.assertEqual(cm.exception.status_name, "cancelled")
+        self.assertEqual(cm.exception.partial.choices[0].text, "".join(d.content or "" for d in got))
+        # the client is usable afterwards
+        self.assertTrue(self.client.chat(self.PROMPT, model=REF_MODEL, max_tokens=2).choices)
+
+    def test_exception_in_on_delta_propagates(self):
+        class Boom(Exception):
+            pass
+
+        boom = Boom("from on_delta")
+        calls = []
+
+        def on_delta(d):
+            calls.append(d)
+            if len(calls) == 3:
+                raise boom
+
+        with self.assertRaises(Boom) as cm:
+            self.client.chat_stream(self.PROMPT, on_delta=on_delta, model=REF_MODEL, seed=42, max_tokens=30)
+        self.assertIs(cm.exception, boom)
+        self.assertEqual(len(calls), 3)  # the stream stopped at the exception
+        with self.assertRaises(Boom):
+            self.client.complete_stream(self.PROMPT, on_delta=lambda d: (_ for _ in ()).throw(Boom()),
+                                        model=REF_MODEL, max_tokens=30)
+        # using the busy client from inside on_delta is refused (and the refusal propagates)
+        with self.assertRaises(genapi.InvalidArgumentError):
+            self.client.chat_stream(self.PROMPT, on_delta=lambda d: self.client.chat("x", model=REF_MODEL),
+                                    model=REF_MODEL, max_tokens=4)
+        with self.assertRaises(genapi.InvalidArgumentError):
+            self.client.chat_stream(self.PROMPT, on_delta=lambda d: self.client.close(), model=REF_MODEL,
+                                    max_tokens=4)
+        self.assertTrue(self.client.chat(self.PROMPT, model=REF_MODEL, max_tokens=2).choices)
+
+    def test_stream_errors(self):
+        calls = []
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.chat_stream(self.PROMPT, on_delta=calls.append, model="no-such-model")
+        e = cm.exception
+        self.assertEqual(e.http_status, 404)
+        self.assertIsInstance(e, genapi.NotFoundError)
+        self.assertIsNone(e.partial)
+        self.assertEqual(calls, [])
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.complete_stream(self.PROMPT, model="no-such-model")
+        self.assertEqual(cm.exception.http_status, 404)
+        with self.assertRaises(genapi.InvalidArgumentError) as cm:
+            self.client.chat_stream(self.PROMPT, model=REF_MODEL, top_p=0)  # validated before sending
+        self.assertEqual(cm.exception.param, "top_p")
+        with self.assertRaises(genapi.InvalidArgumentError) as cm:
+            self.client.chat_stream(self.PROMPT, model=REF_MODEL, on_delta="not callable")
+        self.assertEqual(cm.exception.param, "on_delta")
+
+    def test_utf8_split_across_deltas(self):
+        """A character split across events is held back until complete, per choice and field."""
+        got = []
+        disp = _client._StreamDispatcher(got.append)
+        keep = []
+
+        def feed(index, content=None, reasoning=None, finish=None):
+            d = _client.StreamDeltaStruct()
+            d.index = index
+            for name, data in (("content", content), ("reasoning", reasoning)):
+                if data is not None:
+                    buf = ctypes.create_string_buffer(data, len(data))
+                    keep.append(buf)
+                    setattr(d, name, ctypes.addressof(buf))
+                    setattr(d, name + "_len", len(data))
+            if finish is not None:
+                d.finish_reason = finish
+            self.assertEqual(disp.c_fn(ctypes.pointer(d), None), 0)
+
+        snow, globe = "☃".encode(), "🌍".encode()
+        feed(0, content=b"a" + snow[:1])
+        feed(1, content=globe[:2])
+        feed(0, content=snow[1:2], reasoning=globe[:3])
+        feed(0, content=snow[2:] + b"b", reasoning=globe[3:])
+        feed(1, content=globe[2:] + b"!")
+        feed(1, content=b"x\xc3", finish=b"length")  # truncated: flushed as U+FFFD at finish
+        self.assertEqual([(d.index, d.content, d.reasoning) for d in got],
+                         [(0, "a", None), (1, None, None), (0, None, None), (0, "☃b", "🌍"), (1, "🌍!", None),
+                          (1, "x\ufffd", None)])
+        self.assertEqual(got[-1].finish_reason, "length")
+        self.assertIsNone(disp.exception)
+
+    def test_callback_object_kept_alive(self):
+        import gc
+        import weakref
+
+        def run():
+            refs = []
+
+            def on_delta(d):
+                gc.collect()  # the CFUNCTYPE object must survive collections during the call
+                refs.append(d.content)
+
+            r = self.client.chat_stream(self.PROMPT, on_delta=on_delta, model=REF_MODEL, seed=5, max_tokens=10)
+            self.assertEqual("".join(x or "" for x in refs), r.content)
+            return weakref.ref(on_delta)
+
+        ref = run()
+        gc.collect()
+        self.assertIsNone(ref())  # and it is released afterwards
 
 
 if __name__ == "__main__":
