@@ -14,43 +14,28 @@
 #include <genapi/genapi.h>
 #include <json-c/json.h>
 
-static genapi_backend *backend;
+#include "backend_calls.h"
 
-static int setup(void **state)
+/* The body of a chat completion with `extra` fields. */
+static void chat_body(char *body, size_t cap, const char *extra, int seed)
 {
-    (void)state;
-    return genapi_backend_new(NULL, &backend, NULL) == GENAPI_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    genapi_backend_free(backend);
-    return 0;
-}
-
-/* One chat completion with `extra` fields; returns the content (malloc'ed) or NULL with the
- * error response's param in err_param. */
-static char *chat(const char *extra, int seed, int *status, char *err_param, size_t cap)
-{
-    char body[8192];
-    snprintf(body, sizeof body,
+    snprintf(body, cap,
              "{\"model\": \"genapi-ref\", \"seed\": %d, \"max_tokens\": 120, \"messages\": [{\"role\": \"user\", "
              "\"content\": \"Tell me about a person and a city\"}], %s}",
              seed, extra);
-    genapi_http_request req = {"POST", "/v1/chat/completions", NULL, "application/json", body, strlen(body)};
-    genapi_http_response r;
-    assert_int_equal(genapi_backend_handle(backend, &req, &r), GENAPI_OK);
-    *status = r.status;
-    json_object *o = json_tokener_parse(r.body), *v;
-    genapi_http_response_release(backend, &r);
-    assert_non_null(o);
+}
+
+/* One chat completion with `extra` fields; returns the content (malloc'ed), or NULL when the
+ * status is not 200. */
+static char *chat(const char *extra, int seed, int *status)
+{
+    char body[8192];
+    chat_body(body, sizeof body, extra, seed);
+    json_object *o = bc_post("/v1/chat/completions", body, status);
     char *out = NULL;
     if (*status == 200) {
-        json_object *msg = json_object_object_get(json_object_array_get_idx(json_object_object_get(o, "choices"), 0), "message");
-        out = strdup(json_object_get_string(json_object_object_get(msg, "content")));
-    } else if (err_param && json_object_object_get_ex(json_object_object_get(o, "error"), "param", &v) && v) {
-        snprintf(err_param, cap, "%s", json_object_get_string(v));
+        out = strdup(bc_chat_content(o));
+        assert_non_null(out);
     }
     json_object_put(o);
     return out;
@@ -64,7 +49,7 @@ static void test_choice_outputs_are_choices(void **state)
     for (int seed = 0; seed < 40; seed++) {
         int status;
         char *out = chat("\"temperature\": 1.5, \"guided_choice\": [\"yes\", \"no\", \"maybe later\", \"Lyon, France\"]", seed,
-                         &status, NULL, 0);
+                         &status);
         assert_int_equal(status, 200);
         int found = 0;
         for (int k = 0; k < 4; k++)
@@ -98,7 +83,7 @@ static void test_regex_outputs_match(void **state)
             char extra[256];
             snprintf(extra, sizeof extra, "\"guided_regex\": \"%s\"", pats[i].ours);
             int status;
-            char *out = chat(extra, seed, &status, NULL, 0);
+            char *out = chat(extra, seed, &status);
             assert_int_equal(status, 200);
             if (regexec(&re, out, 0, NULL, 0) != 0)
                 fail_msg("pattern %s, seed %d: '%s' does not match", pats[i].ours, seed, out);
@@ -250,7 +235,7 @@ static void check_schema_outputs(const char *schema_text, const char *how, int s
         else
             snprintf(extra, sizeof extra, "\"structured_outputs\": {\"json\": %s}", schema_text);
         int status;
-        char *out = chat(extra, seed, &status, NULL, 0);
+        char *out = chat(extra, seed, &status);
         if (status != 200)
             fail_msg("%s seed %d: status %d", how, seed, status);
         json_object *v = json_tokener_parse(out);
@@ -288,7 +273,7 @@ static void test_json_object_mode(void **state)
     (void)state;
     for (int seed = 0; seed < 10; seed++) {
         int status;
-        char *out = chat("\"response_format\": {\"type\": \"json_object\"}", seed, &status, NULL, 0);
+        char *out = chat("\"response_format\": {\"type\": \"json_object\"}", seed, &status);
         assert_int_equal(status, 200);
         json_object *v = json_tokener_parse(out);
         if (v == NULL || !json_object_is_type(v, json_type_object))
@@ -318,14 +303,9 @@ static void test_bad_constraints_are_400_naming_the_parameter(void **state)
         {"\"guided_json\": {\"type\": \"string\", \"minLength\": 50}, \"max_tokens\": 5", "max_tokens"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int status;
-        char param[64] = "";
-        char *out = chat(cases[i].extra, 1, &status, param, sizeof param);
-        if (status != 400)
-            fail_msg("{%s}: status %d (%s)", cases[i].extra, status, out ? out : "");
-        if (cases[i].param && strcmp(param, cases[i].param) != 0)
-            fail_msg("{%s}: param '%s', want '%s'", cases[i].extra, param, cases[i].param);
-        free(out);
+        char body[8192];
+        chat_body(body, sizeof body, cases[i].extra, 1);
+        bc_expect_error(cases[i].extra, "/v1/chat/completions", body, 400, cases[i].param);
     }
 }
 
@@ -337,7 +317,7 @@ static void test_tight_budget_still_completes(void **state)
         char *out = chat("\"max_tokens\": 30, \"temperature\": 1.5, \"guided_json\": {\"type\": \"object\", \"properties\": "
                          "{\"a\": {\"type\": \"string\"}, \"b\": {\"type\": \"array\", \"items\": {\"type\": \"integer\"}}}, "
                          "\"required\": [\"a\", \"b\"], \"additionalProperties\": false}",
-                         seed, &status, NULL, 0);
+                         seed, &status);
         assert_int_equal(status, 200);
         json_object *v = json_tokener_parse(out);
         if (v == NULL)
@@ -357,5 +337,5 @@ int main(void)
         cmocka_unit_test(test_bad_constraints_are_400_naming_the_parameter),
         cmocka_unit_test(test_tight_budget_still_completes),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, bc_setup, bc_teardown);
 }

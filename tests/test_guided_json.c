@@ -8,7 +8,7 @@
  * documented whitespace, unsupported keywords and invalid schemas are errors naming the
  * keyword, unsatisfiable schemas are reported.
  *
- * The synthetic vocabulary and the random driver are the same as in test_guided_regex.c.
+ * The synthetic vocabulary and the random driver come from tests/support/guided_testing.h.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,147 +25,9 @@
 #include <string.h>
 
 #include "engine/text/guided/guided.h"
+#include "guided_testing.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- synthetic vocabulary ------------------------------------------------------------------ */
-
-static const char *const words[] = {"true", "false", "null", "{\"", "\":", "abc", "12", " the",
-                                    "\"}", ", \"", "\xc3\xa9", "ab", "a1", "--", "x\xc3"};
-enum { TV_EOS = 0, TV_BYTE0 = 1, TV_SPECIAL = 257, TV_WORD0 = 258 };
-#define TV_N (TV_WORD0 + NELEM(words))
-
-typedef struct {
-    gd_vocab v;
-    char bytes[256];
-    const char *piece[TV_N];
-    size_t len[TV_N];
-    uint8_t special[TV_N];
-} tvocab;
-
-static void tv_init(tvocab *t)
-{
-    memset(t, 0, sizeof *t);
-    t->piece[TV_EOS] = "<|endoftext|>";
-    t->len[TV_EOS] = strlen(t->piece[TV_EOS]);
-    t->special[TV_EOS] = 1;
-    for (int b = 0; b < 256; b++) {
-        t->bytes[b] = (char)b;
-        t->piece[TV_BYTE0 + b] = &t->bytes[b];
-        t->len[TV_BYTE0 + b] = 1;
-    }
-    t->piece[TV_SPECIAL] = "<|pad|>";
-    t->len[TV_SPECIAL] = 7;
-    t->special[TV_SPECIAL] = 1;
-    for (size_t i = 0; i < NELEM(words); i++) {
-        t->piece[TV_WORD0 + i] = words[i];
-        t->len[TV_WORD0 + i] = strlen(words[i]);
-    }
-    t->v.n = TV_N;
-    t->v.piece = t->piece;
-    t->v.piece_len = t->len;
-    t->v.is_special = t->special;
-    t->v.eos_id = TV_EOS;
-}
-
-/* ---- driver ------------------------------------------------------------------------------------- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-/* Drive c to EOS; returns the malloc'ed output (NUL-terminated), length in *len. */
-static char *drive(gd_constraint *c, const gd_vocab *v, uint64_t seed, size_t budget, size_t *len)
-{
-    uint8_t *mask = malloc(v->n);
-    int32_t *cand = malloc(v->n * sizeof *cand);
-    size_t cap = 64, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(mask);
-    assert_non_null(cand);
-    assert_non_null(out);
-    uint64_t rs = seed * 7919u + 17u;
-    gd_reset(c);
-    for (size_t step = 0;; step++) {
-        assert_true(step < budget + 10000u);
-        size_t na = gd_allowed(c, mask);
-        assert_true(na > 0); /* never a dead end */
-        assert_int_equal(mask[v->eos_id], gd_complete(c));
-        assert_int_equal(mask[TV_SPECIAL], 0);
-        size_t rem = gd_min_remaining(c);
-        assert_true((rem == 0) == (gd_complete(c) != 0));
-        size_t cnt = 0, best = SIZE_MAX, nc = 0;
-        for (size_t t = 0; t < v->n; t++) {
-            size_t after = gd_min_remaining_after(c, (int32_t)t);
-            assert_int_equal(mask[t], after != SIZE_MAX); /* trie walk == direct byte walk */
-            if (!mask[t])
-                continue;
-            cnt++;
-            assert_true(after + v->piece_len[t] >= rem || t == (size_t)v->eos_id);
-            if (after < best)
-                best = after;
-        }
-        assert_int_equal(cnt, na);
-        int32_t tok;
-        if (step < budget) {
-            if (mask[v->eos_id] && rng_next(&rs) % 4 == 0) {
-                tok = v->eos_id;
-            } else {
-                for (size_t t = 0; t < v->n; t++)
-                    if (mask[t] && t != (size_t)v->eos_id)
-                        cand[nc++] = (int32_t)t;
-                tok = nc ? cand[rng_next(&rs) % nc] : v->eos_id;
-            }
-        } else {
-            for (size_t t = 0; t < v->n; t++)
-                if (mask[t] && gd_min_remaining_after(c, (int32_t)t) == best)
-                    cand[nc++] = (int32_t)t;
-            tok = cand[rng_next(&rs) % nc];
-        }
-        /* a disallowed token is refused and changes nothing */
-        for (size_t t = rng_next(&rs) % v->n, k = 0; k < v->n; k++, t = (t + 1) % v->n) {
-            if (!mask[t]) {
-                assert_int_equal(gd_advance(c, (int32_t)t), -1);
-                assert_int_equal(gd_min_remaining(c), rem);
-                break;
-            }
-        }
-        size_t predicted = gd_min_remaining_after(c, tok);
-        assert_int_equal(gd_advance(c, tok), 0);
-        assert_int_equal(gd_min_remaining(c), predicted);
-        if (tok == v->eos_id)
-            break;
-        while (n + v->piece_len[tok] + 1 > cap) {
-            cap *= 2;
-            out = realloc(out, cap);
-            assert_non_null(out);
-        }
-        memcpy(out + n, v->piece[tok], v->piece_len[tok]);
-        n += v->piece_len[tok];
-    }
-    out[n] = '\0';
-    assert_int_equal(gd_allowed(c, mask), 0); /* finished: nothing more */
-    assert_int_equal(gd_advance(c, TV_BYTE0 + 'a'), -1);
-    assert_true(gd_complete(c));
-    free(mask);
-    free(cand);
-    *len = n;
-    return out;
-}
-
-/* Feed bytes one by one; 1 if the whole string is accepted. */
-static int accepts(gd_constraint *c, const char *s, size_t n)
-{
-    gd_reset(c);
-    for (size_t i = 0; i < n; i++)
-        if (gd_advance(c, TV_BYTE0 + (uint8_t)s[i]) != 0)
-            return 0;
-    return gd_complete(c);
-}
 
 /* ---- independent validator ------------------------------------------------------------------- */
 
@@ -505,8 +367,8 @@ static void check_output(json_object *schema, const char *s, size_t n, const cha
 static void test_outputs_validate(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     for (size_t i = 0; i < NELEM(schemas); i++) {
         genapi_error err;
         gd_constraint *c = gd_compile_json_schema(NULL, &tv.v, schemas[i], "guided_json", &err);
@@ -516,7 +378,7 @@ static void test_outputs_validate(void **state)
         assert_non_null(schema);
         for (int seed = 1; seed <= 40; seed++) {
             size_t n;
-            char *s = drive(c, &tv.v, (uint64_t)(seed * 31 + (int)i), (size_t)(seed % 50), &n);
+            char *s = gdt_drive(c, &tv.v, (uint64_t)(seed * 31 + (int)i), (size_t)(seed % 50), &n);
             char what[32];
             snprintf(what, sizeof what, "schema %zu", i);
             check_output(schema, s, n, what, seed);
@@ -530,15 +392,15 @@ static void test_outputs_validate(void **state)
 static void test_json_object_mode(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     gd_constraint *c = gd_compile_json_object(NULL, &tv.v, "response_format", &err);
     assert_non_null(c);
     assert_int_equal(gd_min_remaining(c), 2); /* {} */
     for (int seed = 1; seed <= 60; seed++) {
         size_t n;
-        char *s = drive(c, &tv.v, (uint64_t)seed, (size_t)(seed % 80), &n);
+        char *s = gdt_drive(c, &tv.v, (uint64_t)seed, (size_t)(seed % 80), &n);
         check_output(NULL, s, n, "json_object", seed);
         json_object *o;
         assert_true(parse_all(s, n, &o));
@@ -552,8 +414,8 @@ static void test_json_object_mode(void **state)
 static void test_optional_properties_and_order(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     const char *schema = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"boolean\"},"
                          "\"c\":{\"type\":\"null\"}},\"required\":[\"b\"]}";
     genapi_error err;
@@ -563,7 +425,7 @@ static void test_optional_properties_and_order(void **state)
     int with_a = 0, without_a = 0, with_c = 0;
     for (int seed = 1; seed <= 200; seed++) {
         size_t n;
-        char *s = drive(c, &tv.v, (uint64_t)seed, (size_t)(seed % 40), &n);
+        char *s = gdt_drive(c, &tv.v, (uint64_t)seed, (size_t)(seed % 40), &n);
         json_object *o;
         assert_true(parse_all(s, n, &o));
         json_object_object_foreach(o, key, val)
@@ -591,8 +453,8 @@ static void test_optional_properties_and_order(void **state)
 static void test_recursion_depth(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     /* a linked list that must end in null after at most the depth bound */
     gd_constraint *c = gd_compile_json_schema(NULL, &tv.v, schemas[18], "guided_json", &err);
@@ -604,7 +466,7 @@ static void test_recursion_depth(void **state)
         const char *open = levels == 0 ? "{\"next\":" : "{\"next\":";
         int ok = 1;
         for (const char *p = open; *p && ok; p++)
-            ok = gd_advance(c, TV_BYTE0 + (uint8_t)*p) == 0;
+            ok = gd_advance(c, GDT_BYTE0 + (uint8_t)*p) == 0;
         if (!ok)
             break;
         levels++;
@@ -616,24 +478,19 @@ static void test_recursion_depth(void **state)
 
 /* ---- errors ------------------------------------------------------------------------------------------ */
 
-static void expect_error(const tvocab *tv, const char *schema, const char *needle)
+static void expect_error(const gdt_tvocab *tv, const char *schema, const char *needle)
 {
     genapi_error err;
     memset(&err, 0, sizeof err);
     gd_constraint *c = gd_compile_json_schema(NULL, &tv->v, schema, "guided_json", &err);
-    if (c != NULL)
-        fail_msg("'%s' compiled but should fail with '%s'", schema, needle);
-    assert_int_equal(err.status, GENAPI_E_INVALID_ARG);
-    assert_string_equal(err.param, "guided_json");
-    if (strstr(err.message, needle) == NULL)
-        fail_msg("'%s': message '%s' lacks '%s'", schema, err.message, needle);
+    gdt_expect_compile_error(c, &err, "guided_json", schema, needle);
 }
 
 static void test_unsupported_keywords(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     static const char *const kws[] = {"patternProperties", "if", "then", "else", "not", "dependentSchemas",
                                       "uniqueItems", "format", "multipleOf", "contains", "propertyNames",
                                       "unevaluatedProperties", "allOf", "minProperties", "$anchor"};
@@ -656,8 +513,8 @@ static void test_unsupported_keywords(void **state)
 static void test_invalid_and_unsatisfiable(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     expect_error(&tv, "{\"type\":", "invalid JSON");
     expect_error(&tv, "{\"type\":\"object\"} x", "invalid JSON");
     expect_error(&tv, "[1,2]", "a schema must be an object or a boolean");
@@ -690,18 +547,18 @@ static void test_invalid_and_unsatisfiable(void **state)
 static void test_number_shapes(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     gd_constraint *c = gd_compile_json_schema(NULL, &tv.v, "{\"type\":\"number\"}", "guided_json", &err);
     assert_non_null(c);
     static const char *const yes[] = {"0", "-1", "12.5", "9999999999999999", "-0.000001", "3.141592"};
     static const char *const no[] = {"01", "1.", ".5", "1e5", "+1", "-0", "1.1234567", "10000000000000000", "--1"};
     for (size_t i = 0; i < NELEM(yes); i++)
-        if (!accepts(c, yes[i], strlen(yes[i])))
+        if (!gdt_accepts(c, yes[i], strlen(yes[i])))
             fail_msg("number should accept %s", yes[i]);
     for (size_t i = 0; i < NELEM(no); i++)
-        if (accepts(c, no[i], strlen(no[i])))
+        if (gdt_accepts(c, no[i], strlen(no[i])))
             fail_msg("number should reject %s", no[i]);
     gd_free(c);
     c = gd_compile_json_schema(NULL, &tv.v, "{\"type\":\"integer\",\"minimum\":-15,\"maximum\":107}", "guided_json", &err);
@@ -709,7 +566,7 @@ static void test_number_shapes(void **state)
     for (int v = -200; v <= 200; v++) {
         char buf[16];
         snprintf(buf, sizeof buf, "%d", v);
-        assert_int_equal(accepts(c, buf, strlen(buf)), v >= -15 && v <= 107);
+        assert_int_equal(gdt_accepts(c, buf, strlen(buf)), v >= -15 && v <= 107);
     }
     gd_free(c);
     c = gd_compile_json_schema(NULL, &tv.v, "{\"type\":\"number\",\"exclusiveMinimum\":-2,\"maximum\":3}", "guided_json", &err);
@@ -717,10 +574,10 @@ static void test_number_shapes(void **state)
     static const char *const y2[] = {"-1.999999", "-1", "0", "2.999", "3", "3.000", "-0.5"};
     static const char *const n2[] = {"-2", "-2.0", "3.001", "4", "-2.5"};
     for (size_t i = 0; i < NELEM(y2); i++)
-        if (!accepts(c, y2[i], strlen(y2[i])))
+        if (!gdt_accepts(c, y2[i], strlen(y2[i])))
             fail_msg("(-2,3] should accept %s", y2[i]);
     for (size_t i = 0; i < NELEM(n2); i++)
-        if (accepts(c, n2[i], strlen(n2[i])))
+        if (gdt_accepts(c, n2[i], strlen(n2[i])))
             fail_msg("(-2,3] should reject %s", n2[i]);
     gd_free(c);
 }
@@ -728,66 +585,45 @@ static void test_number_shapes(void **state)
 static void test_string_chars(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     gd_constraint *c = gd_compile_json_schema(NULL, &tv.v, "{\"type\":\"string\",\"maxLength\":3}", "guided_json", &err);
     assert_non_null(c);
-    assert_true(accepts(c, "\"\xc3\xa9\xe6\x97\xa5x\"", 8)); /* 3 characters, 6 bytes */
-    assert_false(accepts(c, "\"abcd\"", 6));
-    assert_false(accepts(c, "\"a\\n\"", 5)); /* no escapes generated */
-    assert_false(accepts(c, "\"a\nb\"", 5)); /* no control characters */
-    assert_false(accepts(c, "\"\xff\"", 3));
+    assert_true(gdt_accepts(c, "\"\xc3\xa9\xe6\x97\xa5x\"", 8)); /* 3 characters, 6 bytes */
+    assert_false(gdt_accepts(c, "\"abcd\"", 6));
+    assert_false(gdt_accepts(c, "\"a\\n\"", 5)); /* no escapes generated */
+    assert_false(gdt_accepts(c, "\"a\nb\"", 5)); /* no control characters */
+    assert_false(gdt_accepts(c, "\"\xff\"", 3));
     gd_free(c);
 }
 
 /* ---- allocation failures ------------------------------------------------------------------------ */
 
-typedef struct {
-    long live, total, fail_at; /* fail_at < 0: never */
-} counting;
-
-static void *c_malloc(size_t n, void *u)
-{
-    counting *k = u;
-    if (k->total++ == k->fail_at)
-        return NULL;
-    k->live++;
-    return malloc(n);
-}
-
-static void c_free(void *p, void *u)
-{
-    counting *k = u;
-    if (p)
-        k->live--;
-    free(p);
-}
-
 static void test_alloc_failures(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     const char *schema = schemas[4]; /* recursive $ref, arrays, objects, integers */
-    counting k = {0, 0, -1};
-    gd_alloc_hooks h = {c_malloc, c_free, &k};
+    gdt_counting k = {0, 0, -1};
+    gd_alloc_hooks h = {gdt_malloc_fail_once, gdt_free, &k};
     genapi_error err;
     gd_constraint *c = gd_compile_json_schema(&h, &tv.v, schema, "guided_json", &err);
     assert_non_null(c);
     size_t n;
-    free(drive(c, &tv.v, 3, 20, &n));
+    free(gdt_drive(c, &tv.v, 3, 20, &n));
     gd_free(c);
     assert_int_equal(k.live, 0);
     long total = k.total, stride = total / 150 + 1;
     for (long f = 0; f < total; f += stride) {
-        counting k2 = {0, 0, f};
-        gd_alloc_hooks h2 = {c_malloc, c_free, &k2};
+        gdt_counting k2 = {0, 0, f};
+        gd_alloc_hooks h2 = {gdt_malloc_fail_once, gdt_free, &k2};
         c = gd_compile_json_schema(&h2, &tv.v, schema, "guided_json", &err);
         if (c) {
-            uint8_t mask[TV_N];
+            uint8_t mask[GDT_N];
             gd_allowed(c, mask);
-            gd_advance(c, TV_BYTE0 + '{');
+            gd_advance(c, GDT_BYTE0 + '{');
             gd_allowed(c, mask);
             gd_free(c);
         } else {

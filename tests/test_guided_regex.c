@@ -9,6 +9,8 @@
  * against a per-token byte walk, EOS against gd_complete, and gd_min_remaining against the
  * prediction. Random strings are also checked both ways (accepted by the constraint iff POSIX
  * matches). Errors: unsupported constructs, unsatisfiable patterns, bad syntax.
+ *
+ * The vocabulary, the driver and the allocator hooks come from tests/support/guided_testing.h.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,147 +25,9 @@
 #include <string.h>
 
 #include "engine/text/guided/guided.h"
+#include "guided_testing.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- synthetic vocabulary ------------------------------------------------------------------ */
-
-static const char *const words[] = {"true", "false", "null", "{\"", "\":", "abc", "12", " the",
-                                    "\"}", ", \"", "\xc3\xa9", "ab", "a1", "--", "x\xc3"};
-enum { TV_EOS = 0, TV_BYTE0 = 1, TV_SPECIAL = 257, TV_WORD0 = 258 };
-#define TV_N (TV_WORD0 + NELEM(words))
-
-typedef struct {
-    gd_vocab v;
-    char bytes[256];
-    const char *piece[TV_N];
-    size_t len[TV_N];
-    uint8_t special[TV_N];
-} tvocab;
-
-static void tv_init(tvocab *t)
-{
-    memset(t, 0, sizeof *t);
-    t->piece[TV_EOS] = "<|endoftext|>";
-    t->len[TV_EOS] = strlen(t->piece[TV_EOS]);
-    t->special[TV_EOS] = 1;
-    for (int b = 0; b < 256; b++) {
-        t->bytes[b] = (char)b;
-        t->piece[TV_BYTE0 + b] = &t->bytes[b];
-        t->len[TV_BYTE0 + b] = 1;
-    }
-    t->piece[TV_SPECIAL] = "<|pad|>";
-    t->len[TV_SPECIAL] = 7;
-    t->special[TV_SPECIAL] = 1;
-    for (size_t i = 0; i < NELEM(words); i++) {
-        t->piece[TV_WORD0 + i] = words[i];
-        t->len[TV_WORD0 + i] = strlen(words[i]);
-    }
-    t->v.n = TV_N;
-    t->v.piece = t->piece;
-    t->v.piece_len = t->len;
-    t->v.is_special = t->special;
-    t->v.eos_id = TV_EOS;
-}
-
-/* ---- driver ------------------------------------------------------------------------------------- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-/* Drive c to EOS; returns the malloc'ed output (NUL-terminated), length in *len. */
-static char *drive(gd_constraint *c, const gd_vocab *v, uint64_t seed, size_t budget, size_t *len)
-{
-    uint8_t *mask = malloc(v->n);
-    int32_t *cand = malloc(v->n * sizeof *cand);
-    size_t cap = 64, n = 0;
-    char *out = malloc(cap);
-    assert_non_null(mask);
-    assert_non_null(cand);
-    assert_non_null(out);
-    uint64_t rs = seed * 7919u + 17u;
-    gd_reset(c);
-    for (size_t step = 0;; step++) {
-        assert_true(step < budget + 10000u);
-        size_t na = gd_allowed(c, mask);
-        assert_true(na > 0); /* never a dead end */
-        assert_int_equal(mask[v->eos_id], gd_complete(c));
-        assert_int_equal(mask[TV_SPECIAL], 0);
-        size_t rem = gd_min_remaining(c);
-        assert_true((rem == 0) == (gd_complete(c) != 0));
-        size_t cnt = 0, best = SIZE_MAX, nc = 0;
-        for (size_t t = 0; t < v->n; t++) {
-            size_t after = gd_min_remaining_after(c, (int32_t)t);
-            assert_int_equal(mask[t], after != SIZE_MAX); /* trie walk == direct byte walk */
-            if (!mask[t])
-                continue;
-            cnt++;
-            assert_true(after + v->piece_len[t] >= rem || t == (size_t)v->eos_id);
-            if (after < best)
-                best = after;
-        }
-        assert_int_equal(cnt, na);
-        int32_t tok;
-        if (step < budget) {
-            if (mask[v->eos_id] && rng_next(&rs) % 4 == 0) {
-                tok = v->eos_id;
-            } else {
-                for (size_t t = 0; t < v->n; t++)
-                    if (mask[t] && t != (size_t)v->eos_id)
-                        cand[nc++] = (int32_t)t;
-                tok = nc ? cand[rng_next(&rs) % nc] : v->eos_id;
-            }
-        } else {
-            for (size_t t = 0; t < v->n; t++)
-                if (mask[t] && gd_min_remaining_after(c, (int32_t)t) == best)
-                    cand[nc++] = (int32_t)t;
-            tok = cand[rng_next(&rs) % nc];
-        }
-        /* a disallowed token is refused and changes nothing */
-        for (size_t t = rng_next(&rs) % v->n, k = 0; k < v->n; k++, t = (t + 1) % v->n) {
-            if (!mask[t]) {
-                assert_int_equal(gd_advance(c, (int32_t)t), -1);
-                assert_int_equal(gd_min_remaining(c), rem);
-                break;
-            }
-        }
-        size_t predicted = gd_min_remaining_after(c, tok);
-        assert_int_equal(gd_advance(c, tok), 0);
-        assert_int_equal(gd_min_remaining(c), predicted);
-        if (tok == v->eos_id)
-            break;
-        while (n + v->piece_len[tok] + 1 > cap) {
-            cap *= 2;
-            out = realloc(out, cap);
-            assert_non_null(out);
-        }
-        memcpy(out + n, v->piece[tok], v->piece_len[tok]);
-        n += v->piece_len[tok];
-    }
-    out[n] = '\0';
-    assert_int_equal(gd_allowed(c, mask), 0); /* finished: nothing more */
-    assert_int_equal(gd_advance(c, TV_BYTE0 + 'a'), -1);
-    assert_true(gd_complete(c));
-    free(mask);
-    free(cand);
-    *len = n;
-    return out;
-}
-
-/* Feed bytes one by one; 1 if the whole string is accepted. */
-static int accepts(gd_constraint *c, const char *s, size_t n)
-{
-    gd_reset(c);
-    for (size_t i = 0; i < n; i++)
-        if (gd_advance(c, TV_BYTE0 + (uint8_t)s[i]) != 0)
-            return 0;
-    return gd_complete(c);
-}
 
 /* ---- POSIX oracle ---------------------------------------------------------------------------------- */
 
@@ -238,8 +102,8 @@ static const struct {
 static void test_random_outputs_match_posix(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     for (size_t i = 0; i < NELEM(patterns); i++) {
         genapi_error err;
         gd_constraint *c = gd_compile_regex(NULL, &tv.v, patterns[i].pattern, "guided_regex", &err);
@@ -251,13 +115,13 @@ static void test_random_outputs_match_posix(void **state)
         assert_int_equal(regcomp(&re, posix, REG_EXTENDED | REG_NOSUB), 0);
         for (uint64_t seed = 1; seed <= 60; seed++) {
             size_t n;
-            char *s = drive(c, &tv.v, seed, 1 + seed % 30, &n);
+            char *s = gdt_drive(c, &tv.v, seed, 1 + seed % 30, &n);
             /* glibc's '.' and negated classes never match NUL (RE_DOT_NOT_NULL); Python's and
              * ours do, so such outputs are only checked by the two-way test below */
             if (memchr(s, 0, n) == NULL && !posix_match_n(&re, s, n))
                 fail_msg("pattern '%s' seed %u produced '%s' which POSIX rejects", patterns[i].pattern,
                          (unsigned)seed, s);
-            assert_true(accepts(c, s, n));
+            assert_true(gdt_accepts(c, s, n));
             free(s);
         }
         /* two-way agreement on random strings over a small alphabet */
@@ -266,9 +130,9 @@ static void test_random_outputs_match_posix(void **state)
         size_t na = strlen(alpha);
         for (int k = 0; k < 3000; k++) {
             char buf[32];
-            size_t len = rng_next(&rs) % 9, o = 0;
+            size_t len = gdt_rng_next(&rs) % 9, o = 0;
             for (size_t j = 0; j < len; j++) {
-                size_t pos = rng_next(&rs) % na;
+                size_t pos = gdt_rng_next(&rs) % na;
                 /* keep multi-byte characters whole: step back to a lead byte */
                 while (pos > 0 && ((uint8_t)alpha[pos] & 0xC0u) == 0x80u)
                     pos--;
@@ -277,7 +141,7 @@ static void test_random_outputs_match_posix(void **state)
                     buf[o++] = alpha[++pos];
             }
             buf[o] = '\0';
-            int a = accepts(c, buf, o), b = posix_match(&re, buf);
+            int a = gdt_accepts(c, buf, o), b = posix_match(&re, buf);
             if (a != b)
                 fail_msg("pattern '%s' string '%s': constraint %d, POSIX %d", patterns[i].pattern, buf, a, b);
         }
@@ -289,49 +153,49 @@ static void test_random_outputs_match_posix(void **state)
 static void test_utf8_only_well_formed(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     gd_constraint *c = gd_compile_regex(NULL, &tv.v, ".", "guided_regex", &err);
     assert_non_null(c);
-    assert_true(accepts(c, "a", 1));
-    assert_true(accepts(c, "\xc3\xa9", 2));
-    assert_true(accepts(c, "\xe2\x82\xac", 3));
-    assert_true(accepts(c, "\xf0\x9f\x98\x80", 4));
-    assert_false(accepts(c, "\n", 1));
-    assert_false(accepts(c, "\xff", 1));
-    assert_false(accepts(c, "\x80", 1));
-    assert_false(accepts(c, "\xc0\x80", 2));         /* overlong */
-    assert_false(accepts(c, "\xed\xa0\x80", 3));     /* surrogate */
-    assert_false(accepts(c, "\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
-    assert_false(accepts(c, "\xc3", 1));             /* incomplete */
+    assert_true(gdt_accepts(c, "a", 1));
+    assert_true(gdt_accepts(c, "\xc3\xa9", 2));
+    assert_true(gdt_accepts(c, "\xe2\x82\xac", 3));
+    assert_true(gdt_accepts(c, "\xf0\x9f\x98\x80", 4));
+    assert_false(gdt_accepts(c, "\n", 1));
+    assert_false(gdt_accepts(c, "\xff", 1));
+    assert_false(gdt_accepts(c, "\x80", 1));
+    assert_false(gdt_accepts(c, "\xc0\x80", 2));         /* overlong */
+    assert_false(gdt_accepts(c, "\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(gdt_accepts(c, "\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(gdt_accepts(c, "\xc3", 1));             /* incomplete */
     /* a partial character is a prefix: the token is allowed, but not EOS */
     gd_reset(c);
-    assert_int_equal(gd_advance(c, TV_BYTE0 + 0xC3), 0);
+    assert_int_equal(gd_advance(c, GDT_BYTE0 + 0xC3), 0);
     assert_false(gd_complete(c));
     assert_int_equal(gd_min_remaining(c), 1);
     gd_free(c);
 
     c = gd_compile_regex(NULL, &tv.v, "[^a]\\D", "guided_regex", &err);
     assert_non_null(c);
-    assert_true(accepts(c, "\xf0\x9f\x98\x80x", 5));
-    assert_true(accepts(c, "\nb", 2));
-    assert_false(accepts(c, "ab", 2));
-    assert_false(accepts(c, "b1", 2));
-    assert_false(accepts(c, "\xed\xbf\xbf" "b", 4));
+    assert_true(gdt_accepts(c, "\xf0\x9f\x98\x80x", 5));
+    assert_true(gdt_accepts(c, "\nb", 2));
+    assert_false(gdt_accepts(c, "ab", 2));
+    assert_false(gdt_accepts(c, "b1", 2));
+    assert_false(gdt_accepts(c, "\xed\xbf\xbf" "b", 4));
     gd_free(c);
     /* \x{...} and \u escapes */
     c = gd_compile_regex(NULL, &tv.v, "\\x{1F600}\\u00e9\\x41", "guided_regex", &err);
     assert_non_null(c);
-    assert_true(accepts(c, "\xf0\x9f\x98\x80\xc3\xa9" "A", 7));
+    assert_true(gdt_accepts(c, "\xf0\x9f\x98\x80\xc3\xa9" "A", 7));
     gd_free(c);
 }
 
 static void test_anchors_and_quantifier_forms(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     static const struct {
         const char *p, *yes, *no;
@@ -355,33 +219,27 @@ static void test_anchors_and_quantifier_forms(void **state)
         gd_constraint *c = gd_compile_regex(NULL, &tv.v, cases[i].p, "guided_regex", &err);
         if (c == NULL)
             fail_msg("'%s': %s", cases[i].p, err.message);
-        if (!accepts(c, cases[i].yes, strlen(cases[i].yes)))
+        if (!gdt_accepts(c, cases[i].yes, strlen(cases[i].yes)))
             fail_msg("'%s' should accept '%s'", cases[i].p, cases[i].yes);
-        if (accepts(c, cases[i].no, strlen(cases[i].no)))
+        if (gdt_accepts(c, cases[i].no, strlen(cases[i].no)))
             fail_msg("'%s' should reject '%s'", cases[i].p, cases[i].no);
         gd_free(c);
     }
 }
 
-static void expect_error(const tvocab *tv, const char *pattern, const char *needle)
+static void expect_error(const gdt_tvocab *tv, const char *pattern, const char *needle)
 {
     genapi_error err;
     memset(&err, 0, sizeof err);
     gd_constraint *c = gd_compile_regex(NULL, &tv->v, pattern, "guided_regex", &err);
-    if (c != NULL)
-        fail_msg("'%s' compiled but should fail with '%s'", pattern, needle);
-    assert_int_equal(err.status, GENAPI_E_INVALID_ARG);
-    assert_string_equal(err.param, "guided_regex");
-    if (strstr(err.message, needle) == NULL)
-        fail_msg("'%s': message '%s' lacks '%s'", pattern, err.message, needle);
-    assert_non_null(strstr(err.message, "guided_regex: "));
+    gdt_expect_compile_error(c, &err, "guided_regex", pattern, needle);
 }
 
 static void test_errors(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     expect_error(&tv, "(a)\\1", "backreference");
     expect_error(&tv, "(?P<n>a)(?P=n)", "backreference");
     expect_error(&tv, "a(?=b)", "lookahead");
@@ -412,58 +270,58 @@ static void test_errors(void **state)
     genapi_error err;
     gd_constraint *c = gd_compile_regex(NULL, &tv.v, "a{3,2}|b", "guided_regex", &err);
     assert_non_null(c);
-    assert_true(accepts(c, "b", 1));
+    assert_true(gdt_accepts(c, "b", 1));
     gd_free(c);
 }
 
 static void test_dead_states_pruned(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     /* after 'a' only the branch "ab" can complete: "ac[^\x00-\x{10FFFF}]" is dead, so 'c' is
      * not allowed even though the NFA has an edge for it */
     gd_constraint *c = gd_compile_regex(NULL, &tv.v, "ab|ac[^\\x00-\\x{10FFFF}]", "guided_regex", &err);
     assert_non_null(c);
-    uint8_t mask[TV_N];
-    assert_int_equal(gd_advance(c, TV_BYTE0 + 'a'), 0);
+    uint8_t mask[GDT_N];
+    assert_int_equal(gd_advance(c, GDT_BYTE0 + 'a'), 0);
     size_t n = gd_allowed(c, mask);
     assert_int_equal(n, 1);
-    assert_int_equal(mask[TV_BYTE0 + 'b'], 1);
-    assert_int_equal(mask[TV_BYTE0 + 'c'], 0);
+    assert_int_equal(mask[GDT_BYTE0 + 'b'], 1);
+    assert_int_equal(mask[GDT_BYTE0 + 'c'], 0);
     gd_free(c);
 }
 
 static void test_tokens_and_min_remaining(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
     genapi_error err;
     gd_constraint *c = gd_compile_regex(NULL, &tv.v, "(abc|12)+x", "guided_regex", &err);
     assert_non_null(c);
-    uint8_t mask[TV_N];
+    uint8_t mask[GDT_N];
     gd_allowed(c, mask);
-    assert_int_equal(mask[TV_WORD0 + 5], 1); /* "abc" */
-    assert_int_equal(mask[TV_WORD0 + 11], 1); /* "ab" */
-    assert_int_equal(mask[TV_WORD0 + 6], 1); /* "12" */
-    assert_int_equal(mask[TV_WORD0 + 0], 0); /* "true" */
-    assert_int_equal(mask[TV_EOS], 0);
+    assert_int_equal(mask[GDT_WORD0 + 5], 1); /* "abc" */
+    assert_int_equal(mask[GDT_WORD0 + 11], 1); /* "ab" */
+    assert_int_equal(mask[GDT_WORD0 + 6], 1); /* "12" */
+    assert_int_equal(mask[GDT_WORD0 + 0], 0); /* "true" */
+    assert_int_equal(mask[GDT_EOS], 0);
     assert_int_equal(gd_min_remaining(c), 3);   /* "12x" */
-    assert_int_equal(gd_advance(c, TV_EOS), -1); /* not complete */
-    assert_int_equal(gd_advance(c, TV_SPECIAL), -1);
+    assert_int_equal(gd_advance(c, GDT_EOS), -1); /* not complete */
+    assert_int_equal(gd_advance(c, GDT_SPECIAL), -1);
     assert_int_equal(gd_advance(c, -1), -1);
-    assert_int_equal(gd_advance(c, (int32_t)TV_N), -1);
-    assert_int_equal(gd_advance(c, TV_WORD0 + 5), 0);
+    assert_int_equal(gd_advance(c, (int32_t)GDT_N), -1);
+    assert_int_equal(gd_advance(c, GDT_WORD0 + 5), 0);
     assert_int_equal(gd_min_remaining(c), 1);
-    assert_int_equal(gd_min_remaining_after(c, TV_BYTE0 + 'x'), 0);
-    assert_int_equal(gd_min_remaining_after(c, TV_BYTE0 + 'y'), SIZE_MAX);
-    assert_int_equal(gd_advance(c, TV_BYTE0 + 'x'), 0);
+    assert_int_equal(gd_min_remaining_after(c, GDT_BYTE0 + 'x'), 0);
+    assert_int_equal(gd_min_remaining_after(c, GDT_BYTE0 + 'y'), SIZE_MAX);
+    assert_int_equal(gd_advance(c, GDT_BYTE0 + 'x'), 0);
     assert_true(gd_complete(c));
     size_t n = gd_allowed(c, mask);
     assert_int_equal(n, 1); /* only EOS: nothing can follow */
-    assert_int_equal(mask[TV_EOS], 1);
+    assert_int_equal(mask[GDT_EOS], 1);
     /* the mask of the start state was cached: a reset and a second call hit the cache */
     gd_stats st;
     gd_get_stats(c, &st);
@@ -478,41 +336,18 @@ static void test_tokens_and_min_remaining(void **state)
 
 /* ---- allocator hooks ----------------------------------------------------------------------------- */
 
-typedef struct {
-    long live, total;
-    long fail_after; /* < 0: never */
-} counting;
-
-static void *c_malloc(size_t n, void *u)
-{
-    counting *k = u;
-    if (k->fail_after >= 0 && k->total >= k->fail_after)
-        return NULL;
-    k->total++;
-    k->live++;
-    return malloc(n);
-}
-
-static void c_free(void *p, void *u)
-{
-    counting *k = u;
-    if (p)
-        k->live--;
-    free(p);
-}
-
 static void test_alloc_hooks_and_oom(void **state)
 {
     (void)state;
-    tvocab tv;
-    tv_init(&tv);
-    counting k = {0, 0, -1};
-    gd_alloc_hooks h = {c_malloc, c_free, &k};
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
+    gdt_counting k = {0, 0, -1};
+    gd_alloc_hooks h = {gdt_malloc_fail_from, gdt_free, &k};
     genapi_error err;
     gd_constraint *c = gd_compile_regex(&h, &tv.v, "[a-z]{2,5}(\\.[a-z]+)*", "guided_regex", &err);
     assert_non_null(c);
     size_t n;
-    char *s = drive(c, &tv.v, 5, 10, &n);
+    char *s = gdt_drive(c, &tv.v, 5, 10, &n);
     free(s);
     gd_free(c);
     assert_true(k.total > 0);
@@ -520,11 +355,11 @@ static void test_alloc_hooks_and_oom(void **state)
     /* every allocation failure is reported as out of memory, with nothing leaked */
     long total = k.total;
     for (long f = 0; f < total; f++) {
-        counting k2 = {0, 0, f};
-        gd_alloc_hooks h2 = {c_malloc, c_free, &k2};
+        gdt_counting k2 = {0, 0, f};
+        gd_alloc_hooks h2 = {gdt_malloc_fail_from, gdt_free, &k2};
         c = gd_compile_regex(&h2, &tv.v, "[a-z]{2,5}(\\.[a-z]+)*", "guided_regex", &err);
         if (c) {
-            uint8_t mask[TV_N];
+            uint8_t mask[GDT_N];
             gd_allowed(c, mask); /* may run out while walking; must not crash */
             gd_free(c);
         } else {
@@ -533,7 +368,7 @@ static void test_alloc_hooks_and_oom(void **state)
         assert_int_equal(k2.live, 0);
     }
     /* half-set hooks are refused */
-    gd_alloc_hooks bad = {c_malloc, NULL, &k};
+    gd_alloc_hooks bad = {gdt_malloc_fail_from, NULL, &k};
     assert_null(gd_compile_regex(&bad, &tv.v, "a", "guided_regex", &err));
     assert_int_equal(err.status, GENAPI_E_INVALID_ARG);
 }
@@ -550,10 +385,10 @@ static void test_large_vocab_consistency(void **state)
     uint64_t rs = 4242;
     static const char alpha[] = "abc0123-.x\xc3\xa9\"{}";
     for (size_t i = 0; i < NV; i++) {
-        size_t len = i == 0 ? 5 : i <= 256 ? 1 : 1 + rng_next(&rs) % 6;
+        size_t len = i == 0 ? 5 : i <= 256 ? 1 : 1 + gdt_rng_next(&rs) % 6;
         pieces[i] = malloc(len + 1);
         for (size_t j = 0; j < len; j++)
-            pieces[i][j] = i >= 1 && i <= 256 ? (char)(i - 1) : alpha[rng_next(&rs) % (sizeof alpha - 1)];
+            pieces[i][j] = i >= 1 && i <= 256 ? (char)(i - 1) : alpha[gdt_rng_next(&rs) % (sizeof alpha - 1)];
         pieces[i][len] = '\0';
         lens[i] = len;
     }
@@ -575,7 +410,7 @@ static void test_large_vocab_consistency(void **state)
                 assert_int_equal(mask[t], direct);
                 if (mask[t]) {
                     cnt++;
-                    if (pick < 0 || rng_next(&rs) % cnt == 0)
+                    if (pick < 0 || gdt_rng_next(&rs) % cnt == 0)
                         pick = (int32_t)t;
                 }
             }

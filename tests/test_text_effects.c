@@ -12,43 +12,7 @@
 #include <genapi/genapi.h>
 #include <json-c/json.h>
 
-static genapi_backend *backend;
-
-static int setup(void **state)
-{
-    (void)state;
-    return genapi_backend_new(NULL, &backend, NULL) == GENAPI_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    genapi_backend_free(backend);
-    return 0;
-}
-
-/* POST body to path; returns the parsed response and its status. */
-static json_object *post(const char *path, const char *body, int *status)
-{
-    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
-    genapi_http_response r;
-    assert_int_equal(genapi_backend_handle(backend, &req, &r), GENAPI_OK);
-    json_object *o = json_tokener_parse(r.body);
-    *status = r.status;
-    if (o == NULL)
-        fail_msg("unparsable response: %s", r.body);
-    genapi_http_response_release(backend, &r);
-    return o;
-}
-
-static json_object *ok(const char *path, const char *body)
-{
-    int status;
-    json_object *o = post(path, body, &status);
-    if (status != 200)
-        fail_msg("%s %s -> %d %s", path, body, status, json_object_to_json_string(o));
-    return o;
-}
+#include "backend_calls.h"
 
 /* A completion of PROMPT with extra fields; returns choice 0. Caller puts the root. */
 #define PROMPT "The river ran past the old mill, and the children"
@@ -58,12 +22,8 @@ static json_object *complete(const char *extra, json_object **root)
     snprintf(body, sizeof body,
              "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", \"max_tokens\": 40, \"seed\": 7%s%s}",
              extra[0] ? ", " : "", extra);
-    *root = ok("/v1/completions", body);
-    json_object *choices, *c0;
-    assert_true(json_object_object_get_ex(*root, "choices", &choices));
-    c0 = json_object_array_get_idx(choices, 0);
-    assert_non_null(c0);
-    return c0;
+    *root = bc_ok("/v1/completions", body);
+    return bc_choice(*root, 0);
 }
 
 static const char *text_of(json_object *choice)
@@ -73,17 +33,11 @@ static const char *text_of(json_object *choice)
     return json_object_get_string(t);
 }
 
-static const char *str_member(json_object *o, const char *k)
-{
-    json_object *v;
-    return json_object_object_get_ex(o, k, &v) && v ? json_object_get_string(v) : NULL;
-}
-
 static int64_t token_id(const char *piece)
 {
     char body[256];
     snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"%s\"}", piece);
-    json_object *o = ok("/v1/tokenize", body), *toks;
+    json_object *o = bc_ok("/v1/tokenize", body), *toks;
     assert_true(json_object_object_get_ex(o, "tokens", &toks));
     assert_int_equal(json_object_array_length(toks), 1);
     int64_t id = json_object_get_int64(json_object_array_get_idx(toks, 0));
@@ -258,7 +212,7 @@ static void test_stop_token_ids_and_eos_rules(void **state)
     json_object *root;
     snprintf(extra, sizeof extra, "\"stop_token_ids\": [%lld], \"max_tokens\": 300, \"ignore_eos\": true", (long long)the);
     json_object *c = complete(extra, &root), *v;
-    assert_string_equal(str_member(c, "finish_reason"), "stop");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "stop");
     assert_true(json_object_object_get_ex(c, "stop_reason", &v));
     assert_int_equal(json_object_get_int64(v), the);
     /* The stop token's text is kept (it is not a special token). */
@@ -267,18 +221,18 @@ static void test_stop_token_ids_and_eos_rules(void **state)
     json_object_put(root);
     /* EOS made almost certain: stops at once; ignore_eos and min_tokens keep it going. */
     c = complete("\"logit_bias\": {\"2\": 100}", &root);
-    assert_string_equal(str_member(c, "finish_reason"), "stop");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "stop");
     assert_string_equal(text_of(c), "");
     json_object_put(root);
     c = complete("\"logit_bias\": {\"2\": 100}, \"ignore_eos\": true, \"max_tokens\": 5", &root);
-    assert_string_equal(str_member(c, "finish_reason"), "length");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "length");
     json_object_put(root);
     c = complete("\"logit_bias\": {\"2\": 8}, \"min_tokens\": 12, \"max_tokens\": 12", &root);
     json_object *usage;
     assert_true(json_object_object_get_ex(root, "usage", &usage));
     assert_true(json_object_object_get_ex(usage, "completion_tokens", &v));
     assert_int_equal(json_object_get_int(v), 12);
-    assert_string_equal(str_member(c, "finish_reason"), "length");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "length");
     json_object_put(root);
 }
 
@@ -315,8 +269,8 @@ static void test_n_best_of_and_seeds(void **state)
         snprintf(extra, sizeof extra, "\"seed\": %d, \"logprobs\": 0, \"max_tokens\": 12", 100 + i);
         char body[512];
         snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", %s}", extra);
-        single[i] = ok("/v1/completions", body);
-        json_object *c = json_object_array_get_idx(json_object_object_get(single[i], "choices"), 0);
+        single[i] = bc_ok("/v1/completions", body);
+        json_object *c = bc_choice(single[i], 0);
         json_object *lps = json_object_object_get(json_object_object_get(c, "logprobs"), "token_logprobs");
         double sum = 0;
         for (size_t k = 0; k < json_object_array_length(lps); k++)
@@ -329,15 +283,15 @@ static void test_n_best_of_and_seeds(void **state)
     /* n = 4 with seed 100 gives the same four samples (seed + i). */
     char body[512];
     snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", \"seed\": 100, \"n\": 4, \"max_tokens\": 12}");
-    root = ok("/v1/completions", body);
+    root = bc_ok("/v1/completions", body);
     json_object *choices = json_object_object_get(root, "choices");
     for (int i = 0; i < 4; i++)
         assert_string_equal(text_of(json_object_array_get_idx(choices, (size_t)i)),
-                            text_of(json_object_array_get_idx(json_object_object_get(single[i], "choices"), 0)));
+                            text_of(bc_choice(single[i], 0)));
     json_object_put(root);
     /* best_of 4, n 1: the most likely of those four. */
     snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", \"seed\": 100, \"best_of\": 4, \"max_tokens\": 12}");
-    root = ok("/v1/completions", body);
+    root = bc_ok("/v1/completions", body);
     choices = json_object_object_get(root, "choices");
     assert_int_equal(json_object_array_length(choices), 1);
     assert_string_equal(text_of(json_object_array_get_idx(choices, 0)), best_text);
@@ -354,7 +308,7 @@ static void test_beam_search(void **state)
     char b1[512], b2[512];
     snprintf(b1, sizeof b1, body, 1, "");
     snprintf(b2, sizeof b2, body, 2, "");
-    json_object *r1 = ok("/v1/completions", b1), *r2 = ok("/v1/completions", b2);
+    json_object *r1 = bc_ok("/v1/completions", b1), *r2 = bc_ok("/v1/completions", b2);
     json_object *c1 = json_object_object_get(r1, "choices"), *c2 = json_object_object_get(r2, "choices");
     assert_int_equal(json_object_array_length(c1), 3);
     /* Deterministic whatever the seed, beams sorted by score, and distinct. */
@@ -388,15 +342,9 @@ static void test_beam_search(void **state)
     json_object_put(r1);
     json_object_put(r2);
     /* length_penalty and early_stopping are only accepted with beam search. */
-    int status;
-    json_object *e = post("/v1/completions",
-                          "{\"model\": \"genapi-ref\", \"prompt\": \"hi\", \"length_penalty\": 2.0}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
-    e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"hi\", \"early_stopping\": true}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
-    e = ok("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", \"use_beam_search\": true, "
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"hi\", \"length_penalty\": 2.0}", 400, NULL);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"hi\", \"early_stopping\": true}", 400, NULL);
+    json_object *e = bc_ok("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"" PROMPT "\", \"use_beam_search\": true, "
                               "\"n\": 2, \"length_penalty\": 0.5, \"early_stopping\": \"never\", \"max_tokens\": 6}");
     assert_int_equal(json_object_array_length(json_object_object_get(e, "choices")), 2);
     json_object_put(e);
@@ -410,12 +358,9 @@ static void test_truncate_models_adapter_deepconf(void **state)
     assert_int_equal(json_object_get_int(json_object_object_get(json_object_object_get(root, "usage"), "prompt_tokens")), 3);
     json_object_put(root);
     complete("\"multi_models\": [\"genapi-ref-lora\"]", &root);
-    assert_string_equal(str_member(root, "model"), "genapi-ref-lora");
+    assert_string_equal(bc_str_member(root, "model"), "genapi-ref-lora");
     json_object_put(root);
-    int status;
-    json_object *e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"multi_models\": [\"nope\"]}", &status);
-    assert_int_equal(status, 404);
-    json_object_put(e);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"multi_models\": [\"nope\"]}", 404, NULL);
     /* The LoRA adapter favours nature words; the multiplier scales it. */
     int counts[2] = {0, 0};
     const char *mult[2] = {"0.5", "4"};
@@ -424,8 +369,8 @@ static void test_truncate_models_adapter_deepconf(void **state)
             char body[512];
             snprintf(body, sizeof body, "{\"model\": \"genapi-ref-lora\", \"prompt\": \"" PROMPT "\", \"seed\": %d, "
                      "\"max_tokens\": 60, \"ignore_eos\": true, \"multiplier\": %s}", seed, mult[m]);
-            json_object *r = ok("/v1/completions", body);
-            const char *t = text_of(json_object_array_get_idx(json_object_object_get(r, "choices"), 0));
+            json_object *r = bc_ok("/v1/completions", body);
+            const char *t = text_of(bc_choice(r, 0));
             const char *words[] = {" sea", " river", " rain", " garden", " tree", " bird", " wind", " water", " sun"};
             for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
                 for (const char *p = strstr(t, words[w]); p; p = strstr(p + 1, words[w]))
@@ -436,24 +381,21 @@ static void test_truncate_models_adapter_deepconf(void **state)
     /* DeepConf: a window of 4 with a threshold no step reaches stops after 4 tokens. */
     json_object *c = complete("\"enable_deepconf\": true, \"deepconf_window_size\": 4, \"deepconf_threshold\": 100, "
                               "\"ignore_eos\": true", &root);
-    assert_string_equal(str_member(c, "finish_reason"), "stop");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "stop");
     assert_true(json_object_object_get_ex(c, "stop_reason", &v));
     assert_string_equal(json_object_get_string(v), "<deepconf-100>");
     assert_int_equal(json_object_get_int(json_object_object_get(json_object_object_get(root, "usage"), "completion_tokens")), 4);
     json_object_put(root);
     c = complete("\"enable_deepconf\": true, \"deepconf_window_size\": 4, \"deepconf_threshold\": 0, \"ignore_eos\": true", &root);
-    assert_string_equal(str_member(c, "finish_reason"), "length");
+    assert_string_equal(bc_str_member(c, "finish_reason"), "length");
     json_object_put(root);
-    e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"logits_processors\": [\"my.proc\"]}", &status);
-    assert_int_equal(status, 400);
-    assert_string_equal(str_member(json_object_object_get(e, "error"), "param"), "logits_processors");
-    json_object_put(e);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"logits_processors\": [\"my.proc\"]}", 400, "logits_processors");
 }
 
 static void test_tokenize(void **state)
 {
     (void)state;
-    json_object *a = ok("/v1/tokenize", "{\"model\": \"genapi-ref\", \"prompt\": \"Hello there, river\", \"return_token_strs\": true}");
+    json_object *a = bc_ok("/v1/tokenize", "{\"model\": \"genapi-ref\", \"prompt\": \"Hello there, river\", \"return_token_strs\": true}");
     json_object *toks = json_object_object_get(a, "tokens"), *strs = json_object_object_get(a, "token_strs");
     assert_int_equal(json_object_get_int(json_object_object_get(a, "count")), (int)json_object_array_length(toks));
     assert_int_equal(json_object_get_int(json_object_object_get(a, "max_model_len")), 4096);
@@ -461,36 +403,25 @@ static void test_tokenize(void **state)
     for (size_t i = 0; i < json_object_array_length(strs); i++)
         strcat(joined, json_object_get_string(json_object_array_get_idx(strs, i)));
     assert_string_equal(joined, "Hello there, river");
-    json_object *m = ok("/v1/tokenize", "{\"model\": \"genapi-ref\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello there, river\"}]}");
+    json_object *m = bc_ok("/v1/tokenize", "{\"model\": \"genapi-ref\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello there, river\"}]}");
     assert_true(json_object_get_int(json_object_object_get(m, "count")) > json_object_get_int(json_object_object_get(a, "count")) + 3);
     assert_null(json_object_object_get(m, "token_strs"));
-    json_object *mn = ok("/v1/tokenize", "{\"messages\": [{\"role\": \"user\", \"content\": \"Hello there, river\"}], \"add_generation_prompt\": false}");
+    json_object *mn = bc_ok("/v1/tokenize", "{\"messages\": [{\"role\": \"user\", \"content\": \"Hello there, river\"}], \"add_generation_prompt\": false}");
     assert_true(json_object_get_int(json_object_object_get(mn, "count")) < json_object_get_int(json_object_object_get(m, "count")));
     /* Completions from the token ids equal completions from the text. */
     char body[1024];
     int n = snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"seed\": 3, \"max_tokens\": 15, \"prompt\": %s}",
                      json_object_to_json_string(toks));
     assert_true(n > 0);
-    json_object *from_ids = ok("/v1/completions", body);
-    json_object *from_text = ok("/v1/completions", "{\"model\": \"genapi-ref\", \"seed\": 3, \"max_tokens\": 15, \"prompt\": \"Hello there, river\"}");
-    assert_string_equal(text_of(json_object_array_get_idx(json_object_object_get(from_ids, "choices"), 0)),
-                        text_of(json_object_array_get_idx(json_object_object_get(from_text, "choices"), 0)));
-    int status;
-    json_object *e = post("/v1/tokenize", "{\"model\": \"nope\", \"prompt\": \"x\"}", &status);
-    assert_int_equal(status, 404);
-    json_object_put(e);
-    e = post("/v1/tokenize", "{\"model\": \"genapi-ref\"}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
-    e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": [99999999]}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
-    e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"\"}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
-    e = post("/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"suffix\": \"y\"}", &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
+    json_object *from_ids = bc_ok("/v1/completions", body);
+    json_object *from_text = bc_ok("/v1/completions", "{\"model\": \"genapi-ref\", \"seed\": 3, \"max_tokens\": 15, \"prompt\": \"Hello there, river\"}");
+    assert_string_equal(text_of(bc_choice(from_ids, 0)),
+                        text_of(bc_choice(from_text, 0)));
+    bc_expect_error(NULL, "/v1/tokenize", "{\"model\": \"nope\", \"prompt\": \"x\"}", 404, NULL);
+    bc_expect_error(NULL, "/v1/tokenize", "{\"model\": \"genapi-ref\"}", 400, NULL);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": [99999999]}", 400, NULL);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"\"}", 400, NULL);
+    bc_expect_error(NULL, "/v1/completions", "{\"model\": \"genapi-ref\", \"prompt\": \"x\", \"suffix\": \"y\"}", 400, NULL);
     json_object_put(a);
     json_object_put(m);
     json_object_put(mn);
@@ -533,9 +464,9 @@ static void test_logprobs_formats(void **state)
     json_object_put(root);
 
     /* Chat: logprobs true + top_logprobs N, sampled token first in each top list. */
-    json_object *r = ok("/v1/chat/completions", "{\"model\": \"genapi-ref\", \"seed\": 9, \"max_tokens\": 8, \"logprobs\": true, "
+    json_object *r = bc_ok("/v1/chat/completions", "{\"model\": \"genapi-ref\", \"seed\": 9, \"max_tokens\": 8, \"logprobs\": true, "
                                                 "\"top_logprobs\": 3, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}");
-    json_object *ch = json_object_array_get_idx(json_object_object_get(r, "choices"), 0);
+    json_object *ch = bc_choice(r, 0);
     json_object *content = json_object_object_get(json_object_object_get(ch, "logprobs"), "content");
     int64_t ct = json_object_get_int64(json_object_object_get(json_object_object_get(r, "usage"), "completion_tokens"));
     assert_int_equal(json_object_array_length(content), (size_t)ct);
@@ -543,7 +474,7 @@ static void test_logprobs_formats(void **state)
         json_object *e = json_object_array_get_idx(content, i);
         json_object *top = json_object_object_get(e, "top_logprobs");
         assert_int_equal(json_object_array_length(top), 3);
-        assert_string_equal(str_member(json_object_array_get_idx(top, 0), "token"), str_member(e, "token"));
+        assert_string_equal(bc_str_member(json_object_array_get_idx(top, 0), "token"), bc_str_member(e, "token"));
         double prev = 0.0;
         for (size_t k = 1; k < 3; k++) {
             double v = json_object_get_double(json_object_object_get(json_object_array_get_idx(top, k), "logprob"));
@@ -551,14 +482,10 @@ static void test_logprobs_formats(void **state)
             prev = v;
         }
         json_object *bytes = json_object_object_get(e, "bytes");
-        assert_int_equal(json_object_array_length(bytes), strlen(str_member(e, "token")));
+        assert_int_equal(json_object_array_length(bytes), strlen(bc_str_member(e, "token")));
     }
     json_object_put(r);
-    int status;
-    json_object *e = post("/v1/chat/completions", "{\"model\": \"genapi-ref\", \"top_logprobs\": 2, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}", &status);
-    assert_int_equal(status, 400);
-    assert_string_equal(str_member(json_object_object_get(e, "error"), "param"), "top_logprobs");
-    json_object_put(e);
+    bc_expect_error(NULL, "/v1/chat/completions", "{\"model\": \"genapi-ref\", \"top_logprobs\": 2, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}", 400, "top_logprobs");
 }
 
 /* The finish reasons and texts of a completion's choices, joined. */
@@ -569,7 +496,7 @@ static void choices_summary(json_object *root, char *out, size_t cap)
     for (size_t i = 0; i < json_object_array_length(choices); i++) {
         json_object *c = json_object_array_get_idx(choices, i);
         size_t n = strlen(out);
-        snprintf(out + n, cap - n, "[%s|%s]", str_member(c, "finish_reason"), text_of(c));
+        snprintf(out + n, cap - n, "[%s|%s]", bc_str_member(c, "finish_reason"), text_of(c));
     }
 }
 
@@ -581,21 +508,21 @@ static void test_beam_length_penalty_and_early_stopping(void **state)
     char body[512], a[4096], b[4096];
     /* length_penalty changes which finished beams rank first. */
     snprintf(body, sizeof body, tmpl, "0.0", "false");
-    json_object *r = ok("/v1/completions", body);
+    json_object *r = bc_ok("/v1/completions", body);
     choices_summary(r, a, sizeof a);
     json_object_put(r);
     snprintf(body, sizeof body, tmpl, "2.0", "false");
-    r = ok("/v1/completions", body);
+    r = bc_ok("/v1/completions", body);
     choices_summary(r, b, sizeof b);
     json_object_put(r);
     assert_string_not_equal(a, b);
     /* early_stopping true stops at n finished beams; "never" searches on to max_tokens. */
     snprintf(body, sizeof body, tmpl, "0.0", "true");
-    r = ok("/v1/completions", body);
+    r = bc_ok("/v1/completions", body);
     choices_summary(r, a, sizeof a);
     json_object_put(r);
     snprintf(body, sizeof body, tmpl, "0.0", "\"never\"");
-    r = ok("/v1/completions", body);
+    r = bc_ok("/v1/completions", body);
     choices_summary(r, b, sizeof b);
     json_object_put(r);
     assert_string_not_equal(a, b);
@@ -642,28 +569,8 @@ static void test_bad_values_are_400_naming_the_parameter(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[512];
         snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", \"prompt\": \"x\", %s}", cases[i].extra);
-        int status;
-        json_object *e = post("/v1/completions", body, &status);
-        if (status != 400)
-            fail_msg("{%s}: status %d", cases[i].extra, status);
-        const char *param = str_member(json_object_object_get(e, "error"), "param");
-        if (param == NULL || strcmp(param, cases[i].param) != 0)
-            fail_msg("{%s}: param %s, want %s", cases[i].extra, param ? param : "(null)", cases[i].param);
-        json_object_put(e);
+        bc_expect_error(cases[i].extra, "/v1/completions", body, 400, cases[i].param);
     }
-}
-
-/* Raw POST returning the body text (for event streams). */
-static char *post_raw(const char *path, const char *body, int *status, char *ct, size_t ct_cap)
-{
-    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
-    genapi_http_response r;
-    assert_int_equal(genapi_backend_handle(backend, &req, &r), GENAPI_OK);
-    *status = r.status;
-    snprintf(ct, ct_cap, "%s", r.content_type);
-    char *copy = strdup(r.body);
-    genapi_http_response_release(backend, &r);
-    return copy;
 }
 
 /* Concatenate the choice-0 texts of the events of a stream; counts events and checks [DONE]. */
@@ -721,11 +628,10 @@ static void test_streams_and_output_kind(void **state)
     int status, events;
     const char *finish;
     snprintf(body, sizeof body, chat, "");
-    json_object *whole = ok("/v1/chat/completions", body);
-    const char *content = json_object_get_string(json_object_object_get(
-        json_object_object_get(json_object_array_get_idx(json_object_object_get(whole, "choices"), 0), "message"), "content"));
+    json_object *whole = bc_ok("/v1/chat/completions", body);
+    const char *content = bc_chat_content(whole);
     snprintf(body, sizeof body, chat, ", \"stream\": true, \"stream_options\": {\"include_usage\": true}");
-    char *sse = post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
+    char *sse = bc_post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
     assert_int_equal(status, 200);
     assert_string_equal(ct, "text/event-stream");
     read_stream(sse, "content", 0, joined, sizeof joined, &events, &finish);
@@ -735,7 +641,7 @@ static void test_streams_and_output_kind(void **state)
     int delta_events = events;
     free(sse);
     snprintf(body, sizeof body, chat, ", \"stream\": true, \"output_kind\": \"final_only\"");
-    sse = post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
+    sse = bc_post_raw("/v1/chat/completions", body, &status, ct, sizeof ct);
     read_stream(sse, "content", 0, joined, sizeof joined, &events, &finish);
     assert_string_equal(joined, content);
     assert_int_equal(events, 2); /* the role chunk and one chunk with everything */
@@ -744,15 +650,15 @@ static void test_streams_and_output_kind(void **state)
     /* Completions, cumulative: every chunk repeats the text so far, the last is all of it. */
     const char *cmpl = "{\"model\": \"genapi-ref\", \"seed\": 5, \"max_tokens\": 12, \"prompt\": \"" PROMPT "\"%s}";
     snprintf(body, sizeof body, cmpl, "");
-    json_object *cw = ok("/v1/completions", body);
-    const char *ctext = text_of(json_object_array_get_idx(json_object_object_get(cw, "choices"), 0));
+    json_object *cw = bc_ok("/v1/completions", body);
+    const char *ctext = text_of(bc_choice(cw, 0));
     snprintf(body, sizeof body, cmpl, ", \"stream\": true, \"output_kind\": \"cumulative\"");
-    sse = post_raw("/v1/completions", body, &status, ct, sizeof ct);
+    sse = bc_post_raw("/v1/completions", body, &status, ct, sizeof ct);
     read_stream(sse, "text", 1, joined, sizeof joined, &events, &finish);
     assert_string_equal(joined, ctext);
     free(sse);
     snprintf(body, sizeof body, cmpl, ", \"stream\": true");
-    sse = post_raw("/v1/completions", body, &status, ct, sizeof ct);
+    sse = bc_post_raw("/v1/completions", body, &status, ct, sizeof ct);
     read_stream(sse, "text", 0, joined, sizeof joined, &events, &finish);
     assert_string_equal(joined, ctext);
     assert_null(strstr(sse, "\"usage\":{")); /* no usage chunk unless asked */
@@ -761,14 +667,9 @@ static void test_streams_and_output_kind(void **state)
     json_object_put(whole);
     /* Misuse. */
     snprintf(body, sizeof body, cmpl, ", \"stream_options\": {\"include_usage\": true}");
-    json_object *e = post("/v1/completions", body, &status);
-    assert_int_equal(status, 400);
-    assert_string_equal(str_member(json_object_object_get(e, "error"), "param"), "stream_options");
-    json_object_put(e);
+    bc_expect_error(NULL, "/v1/completions", body, 400, "stream_options");
     snprintf(body, sizeof body, cmpl, ", \"stream\": true, \"prompt_logprobs\": 1");
-    e = post("/v1/completions", body, &status);
-    assert_int_equal(status, 400);
-    json_object_put(e);
+    bc_expect_error(NULL, "/v1/completions", body, 400, NULL);
 }
 
 int main(void)
@@ -790,5 +691,5 @@ int main(void)
         cmocka_unit_test(test_accepted_without_effect_on_this_backend),
         cmocka_unit_test(test_bad_values_are_400_naming_the_parameter),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, bc_setup, bc_teardown);
 }
