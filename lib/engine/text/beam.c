@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/detmath.h"
 #include "engine/text/select.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -42,7 +43,7 @@ static double beam_score(const beam *b, double length_penalty)
     size_t len = b->finished ? b->n - 1 : b->n;
     if (len == 0)
         return b->cum;
-    return b->cum / pow((double)len, length_penalty);
+    return b->cum / ga_pow((double)len, length_penalty);
 }
 
 static int is_end(const genapi_text_params *p, int32_t tok, int ignore_eos)

@@ -1,3 +1,4 @@
+#include "util/detmath.h"
 #include "engine/text/engine.h"
 
 #include <math.h>
@@ -378,8 +379,8 @@ int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top,
     double sum = 0;
     for (size_t v = 0; v < vocab; v++)
         if (logits[v] > -INFINITY)
-            sum += exp((double)logits[v] - (double)mx);
-    double lse = (double)mx + log(sum);
+            sum += ga_exp((double)logits[v] - (double)mx);
+    double lse = (double)mx + ga_log(sum);
     out->id = id;
     out->logprob = logits[id] > -INFINITY ? (float)((double)logits[id] - lse) : -9999.0f;
     int64_t rank = 1;

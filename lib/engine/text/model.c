@@ -1,3 +1,4 @@
+#include "util/detmath.h"
 #include "engine/text/model.h"
 
 #include <math.h>
@@ -246,7 +247,7 @@ void gx_model_logits(const gx_model *m, const int32_t *ctx, size_t n, const uint
     double *p = m->vocab <= 4096 ? stack : ga_malloc(&m->alloc, m->vocab * sizeof *p);
     if (p == NULL) {
         for (size_t v = 0; v < m->vocab; v++)
-            logits[v] = (float)log(m->unigram[v] > 0 ? m->unigram[v] : 1e-30);
+            logits[v] = (float)ga_log(m->unigram[v] > 0 ? m->unigram[v] : 1e-30);
         return;
     }
     memcpy(p, m->unigram, m->vocab * sizeof *p);
@@ -257,7 +258,7 @@ void gx_model_logits(const gx_model *m, const int32_t *ctx, size_t n, const uint
     if (n >= 3)
         interpolate(m, find_ctx(m, key3(ctx[n - 3], ctx[n - 2], ctx[n - 1])), p);
     for (size_t v = 0; v < m->vocab; v++) {
-        double l = p[v] > 0 ? log(p[v]) : -1e30;
+        double l = p[v] > 0 ? ga_log(p[v]) : -1e30;
         if (topic && topic[v])
             l += 1.0;
         logits[v] = p[v] > 0 ? (float)l : -INFINITY;

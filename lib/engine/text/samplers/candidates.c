@@ -2,6 +2,7 @@
  * The candidate set of one step (see samplers_internal.h): dense/compact representation,
  * lookups, removal, threshold filters, weights and canonical-order selection.
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 #include <float.h>
@@ -198,7 +199,7 @@ double gsi_weights(gsamp_workspace *ws, float *m_out)
 double gsi_entropy(const gsamp_workspace *ws, double sum, float m)
 {
     /* H = -sum p ln p with p = w/S and ln p = (l - m) - ln S */
-    double h = log(sum) - gsi_vsum_wd(ws->w, ws->lg, m, ws->n) / sum;
+    double h = ga_log(sum) - gsi_vsum_wd(ws->w, ws->lg, m, ws->n) / sum;
     return h > 0.0 ? h : 0.0;
 }
 

@@ -6,6 +6,7 @@
  *  - otherwise one uniform u (stream GSAMP_STREAM_DRAW) and a cumulative scan: the first
  *    token whose running sum exceeds u * total.
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 size_t gsi_draw_index(gsamp_workspace *ws, const float *w, size_t n, double u, double *total_out)
@@ -45,13 +46,13 @@ size_t gsi_draw_index(gsamp_workspace *ws, const float *w, size_t n, double u, d
 
 static void apply_skew(gsamp_workspace *ws, double sum, double skew)
 {
-    const double e = exp(skew);
+    const double e = ga_exp(skew);
     double c = 0.0, prev = 0.0;
     for (size_t i = 0; i < ws->n; i++) {
         c += (double)ws->w[i] / sum;
         if (c > 1.0)
             c = 1.0;
-        double cp = pow(c, e);
+        double cp = ga_pow(c, e);
         double p = cp - prev;
         ws->w[i] = (float)(p > 0.0 ? p : 0.0);
         prev = cp;

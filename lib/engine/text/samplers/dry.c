@@ -14,6 +14,7 @@
  *  - every such y: l_y -= multiplier * base^(len[y] - allowed_length).
  * Cost: O(|S|) per step plus O(max_occurrences * max_ngram).
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 struct seqv {
@@ -104,7 +105,7 @@ void gsi_dry(gsamp_workspace *ws, const gsamp_config *cfg, const gsamp_history *
             continue;
         float *p = gsi_find(ws, t);
         if (p)
-            gsi_set(ws, p, gsi_to_float((double)*p - m * pow(base, (double)len - allowed)));
+            gsi_set(ws, p, gsi_to_float((double)*p - m * ga_pow(base, (double)len - allowed)));
     }
     gsi_mark_reset(ws);
     gsi_prune(ws);

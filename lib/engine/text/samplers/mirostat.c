@@ -5,6 +5,7 @@
  * drawn token's surprise under the untruncated distribution. mu lives in gsamp_state
  * (2 * tau at gsamp_state_init).
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 int32_t gsi_mirostat(gsamp_workspace *ws, const gsamp_config *cfg, gsamp_state *st, double u,
@@ -27,7 +28,7 @@ int32_t gsi_mirostat(gsamp_workspace *ws, const gsamp_config *cfg, gsamp_state *
             return -1;
         sum = gsi_weights(ws, &m);
     }
-    const double ln_sum = log(sum);
+    const double ln_sum = ga_log(sum);
     const double mu = st->mirostat_mu;
     /* s_i = (ln S - (l_i - m)) / ln 2 <= mu  <=>  l_i >= m + ln S - mu ln 2 */
     float t = gsi_float_ceil((double)m + ln_sum - mu * GSI_LN2);

@@ -7,6 +7,7 @@
  * tokens (N = 1 gives NaN, hence the floor). T below 1e-5 or NaN becomes 1e-5.
  * Then l <- l / T (in float). Greedy requests without dynatemp skip this slot.
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 static double dynamic_temperature(gsamp_workspace *ws, const gsamp_config *cfg)
@@ -17,11 +18,11 @@ static double dynamic_temperature(gsamp_workspace *ws, const gsamp_config *cfg)
     float m;
     double sum = gsi_weights(ws, &m);
     double h = gsi_entropy(ws, sum, m);
-    double hn = ws->n > 1 ? h / log((double)ws->n) : NAN;
+    double hn = ws->n > 1 ? h / ga_log((double)ws->n) : NAN;
     if (hn < 0.0)
         hn = 0.0;
     return cfg->dynatemp_min +
-           (cfg->dynatemp_max - cfg->dynatemp_min) * pow(hn, cfg->dynatemp_exponent);
+           (cfg->dynatemp_max - cfg->dynatemp_min) * ga_pow(hn, cfg->dynatemp_exponent);
 }
 
 void gsi_temperature(gsamp_workspace *ws, const gsamp_config *cfg, int greedy)

@@ -10,6 +10,7 @@
  *   iff c_j >= t (the token whose mass reaches t is excluded, as on the server);
  *   position 0 is always kept.
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 /* Removes the entries at sorted positions idx[from..n). */
@@ -64,7 +65,7 @@ void gsi_typical_p(gsamp_workspace *ws, double typical_p)
     float m;
     const double sum = gsi_weights(ws, &m);
     const double h = gsi_entropy(ws, sum, m);
-    const double ln_sum = log(sum);
+    const double ln_sum = ga_log(sum);
     for (size_t i = 0; i < n; i++) {
         double lnp = ((double)ws->lg[i] - (double)m) - ln_sum;
         ws->fkey[i] = (float)-fabs(h + lnp);

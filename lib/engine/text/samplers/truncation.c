@@ -16,6 +16,7 @@
  * threshold and gather the survivors through the block-maximum index, so a 128k vocabulary
  * costs one or two vectorised passes.
  */
+#include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
 static void swapf(float *a, float *b)
@@ -143,7 +144,7 @@ void gsi_min_p(gsamp_workspace *ws, double min_p)
     const float m = gsi_max_logit(ws);
     if (!(m > -INFINITY))
         return;
-    float t = gsi_float_ceil((double)m + log(min_p));
+    float t = gsi_float_ceil((double)m + ga_log(min_p));
     gsi_keep_ge(ws, t < m ? t : m);
 }
 
@@ -184,7 +185,7 @@ void gsi_eta_cutoff(gsamp_workspace *ws, double eta)
     float m;
     double sum = gsi_weights(ws, &m);
     double h = gsi_entropy(ws, sum, m);
-    double eps = sqrt(eta) * exp(-h);
+    double eps = sqrt(eta) * ga_exp(-h);
     if (eta < eps)
         eps = eta;
     keep_weight_ge(ws, eps * sum);
