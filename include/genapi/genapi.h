@@ -15,6 +15,7 @@
 #include "completions.h"
 #include "tokenize.h"
 #include "stream.h"
+#include "images.h"
 #include "models.h"
 #include "server.h"
 

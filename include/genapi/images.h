@@ -1,0 +1,122 @@
+/**
+ * @file images.h
+ * @brief Image generation results (txt2img, img2img) and upscale results, as the hosted API
+ *        and the AUTOMATIC1111 / SD.Next servers return them: base64 images decoded to bytes,
+ *        their format and size read from the data, and the `info` document (a JSON string
+ *        inside the JSON) decoded.
+ */
+#ifndef GENAPI_IMAGES_H
+#define GENAPI_IMAGES_H
+
+#include "client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Image container format, found from the data's magic bytes. */
+typedef enum genapi_image_format {
+    GENAPI_IMAGE_FORMAT_UNKNOWN = 0, /**< Not recognised. */
+    GENAPI_IMAGE_FORMAT_PNG = 1,     /**< PNG. */
+    GENAPI_IMAGE_FORMAT_JPEG = 2,    /**< JPEG. */
+    GENAPI_IMAGE_FORMAT_WEBP = 3     /**< WebP. */
+} genapi_image_format;
+
+/** @brief One decoded image. Owned by the result it came in. */
+typedef struct genapi_image {
+    const uint8_t *data; /**< Encoded image bytes (PNG, JPEG or WebP file contents). */
+    size_t size;         /**< Number of bytes. */
+    int32_t format;      /**< A ::genapi_image_format. */
+    int32_t width;       /**< Width in pixels from the image header, 0 if unknown. */
+    int32_t height;      /**< Height in pixels from the image header, 0 if unknown. */
+    int32_t reserved;    /**< Zero. */
+} genapi_image;
+
+/** @name Bits of genapi_image_info::fields: which integer fields the server sent
+ *  @{ */
+#define GENAPI_IMAGE_INFO_SEED 0x1u        /**< genapi_image_info::seed is set. */
+#define GENAPI_IMAGE_INFO_FIRST_INDEX 0x2u /**< genapi_image_info::index_of_first_image is set. */
+#define GENAPI_IMAGE_INFO_WIDTH 0x4u       /**< genapi_image_info::width is set. */
+#define GENAPI_IMAGE_INFO_HEIGHT 0x8u      /**< genapi_image_info::height is set. */
+#define GENAPI_IMAGE_INFO_STEPS 0x10u      /**< genapi_image_info::steps is set. */
+/** @} */
+
+/** @brief The decoded `info` document of a generation. Strings owned by the result. */
+typedef struct genapi_image_info {
+    int32_t present;               /**< 1 if the response had a non-empty `info`. */
+    uint32_t fields;               /**< GENAPI_IMAGE_INFO_* bits of the integers below that were sent. */
+    int64_t seed;                  /**< Seed of the first image. */
+    const int64_t *all_seeds;      /**< Seed of every image, or NULL. */
+    size_t all_seed_count;         /**< Number of entries in all_seeds. */
+    int64_t index_of_first_image;  /**< 1 when a grid image comes first. */
+    int64_t width;                 /**< Width requested. */
+    int64_t height;                /**< Height requested. */
+    int64_t steps;                 /**< Sampling steps. */
+    const char *sampler_name;      /**< Sampler used, or NULL. */
+    const char *prompt;            /**< Prompt, or NULL. */
+    size_t infotexts_count;        /**< Number of entries of `infotexts`. */
+    const char *json;              /**< The whole decoded document, as JSON text (or NULL). */
+} genapi_image_info;
+
+/** @brief A txt2img / img2img result; free with genapi_images_result_free(). */
+typedef struct genapi_images_result {
+    uint32_t struct_size;        /**< sizeof(genapi_images_result). */
+    int32_t http_status;         /**< HTTP status of the response. */
+    const genapi_image *images;  /**< Images in server order (a grid, when made, comes first). */
+    size_t image_count;          /**< Number of images. */
+    genapi_image_info info;      /**< The decoded info document. */
+    int32_t has_parameters_seed; /**< 1 if `parameters.seed` was sent. */
+    int32_t reserved;            /**< Zero. */
+    int64_t parameters_seed;     /**< `parameters.seed` as echoed (may stay -1). */
+    void *internal;              /**< Private to the library. */
+} genapi_images_result;
+
+/** @brief An upscale (extra-single-image) result; free with genapi_upscale_result_free(). */
+typedef struct genapi_upscale_result {
+    uint32_t struct_size;   /**< sizeof(genapi_upscale_result). */
+    int32_t http_status;    /**< HTTP status of the response. */
+    genapi_image image;     /**< The upscaled image. */
+    const char *html_info;  /**< The server's HTML description, or NULL. */
+    void *internal;         /**< Private to the library. */
+} genapi_upscale_result;
+
+/**
+ * @brief Parse a txt2img or img2img response body.
+ * @param client Client (its allocator is used).
+ * @param body Response body bytes.
+ * @param body_len Length of body.
+ * @param[out] out Receives the result; free with genapi_images_result_free().
+ * @param err Filled on failure: ::GENAPI_E_PARSE names `images` for data that is not base64.
+ * @return ::GENAPI_OK, ::GENAPI_E_PARSE or ::GENAPI_E_NOMEM.
+ */
+GENAPI_EXPORT genapi_status genapi_images_result_parse(genapi_client *client, const char *body, size_t body_len,
+                                                       genapi_images_result **out, genapi_error *err);
+
+/**
+ * @brief Free an images result. NULL is ignored.
+ * @param result Result to free.
+ */
+GENAPI_EXPORT void genapi_images_result_free(genapi_images_result *result);
+
+/**
+ * @brief Parse an upscale (`/v1/upscale-img`, `/sdapi/v1/extra-single-image`) response body.
+ * @param client Client (its allocator is used).
+ * @param body Response body bytes.
+ * @param body_len Length of body.
+ * @param[out] out Receives the result; free with genapi_upscale_result_free().
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK, ::GENAPI_E_PARSE or ::GENAPI_E_NOMEM.
+ */
+GENAPI_EXPORT genapi_status genapi_upscale_result_parse(genapi_client *client, const char *body, size_t body_len,
+                                                        genapi_upscale_result **out, genapi_error *err);
+
+/**
+ * @brief Free an upscale result. NULL is ignored.
+ * @param result Result to free.
+ */
+GENAPI_EXPORT void genapi_upscale_result_free(genapi_upscale_result *result);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

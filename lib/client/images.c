@@ -1,0 +1,209 @@
+/* Image generation and upscale results: base64 images decoded (libsodium), probed, and the
+ * `info` JSON-in-a-string decoded. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <genapi/images.h>
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "client/client_internal.h"
+#include "client/json_read.h"
+#include "image/probe.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+typedef JR_HOLDER(genapi_images_result) images_holder;
+typedef JR_HOLDER(genapi_upscale_result) upscale_holder;
+
+/* Decode one base64 image (a data: URI prefix is accepted) into img. */
+static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, const char *field, genapi_image *img,
+                                  genapi_error *err)
+{
+    if (len > 5 && strncmp(b64, "data:", 5) == 0) {
+        const char *comma = memchr(b64, ',', len);
+        if (comma == NULL)
+            return ga_err(err, GENAPI_E_PARSE, field, "%s: a data URI without a comma", field);
+        len -= (size_t)(comma + 1 - b64);
+        b64 = comma + 1;
+    }
+    size_t cap = len / 4 * 3 + 3, n = 0;
+    uint8_t *bytes = ga_arena_alloc(ar, cap ? cap : 1);
+    if (bytes == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    const char *end = NULL;
+    if (sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != b64 + len)
+        return ga_err(err, GENAPI_E_PARSE, field, "%s holds data that is not base64", field);
+    img->data = bytes;
+    img->size = n;
+    gi_probe(bytes, n, &img->format, &img->width, &img->height);
+    return GENAPI_OK;
+}
+
+static void read_info(ga_arena *ar, json_object *root, genapi_image_info *info, int *oom)
+{
+    json_object *v, *doc = NULL;
+    if (!json_object_object_get_ex(root, "info", &v) || v == NULL)
+        return;
+    if (json_object_is_type(v, json_type_string)) {
+        if (json_object_get_string_len(v) == 0)
+            return;
+        doc = ga_json_parse(json_object_get_string(v), (size_t)json_object_get_string_len(v));
+    } else if (json_object_is_type(v, json_type_object)) {
+        doc = json_object_get(v);
+    }
+    if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
+        json_object_put(doc);
+        return;
+    }
+    info->present = 1;
+    static const struct {
+        const char *key;
+        uint32_t bit;
+        size_t offset;
+    } ints[] = {{"seed", GENAPI_IMAGE_INFO_SEED, offsetof(genapi_image_info, seed)},
+                {"index_of_first_image", GENAPI_IMAGE_INFO_FIRST_INDEX, offsetof(genapi_image_info, index_of_first_image)},
+                {"width", GENAPI_IMAGE_INFO_WIDTH, offsetof(genapi_image_info, width)},
+                {"height", GENAPI_IMAGE_INFO_HEIGHT, offsetof(genapi_image_info, height)},
+                {"steps", GENAPI_IMAGE_INFO_STEPS, offsetof(genapi_image_info, steps)}};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        if (json_object_object_get_ex(doc, ints[i].key, &v) && json_object_is_type(v, json_type_int)) {
+            *(int64_t *)(void *)((char *)info + ints[i].offset) = json_object_get_int64(v);
+            info->fields |= ints[i].bit;
+        }
+    if (json_object_object_get_ex(doc, "all_seeds", &v) && json_object_is_type(v, json_type_array)) {
+        size_t n = json_object_array_length(v);
+        int64_t *seeds = ga_arena_alloc(ar, (n ? n : 1) * sizeof *seeds);
+        if (seeds == NULL) {
+            *oom = 1;
+        } else {
+            for (size_t i = 0; i < n; i++)
+                seeds[i] = json_object_get_int64(json_object_array_get_idx(v, i));
+            info->all_seeds = seeds;
+            info->all_seed_count = n;
+        }
+    }
+    info->sampler_name = jr_str(ar, doc, "sampler_name", oom);
+    info->prompt = jr_str(ar, doc, "prompt", oom);
+    if (json_object_object_get_ex(doc, "infotexts", &v) && json_object_is_type(v, json_type_array))
+        info->infotexts_count = json_object_array_length(v);
+    info->json = jw_text(&ar->alloc, doc);
+    if (info->json) {
+        /* keep it in the arena so the result frees it */
+        const char *copy = ga_arena_strdup(ar, info->json);
+        ga_free(&ar->alloc, (void *)(uintptr_t)info->json);
+        info->json = copy;
+    }
+    *oom |= info->json == NULL;
+    json_object_put(doc);
+}
+
+genapi_status genapi_images_result_parse(genapi_client *c, const char *body, size_t len, genapi_images_result **out,
+                                         genapi_error *err)
+{
+    if (c == NULL || body == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
+    *out = NULL;
+    json_object *root = ga_json_parse(body, len), *arr, *v;
+    if (root == NULL || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "images", &arr) || !json_object_is_type(arr, json_type_array)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, "images", "image response has no images array");
+    }
+    images_holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    genapi_images_result *r = &h->pub;
+    r->struct_size = (uint32_t)sizeof *r;
+    r->internal = h;
+    r->http_status = 200;
+    size_t n = json_object_array_length(arr);
+    genapi_image *imgs = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *imgs);
+    genapi_status st = imgs ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; st == GENAPI_OK && i < n; i++) {
+        json_object *e = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(e, json_type_string)) {
+            st = ga_err(err, GENAPI_E_PARSE, "images", "images[%zu] is not a base64 string", i);
+            break;
+        }
+        st = decode_image(&h->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e), "images", &imgs[i],
+                          err);
+    }
+    int oom = 0;
+    if (st == GENAPI_OK) {
+        r->images = imgs;
+        r->image_count = n;
+        read_info(&h->ar, root, &r->info, &oom);
+        json_object *params;
+        if (json_object_object_get_ex(root, "parameters", &params) && json_object_is_type(params, json_type_object) &&
+            json_object_object_get_ex(params, "seed", &v) && json_object_is_type(v, json_type_int)) {
+            r->has_parameters_seed = 1;
+            r->parameters_seed = json_object_get_int64(v);
+        }
+        if (oom)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    json_object_put(root);
+    if (st != GENAPI_OK) {
+        genapi_images_result_free(r);
+        return st;
+    }
+    *out = r;
+    return GENAPI_OK;
+}
+
+void genapi_images_result_free(genapi_images_result *r)
+{
+    if (r != NULL)
+        jr_holder_free(r->internal, offsetof(images_holder, ar));
+}
+
+genapi_status genapi_upscale_result_parse(genapi_client *c, const char *body, size_t len, genapi_upscale_result **out,
+                                          genapi_error *err)
+{
+    if (c == NULL || body == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
+    *out = NULL;
+    json_object *root = ga_json_parse(body, len), *img;
+    if (root == NULL || !json_object_is_type(root, json_type_object) ||
+        !json_object_object_get_ex(root, "image", &img) || !json_object_is_type(img, json_type_string)) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_PARSE, "image", "upscale response has no image string");
+    }
+    upscale_holder *h = ga_calloc(&c->alloc, 1, sizeof *h);
+    if (h == NULL) {
+        json_object_put(root);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_arena_init(&h->ar, &c->alloc);
+    genapi_upscale_result *r = &h->pub;
+    r->struct_size = (uint32_t)sizeof *r;
+    r->internal = h;
+    r->http_status = 200;
+    genapi_status st = decode_image(&h->ar, json_object_get_string(img), (size_t)json_object_get_string_len(img),
+                                    "image", &r->image, err);
+    int oom = 0;
+    if (st == GENAPI_OK) {
+        r->html_info = jr_str(&h->ar, root, "html_info", &oom);
+        if (oom)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    json_object_put(root);
+    if (st != GENAPI_OK) {
+        genapi_upscale_result_free(r);
+        return st;
+    }
+    *out = r;
+    return GENAPI_OK;
+}
+
+void genapi_upscale_result_free(genapi_upscale_result *r)
+{
+    if (r != NULL)
+        jr_holder_free(r->internal, offsetof(upscale_holder, ar));
+}
