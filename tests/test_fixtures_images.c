@@ -2,6 +2,7 @@
  * <fixtures>/img2img/ (genapi_images_result_parse) and <fixtures>/extra-single-image/
  * (genapi_upscale_result_parse). Each image's format, decoded size, width, height and SHA-256
  * (libsodium) are compared with expected.json, and the decoded info document field by field. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,6 +143,71 @@ static genapi_status parse_upscale(genapi_client *cl, const char *body, size_t l
 
 static void free_upscale(void *r) { genapi_upscale_result_free(r); }
 
+/* Listings: names, and per kind model_names / hashes, aliases, scales. */
+static void check_strs(fc_cmp *cx, json_object *exp, const genapi_image_listing *l, const char *key, size_t field)
+{
+    json_object *arr = fc_get_key(exp, key);
+    if (arr == NULL)
+        return;
+    size_t n = fc_exp_array_len(cx, arr);
+    assert_int_equal(n, l->count);
+    for (size_t i = 0; i < n; i++) {
+        FC_WHERE(cx, "%s[%zu]", key, i);
+        const char *act = *(const char *const *)(const void *)((const char *)&l->items[i] + field);
+        fc_check_str(cx, json_object_array_get_idx(arr, i), act);
+    }
+}
+
+static void check_listing(const fc_case *c, const char *label, const void *result)
+{
+    const genapi_image_listing *l = result;
+    fc_cmp cxs = {label, ""};
+    fc_cmp *cx = &cxs;
+    fc_check_struct_size(label, l->struct_size, sizeof *l);
+    fc_check_kind(label, c->expected, "listing");
+    FC_WHERE(cx, "count");
+    fc_check_int(cx, fc_get_key(c->expected, "count"), (int64_t)l->count);
+    check_strs(cx, c->expected, l, "names", offsetof(genapi_image_listing_item, name));
+    check_strs(cx, c->expected, l, "model_names", offsetof(genapi_image_listing_item, model_name));
+    check_strs(cx, c->expected, l, "hashes", offsetof(genapi_image_listing_item, hash));
+    json_object *aliases = fc_get_key(c->expected, "aliases");
+    for (size_t i = 0; aliases && i < l->count; i++) {
+        json_object *a = json_object_array_get_idx(aliases, i);
+        size_t n = a ? json_object_array_length(a) : 0;
+        assert_int_equal(n, l->items[i].alias_count);
+        for (size_t k = 0; k < n; k++) {
+            FC_WHERE(cx, "aliases[%zu][%zu]", i, k);
+            fc_check_str(cx, json_object_array_get_idx(a, k), l->items[i].aliases[k]);
+        }
+    }
+    json_object *scales = fc_get_key(c->expected, "scales");
+    for (size_t i = 0; scales && i < l->count; i++) {
+        json_object *s = json_object_array_get_idx(scales, i);
+        FC_WHERE(cx, "scales[%zu]", i);
+        if (s == NULL) {
+            assert_int_equal(l->items[i].has_scale, 0);
+        } else {
+            assert_int_equal(l->items[i].has_scale, 1);
+            if (json_object_get_double(s) != l->items[i].scale)
+                fail_msg("%s: %s: expected %g, got %g", label, cx->where, json_object_get_double(s), l->items[i].scale);
+        }
+    }
+}
+
+#define LISTING_PARSER(fn, kind)                                                                                   \
+    static genapi_status fn(genapi_client *cl, const char *body, size_t len, void **out, genapi_error *err)         \
+    {                                                                                                              \
+        genapi_image_listing *l = NULL;                                                                            \
+        genapi_status st = genapi_image_listing_parse(cl, kind, body, len, &l, err);                                \
+        *out = l;                                                                                                  \
+        return st;                                                                                                 \
+    }
+LISTING_PARSER(parse_models, GENAPI_LISTING_MODELS)
+LISTING_PARSER(parse_samplers, GENAPI_LISTING_SAMPLERS)
+LISTING_PARSER(parse_upscalers, GENAPI_LISTING_UPSCALERS)
+
+static void free_listing(void *l) { genapi_image_listing_free(l); }
+
 static void test_bad_image_data(void **state)
 {
     (void)state;
@@ -180,6 +246,21 @@ int main(void)
         fc_suite_add_present(&s, present);
         fc_suite_add_parse_cases(&s, &images);
         rc |= fc_suite_run(&s, dirs[i]);
+    }
+    static const fc_parser listings[] = {
+        {"genapi_image_listing_parse", parse_models, free_listing, check_listing},
+        {"genapi_image_listing_parse", parse_samplers, free_listing, check_listing},
+        {"genapi_image_listing_parse", parse_upscalers, free_listing, check_listing},
+    };
+    const char *list_dirs[] = {"sd-models", "samplers", "upscalers"};
+    for (int i = 0; i < 3; i++) {
+        fc_suite ls;
+        fc_suite_init(&ls, list_dirs[i]);
+        char present[64];
+        snprintf(present, sizeof present, "%s_fixtures_present", list_dirs[i]);
+        fc_suite_add_present(&ls, present);
+        fc_suite_add_parse_cases(&ls, &listings[i]);
+        rc |= fc_suite_run(&ls, list_dirs[i]);
     }
     fc_suite s;
     fc_suite_init(&s, "extra-single-image");

@@ -116,6 +116,78 @@ GENAPI_EXPORT genapi_status genapi_upscale_result_parse(genapi_client *client, c
  */
 GENAPI_EXPORT void genapi_upscale_result_free(genapi_upscale_result *result);
 
+/** @brief Which image listing a ::genapi_image_listing holds. */
+typedef enum genapi_image_listing_kind {
+    GENAPI_LISTING_MODELS = 0,    /**< `/v1/models/image-models`, `/sdapi/v1/sd-models`. */
+    GENAPI_LISTING_SAMPLERS = 1,  /**< `/v1/img-samplers`, `/sdapi/v1/samplers`. */
+    GENAPI_LISTING_UPSCALERS = 2  /**< `/v1/upscalers`, `/sdapi/v1/upscalers`. */
+} genapi_image_listing_kind;
+
+/** @brief One entry of an image listing. Fields a listing does not have are NULL / 0. */
+typedef struct genapi_image_listing_item {
+    const char *name;             /**< models: `title`; samplers and upscalers: `name`. */
+    const char *model_name;       /**< models and upscalers: `model_name`, or NULL. */
+    const char *hash;             /**< models: short hash, or NULL until the server computed it. */
+    const char *sha256;           /**< models: full hash, or NULL. */
+    const char *filename;         /**< models: `filename`, or NULL. */
+    const char *const *aliases;   /**< samplers: aliases (NULL when none). */
+    size_t alias_count;           /**< Number of aliases. */
+    int32_t has_scale;            /**< upscalers: 1 if `scale` was sent. */
+    int32_t reserved;             /**< Zero. */
+    double scale;                 /**< upscalers: nominal scale. */
+} genapi_image_listing_item;
+
+/** @brief An image listing; free with genapi_image_listing_free(). */
+typedef struct genapi_image_listing {
+    uint32_t struct_size;                  /**< sizeof(genapi_image_listing). */
+    int32_t kind;                          /**< A ::genapi_image_listing_kind. */
+    const genapi_image_listing_item *items; /**< Entries in server order. */
+    size_t count;                          /**< Number of entries. */
+    void *internal;                        /**< Private to the library. */
+} genapi_image_listing;
+
+/**
+ * @brief Fetch an image listing. The path follows the client's genapi_client_config::image_api:
+ *        `/v1/…` for the hosted API, `/sdapi/v1/…` for AUTOMATIC1111 / SD.Next.
+ * @param client Client.
+ * @param kind Which listing.
+ * @param[out] out Receives the listing; free with genapi_image_listing_free().
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_list_image(genapi_client *client, genapi_image_listing_kind kind,
+                                              genapi_image_listing **out, genapi_error *err);
+
+/**
+ * @brief Parse a listing response body (a JSON array, or an object with a `data` array).
+ * @param client Client (its allocator is used).
+ * @param kind Which listing the body is.
+ * @param body Response body bytes.
+ * @param body_len Length of body.
+ * @param[out] out Receives the listing; free with genapi_image_listing_free().
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK, ::GENAPI_E_PARSE or ::GENAPI_E_NOMEM.
+ */
+GENAPI_EXPORT genapi_status genapi_image_listing_parse(genapi_client *client, genapi_image_listing_kind kind,
+                                                       const char *body, size_t body_len, genapi_image_listing **out,
+                                                       genapi_error *err);
+
+/**
+ * @brief Free a listing. NULL is ignored.
+ * @param listing Listing to free.
+ */
+GENAPI_EXPORT void genapi_image_listing_free(genapi_image_listing *listing);
+
+/**
+ * @brief Fetch the image options (`/v1/img-options`, `/sdapi/v1/options`) as raw JSON text:
+ *        a flat object of hundreds of dynamically typed keys.
+ * @param client Client.
+ * @param[out] json_out Receives the JSON text; free with genapi_free(genapi_client_allocator(client), …).
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK or a negative ::genapi_status (::GENAPI_E_PARSE when not a JSON object).
+ */
+GENAPI_EXPORT genapi_status genapi_image_options(genapi_client *client, char **json_out, genapi_error *err);
+
 #ifdef __cplusplus
 }
 #endif
