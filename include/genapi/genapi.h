@@ -9,6 +9,7 @@
 #include "error.h"
 #include "params.h"
 #include "text_params.h"
+#include "image_params.h"
 #include "client.h"
 #include "logprobs.h"
 #include "chat.h"

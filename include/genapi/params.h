@@ -3,7 +3,8 @@
  * @brief Value types used by request parameter structs, and the parameter descriptor that
  *        lets programs (the CLI, the Python binding, documentation) walk a parameter table.
  *
- * Every request kind declares its parameters once, as an X-macro list (see text_params.h).
+ * Every request kind declares its parameters once, as an X-macro list (see text_params.h and
+ * image_params.h).
  * That list expands into the public struct, the descriptor table returned by
  * genapi_text_param_table(), the validator, the JSON serializer and the server's parser.
  *
@@ -93,6 +94,9 @@ typedef enum genapi_param_kind {
 #define GENAPI_RANGE_ITEMS 0x40u     /**< For lists, the bounds apply to each integer item;
                                           strings in a list must be non-empty. */
 #define GENAPI_RANGE_REQUIRED 0x80u  /**< The request is rejected without this parameter. */
+#define GENAPI_RANGE_BASE64 0x100u   /**< Strings (or each string of a list) must be non-empty base64 image
+                                          data: standard base64 with padding and no whitespace, or a
+                                          `data:image/TYPE;base64,` URI around it. */
 /** @} */
 
 /** @name Servers that accept a parameter (bit set)
@@ -100,8 +104,36 @@ typedef enum genapi_param_kind {
 #define GENAPI_SERVER_APHRODITE 0x1u /**< Aphrodite engine v0.10. */
 #define GENAPI_SERVER_VLLM 0x2u      /**< vLLM. */
 #define GENAPI_SERVER_HOSTED 0x4u    /**< The hosted API gateway (its own extensions). */
-#define GENAPI_SERVER_ALL 0x7u       /**< Every server. */
+#define GENAPI_SERVER_ALL 0x7u       /**< Every text-generation server (Aphrodite, vLLM, hosted). */
+#define GENAPI_SERVER_A1111 0x8u     /**< AUTOMATIC1111 stable-diffusion-webui `/sdapi/v1` (image requests). */
+#define GENAPI_SERVER_SDNEXT 0x10u   /**< SD.Next (vladmandic/sdnext) `/sdapi/v1`, which the hosted image API runs. */
 /** @} */
+
+/** @cond INTERNAL */
+/* Short names used in the rows of the X-macro tables. */
+#define GENAPI_R_GE GENAPI_RANGE_MIN
+#define GENAPI_R_GT GENAPI_RANGE_MIN_OPEN
+#define GENAPI_R_LE GENAPI_RANGE_MAX
+#define GENAPI_R_LT GENAPI_RANGE_MAX_OPEN
+#define GENAPI_R_NZ GENAPI_RANGE_NONZERO
+#define GENAPI_R_NE GENAPI_RANGE_NONEMPTY
+#define GENAPI_R_IT GENAPI_RANGE_ITEMS
+#define GENAPI_R_REQ GENAPI_RANGE_REQUIRED
+#define GENAPI_R_B64 GENAPI_RANGE_BASE64
+/* The C type of each parameter kind, used to expand a table into a struct. */
+#define GENAPI_CTYPE_STRING const char *
+#define GENAPI_CTYPE_DOUBLE double
+#define GENAPI_CTYPE_INT int64_t
+#define GENAPI_CTYPE_BOOL int32_t
+#define GENAPI_CTYPE_STRLIST genapi_strlist
+#define GENAPI_CTYPE_INTLIST genapi_intlist
+#define GENAPI_CTYPE_INTLISTS genapi_intlists
+#define GENAPI_CTYPE_BIAS genapi_token_biases
+#define GENAPI_CTYPE_SAMPLERS genapi_intlist
+#define GENAPI_CTYPE_BANRANGES genapi_token_ban_ranges
+#define GENAPI_CTYPE_JSON const char *
+#define GENAPI_CTYPE_ENUM int32_t
+/** @endcond */
 
 /**
  * @brief Description of one parameter of a request kind, derived from its X-macro table.

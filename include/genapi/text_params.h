@@ -26,14 +26,6 @@ extern "C" {
 #endif
 
 /** @cond INTERNAL */
-#define GENAPI_R_GE GENAPI_RANGE_MIN
-#define GENAPI_R_GT GENAPI_RANGE_MIN_OPEN
-#define GENAPI_R_LE GENAPI_RANGE_MAX
-#define GENAPI_R_LT GENAPI_RANGE_MAX_OPEN
-#define GENAPI_R_NZ GENAPI_RANGE_NONZERO
-#define GENAPI_R_NE GENAPI_RANGE_NONEMPTY
-#define GENAPI_R_IT GENAPI_RANGE_ITEMS
-#define GENAPI_R_REQ GENAPI_RANGE_REQUIRED
 #define GENAPI_S_ALL GENAPI_SERVER_ALL
 #define GENAPI_S_APH (GENAPI_SERVER_APHRODITE | GENAPI_SERVER_HOSTED)
 #define GENAPI_S_AV (GENAPI_SERVER_APHRODITE | GENAPI_SERVER_VLLM | GENAPI_SERVER_HOSTED)
@@ -202,18 +194,6 @@ extern "C" {
       "JSON object {\"type\": \"text\"|\"json_object\"|\"json_schema\", ...}.")
 
 /** @cond INTERNAL */
-#define GENAPI_CTYPE_STRING const char *
-#define GENAPI_CTYPE_DOUBLE double
-#define GENAPI_CTYPE_INT int64_t
-#define GENAPI_CTYPE_BOOL int32_t
-#define GENAPI_CTYPE_STRLIST genapi_strlist
-#define GENAPI_CTYPE_INTLIST genapi_intlist
-#define GENAPI_CTYPE_INTLISTS genapi_intlists
-#define GENAPI_CTYPE_BIAS genapi_token_biases
-#define GENAPI_CTYPE_SAMPLERS genapi_intlist
-#define GENAPI_CTYPE_BANRANGES genapi_token_ban_ranges
-#define GENAPI_CTYPE_JSON const char *
-#define GENAPI_CTYPE_ENUM int32_t
 #define GENAPI_TEXT_X_ID(name, kind, fl, lo, hi, ch, def, srv, doc) GENAPI_TEXT_PARAM_##name,
 #define GENAPI_TEXT_X_FIELD(name, kind, fl, lo, hi, ch, def, srv, doc) GENAPI_CTYPE_##kind name;
 /** @endcond */

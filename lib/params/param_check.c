@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -187,6 +189,40 @@ static genapi_status check_json_text(const genapi_param_desc *d, const char *tex
     return st;
 }
 
+/* Base64 image data as the image servers decode it: an optional `data:image/TYPE;base64,` prefix,
+ * then standard base64 with padding. The alphabet and padding are checked by decoding with
+ * libsodium into a scratch buffer, chunk by chunk (the decoded bytes are thrown away). */
+const char *ga_base64_image_problem(const char *text)
+{
+    if (text == NULL || text[0] == '\0')
+        return "must not be empty";
+    const char *b64 = text;
+    if (strncmp(text, "data:", 5) == 0) {
+        if (strncmp(text, "data:image/", 11) != 0)
+            return "is a data URI without an image/ media type";
+        const char *semi = strchr(text + 11, ';');
+        if (semi == NULL || semi == text + 11 || strncmp(semi, ";base64,", 8) != 0 || memchr(text, ',', (size_t)(semi - text)))
+            return "is a data URI that is not data:image/TYPE;base64,DATA";
+        b64 = semi + 8;
+        if (b64[0] == '\0')
+            return "is a data URI without data";
+    }
+    size_t len = strlen(b64);
+    if (len % 4 != 0)
+        return "is not valid base64 (the length is not a multiple of 4: missing or extra padding?)";
+    enum { CHUNK = 4096 }; /* a multiple of 4: chunks decode independently */
+    unsigned char scratch[CHUNK / 4 * 3];
+    for (size_t off = 0; off < len; off += CHUNK) {
+        size_t n = len - off < CHUNK ? len - off : CHUNK, bin_len = 0;
+        if (off + n < len && memchr(b64 + off, '=', n) != NULL)
+            return "is not valid base64 (padding before the end)";
+        if (sodium_base642bin(scratch, sizeof scratch, b64 + off, n, NULL, &bin_len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0)
+            return "is not valid base64 (a character outside A-Z a-z 0-9 + / or bad padding)";
+    }
+    return NULL;
+}
+
 genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_error *err)
 {
     switch ((genapi_param_kind)d->kind) {
@@ -213,6 +249,11 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
             return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is set but NULL.", d->json_name);
         if ((d->range_flags & GENAPI_RANGE_REQUIRED) && v[0] == '\0')
             return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must not be empty.", d->json_name);
+        if (d->range_flags & GENAPI_RANGE_BASE64) {
+            const char *problem = ga_base64_image_problem(v);
+            if (problem)
+                return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s %s.", d->json_name, problem);
+        }
         return GENAPI_OK;
     }
     case GENAPI_PK_JSON:
@@ -230,6 +271,11 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
             if ((d->range_flags & GENAPI_RANGE_ITEMS) && l->items[i][0] == '\0')
                 return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s cannot contain an empty string.",
                               d->json_name);
+            if (d->range_flags & GENAPI_RANGE_BASE64) {
+                const char *problem = ga_base64_image_problem(l->items[i]);
+                if (problem)
+                    return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s[%zu] %s.", d->json_name, i, problem);
+            }
         }
         return GENAPI_OK;
     }

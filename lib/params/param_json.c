@@ -143,21 +143,21 @@ genapi_status ga_params_to_object(const ga_param_table *t, const void *s, json_o
     return GENAPI_OK;
 }
 
-genapi_status genapi_text_params_to_json(const genapi_text_params *params, char **json_out, genapi_error *err)
+genapi_status ga_params_to_json(const ga_param_table *t, const void *s, char **json_out, genapi_error *err)
 {
     if (json_out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "json_out is NULL");
     *json_out = NULL;
-    genapi_status st = genapi_text_params_validate(params, err);
+    genapi_status st = ga_params_validate(t, s, err);
     if (st != GENAPI_OK)
         return st;
     ga_alloc a;
-    if (ga_alloc_resolve(&a, params->allocator) != 0)
+    if (ga_alloc_resolve(&a, *(const genapi_allocator *const *)(const void *)((const char *)s + t->allocator_offset)) != 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "allocator hooks are only partly set");
     json_object *obj = json_object_new_object();
     if (obj == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    st = ga_params_to_object(&ga_text_table, params, obj, err);
+    st = ga_params_to_object(t, s, obj, err);
     if (st == GENAPI_OK) {
         size_t len;
         const char *txt = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &len);
@@ -387,47 +387,52 @@ genapi_status ga_param_from_json(const genapi_param_desc *d, void *s, json_objec
     return ga_err(err, GENAPI_E_INTERNAL, d->json_name, "unknown parameter kind");
 }
 
-genapi_status ga_text_params_from_object(genapi_text_params *params, json_object *root, genapi_error *err)
+genapi_status ga_params_from_object(const ga_param_table *t, void *s, json_object *root, genapi_error *err)
 {
     if (!json_object_is_type(root, json_type_object))
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "request body must be a JSON object");
-    ga_arena *ar = ga_text_params_arena(params);
+    ga_arena *ar = ga_params_arena(t, s);
     if (ar == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    for (size_t i = 0; i < ga_text_table.count; i++) {
-        const genapi_param_desc *d = &ga_text_table.descs[i];
+    for (size_t i = 0; i < t->count; i++) {
+        const genapi_param_desc *d = &t->descs[i];
         json_object *v;
         if (!json_object_object_get_ex(root, d->json_name, &v) || v == NULL)
             continue; /* missing or null: the server default applies */
-        genapi_status st = ga_param_from_json(d, params, v, ar, err);
+        genapi_status st = ga_param_from_json(d, s, v, ar, err);
         if (st != GENAPI_OK)
             return st;
-        ga_param_mark(&ga_text_table, params, i, 1);
+        ga_param_mark(t, s, i, 1);
     }
     return GENAPI_OK;
 }
 
-genapi_status genapi_text_params_from_json(genapi_text_params *params, const char *json, genapi_error *err)
+genapi_status ga_text_params_from_object(genapi_text_params *params, json_object *root, genapi_error *err)
 {
-    if (params == NULL || params->struct_size != sizeof *params || json == NULL)
+    return ga_params_from_object(&ga_text_table, params, root, err);
+}
+
+genapi_status ga_params_from_json(const ga_param_table *t, void *s, const char *json, genapi_error *err)
+{
+    if (s == NULL || *(const uint32_t *)s != (uint32_t)t->struct_size || json == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params or json is NULL");
     json_object *root = ga_json_parse(json, strlen(json));
     if (root == NULL)
         return ga_err(err, GENAPI_E_PARSE, NULL, "request body is not valid JSON");
-    genapi_status st = ga_text_params_from_object(params, root, err);
+    genapi_status st = ga_params_from_object(t, s, root, err);
     json_object_put(root);
     return st;
 }
 
-genapi_status genapi_text_params_set_text(genapi_text_params *params, const char *name, const char *value,
-                                          genapi_error *err)
+genapi_status ga_params_set_text(const ga_param_table *t, void *s, const char *name, const char *value,
+                                 genapi_error *err)
 {
-    if (params == NULL || params->struct_size != sizeof *params || name == NULL || value == NULL)
+    if (s == NULL || *(const uint32_t *)s != (uint32_t)t->struct_size || name == NULL || value == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, name, "params, name or value is NULL");
-    const genapi_param_desc *d = ga_param_find(&ga_text_table, name);
+    const genapi_param_desc *d = ga_param_find(t, name);
     if (d == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown text parameter '%s'", name);
-    ga_arena *ar = ga_text_params_arena(params);
+        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown %s parameter '%s'", t->kind, name);
+    ga_arena *ar = ga_params_arena(t, s);
     if (ar == NULL)
         return ga_err(err, GENAPI_E_NOMEM, name, "out of memory");
     json_object *v = NULL;
@@ -449,12 +454,12 @@ genapi_status genapi_text_params_set_text(genapi_text_params *params, const char
         char *c = ga_arena_strdup(ar, value);
         st = c ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, name, "out of memory");
         if (c)
-            *FIELD(params, d, const char *) = c;
+            *FIELD(s, d, const char *) = c;
     } else {
-        st = ga_param_from_json(d, params, v, ar, err);
+        st = ga_param_from_json(d, s, v, ar, err);
     }
     json_object_put(v);
     if (st == GENAPI_OK)
-        ga_param_mark(&ga_text_table, params, d->index, 1);
+        ga_param_mark(t, s, d->index, 1);
     return st;
 }

@@ -1,100 +1,22 @@
-/* The text parameter descriptors, expanded from GENAPI_TEXT_PARAMS. */
+/* The text parameter descriptors, expanded from GENAPI_TEXT_PARAMS, their cross-parameter rules and
+ * the public text functions (thin wrappers over the generic ones in param_table.c / param_json.c). */
 #include <stddef.h>
 #include <string.h>
 
 #include "params/param_internal.h"
 #include "util/err.h"
 
-#define GA_DESC(nm, kind, fl, lo, hi, ch, def, srv, dc)                                         \
-    {#nm, #nm, GENAPI_PK_##kind, (fl), (double)(lo), (double)(hi), (ch), (def), (srv),           \
-     (uint32_t)GENAPI_TEXT_PARAM_##nm, offsetof(genapi_text_params, nm),                          \
-     sizeof(((genapi_text_params *)0)->nm), (dc)},
+#define GA_DESC(nm, kind, fl, lo, hi, ch, def, srv, dc) \
+    GA_DESC_OF(genapi_text_params, TEXT, nm, kind, fl, lo, hi, ch, def, srv, dc)
 
 static const genapi_param_desc text_descs[] = {GENAPI_TEXT_PARAMS(GA_DESC)};
 
 _Static_assert(sizeof text_descs / sizeof text_descs[0] == GENAPI_TEXT_PARAM_COUNT, "table size");
-_Static_assert(GENAPI_TEXT_PARAM_COUNT <= 64 * GENAPI_TEXT_SET_WORDS, "is_set too small");
 
-const ga_param_table ga_text_table = {text_descs, GENAPI_TEXT_PARAM_COUNT, offsetof(genapi_text_params, is_set)};
-
-const genapi_param_desc *genapi_text_param_table(size_t *count)
+/* The cross-parameter rules of the text servers (the per-field checks are generic). */
+static genapi_status text_cross_check(const void *s, genapi_error *err)
 {
-    if (count)
-        *count = GENAPI_TEXT_PARAM_COUNT;
-    return text_descs;
-}
-
-const genapi_param_desc *genapi_text_param_find(const char *name) { return ga_param_find(&ga_text_table, name); }
-
-size_t genapi_text_params_sizeof(void) { return sizeof(genapi_text_params); }
-
-genapi_status genapi_text_params_init(genapi_text_params *params, size_t struct_size)
-{
-    if (params == NULL || struct_size != sizeof(genapi_text_params))
-        return GENAPI_E_INVALID_ARG;
-    memset(params, 0, sizeof *params);
-    params->struct_size = (uint32_t)sizeof *params;
-    return GENAPI_OK;
-}
-
-void genapi_text_params_mark(genapi_text_params *params, genapi_text_param_id id, int set)
-{
-    if (params && (unsigned)id < GENAPI_TEXT_PARAM_COUNT)
-        ga_param_mark(&ga_text_table, params, (size_t)id, set);
-}
-
-int genapi_text_params_is_set(const genapi_text_params *params, genapi_text_param_id id)
-{
-    if (params == NULL || (unsigned)id >= GENAPI_TEXT_PARAM_COUNT)
-        return 0;
-    return ga_param_is_set(&ga_text_table, params, (size_t)id);
-}
-
-ga_arena *ga_text_params_arena(genapi_text_params *p)
-{
-    if (p->owned)
-        return p->owned;
-    ga_alloc a;
-    if (ga_alloc_resolve(&a, p->allocator) != 0)
-        return NULL;
-    ga_arena *ar = ga_malloc(&a, sizeof *ar);
-    if (ar == NULL)
-        return NULL;
-    ga_arena_init(ar, &a);
-    p->owned = ar;
-    return ar;
-}
-
-void genapi_text_params_clear(genapi_text_params *params)
-{
-    if (params == NULL)
-        return;
-    const genapi_allocator *keep = params->allocator;
-    ga_arena *ar = params->owned;
-    if (ar) {
-        ga_alloc a = ar->alloc;
-        ga_arena_free(ar);
-        ga_free(&a, ar);
-    }
-    genapi_text_params_init(params, sizeof *params);
-    params->allocator = keep;
-}
-
-genapi_status genapi_text_params_validate(const genapi_text_params *p, genapi_error *err)
-{
-    if (p == NULL || p->struct_size != sizeof *p)
-        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_text_params is NULL or not initialised");
-    for (size_t i = 0; i < GENAPI_TEXT_PARAM_COUNT; i++) {
-        const genapi_param_desc *d = &text_descs[i];
-        if (!ga_param_is_set(&ga_text_table, p, i)) {
-            if (d->range_flags & GENAPI_RANGE_REQUIRED)
-                return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is required", d->json_name);
-            continue;
-        }
-        genapi_status st = ga_param_check(d, p, err);
-        if (st != GENAPI_OK)
-            return st;
-    }
+    const genapi_text_params *p = s;
 #define IS(f) genapi_text_params_is_set(p, GENAPI_TEXT_PARAM_##f)
     if (IS(min_tokens) && IS(max_tokens) && p->min_tokens > p->max_tokens)
         return ga_err(err, GENAPI_E_INVALID_ARG, "min_tokens",
@@ -134,6 +56,11 @@ genapi_status genapi_text_params_validate(const genapi_text_params *p, genapi_er
 #undef IS
     return GENAPI_OK;
 }
+
+const ga_param_table ga_text_table =
+    GA_PARAM_TABLE(genapi_text_params, "text", text_descs, GENAPI_TEXT_PARAM_COUNT, text_cross_check);
+
+GA_DEFINE_PARAMS_API(text, TEXT, ga_text_table);
 
 static const char *const sampler_names[14] = {
     "top_p_top_k", "top_a", "min_p", "tfs", "typical_p", "temperature", "penalties",

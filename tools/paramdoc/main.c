@@ -1,4 +1,4 @@
-/* genapi-paramdoc: writes the parameter reference page from the parameter table. */
+/* genapi-paramdoc: writes the reference page of one parameter table (text, txt2img, img2img, upscale). */
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +54,8 @@ static void range(const genapi_param_desc *d, char *buf, size_t cap)
         n += (size_t)snprintf(buf + n, cap - n, "%snon-empty", n ? ", " : "");
     if ((f & GENAPI_RANGE_ITEMS) && d->kind == GENAPI_PK_STRLIST)
         n += (size_t)snprintf(buf + n, cap - n, "%sno empty strings", n ? ", " : "");
+    if (f & GENAPI_RANGE_BASE64)
+        n += (size_t)snprintf(buf + n, cap - n, "%sbase64 image (plain or data:image/TYPE;base64,)", n ? ", " : "");
     if (f & GENAPI_RANGE_REQUIRED)
         n += (size_t)snprintf(buf + n, cap - n, "%srequired", n ? ", " : "");
     if (n == 0)
@@ -62,14 +64,50 @@ static void range(const genapi_param_desc *d, char *buf, size_t cap)
 
 static void servers(uint32_t s, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s%s%s", (s & GENAPI_SERVER_APHRODITE) ? "Aphrodite " : "", (s & GENAPI_SERVER_VLLM) ? "vLLM " : "",
-             (s & GENAPI_SERVER_HOSTED) ? "hosted" : "");
+    static const struct {
+        uint32_t bit;
+        const char *name;
+    } names[] = {{GENAPI_SERVER_APHRODITE, "Aphrodite"}, {GENAPI_SERVER_VLLM, "vLLM"}, {GENAPI_SERVER_A1111, "A1111"},
+                 {GENAPI_SERVER_SDNEXT, "SD.Next"}, {GENAPI_SERVER_HOSTED, "hosted"}};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && n < cap; i++)
+        if (s & names[i].bit)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", names[i].name);
 }
+
+/* One page per parameter table. */
+typedef struct page {
+    const char *kind;   /* command-line name */
+    const char *title;  /* page heading */
+    const char *anchor; /* Doxygen page label */
+    const char *table;  /* X-macro name */
+    const char *header; /* header file */
+    const char *type;   /* struct type */
+    const char *intro;  /* extra sentence(s), may be "" */
+    const genapi_param_desc *(*get)(size_t *count);
+} page;
+
+static const page pages[] = {
+    {"text", "Text generation parameters", "params_text", "GENAPI_TEXT_PARAMS", "text_params.h", "genapi_text_params",
+     "", genapi_text_param_table},
+    {"txt2img", "txt2img parameters", "params_txt2img", "GENAPI_TXT2IMG_PARAMS", "image_params.h",
+     "genapi_txt2img_params", " Request body of POST /v1/txt2img and /sdapi/v1/txt2img.", genapi_txt2img_param_table},
+    {"img2img", "img2img parameters", "params_img2img", "GENAPI_IMG2IMG_PARAMS", "image_params.h",
+     "genapi_img2img_params", " Request body of POST /v1/img2img and /sdapi/v1/img2img.", genapi_img2img_param_table},
+    {"upscale", "Upscale parameters", "params_upscale", "GENAPI_UPSCALE_PARAMS", "image_params.h",
+     "genapi_upscale_params", " Request body of POST /v1/upscale-img and /sdapi/v1/extra-single-image.",
+     genapi_upscale_param_table},
+};
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 || strcmp(argv[1], "text") != 0) {
-        fprintf(stderr, "usage: genapi-paramdoc text OUTPUT.md\n");
+    const page *pg = NULL;
+    for (size_t i = 0; argc == 3 && i < sizeof pages / sizeof pages[0]; i++)
+        if (strcmp(argv[1], pages[i].kind) == 0)
+            pg = &pages[i];
+    if (pg == NULL) {
+        fprintf(stderr, "usage: genapi-paramdoc text|txt2img|img2img|upscale OUTPUT.md\n");
         return 2;
     }
     FILE *f = fopen(argv[2], "w");
@@ -78,13 +116,14 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t n;
-    const genapi_param_desc *d = genapi_text_param_table(&n);
-    fprintf(f, "# Text generation parameters {#params_text}\n\n"
-               "Generated from `GENAPI_TEXT_PARAMS` in `include/genapi/text_params.h` by `genapi-paramdoc`; do not "
-               "edit. Each row is a field of `genapi_text_params` and a key of the JSON request body. Only fields "
-               "marked set are validated and sent.\n\n"
+    const genapi_param_desc *d = pg->get(&n);
+    fprintf(f, "# %s {#%s}\n\n"
+               "Generated from `%s` in `include/genapi/%s` by `genapi-paramdoc`; do not "
+               "edit. Each row is a field of `%s` and a key of the JSON request body. Only fields "
+               "marked set are validated and sent.%s\n\n"
                "| JSON name | C type | JSON type | valid range | server default | servers | description |\n"
-               "|---|---|---|---|---|---|---|\n");
+               "|---|---|---|---|---|---|---|\n",
+            pg->title, pg->anchor, pg->table, pg->header, pg->type, pg->intro);
     for (size_t i = 0; i < n; i++) {
         char r[160], s[64];
         range(&d[i], r, sizeof r);
