@@ -1,0 +1,931 @@
+/* The reference image generator: a deterministic procedural landscape (sky gradient, clouds from
+ * value-noise fBm, a sun, three ridge layers, a few rounded shapes) whose
+ *   - palette comes from a hash of the prompt words (negative-prompt words are removed from the
+ *     prompt and each one desaturates the palette),
+ *   - layout (horizon, sun, ridges, shapes, noise lattice) comes from seed + index,
+ *   - detail comes from steps: octave k of the noise fades in as steps grow, with geometrically
+ *     decreasing amplitude, so the picture at s steps refines the one at s - 1 and converges,
+ *   - sampler picks the noise persistence, lattice spacing, convergence rate and lattice salt of
+ *     the detail octaves (octave 0 is shared, so samplers give related pictures); ancestral
+ *     samplers ("... a", SDE) add per-pixel grain,
+ *   - cfg_scale sets palette saturation and global contrast.
+ * Only + - * / and floor on doubles plus integer hashing (SplitMix64 of seed, octave, x, y), so
+ * identical bytes on every platform.
+ *
+ * img2img: the init image is fitted to width x height by resize_mode, then
+ *   out = init + (G - init) * d,  G = S + (T - S) * d
+ * where T is the txt2img picture, S a picture in the prompt's palette whose luminance follows the
+ * init image, and d = denoising_strength (d = 0: the fitted init exactly; d = 1: T exactly).
+ * Inpainting: the mask (luminance > 127, optionally inverted, then a two-pass box blur of radius
+ * mask_blur) gives a soft alpha; the masked area is pre-filled per inpainting_fill, denoised as
+ * above and composited: out = init + (P - init) * alpha, so alpha 0 keeps the init's bytes.
+ * inpaint_full_res works on the blurred mask's bounding box + padding (grown to the target
+ * aspect ratio) of the unresized init, rendered at width x height and pasted back; the output then
+ * has the init's size, as on A1111. */
+#include <math.h>
+#include <string.h>
+
+#include "engine/image/image_internal.h"
+#include "util/err.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Samplers */
+
+typedef struct sampler_info {
+    const char *name;
+    double gain;       /* persistence of the detail octaves */
+    double lacunarity; /* cell size ratio between octaves */
+    double rate;       /* convergence speed in steps */
+    double grain;      /* ancestral per-pixel noise amplitude (0..1 scale) */
+    uint64_t salt;
+} sampler_info;
+
+static const sampler_info SAMPLERS[] = {
+    {"Euler", 0.55, 2.00, 1.00, 0.0, 0x11},
+    {"Euler a", 0.55, 2.00, 1.00, 0.035, 0x12},
+    {"Heun", 0.56, 2.00, 1.60, 0.0, 0x13},
+    {"LMS", 0.52, 2.10, 0.80, 0.0, 0x14},
+    {"LMS Karras", 0.52, 2.10, 1.05, 0.0, 0x15},
+    {"DPM2", 0.57, 1.95, 1.40, 0.0, 0x16},
+    {"DPM2 a", 0.57, 1.95, 1.40, 0.03, 0x17},
+    {"DPM++ 2S a", 0.58, 1.90, 1.30, 0.03, 0x18},
+    {"DPM++ 2M", 0.60, 1.90, 1.20, 0.0, 0x19},
+    {"DPM++ 2M Karras", 0.60, 1.90, 1.45, 0.0, 0x1a},
+    {"DPM++ SDE", 0.62, 1.85, 1.30, 0.02, 0x1b},
+    {"DPM++ SDE Karras", 0.62, 1.85, 1.50, 0.02, 0x1c},
+    {"DPM++ 2M SDE", 0.61, 1.88, 1.30, 0.015, 0x1d},
+    {"DDIM", 0.50, 2.05, 0.90, 0.0, 0x1e},
+    {"PLMS", 0.50, 2.15, 0.85, 0.0, 0x1f},
+    {"UniPC", 0.58, 1.95, 1.35, 0.0, 0x20},
+};
+#define N_SAMPLERS (sizeof SAMPLERS / sizeof SAMPLERS[0])
+
+static const char *const SAMPLER_NAMES[N_SAMPLERS + 1] = {
+    "Euler",     "Euler a",   "Heun",   "LMS",          "LMS Karras", "DPM2",
+    "DPM2 a",    "DPM++ 2S a", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras",
+    "DPM++ 2M SDE", "DDIM",   "PLMS",   "UniPC",        NULL};
+
+const char *const *gi_sampler_names(void)
+{
+    return SAMPLER_NAMES;
+}
+
+int gi_sampler_index(const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < N_SAMPLERS; i++)
+        if (strcmp(SAMPLERS[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Hashing and small maths */
+
+static uint64_t mix64(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t hash4(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    return mix64(mix64(mix64(a ^ mix64(b)) ^ c) + d);
+}
+
+static double unit(uint64_t h)
+{
+    return (double)(h >> 11) * 0x1.0p-53;
+}
+
+static double clamp01(double v)
+{
+    return v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+}
+
+static double lerp(double a, double b, double t)
+{
+    return a + (b - a) * t;
+}
+
+static uint8_t to_u8(double v)
+{
+    v = floor(v + 0.5);
+    return v <= 0.0 ? 0 : v >= 255.0 ? 255 : (uint8_t)v;
+}
+
+typedef struct rgb {
+    double r, g, b;
+} rgb;
+
+static rgb hsv(double h, double s, double v)
+{
+    h = h - floor(h);
+    s = clamp01(s);
+    v = clamp01(v);
+    double h6 = h * 6.0, sector = floor(h6), f = h6 - sector;
+    double p = v * (1.0 - s), q = v * (1.0 - s * f), t = v * (1.0 - s * (1.0 - f));
+    switch ((int)sector) {
+    case 0: return (rgb){v, t, p};
+    case 1: return (rgb){q, v, p};
+    case 2: return (rgb){p, v, t};
+    case 3: return (rgb){p, q, v};
+    case 4: return (rgb){t, p, v};
+    default: return (rgb){v, p, q};
+    }
+}
+
+static rgb rgb_lerp(rgb a, rgb b, double t)
+{
+    return (rgb){lerp(a.r, b.r, t), lerp(a.g, b.g, t), lerp(a.b, b.b, t)};
+}
+
+static rgb rgb_scale(rgb a, double k)
+{
+    return (rgb){a.r * k, a.g * k, a.b * k};
+}
+
+static double luma(rgb c)
+{
+    return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Prompt words */
+
+#define MAX_WORDS 256
+
+static size_t prompt_words(const char *s, uint64_t *out, size_t cap)
+{
+    size_t n = 0;
+    if (!s)
+        return 0;
+    while (*s) {
+        while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+                       (unsigned char)*s >= 0x80))
+            s++;
+        if (!*s)
+            break;
+        uint64_t h = 0xcbf29ce484222325ULL;
+        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+               (unsigned char)*s >= 0x80) {
+            unsigned char c = (unsigned char)*s;
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            h = (h ^ c) * 0x100000001b3ULL;
+            s++;
+        }
+        /* Numbers such as attention weights ("(word:1.2)") only count if they are words. */
+        if (n < cap)
+            out[n++] = h;
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Generator context */
+
+#define MAX_OCT 10
+#define N_LAYERS 3
+#define MAX_BLOBS 8
+
+typedef struct octave {
+    double cell, amp, fade;
+    int32_t gw, gh;
+    double *lat;      /* gw * gh lattice values in [0, 1) */
+    int32_t *col_i;   /* per column lattice index */
+    double *col_s;    /* per column smoothed fraction */
+} octave;
+
+typedef struct blob {
+    double cx, cy, rx, ry;
+    rgb col;
+} blob;
+
+typedef struct gen {
+    const ga_alloc *a;
+    int32_t w, h;
+    uint64_t seed;
+    const sampler_info *smp;
+    double contrast, grain, nm;
+    /* palette */
+    rgb sky_top, sky_hor, sun, far, nearc, accent, cloud;
+    rgb ramp[4]; /* palette ordered by luminance, for structure-following renders */
+    /* layout */
+    double horizon, sun_x, sun_y, sun_r, cloudiness;
+    double *ridge; /* N_LAYERS * w ridge heights (pixel rows) */
+    int n_blobs;
+    blob blobs[MAX_BLOBS];
+    int n_oct;
+    octave oct[MAX_OCT];
+    double norm;
+} gen;
+
+static void gen_free(gen *g)
+{
+    for (int k = 0; k < g->n_oct; k++) {
+        if (g->oct[k].lat)
+            ga_free(g->a, g->oct[k].lat);
+        if (g->oct[k].col_i)
+            ga_free(g->a, g->oct[k].col_i);
+        if (g->oct[k].col_s)
+            ga_free(g->a, g->oct[k].col_s);
+    }
+    if (g->ridge)
+        ga_free(g->a, g->ridge);
+    memset(g, 0, sizeof *g);
+}
+
+static double smooth(double t)
+{
+    return t * t * (3.0 - 2.0 * t);
+}
+
+/* Detail level reached after `steps` with n usable octaves: grows strictly with steps and
+ * converges to n, so there is always a partly faded-in octave and more steps add detail. */
+static double detail_level(int32_t steps, double rate, int n)
+{
+    double s = (double)steps * rate;
+    return 1.0 + (double)(n - 1) * (1.0 - 1.0 / (1.0 + s / 5.0));
+}
+
+static double octave_fade(int k, double level)
+{
+    return k == 0 ? 1.0 : clamp01(level - (double)k);
+}
+
+static void build_palette(gen *g, const gi_gen_config *cfg)
+{
+    uint64_t pos[MAX_WORDS], neg[MAX_WORDS];
+    size_t np = prompt_words(cfg->prompt, pos, MAX_WORDS);
+    size_t nn = prompt_words(cfg->negative_prompt, neg, MAX_WORDS);
+    uint64_t p = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < np; i++) {
+        int banned = 0;
+        for (size_t j = 0; j < nn && !banned; j++)
+            banned = pos[i] == neg[j];
+        if (!banned) {
+            p += mix64(pos[i]); /* order-independent */
+            kept++;
+        }
+    }
+    uint64_t hp = mix64(p ^ (uint64_t)kept);
+    double base_hue = unit(hp);
+    double sat = kept ? 0.45 + 0.4 * unit(mix64(hp + 1)) : 0.08;
+    sat /= 1.0 + 0.35 * (double)nn;
+    static const double SCHEME[4] = {0.06, 0.12, 0.2, 0.33};
+    double off = SCHEME[(hp >> 7) & 3];
+    double bright = unit(mix64(hp + 4)), dark = unit(mix64(hp + 5));
+    double warm = 0.04 + 0.1 * unit(mix64(hp + 2));
+    double gcfg = cfg->cfg_scale / (cfg->cfg_scale + 5.0) * 1.7;
+    double s = clamp01(sat * (0.3 + 0.9 * gcfg));
+    g->contrast = 0.45 + 0.55 * gcfg;
+    g->sky_top = hsv(base_hue, s * 0.85, 0.42 + 0.35 * bright);
+    g->sky_hor = hsv(base_hue + 0.05, s * 0.45, 0.8 + 0.15 * bright);
+    g->sun = hsv(base_hue + warm, s * 0.7, 1.0);
+    g->far = hsv(base_hue + off, s * 0.6, 0.55 + 0.2 * dark);
+    g->nearc = hsv(base_hue + off + 0.06, s * 0.95, 0.18 + 0.22 * dark);
+    g->accent = hsv(base_hue + off * 0.5 + 0.5, s * 1.2, 0.8);
+    g->cloud = rgb_lerp(g->sky_hor, (rgb){1.0, 1.0, 1.0}, 0.6);
+    rgb r[4] = {rgb_scale(g->nearc, 0.6), g->far, g->sky_top, g->cloud};
+    for (int i = 1; i < 4; i++) /* insertion sort by luminance */
+        for (int j = i; j > 0 && luma(r[j]) < luma(r[j - 1]); j--) {
+            rgb t = r[j];
+            r[j] = r[j - 1];
+            r[j - 1] = t;
+        }
+    memcpy(g->ramp, r, sizeof r);
+}
+
+static double noise1d(uint64_t seed, uint64_t layer, int k, double x, double cell)
+{
+    double u = x / cell, f0 = floor(u), f = smooth(u - f0);
+    int64_t i = (int64_t)f0;
+    double a = unit(hash4(seed, layer, (uint64_t)k, (uint64_t)i));
+    double b = unit(hash4(seed, layer, (uint64_t)k, (uint64_t)(i + 1)));
+    return lerp(a, b, f);
+}
+
+static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cfg, const sampler_info *smp,
+                              uint64_t seed, int32_t w, int32_t h, genapi_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->a = a;
+    g->w = w;
+    g->h = h;
+    g->seed = seed;
+    g->smp = smp;
+    double nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
+    g->nm = nm;
+    g->grain = smp->grain * nm * 255.0;
+    build_palette(g, cfg);
+    double W = (double)w, H = (double)h, mn = W < H ? W : H;
+    uint64_t ls = mix64(seed ^ 0x6C61796F7574ULL); /* layout stream */
+#define RND(i) unit(hash4(ls, 0x10, (uint64_t)(i), 0))
+    g->horizon = H * (0.42 + 0.18 * RND(0));
+    g->sun_x = W * (0.15 + 0.7 * RND(1));
+    g->sun_y = g->horizon * (0.25 + 0.45 * RND(2));
+    g->sun_r = mn * (0.05 + 0.06 * RND(3));
+    g->cloudiness = 0.3 + 0.6 * RND(4);
+    g->n_blobs = 3 + (int)(RND(5) * 5.0);
+    for (int i = 0; i < g->n_blobs; i++) {
+        blob *b = &g->blobs[i];
+        b->cx = W * RND(20 + i);
+        b->cy = g->horizon + (H - g->horizon) * (0.45 + 0.5 * RND(40 + i));
+        b->rx = mn * (0.025 + 0.05 * RND(60 + i));
+        b->ry = b->rx * (0.55 + 0.5 * RND(80 + i));
+        b->col = rgb_lerp(g->accent, g->nearc, 0.5 * RND(100 + i));
+    }
+    int n_avail = 0;
+    for (double cl = (W > H ? W : H) / 2.5; n_avail < MAX_OCT && cl >= 1.0; cl /= smp->lacunarity)
+        n_avail++;
+    double level = detail_level(cfg->steps, smp->rate, n_avail);
+    /* Ridges: 1-D fBm per layer. */
+    g->ridge = ga_calloc(a, (size_t)N_LAYERS * (size_t)w, sizeof *g->ridge);
+    if (!g->ridge)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    for (int L = 0; L < N_LAYERS; L++) {
+        double base = g->horizon + (H - g->horizon) * (0.02 + 0.27 * (double)L);
+        double amp = H * (0.17 - 0.035 * (double)L);
+        double cell0 = W / (2.5 + 1.5 * (double)L);
+        for (int32_t x = 0; x < w; x++) {
+            double sum = 0.0, norm = 0.0, am = 1.0, cell = cell0;
+            for (int k = 0; k < MAX_OCT && cell >= 1.0; k++) {
+                uint64_t salt = k == 0 ? 0 : smp->salt;
+                sum += octave_fade(k, level) * am * (noise1d(ls ^ salt, (uint64_t)(200 + L), k, (double)x + 0.5, cell) - 0.5);
+                norm += am;
+                am *= smp->gain;
+                cell /= smp->lacunarity;
+            }
+            g->ridge[(size_t)L * (size_t)w + (size_t)x] = base - amp * clamp01(0.5 + 1.6 * sum / norm);
+        }
+    }
+    /* 2-D fBm lattices. */
+    double cell = (W > H ? W : H) / 2.5, am = 1.0;
+    g->norm = 0.0;
+    for (int k = 0; k < MAX_OCT && cell >= 1.0; k++) {
+        octave *o = &g->oct[k];
+        g->n_oct = k + 1;
+        o->cell = cell;
+        o->amp = am;
+        o->fade = octave_fade(k, level);
+        g->norm += am;
+        if (o->fade > 0.0) {
+            o->gw = (int32_t)floor(W / cell) + 2;
+            o->gh = (int32_t)floor(H / cell) + 2;
+            o->lat = ga_malloc(a, (size_t)o->gw * (size_t)o->gh * sizeof *o->lat);
+            o->col_i = ga_malloc(a, (size_t)w * sizeof *o->col_i);
+            o->col_s = ga_malloc(a, (size_t)w * sizeof *o->col_s);
+            if (!o->lat || !o->col_i || !o->col_s)
+                return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+            uint64_t salt = k == 0 ? 0 : smp->salt;
+            for (int32_t j = 0; j < o->gh; j++)
+                for (int32_t i = 0; i < o->gw; i++)
+                    o->lat[(size_t)j * (size_t)o->gw + (size_t)i] =
+                        unit(hash4(ls ^ salt, (uint64_t)k * (uint64_t)0x10001 + (uint64_t)7, (uint64_t)i, (uint64_t)j));
+            for (int32_t x = 0; x < w; x++) {
+                double u = ((double)x + 0.5) / cell, f0 = floor(u);
+                o->col_i[x] = (int32_t)f0;
+                o->col_s[x] = smooth(u - f0);
+            }
+        }
+        am *= smp->gain;
+        cell /= smp->lacunarity;
+    }
+#undef RND
+    return GENAPI_OK;
+}
+
+/* fBm value in [0, 1] at (x, y); row data per octave precomputed by the caller. */
+static double field(const gen *g, int32_t x, const int32_t *row_j, const double *row_s)
+{
+    double sum = 0.0;
+    for (int k = 0; k < g->n_oct; k++) {
+        const octave *o = &g->oct[k];
+        if (o->fade <= 0.0)
+            continue;
+        int32_t i = o->col_i[x], j = row_j[k];
+        double sx = o->col_s[x], sy = row_s[k];
+        const double *l0 = o->lat + (size_t)j * (size_t)o->gw + (size_t)i, *l1 = l0 + o->gw;
+        double v = lerp(lerp(l0[0], l0[1], sx), lerp(l1[0], l1[1], sx), sy);
+        sum += o->fade * o->amp * (v - 0.5);
+    }
+    return clamp01(0.5 + 1.5 * sum / g->norm);
+}
+
+static rgb landscape(const gen *g, int32_t x, int32_t y, double f)
+{
+    double X = (double)x + 0.5, Y = (double)y + 0.5;
+    double t = clamp01(Y / g->horizon);
+    rgb c = rgb_lerp(g->sky_top, g->sky_hor, t);
+    /* sun glow and disc */
+    double dx = X - g->sun_x, dy = Y - g->sun_y, d2 = dx * dx + dy * dy, r2 = g->sun_r * g->sun_r;
+    double glow = 0.35 * r2 / (r2 + d2 * 0.12);
+    c = rgb_lerp(c, g->sun, glow);
+    c = rgb_lerp(c, g->sun, clamp01((r2 - d2) / (2.0 * g->sun_r) + 0.5));
+    /* clouds */
+    double cm = clamp01((f - (0.62 - 0.22 * g->cloudiness)) * 4.0) * (1.0 - 0.6 * t);
+    c = rgb_lerp(c, g->cloud, 0.85 * cm);
+    /* ridges, far to near */
+    for (int L = 0; L < N_LAYERS; L++) {
+        double ry = g->ridge[(size_t)L * (size_t)g->w + (size_t)x];
+        double a = clamp01(Y - ry + 0.5);
+        if (a <= 0.0)
+            continue;
+        double depth = (double)L / (double)(N_LAYERS - 1);
+        rgb base = rgb_lerp(g->far, g->nearc, depth);
+        base = rgb_lerp(base, g->sky_hor, 0.35 * (1.0 - depth));
+        double dd = clamp01((Y - ry) / (double)g->h * 3.0);
+        base = rgb_scale(base, (1.0 - 0.3 * dd) * (0.8 + 0.45 * (f - 0.5)));
+        c = rgb_lerp(c, base, a);
+    }
+    /* rounded shapes */
+    for (int i = 0; i < g->n_blobs; i++) {
+        const blob *b = &g->blobs[i];
+        double bx = (X - b->cx) / b->rx, by = (Y - b->cy) / b->ry;
+        if (bx < -1.2 || bx > 1.2 || by < -1.2 || by > 1.2)
+            continue;
+        double q = bx * bx + by * by;
+        double a = clamp01((1.0 - q) * b->rx * 0.5);
+        if (a <= 0.0)
+            continue;
+        rgb bc = rgb_scale(b->col, 0.8 + 0.25 * (-by) + 0.2 * (f - 0.5));
+        c = rgb_lerp(c, bc, a);
+    }
+    return c;
+}
+
+/* A palette picture whose luminance follows the given value in [0, 1]. */
+static rgb structured(const gen *g, double lum, double f)
+{
+    double v = clamp01(lum + 0.25 * (f - 0.5)) * 3.0;
+    int seg = v >= 3.0 ? 2 : (int)v;
+    return rgb_lerp(g->ramp[seg], g->ramp[seg + 1], v - (double)seg);
+}
+
+static double finish(const gen *g, double v, double grain)
+{
+    return (0.5 + (v - 0.5) * g->contrast) * 255.0 + grain;
+}
+
+/* Render into out (w x h). With init == NULL: the txt2img picture. Otherwise the img2img blend of
+ * init (w x h) at denoising strength d. */
+static genapi_status gen_render(const gen *g, const gi_image *init, double d, gi_image *out, genapi_error *err)
+{
+    int32_t row_j[MAX_OCT];
+    double row_s[MAX_OCT];
+    (void)err;
+    for (int32_t y = 0; y < g->h; y++) {
+        for (int k = 0; k < g->n_oct; k++) {
+            double u = ((double)y + 0.5) / g->oct[k].cell, f0 = floor(u);
+            row_j[k] = (int32_t)f0;
+            row_s[k] = smooth(u - f0);
+        }
+        for (int32_t x = 0; x < g->w; x++) {
+            size_t px = ((size_t)y * (size_t)g->w + (size_t)x) * 4;
+            double f = field(g, x, row_j, row_s);
+            double grain = 0.0;
+            if (g->grain > 0.0)
+                grain = g->grain * (unit(hash4(g->seed, 0xA5, (uint64_t)x, (uint64_t)y)) - 0.5);
+            rgb c = landscape(g, x, y, f);
+            uint8_t T[3] = {to_u8(finish(g, c.r, grain)), to_u8(finish(g, c.g, grain)), to_u8(finish(g, c.b, grain))};
+            if (!init) {
+                memcpy(out->rgba + px, T, 3);
+                out->rgba[px + 3] = 255;
+                continue;
+            }
+            const uint8_t *ip = init->rgba + px;
+            if (d <= 0.0) {
+                memcpy(out->rgba + px, ip, 3);
+            } else if (d >= 1.0) {
+                memcpy(out->rgba + px, T, 3);
+            } else {
+                double lum = (0.299 * ip[0] + 0.587 * ip[1] + 0.114 * ip[2]) / 255.0;
+                rgb s = structured(g, lum, f);
+                uint8_t S[3] = {to_u8(finish(g, s.r, grain)), to_u8(finish(g, s.g, grain)),
+                                to_u8(finish(g, s.b, grain))};
+                for (int ch = 0; ch < 3; ch++) {
+                    double gv = lerp((double)S[ch], (double)T[ch], d);
+                    out->rgba[px + (size_t)ch] = to_u8(lerp((double)ip[ch], gv, d));
+                }
+            }
+            out->rgba[px + 3] = 255;
+        }
+    }
+    return GENAPI_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * img2img helpers */
+
+/* Fit src to w x h by resize_mode (0/3 stretch, 1 cover + centre crop, 2 fit + edge fill). */
+static genapi_status fit_image(const ga_alloc *a, const gi_image *src, int32_t w, int32_t h, int32_t mode,
+                               gi_image *out, genapi_error *err)
+{
+    if (mode != 1 && mode != 2)
+        return gi_resize(a, src, w, h, out, err);
+    double sx = (double)w / (double)src->width, sy = (double)h / (double)src->height;
+    double s = mode == 1 ? (sx > sy ? sx : sy) : (sx < sy ? sx : sy);
+    double rw = floor((double)src->width * s + 0.5), rh = floor((double)src->height * s + 0.5);
+    if (mode == 1) {
+        if (rw < (double)w)
+            rw = (double)w;
+        if (rh < (double)h)
+            rh = (double)h;
+    } else {
+        rw = rw < 1.0 ? 1.0 : rw > (double)w ? (double)w : rw;
+        rh = rh < 1.0 ? 1.0 : rh > (double)h ? (double)h : rh;
+    }
+    if (rw > (double)GI_MAX_SIDE || rh > (double)GI_MAX_SIDE || rw * rh > (double)GI_MAX_PIXELS)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "init_images", "Init image too large to fit");
+    gi_image mid;
+    genapi_status st = gi_resize(a, src, (int32_t)rw, (int32_t)rh, &mid, err);
+    if (st != GENAPI_OK)
+        return st;
+    st = gi__image_alloc(a, w, h, out, err);
+    if (st != GENAPI_OK) {
+        gi_image_free(a, &mid);
+        return st;
+    }
+    int32_t ox = ((int32_t)rw - w) / 2, oy = ((int32_t)rh - h) / 2; /* mode 1: >= 0; mode 2: <= 0 */
+    for (int32_t y = 0; y < h; y++) {
+        int32_t yy = y + oy;
+        yy = yy < 0 ? 0 : yy >= mid.height ? mid.height - 1 : yy;
+        for (int32_t x = 0; x < w; x++) {
+            int32_t xx = x + ox;
+            xx = xx < 0 ? 0 : xx >= mid.width ? mid.width - 1 : xx;
+            memcpy(out->rgba + ((size_t)y * (size_t)w + (size_t)x) * 4,
+                   mid.rgba + ((size_t)yy * (size_t)mid.width + (size_t)xx) * 4, 4);
+        }
+    }
+    gi_image_free(a, &mid);
+    return GENAPI_OK;
+}
+
+/* One pass of a box blur of radius r along rows (horiz) or columns, edges clamped. */
+static void box_pass(const uint8_t *src, uint8_t *dst, int32_t w, int32_t h, int32_t r, int horiz)
+{
+    int32_t n = horiz ? w : h, lines = horiz ? h : w;
+    size_t step = horiz ? 1 : (size_t)w, lstep = horiz ? (size_t)w : 1;
+    uint32_t div = (uint32_t)(2 * r + 1);
+    for (int32_t l = 0; l < lines; l++) {
+        const uint8_t *s = src + (size_t)l * lstep;
+        uint8_t *d = dst + (size_t)l * lstep;
+        uint32_t sum = 0;
+        for (int32_t i = -r; i <= r; i++) {
+            int32_t c = i < 0 ? 0 : i >= n ? n - 1 : i;
+            sum += s[(size_t)c * step];
+        }
+        for (int32_t i = 0; i < n; i++) {
+            d[(size_t)i * step] = (uint8_t)((sum + div / 2) / div);
+            int32_t out_i = i - r, in_i = i + r + 1;
+            out_i = out_i < 0 ? 0 : out_i;
+            in_i = in_i >= n ? n - 1 : in_i;
+            sum = sum - s[(size_t)out_i * step] + s[(size_t)in_i * step];
+        }
+    }
+}
+
+/* alpha (w*h, 0..255) from a mask image of the same size. */
+static genapi_status mask_alpha(const ga_alloc *a, const gi_image *mask, int invert, int32_t blur, uint8_t **alpha,
+                                genapi_error *err)
+{
+    size_t n = (size_t)mask->width * (size_t)mask->height;
+    uint8_t *m = ga_malloc(a, n), *tmp = ga_malloc(a, n);
+    if (!m || !tmp) {
+        if (m)
+            ga_free(a, m);
+        if (tmp)
+            ga_free(a, tmp);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p = mask->rgba + i * 4;
+        uint32_t l = (299u * p[0] + 587u * p[1] + 114u * p[2] + 500u) / 1000u;
+        int on = l > 127;
+        if (invert)
+            on = !on;
+        m[i] = on ? 255 : 0;
+    }
+    if (blur > 0) {
+        /* Two box passes per axis: a triangle kernel, close to a Gaussian of sigma ~ blur / 1.7. */
+        int32_t r = (blur + 1) / 2;
+        for (int rep = 0; rep < 2; rep++) {
+            box_pass(m, tmp, mask->width, mask->height, r, 1);
+            box_pass(tmp, m, mask->width, mask->height, r, 0);
+        }
+    }
+    ga_free(a, tmp);
+    *alpha = m;
+    return GENAPI_OK;
+}
+
+/* Pre-fill the masked pixels (alpha > 0) of img according to inpainting_fill. */
+static void prefill(gi_image *img, const uint8_t *alpha, int32_t fill, uint64_t seed, double nm)
+{
+    size_t n = (size_t)img->width * (size_t)img->height;
+    if (fill == 1)
+        return;
+    double avg[3] = {127.0, 127.0, 127.0};
+    if (fill == 0) {
+        /* Mean of the unmasked pixels around the masked area: its bounding box grown by a
+         * margin of 16 px + 1/16 of the image side; the whole image if that ring is empty. */
+        int32_t w = img->width, h = img->height, x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int32_t y = 0; y < h; y++)
+            for (int32_t x = 0; x < w; x++)
+                if (alpha[(size_t)y * (size_t)w + (size_t)x]) {
+                    x0 = x < x0 ? x : x0;
+                    x1 = x > x1 ? x : x1;
+                    y0 = y < y0 ? y : y0;
+                    y1 = y > y1 ? y : y1;
+                }
+        int32_t margin = 16 + (w > h ? w : h) / 16;
+        for (int pass = 0; pass < 2; pass++) {
+            double acc[3] = {0, 0, 0}, cnt = 0.0;
+            int32_t ax0 = pass ? 0 : x0 - margin, ay0 = pass ? 0 : y0 - margin;
+            int32_t ax1 = pass ? w - 1 : x1 + margin, ay1 = pass ? h - 1 : y1 + margin;
+            ax0 = ax0 < 0 ? 0 : ax0;
+            ay0 = ay0 < 0 ? 0 : ay0;
+            ax1 = ax1 >= w ? w - 1 : ax1;
+            ay1 = ay1 >= h ? h - 1 : ay1;
+            for (int32_t y = ay0; y <= ay1; y++)
+                for (int32_t x = ax0; x <= ax1; x++) {
+                    size_t i = (size_t)y * (size_t)w + (size_t)x;
+                    if (alpha[i] == 0) {
+                        for (int c = 0; c < 3; c++)
+                            acc[c] += img->rgba[i * 4 + (size_t)c];
+                        cnt += 1.0;
+                    }
+                }
+            if (cnt > 0.0) {
+                for (int c = 0; c < 3; c++)
+                    avg[c] = acc[c] / cnt;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (alpha[i] == 0)
+            continue;
+        uint8_t *p = img->rgba + i * 4;
+        for (int c = 0; c < 3; c++) {
+            double v = 0.0;
+            if (fill == 0)
+                v = avg[c];
+            else if (fill == 2)
+                v = 127.5 + 255.0 * nm * (unit(hash4(seed, 0x4E, (uint64_t)i, (uint64_t)c)) - 0.5);
+            p[c] = to_u8(v);
+        }
+    }
+}
+
+static void composite(gi_image *dst, const gi_image *p, const uint8_t *alpha, int32_t x0, int32_t y0, int32_t aw)
+{
+    /* dst region at (x0, y0) of p's size; alpha indexed with row width aw at the same offset */
+    for (int32_t y = 0; y < p->height; y++)
+        for (int32_t x = 0; x < p->width; x++) {
+            uint8_t al = alpha[(size_t)(y + y0) * (size_t)aw + (size_t)(x + x0)];
+            if (al == 0)
+                continue;
+            uint8_t *o = dst->rgba + ((size_t)(y + y0) * (size_t)dst->width + (size_t)(x + x0)) * 4;
+            const uint8_t *s = p->rgba + ((size_t)y * (size_t)p->width + (size_t)x) * 4;
+            double t = (double)al / 255.0;
+            for (int c = 0; c < 3; c++)
+                o[c] = to_u8(lerp((double)o[c], (double)s[c], t));
+        }
+}
+
+static genapi_status crop(const ga_alloc *a, const gi_image *src, int32_t x0, int32_t y0, int32_t w, int32_t h,
+                          gi_image *out, genapi_error *err)
+{
+    genapi_status st = gi__image_alloc(a, w, h, out, err);
+    if (st != GENAPI_OK)
+        return st;
+    for (int32_t y = 0; y < h; y++)
+        memcpy(out->rgba + (size_t)y * (size_t)w * 4,
+               src->rgba + ((size_t)(y + y0) * (size_t)src->width + (size_t)x0) * 4, (size_t)w * 4);
+    return GENAPI_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry point */
+
+static int image_valid(const gi_image *im)
+{
+    return im && im->rgba && im->width > 0 && im->height > 0 && im->width <= GI_MAX_SIDE &&
+           im->height <= GI_MAX_SIDE && (int64_t)im->width * im->height <= GI_MAX_PIXELS;
+}
+
+static genapi_status validate(const gi_gen_config *cfg, genapi_error *err)
+{
+    if (cfg->width < 8 || cfg->width > 4096)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "width", "width must be in 8..4096, got %d", (int)cfg->width);
+    if (cfg->height < 8 || cfg->height > 4096)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "height", "height must be in 8..4096, got %d", (int)cfg->height);
+    if (cfg->steps < 1)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "steps", "steps must be >= 1, got %d", (int)cfg->steps);
+    if (!(cfg->cfg_scale >= 0.0 && cfg->cfg_scale <= 1e6))
+        return ga_err(err, GENAPI_E_INVALID_ARG, "cfg_scale", "cfg_scale must be a number >= 0");
+    if (!(cfg->initial_noise_multiplier >= 0.0 && cfg->initial_noise_multiplier <= 100.0))
+        return ga_err(err, GENAPI_E_INVALID_ARG, "initial_noise_multiplier",
+                      "initial_noise_multiplier must be in 0..100");
+    if (cfg->sampler_name && gi_sampler_index(cfg->sampler_name) < 0)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "sampler_name",
+                      "Sampler not found: '%.200s' (valid: Euler, Euler a, DPM++ 2M, DPM++ 2M Karras, DPM++ SDE, "
+                      "DDIM, UniPC, Heun, LMS, ...)",
+                      cfg->sampler_name);
+    if (!cfg->init)
+        return GENAPI_OK;
+    if (!image_valid(cfg->init))
+        return ga_err(err, GENAPI_E_INVALID_ARG, "init_images", "Init image is empty or invalid");
+    if (!(cfg->denoising_strength >= 0.0 && cfg->denoising_strength <= 1.0))
+        return ga_err(err, GENAPI_E_INVALID_ARG, "denoising_strength", "denoising_strength must be in [0, 1]");
+    if (cfg->resize_mode < 0 || cfg->resize_mode > 3)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "resize_mode", "resize_mode must be 0..3, got %d",
+                      (int)cfg->resize_mode);
+    if (cfg->mask) {
+        if (!image_valid(cfg->mask) || cfg->mask->width != cfg->init->width ||
+            cfg->mask->height != cfg->init->height)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "mask", "mask must be a valid image of the init image's size");
+        if (cfg->mask_blur < 0 || cfg->mask_blur > 512)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "mask_blur", "mask_blur must be in 0..512");
+        if (cfg->inpainting_fill < 0 || cfg->inpainting_fill > 3)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "inpainting_fill", "inpainting_fill must be 0..3");
+        if (cfg->inpaint_full_res_padding < 0 || cfg->inpaint_full_res_padding > GI_MAX_SIDE)
+            return ga_err(err, GENAPI_E_INVALID_ARG, "inpaint_full_res_padding",
+                          "inpaint_full_res_padding must be >= 0");
+    }
+    return GENAPI_OK;
+}
+
+/* Inpaint at full resolution: work on the padded bounding box of the mask of the unresized init. */
+static genapi_status inpaint_full_res(const gen *g, const gi_gen_config *cfg, const uint8_t *alpha, gi_image *res,
+                                      genapi_error *err)
+{
+    const ga_alloc *a = g->a;
+    int32_t W0 = res->width, H0 = res->height;
+    int32_t x0 = W0, y0 = H0, x1 = -1, y1 = -1;
+    for (int32_t y = 0; y < H0; y++)
+        for (int32_t x = 0; x < W0; x++)
+            if (alpha[(size_t)y * (size_t)W0 + (size_t)x]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y > y1 ? y : y1;
+            }
+    if (x1 < 0)
+        return GENAPI_OK; /* nothing to repaint */
+    int64_t pad = cfg->inpaint_full_res_padding;
+    int64_t bx0 = x0 - pad, by0 = y0 - pad, bx1 = (int64_t)x1 + 1 + pad, by1 = (int64_t)y1 + 1 + pad;
+    bx0 = bx0 < 0 ? 0 : bx0;
+    by0 = by0 < 0 ? 0 : by0;
+    bx1 = bx1 > W0 ? W0 : bx1;
+    by1 = by1 > H0 ? H0 : by1;
+    /* Grow the box toward the target aspect ratio, staying inside the image. */
+    double target = (double)cfg->width / (double)cfg->height;
+    double bw = (double)(bx1 - bx0), bh = (double)(by1 - by0);
+    if (bw / bh < target) {
+        int64_t want = (int64_t)floor(bh * target + 0.5);
+        if (want > W0)
+            want = W0;
+        int64_t grow = want - (bx1 - bx0);
+        bx0 -= grow / 2;
+        bx1 = bx0 + want;
+        if (bx0 < 0) {
+            bx1 -= bx0;
+            bx0 = 0;
+        }
+        if (bx1 > W0) {
+            bx0 -= bx1 - W0;
+            bx1 = W0;
+        }
+    } else {
+        int64_t want = (int64_t)floor(bw / target + 0.5);
+        if (want > H0)
+            want = H0;
+        int64_t grow = want - (by1 - by0);
+        by0 -= grow / 2;
+        by1 = by0 + want;
+        if (by0 < 0) {
+            by1 -= by0;
+            by0 = 0;
+        }
+        if (by1 > H0) {
+            by0 -= by1 - H0;
+            by1 = H0;
+        }
+    }
+    int32_t cx = (int32_t)bx0, cy = (int32_t)by0, cw = (int32_t)(bx1 - bx0), ch = (int32_t)(by1 - by0);
+    gi_image c = {0}, cw_img = {0}, p = {0}, pc = {0};
+    uint8_t *ca = NULL;
+    genapi_status st = crop(a, res, cx, cy, cw, ch, &c, err);
+    if (st == GENAPI_OK) {
+        ca = ga_malloc(a, (size_t)cw * (size_t)ch);
+        if (!ca)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    }
+    if (st == GENAPI_OK) {
+        for (int32_t y = 0; y < ch; y++)
+            memcpy(ca + (size_t)y * (size_t)cw, alpha + (size_t)(y + cy) * (size_t)W0 + (size_t)cx, (size_t)cw);
+        prefill(&c, ca, cfg->inpainting_fill, g->seed, g->nm);
+        st = gi_resize(a, &c, g->w, g->h, &cw_img, err);
+    }
+    if (st == GENAPI_OK)
+        st = gi__image_alloc(a, g->w, g->h, &p, err);
+    if (st == GENAPI_OK)
+        st = gen_render(g, &cw_img, cfg->denoising_strength, &p, err);
+    if (st == GENAPI_OK)
+        st = gi_resize(a, &p, cw, ch, &pc, err);
+    if (st == GENAPI_OK)
+        composite(res, &pc, alpha, cx, cy, W0);
+    if (ca)
+        ga_free(a, ca);
+    gi_image_free(a, &c);
+    gi_image_free(a, &cw_img);
+    gi_image_free(a, &p);
+    gi_image_free(a, &pc);
+    return st;
+}
+
+genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_image *out,
+                          genapi_error *err)
+{
+    if (out) {
+        out->width = 0;
+        out->height = 0;
+        out->rgba = NULL;
+    }
+    if (!a || !cfg || !out)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_generate: NULL argument");
+    genapi_status st = validate(cfg, err);
+    if (st != GENAPI_OK)
+        return st;
+    const sampler_info *smp = &SAMPLERS[cfg->sampler_name ? gi_sampler_index(cfg->sampler_name) : 0];
+    uint64_t seed = cfg->seed + index;
+    double nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
+    gen g;
+    st = gen_init(&g, a, cfg, smp, seed, cfg->width, cfg->height, err);
+    if (st != GENAPI_OK) {
+        gen_free(&g);
+        return st;
+    }
+    if (!cfg->init) {
+        st = gi__image_alloc(a, cfg->width, cfg->height, out, err);
+        if (st == GENAPI_OK)
+            st = gen_render(&g, NULL, 0.0, out, err);
+        goto done;
+    }
+    uint8_t *alpha = NULL;
+    if (cfg->mask && cfg->inpaint_full_res) {
+        /* Work on the unresized init; the result keeps its size. */
+        st = gi__image_alloc(a, cfg->init->width, cfg->init->height, out, err);
+        if (st == GENAPI_OK) {
+            memcpy(out->rgba, cfg->init->rgba, (size_t)out->width * (size_t)out->height * 4);
+            st = mask_alpha(a, cfg->mask, cfg->inpainting_mask_invert, cfg->mask_blur, &alpha, err);
+        }
+        if (st == GENAPI_OK)
+            st = inpaint_full_res(&g, cfg, alpha, out, err);
+        goto done_alpha;
+    }
+    gi_image init = {0};
+    st = fit_image(a, cfg->init, cfg->width, cfg->height, cfg->resize_mode, &init, err);
+    if (st == GENAPI_OK)
+        st = gi__image_alloc(a, cfg->width, cfg->height, out, err);
+    if (st == GENAPI_OK && !cfg->mask) {
+        st = gen_render(&g, &init, cfg->denoising_strength, out, err);
+    } else if (st == GENAPI_OK) {
+        gi_image m = {0}, base = {0};
+        st = fit_image(a, cfg->mask, cfg->width, cfg->height, cfg->resize_mode, &m, err);
+        if (st == GENAPI_OK)
+            st = mask_alpha(a, &m, cfg->inpainting_mask_invert, cfg->mask_blur, &alpha, err);
+        if (st == GENAPI_OK)
+            st = gi__image_alloc(a, cfg->width, cfg->height, &base, err);
+        if (st == GENAPI_OK) {
+            memcpy(base.rgba, init.rgba, (size_t)init.width * (size_t)init.height * 4);
+            prefill(&base, alpha, cfg->inpainting_fill, seed, nm);
+            st = gen_render(&g, &base, cfg->denoising_strength, out, err);
+        }
+        if (st == GENAPI_OK) {
+            /* out = init + (P - init) * alpha: swap so the composite starts from the init. */
+            gi_image p = *out;
+            *out = init;
+            init = p;
+            composite(out, &init, alpha, 0, 0, cfg->width);
+        }
+        gi_image_free(a, &m);
+        gi_image_free(a, &base);
+    }
+    gi_image_free(a, &init);
+done_alpha:
+    if (alpha)
+        ga_free(a, alpha);
+done:
+    gen_free(&g);
+    if (st != GENAPI_OK)
+        gi_image_free(a, out);
+    return st;
+}
