@@ -207,6 +207,11 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
             return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
         return gs_handle_textgen_models(b, req, r);
     }
+    genapi_status st;
+    if (get && gs_route_image_list(b, path, r, &st))
+        return st;
+    if (post && gs_route_image_post(b, req, r, &st))
+        return st;
     if (strcmp(path, "/health") == 0 && get) {
         r->status = 200;
         r->content_type = "application/json";

@@ -46,6 +46,16 @@ genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request
 genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 genapi_status gs_handle_textgen_models(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
+/* GET image listings (models, samplers, upscalers, options, parallel-requests) on both path
+ * families; returns 1 and sets *st when path is one of them. */
+int gs_route_image_list(genapi_backend *b, const char *path, genapi_http_response *r, genapi_status *st);
+
+/* POST txt2img / img2img / upscale on both path families; returns 1 and sets *st when handled. */
+int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, genapi_status *st);
+
+/* Parallel requests the reference backend reports. */
+#define GS_PARALLEL_REQUESTS 4
+
 /* Random lower-case hex id with a prefix, e.g. "chatcmpl-<32 hex>". */
 void gs_random_id(char *buf, size_t cap, const char *prefix);
 
