@@ -588,9 +588,13 @@ static void test_cross_parameter_rules(void **state)
     genapi_txt2img_params_mark(&t, GENAPI_TXT2IMG_PARAM_prompt, 0);
     assert_int_equal(genapi_txt2img_params_validate(&t, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "prompt");
+    /* An empty prompt is a prompt (the servers generate from it); an empty checkpoint is not one. */
     GENAPI_TXT2IMG_SET(&t, prompt, "");
+    assert_int_equal(genapi_txt2img_params_validate(&t, &err), GENAPI_OK);
+    GENAPI_TXT2IMG_SET(&t, sd_model_checkpoint, "");
     assert_int_equal(genapi_txt2img_params_validate(&t, &err), GENAPI_E_INVALID_ARG);
-    assert_string_equal(err.param, "prompt");
+    assert_string_equal(err.param, "sd_model_checkpoint");
+    GENAPI_TXT2IMG_SET(&t, sd_model_checkpoint, "m");
     GENAPI_TXT2IMG_SET(&t, prompt, "p");
     assert_int_equal(genapi_txt2img_params_validate(&t, &err), GENAPI_OK);
     /* The sigma adjust window must not be empty. */

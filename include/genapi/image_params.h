@@ -43,7 +43,7 @@ extern "C" {
  *        required fields).
  */
 #define GENAPI_IMAGE_MODEL_PARAMS(X) \
-    X(sd_model_checkpoint, STRING, GENAPI_R_REQ, 0, 0, NULL, "(required)", GENAPI_S_IHOST, \
+    X(sd_model_checkpoint, STRING, GENAPI_R_REQ | GENAPI_R_NE, 0, 0, NULL, "(required)", GENAPI_S_IHOST, \
       "Model checkpoint name (GET /models/image-models); A1111 and SD.Next take it in override_settings instead.") \
     X(prompt, STRING, GENAPI_R_REQ, 0, 0, NULL, "(required)", GENAPI_S_IMG, \
       "The text prompt; required by the hosted API (the servers default to an empty prompt).")

@@ -9,6 +9,7 @@
 #define GENAPI_IMAGES_H
 
 #include "client.h"
+#include "image_params.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,6 +116,53 @@ GENAPI_EXPORT genapi_status genapi_upscale_result_parse(genapi_client *client, c
  * @param result Result to free.
  */
 GENAPI_EXPORT void genapi_upscale_result_free(genapi_upscale_result *result);
+
+/**
+ * @brief Generate images from text (`/v1/txt2img`, or `/sdapi/v1/txt2img` with the WebUI
+ *        image API). Parameters are validated first; only set ones are sent.
+ * @param client Client.
+ * @param params Parameters (the hosted API requires sd_model_checkpoint and prompt).
+ * @param[out] out Receives the images; free with genapi_images_result_free().
+ * @param err Filled on failure; validation errors from a WebUI server (422) name the parameter.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_txt2img(genapi_client *client, const genapi_txt2img_params *params,
+                                           genapi_images_result **out, genapi_error *err);
+
+/**
+ * @brief Generate images from images (`/v1/img2img` or `/sdapi/v1/img2img`): variations and
+ *        inpainting (init_images, mask, denoising_strength, …).
+ * @param client Client.
+ * @param params Parameters (init_images is required).
+ * @param[out] out Receives the images; free with genapi_images_result_free().
+ * @param err Filled on failure.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_img2img(genapi_client *client, const genapi_img2img_params *params,
+                                           genapi_images_result **out, genapi_error *err);
+
+/**
+ * @brief Upscale one image (`/v1/upscale-img` or `/sdapi/v1/extra-single-image`).
+ * @param client Client.
+ * @param params Parameters (image is required).
+ * @param[out] out Receives the upscaled image; free with genapi_upscale_result_free().
+ * @param err Filled on failure.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_upscale(genapi_client *client, const genapi_upscale_params *params,
+                                           genapi_upscale_result **out, genapi_error *err);
+
+/**
+ * @brief Base64 text of image bytes (e.g. a PNG file) for init_images, mask or image.
+ * @param client Client (its allocator is used).
+ * @param bytes Image bytes.
+ * @param len Number of bytes.
+ * @param[out] b64_out Receives the NUL-terminated text; free with genapi_free(genapi_client_allocator(client), …).
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG or ::GENAPI_E_NOMEM.
+ */
+GENAPI_EXPORT genapi_status genapi_image_to_base64(genapi_client *client, const uint8_t *bytes, size_t len,
+                                                   char **b64_out, genapi_error *err);
 
 /** @brief Which image listing a ::genapi_image_listing holds. */
 typedef enum genapi_image_listing_kind {

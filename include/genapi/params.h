@@ -90,7 +90,7 @@ typedef enum genapi_param_kind {
 #define GENAPI_RANGE_MAX 0x04u       /**< `max` is an inclusive upper bound. */
 #define GENAPI_RANGE_MAX_OPEN 0x08u  /**< `max` is an exclusive upper bound. */
 #define GENAPI_RANGE_NONZERO 0x10u   /**< Zero is rejected even inside the range. */
-#define GENAPI_RANGE_NONEMPTY 0x20u  /**< A list must have at least one item. */
+#define GENAPI_RANGE_NONEMPTY 0x20u  /**< A list must have at least one item; a string must not be empty. */
 #define GENAPI_RANGE_ITEMS 0x40u     /**< For lists, the bounds apply to each integer item;
                                           strings in a list must be non-empty. */
 #define GENAPI_RANGE_REQUIRED 0x80u  /**< The request is rejected without this parameter. */

@@ -36,7 +36,7 @@ extern "C" {
  * @brief The text-generation parameter table (X-macro). See the file comment for the columns.
  */
 #define GENAPI_TEXT_PARAMS(X) \
-    X(model, STRING, GENAPI_R_REQ, 0, 0, NULL, "(required)", GENAPI_S_ALL, \
+    X(model, STRING, GENAPI_R_REQ | GENAPI_R_NE, 0, 0, NULL, "(required)", GENAPI_S_ALL, \
       "The chosen model to use for generation.") \
     X(multi_models, STRLIST, GENAPI_R_NE | GENAPI_R_IT, 0, 0, NULL, "none", GENAPI_S_HOST, \
       "List of models to use for generation; one is chosen at random for the request.") \

@@ -207,3 +207,88 @@ void genapi_upscale_result_free(genapi_upscale_result *r)
     if (r != NULL)
         jr_holder_free(r->internal, offsetof(upscale_holder, ar));
 }
+
+genapi_status genapi_image_to_base64(genapi_client *c, const uint8_t *bytes, size_t len, char **b64_out,
+                                     genapi_error *err)
+{
+    if (c == NULL || b64_out == NULL || (bytes == NULL && len > 0))
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, bytes or b64_out is NULL");
+    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+    *b64_out = ga_malloc(&c->alloc, cap);
+    if (*b64_out == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    sodium_bin2base64(*b64_out, cap, bytes, len, sodium_base64_VARIANT_ORIGINAL);
+    return GENAPI_OK;
+}
+
+/* Validate + serialize params with their table, POST to the flavour's path, keep the body. */
+static genapi_status post_params(genapi_client *c, const ga_param_table *t, const void *params, const char *hosted,
+                                 const char *webui, gt_response *resp, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (params == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params is NULL");
+    genapi_status st = ga_params_validate(t, params, err);
+    if (st != GENAPI_OK)
+        return st;
+    json_object *body = json_object_new_object();
+    if (body == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    st = ga_params_to_object(t, params, body, err);
+    char *text = st == GENAPI_OK ? jw_text(&c->alloc, body) : NULL;
+    json_object_put(body);
+    if (st != GENAPI_OK)
+        return st;
+    if (text == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    st = gc_post(c, c->image_api == GENAPI_IMAGE_API_WEBUI ? webui : hosted, text, resp, err);
+    ga_free(&c->alloc, text);
+    return st;
+}
+
+static genapi_status images_call(genapi_client *c, const ga_param_table *t, const void *params, const char *hosted,
+                                 const char *webui, genapi_images_result **out, genapi_error *err)
+{
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    gt_response resp;
+    genapi_status st = post_params(c, t, params, hosted, webui, &resp, err);
+    if (st != GENAPI_OK)
+        return st;
+    st = genapi_images_result_parse(c, resp.body, resp.body_len, out, err);
+    if (st == GENAPI_OK)
+        (*out)->http_status = resp.status;
+    gt_response_free(&c->alloc, &resp);
+    return st;
+}
+
+genapi_status genapi_txt2img(genapi_client *c, const genapi_txt2img_params *params, genapi_images_result **out,
+                             genapi_error *err)
+{
+    return images_call(c, &ga_txt2img_table, params, "/v1/txt2img", "/sdapi/v1/txt2img", out, err);
+}
+
+genapi_status genapi_img2img(genapi_client *c, const genapi_img2img_params *params, genapi_images_result **out,
+                             genapi_error *err)
+{
+    return images_call(c, &ga_img2img_table, params, "/v1/img2img", "/sdapi/v1/img2img", out, err);
+}
+
+genapi_status genapi_upscale(genapi_client *c, const genapi_upscale_params *params, genapi_upscale_result **out,
+                             genapi_error *err)
+{
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    gt_response resp;
+    genapi_status st =
+        post_params(c, &ga_upscale_table, params, "/v1/upscale-img", "/sdapi/v1/extra-single-image", &resp, err);
+    if (st != GENAPI_OK)
+        return st;
+    st = genapi_upscale_result_parse(c, resp.body, resp.body_len, out, err);
+    if (st == GENAPI_OK)
+        (*out)->http_status = resp.status;
+    gt_response_free(&c->alloc, &resp);
+    return st;
+}

@@ -247,7 +247,7 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
         const char *v = *CFIELD(s, d, const char *);
         if (v == NULL)
             return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is set but NULL.", d->json_name);
-        if ((d->range_flags & GENAPI_RANGE_REQUIRED) && v[0] == '\0')
+        if ((d->range_flags & GENAPI_RANGE_NONEMPTY) && v[0] == '\0')
             return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must not be empty.", d->json_name);
         if (d->range_flags & GENAPI_RANGE_BASE64) {
             const char *problem = ga_base64_image_problem(v);
