@@ -69,6 +69,8 @@ static void round_trip(genapi_client *c)
     assert_int_equal(memcmp(a->images[0].data, b->images[0].data, a->images[0].size), 0);
     assert_true(a->images[0].size != a->images[1].size ||
                 memcmp(a->images[0].data, a->images[1].data, a->images[0].size) != 0);
+    genapi_images_result_free(b);
+    b = NULL;
 
     /* img2img from the first image, with and without a mask. */
     char *init = NULL;
@@ -111,8 +113,7 @@ static void round_trip(genapi_client *c)
     GENAPI_TXT2IMG_SET(&p, steps, 0);
     assert_int_equal(genapi_txt2img(c, &p, &b, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "steps");
-    genapi_images_result_free(b);
-    b = NULL;
+    assert_null(b);
     GENAPI_TXT2IMG_SET(&p, steps, 10);
     GENAPI_TXT2IMG_SET(&p, sampler_name, "No Such Sampler");
     assert_int_equal(genapi_txt2img(c, &p, &b, &err), GENAPI_E_NOT_FOUND);
