@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -139,6 +140,34 @@ static void test_complete_tokenize_and_stream(void **state)
     assert_int_equal(a.status, 2);
 }
 
+static void test_txt2img_writes_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/genapi-cli-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char args[512];
+    run r;
+    snprintf(args, sizeof args, "txt2img -o %s/img -p seed=2 -p batch_size=2 -p width=64 -p height=64 -p steps=3 'a red fox'", dir);
+    run_cli(&r, NULL, args);
+    assert_int_equal(r.status, 0);
+    for (int i = 0; i < 2; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/img-%d.png", dir, i);
+        assert_non_null(strstr(r.out, path)); /* the file names go to stdout */
+        size_t len = 0;
+        char *data = ts_read_file(path, &len);
+        assert_non_null(data);
+        assert_true(len > 100);
+        assert_int_equal(memcmp(data, "\x89PNG", 4), 0);
+        free(data);
+        remove(path);
+    }
+    rmdir(dir);
+    run_cli(&r, NULL, "txt2img -p steps=0 x");
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "steps"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_bad_param_fails),
         cmocka_unit_test(test_chat_over_http),
         cmocka_unit_test(test_complete_tokenize_and_stream),
+        cmocka_unit_test(test_txt2img_writes_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

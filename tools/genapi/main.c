@@ -11,8 +11,8 @@
 #include <genapi/genapi.h>
 
 typedef struct cli {
-    const char *base_url, *api_key, *model, *system;
-    int json, stream;
+    const char *base_url, *api_key, *model, *system, *out;
+    int json, stream, webui;
     const char *command;
     const char **params; /* "NAME=VALUE" */
     size_t n_params;
@@ -29,6 +29,7 @@ static void usage(FILE *f)
             "  chat MESSAGE...    one chat completion; prints the reply\n"
             "  complete PROMPT... one text completion; prints the continuation\n"
             "  tokenize TEXT...   prints the token ids of TEXT\n"
+            "  txt2img PROMPT...  generates images; writes OUT-0.png, … (see -o) and prints their names\n"
             "  models             list text-generation models\n"
             "  params             list every text parameter with its range\n"
             "\n"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
             "  -p NAME=VALUE      set any text parameter (repeatable), e.g. -p top_p=0.9 -p stop='[\"\\n\"]'\n"
             "  --json             print the typed result re-serialized as JSON\n"
             "  --stream           print the reply as it is generated (chat, complete)\n"
+            "  -o, --out PREFIX   txt2img output file prefix (default: genapi)\n"
+            "  --webui            image routes under /sdapi/v1 (AUTOMATIC1111 / SD.Next servers)\n"
             "  -h, --help         this help\n"
             "  --version          library version\n");
 }
@@ -75,6 +78,8 @@ static int parse_args(int argc, char **argv, cli *c)
             slot = &c->model;
         else if (strcmp(a, "-s") == 0 || strcmp(a, "--system") == 0)
             slot = &c->system;
+        else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0)
+            slot = &c->out;
         else if (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0)
             slot = &c->params[c->n_params++];
         if (slot) {
@@ -93,6 +98,8 @@ static int parse_args(int argc, char **argv, cli *c)
             c->json = 1;
         } else if (strcmp(a, "--stream") == 0) {
             c->stream = 1;
+        } else if (strcmp(a, "--webui") == 0) {
+            c->webui = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
@@ -293,6 +300,74 @@ static int cmd_complete(genapi_client *client, const cli *c)
     return rc;
 }
 
+/* Write bytes to path; 0 on success. */
+static int write_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return -1;
+    size_t n = fwrite(data, 1, len, f);
+    return (fclose(f) == 0 && n == len) ? 0 : -1;
+}
+
+static const char *image_ext(int32_t format)
+{
+    return format == GENAPI_IMAGE_FORMAT_JPEG ? "jpg" : format == GENAPI_IMAGE_FORMAT_WEBP ? "webp" : "png";
+}
+
+/* txt2img: PROMPT... → OUT-0.png, OUT-1.png, … (file names on stdout). */
+static int cmd_txt2img(genapi_client *client, const cli *c)
+{
+    genapi_txt2img_params p;
+    genapi_txt2img_params_init(&p, sizeof p);
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = GENAPI_OK;
+    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
+        const char *eq = strchr(c->params[i], '=');
+        char *name = eq ? strndup(c->params[i], (size_t)(eq - c->params[i])) : NULL;
+        if (name == NULL) {
+            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
+            genapi_txt2img_params_clear(&p);
+            return 2;
+        }
+        st = genapi_txt2img_params_set_text(&p, name, eq + 1, &err);
+        free(name);
+    }
+    char *prompt = join_args(c);
+    const char *model = c->model ? c->model : getenv("GENAPI_IMAGE_MODEL");
+    if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_sd_model_checkpoint))
+        GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, model && model[0] ? model : "genapi-ref-image");
+    if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_prompt))
+        GENAPI_TXT2IMG_SET(&p, prompt, prompt ? prompt : "");
+    genapi_images_result *res = NULL;
+    if (st == GENAPI_OK)
+        st = genapi_txt2img(client, &p, &res, &err);
+    int rc = 0;
+    if (st == GENAPI_OK) {
+        const char *out = c->out ? c->out : "genapi";
+        for (size_t i = 0; i < res->image_count && rc == 0; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s-%zu.%s", out, i, image_ext(res->images[i].format));
+            if (write_file(path, res->images[i].data, res->images[i].size) != 0) {
+                fprintf(stderr, "genapi: cannot write %s\n", path);
+                rc = 1;
+            } else if (c->json) {
+                printf("{\"file\":\"%s\",\"width\":%d,\"height\":%d}\n", path, (int)res->images[i].width,
+                       (int)res->images[i].height);
+            } else {
+                printf("%s\n", path);
+            }
+        }
+    } else {
+        rc = fail(st, &err);
+    }
+    genapi_images_result_free(res);
+    free(prompt);
+    genapi_txt2img_params_clear(&p);
+    return rc;
+}
+
 static int cmd_tokenize(genapi_client *client, const cli *c)
 {
     if (c->n_args == 0) {
@@ -355,11 +430,13 @@ int main(int argc, char **argv)
     if (strcmp(c.command, "params") == 0) {
         rc = cmd_params();
     } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0 ||
-               strcmp(c.command, "complete") == 0 || strcmp(c.command, "tokenize") == 0) {
+               strcmp(c.command, "complete") == 0 || strcmp(c.command, "tokenize") == 0 ||
+               strcmp(c.command, "txt2img") == 0) {
         genapi_client_config cfg;
         genapi_client_config_init(&cfg, sizeof cfg);
         cfg.base_url = c.base_url;
         cfg.api_key = c.api_key;
+        cfg.image_api = c.webui ? GENAPI_IMAGE_API_WEBUI : GENAPI_IMAGE_API_HOSTED;
         genapi_client *client = NULL;
         genapi_error err;
         genapi_status st = genapi_client_new(&cfg, &client, &err);
@@ -369,6 +446,7 @@ int main(int argc, char **argv)
             rc = strcmp(c.command, "chat") == 0       ? cmd_chat(client, &c)
                  : strcmp(c.command, "complete") == 0 ? cmd_complete(client, &c)
                  : strcmp(c.command, "tokenize") == 0 ? cmd_tokenize(client, &c)
+                 : strcmp(c.command, "txt2img") == 0  ? cmd_txt2img(client, &c)
                                                       : cmd_models(client, &c);
             genapi_client_free(client);
         }
