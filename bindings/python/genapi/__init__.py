@@ -7,8 +7,9 @@
         t = c.complete("Once upon a time", model="genapi-ref", max_tokens=16, logprobs=2)
         s = c.chat_stream("Hello", model="genapi-ref", on_delta=lambda d: print(d.content or "", end=""))
         ids = c.tokenize("Once upon a time", model="genapi-ref").tokens
+        imgs = c.txt2img(sd_model_checkpoint="genapi-ref-image", prompt="a cat", seed=5).images
 
-The text parameters are not listed anywhere in this package: the ctypes struct, the accepted
+The parameters (text, txt2img, img2img, upscale) are not listed anywhere in this package: the ctypes struct, the accepted
 keyword names and their parsing all come from the loaded library's parameter table.
 The library is found through GENAPI_LIBRARY (full path), then ctypes.util.find_library("genapi"),
 then "libgenapi.so".
@@ -22,11 +23,17 @@ from ._client import (
     Client,
     CompletionChoice,
     CompletionResult,
+    Image,
+    ImageModelInfo,
+    ImageSampler,
+    ImagesResult,
     ModelInfo,
     StreamDelta,
     TokenizeResult,
     TokenLogprob,
     ToolCall,
+    UpscaledImage,
+    Upscaler,
     Usage,
 )
 from ._errors import (
@@ -43,7 +50,16 @@ from ._errors import (
     ServerError,
     UnsupportedError,
 )
-from ._params import SAMPLER_NAMES, TextParams, params, sampler_id, sampler_name
+from ._params import (
+    SAMPLER_NAMES,
+    Img2ImgParams,
+    TextParams,
+    Txt2ImgParams,
+    UpscaleParams,
+    params,
+    sampler_id,
+    sampler_name,
+)
 
 ABI_VERSION = _lib.ABI_VERSION
 library_path: str = _lib.library_path
@@ -72,6 +88,11 @@ __all__ = [
     "ConnectError",
     "Error",
     "HTTPError",
+    "Image",
+    "ImageModelInfo",
+    "ImageSampler",
+    "ImagesResult",
+    "Img2ImgParams",
     "InvalidArgumentError",
     "ModelInfo",
     "NotFoundError",
@@ -85,7 +106,11 @@ __all__ = [
     "TokenLogprob",
     "TokenizeResult",
     "ToolCall",
+    "Txt2ImgParams",
     "UnsupportedError",
+    "UpscaleParams",
+    "UpscaledImage",
+    "Upscaler",
     "Usage",
     "library_path",
     "library_version",

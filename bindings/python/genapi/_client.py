@@ -1,7 +1,9 @@
 """The client (client.h), chat completions (chat.h), text completions (completions.h),
-tokenization (tokenize.h), token logprobs (logprobs.h) and model listings (models.h)."""
+tokenization (tokenize.h), token logprobs (logprobs.h), model listings (models.h) and image
+generation, upscaling, listings and options (images.h)."""
 from __future__ import annotations
 
+import base64
 import codecs
 import ctypes
 import json
@@ -12,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _lib
 from ._errors import E_CANCELLED, E_INTERNAL, E_STREAM, Error, InvalidArgumentError, error_from_struct
-from ._params import IntList, StrList, TextParams
+from ._params import Img2ImgParams, IntList, StrList, TextParams, Txt2ImgParams, UpscaleParams, _Params
 
 c_int32 = ctypes.c_int32
 c_uint32 = ctypes.c_uint32
@@ -288,6 +290,103 @@ STREAM_FN = ctypes.CFUNCTYPE(ctypes.c_int, P(StreamDeltaStruct), c_void_p)
 
 STOP_REASON_NONE, STOP_REASON_TOKEN, STOP_REASON_STRING = 0, 1, 2
 
+
+# --- images.h ------------------------------------------------------------------------------------
+class ImageStruct(ctypes.Structure):
+    """genapi_image"""
+
+    _fields_ = [
+        ("data", c_void_p),
+        ("size", c_size_t),
+        ("format", c_int32),
+        ("width", c_int32),
+        ("height", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class ImageInfoStruct(ctypes.Structure):
+    """genapi_image_info"""
+
+    _fields_ = [
+        ("present", c_int32),
+        ("fields", c_uint32),
+        ("seed", c_int64),
+        ("all_seeds", P(c_int64)),
+        ("all_seed_count", c_size_t),
+        ("index_of_first_image", c_int64),
+        ("width", c_int64),
+        ("height", c_int64),
+        ("steps", c_int64),
+        ("sampler_name", c_char_p),
+        ("prompt", c_char_p),
+        ("infotexts_count", c_size_t),
+        ("json", c_char_p),
+    ]
+
+
+class ImagesResultStruct(ctypes.Structure):
+    """genapi_images_result"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("http_status", c_int32),
+        ("images", P(ImageStruct)),
+        ("image_count", c_size_t),
+        ("info", ImageInfoStruct),
+        ("has_parameters_seed", c_int32),
+        ("reserved", c_int32),
+        ("parameters_seed", c_int64),
+        ("internal", c_void_p),
+    ]
+
+
+class UpscaleResultStruct(ctypes.Structure):
+    """genapi_upscale_result"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("http_status", c_int32),
+        ("image", ImageStruct),
+        ("html_info", c_char_p),
+        ("internal", c_void_p),
+    ]
+
+
+class ImageListingItemStruct(ctypes.Structure):
+    """genapi_image_listing_item"""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("model_name", c_char_p),
+        ("hash", c_char_p),
+        ("sha256", c_char_p),
+        ("filename", c_char_p),
+        ("aliases", P(c_char_p)),
+        ("alias_count", c_size_t),
+        ("has_scale", c_int32),
+        ("reserved", c_int32),
+        ("scale", c_double),
+    ]
+
+
+class ImageListingStruct(ctypes.Structure):
+    """genapi_image_listing"""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("kind", c_int32),
+        ("items", P(ImageListingItemStruct)),
+        ("count", c_size_t),
+        ("internal", c_void_p),
+    ]
+
+
+IMAGE_API = {"hosted": 0, "webui": 1}  # genapi_image_api
+IMAGE_FORMATS = {0: "unknown", 1: "png", 2: "jpeg", 3: "webp"}  # genapi_image_format
+LISTING_MODELS, LISTING_SAMPLERS, LISTING_UPSCALERS = 0, 1, 2  # genapi_image_listing_kind
+IMAGE_INFO_SEED = 0x1  # GENAPI_IMAGE_INFO_SEED
+
 _f = _lib._fn
 _ERR = P(_lib.GenapiErrorStruct)
 genapi_client_config_init = _f("genapi_client_config_init", ctypes.c_int, [P(ClientConfigStruct), c_size_t])
@@ -315,6 +414,16 @@ genapi_complete_stream = _f("genapi_complete_stream", ctypes.c_int,
                              P(P(CompletionResultStruct)), _ERR])
 genapi_list_text_models = _f("genapi_list_text_models", ctypes.c_int, [c_void_p, P(P(ModelListStruct)), _ERR])
 genapi_model_list_free = _f("genapi_model_list_free", None, [P(ModelListStruct)])
+genapi_txt2img = _f("genapi_txt2img", ctypes.c_int, [c_void_p, c_void_p, P(P(ImagesResultStruct)), _ERR])
+genapi_img2img = _f("genapi_img2img", ctypes.c_int, [c_void_p, c_void_p, P(P(ImagesResultStruct)), _ERR])
+genapi_images_result_free = _f("genapi_images_result_free", None, [P(ImagesResultStruct)])
+genapi_upscale = _f("genapi_upscale", ctypes.c_int, [c_void_p, c_void_p, P(P(UpscaleResultStruct)), _ERR])
+genapi_upscale_result_free = _f("genapi_upscale_result_free", None, [P(UpscaleResultStruct)])
+genapi_image_to_base64 = _f("genapi_image_to_base64", ctypes.c_int,
+                            [c_void_p, c_void_p, c_size_t, P(c_void_p), _ERR])
+genapi_list_image = _f("genapi_list_image", ctypes.c_int, [c_void_p, ctypes.c_int, P(P(ImageListingStruct)), _ERR])
+genapi_image_listing_free = _f("genapi_image_listing_free", None, [P(ImageListingStruct)])
+genapi_image_options = _f("genapi_image_options", ctypes.c_int, [c_void_p, P(c_void_p), _ERR])
 
 
 # --- Python results --------------------------------------------------------------------------------
@@ -435,6 +544,88 @@ class StreamDelta:
     reasoning: str | None = None
     finish_reason: str | None = None  # set on the one delta that finished the choice
     stop_reason: int | str | None = None  # stop token id, stop string, or None (with finish_reason)
+
+
+@dataclass
+class Image:
+    """One image (genapi_image): the encoded file bytes and what its header says."""
+
+    data: bytes
+    format: str  # "png", "jpeg", "webp" or "unknown"
+    width: int  # 0 if unknown
+    height: int  # 0 if unknown
+
+
+@dataclass
+class UpscaledImage(Image):
+    """The image of an upscale (genapi_upscale_result)."""
+
+    html_info: str | None = None
+    http_status: int = 0
+
+
+@dataclass
+class ImagesResult:
+    """A txt2img / img2img response (genapi_images_result)."""
+
+    images: list[Image]
+    info: dict | None  # the decoded info document (json.loads of info.json), None if absent
+    seed: int | None = None  # info.seed (seed of the first image), if sent
+    all_seeds: list[int] | None = None  # info.all_seeds, if sent
+    parameters_seed: int | None = None  # parameters.seed as echoed (may be -1), if sent
+    http_status: int = 0
+
+
+@dataclass
+class ImageModelInfo:
+    """An image model (GET /v1/models/image-models, /sdapi/v1/sd-models)."""
+
+    name: str  # the model's title: pass it as sd_model_checkpoint
+    model_name: str | None = None
+    hash: str | None = None
+    sha256: str | None = None
+    filename: str | None = None
+
+
+@dataclass
+class ImageSampler:
+    """An image sampler (GET /v1/img-samplers, /sdapi/v1/samplers)."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Upscaler:
+    """An upscaler (GET /v1/upscalers, /sdapi/v1/upscalers)."""
+
+    name: str
+    model_name: str | None = None
+    scale: float | None = None
+
+
+def _convert_image(m: ImageStruct, cls=Image, **extra) -> Image:
+    data = ctypes.string_at(m.data, m.size) if m.data and m.size else b""
+    return cls(data, IMAGE_FORMATS.get(int(m.format), "unknown"), int(m.width), int(m.height), **extra)
+
+
+def _convert_images(r: ImagesResultStruct) -> ImagesResult:
+    images = [_convert_image(r.images[i]) for i in range(r.image_count if r.images else 0)]
+    inf = r.info
+    info = json.loads(inf.json) if inf.present and inf.json else None
+    seed = int(inf.seed) if inf.fields & IMAGE_INFO_SEED else None
+    all_seeds = [int(inf.all_seeds[i]) for i in range(inf.all_seed_count)] if inf.all_seeds else None
+    ps = int(r.parameters_seed) if r.has_parameters_seed else None
+    return ImagesResult(images, info, seed, all_seeds, ps, int(r.http_status))
+
+
+def _b64(data: Any, what: str) -> str:
+    """Standard padded base64 text of image bytes (a str is taken as base64 text already)."""
+    if isinstance(data, str):
+        return data
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InvalidArgumentError(f"{what} must be bytes, got {type(data).__name__}", param=what)
+    return base64.b64encode(bytes(data)).decode("ascii")
 
 
 def _check_struct_size(r: ctypes.Structure, what: str) -> None:
@@ -739,6 +930,7 @@ class Client:
         use_environment: bool = True,
         max_retries: int = 0,
         retry_max_delay_ms: int = 0,
+        image_api: str = "hosted",
     ):
         self._handle: int | None = None
         self._lock = threading.RLock()
@@ -755,6 +947,10 @@ class Client:
         cfg.timeout_ms = int(timeout_ms)
         cfg.max_retries = int(max_retries)
         cfg.retry_max_delay_ms = int(retry_max_delay_ms)
+        if image_api not in IMAGE_API:
+            raise InvalidArgumentError(f"image_api must be one of {', '.join(IMAGE_API)}, got {image_api!r}",
+                                       param="image_api")
+        cfg.image_api = IMAGE_API[image_api]
         out = c_void_p()
         err = _lib.new_error()
         st = genapi_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))
@@ -845,14 +1041,18 @@ class Client:
 
     # -- chat --
     @staticmethod
-    def _params(params: TextParams | Mapping[str, Any] | None, kwargs: dict) -> tuple[TextParams, bool]:
-        """The TextParams to send and whether it is a temporary this call must close."""
-        if isinstance(params, TextParams) and not kwargs:
+    def _params(params: _Params | Mapping[str, Any] | None, kwargs: dict,
+                cls: type = TextParams) -> tuple[_Params, bool]:
+        """The `cls` params to send and whether it is a temporary this call must close."""
+        if params is not None and isinstance(params, _Params) and not isinstance(params, cls):
+            raise InvalidArgumentError(f"params must be a {cls.__name__} or a mapping, got {type(params).__name__}",
+                                       param="params")
+        if isinstance(params, cls) and not kwargs:
             return params, False
-        if isinstance(params, TextParams):
+        if isinstance(params, cls):
             p = params.copy()
         else:
-            p = TextParams()
+            p = cls()
             if params:
                 try:
                     p.update(params)
@@ -1087,3 +1287,139 @@ class Client:
             ]
         finally:
             genapi_model_list_free(out)
+
+    # -- images --
+    def _images_call(self, fn, p: _Params, what: str) -> ImagesResult:
+        out = P(ImagesResultStruct)()
+        err = _lib.new_error()
+        with self._lock:
+            st = fn(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+        try:
+            _lib.check(st, err)
+            if not out:
+                raise Error(f"{what} returned no result", status=E_INTERNAL)
+            r = out.contents
+            _check_struct_size(r, "genapi_images_result")
+            return _convert_images(r)
+        finally:
+            if out:
+                genapi_images_result_free(out)
+
+    def txt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, **kwargs: Any) -> ImagesResult:
+        """Generate images from a prompt (genapi_txt2img) and return an ImagesResult.
+
+        txt2img parameters are keyword arguments by JSON name (sd_model_checkpoint=..., prompt=...,
+        seed=5, width=512, ...) and/or a Txt2ImgParams / mapping in ``params`` (keywords win);
+        they are validated in C before anything is sent.
+        """
+        p, temp = self._params(params, kwargs, Txt2ImgParams)
+        try:
+            return self._images_call(genapi_txt2img, p, "genapi_txt2img")
+        finally:
+            if temp:
+                p.close()
+
+    def img2img(
+        self,
+        init_images: Sequence[bytes] | bytes,
+        mask: bytes | None = None,
+        params: Img2ImgParams | Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> ImagesResult:
+        """Generate images from images (genapi_img2img). ``init_images`` are image file bytes
+        (e.g. PNG; one bytes object or a list) and ``mask`` an optional inpainting mask; they are
+        base64-encoded here. Other parameters as for txt2img() (denoising_strength=..., ...)."""
+        if isinstance(init_images, (bytes, bytearray, memoryview, str)):
+            init_images = [init_images]
+        kw = dict(kwargs)
+        kw["init_images"] = [_b64(x, "init_images") for x in init_images]
+        if mask is not None:
+            kw["mask"] = _b64(mask, "mask")
+        p, temp = self._params(params, kw, Img2ImgParams)
+        try:
+            return self._images_call(genapi_img2img, p, "genapi_img2img")
+        finally:
+            if temp:
+                p.close()
+
+    def upscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
+                **kwargs: Any) -> UpscaledImage:
+        """Upscale one image (genapi_upscale): ``image`` is image file bytes (base64-encoded
+        here); e.g. ``upscale(png, upscaler_1="Lanczos", upscaling_resize=2)``."""
+        kw = dict(kwargs)
+        kw["image"] = _b64(image, "image")
+        p, temp = self._params(params, kw, UpscaleParams)
+        try:
+            out = P(UpscaleResultStruct)()
+            err = _lib.new_error()
+            with self._lock:
+                st = genapi_upscale(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+            try:
+                _lib.check(st, err)
+                if not out:
+                    raise Error("genapi_upscale returned no result", status=E_INTERNAL)
+                r = out.contents
+                _check_struct_size(r, "genapi_upscale_result")
+                return _convert_image(r.image, UpscaledImage, html_info=_lib.dec(r.html_info),
+                                      http_status=int(r.http_status))
+            finally:
+                if out:
+                    genapi_upscale_result_free(out)
+        finally:
+            if temp:
+                p.close()
+
+    def image_to_base64(self, data: bytes) -> str:
+        """Base64 text of image bytes, as the C library makes it (genapi_image_to_base64)."""
+        buf = bytes(data)
+        out = c_void_p()
+        err = _lib.new_error()
+        with self._lock:
+            h = self._h()
+            st = genapi_image_to_base64(h, buf, len(buf), ctypes.byref(out), ctypes.byref(err))
+            _lib.check(st, err)
+            return _lib.take_string(out.value, genapi_client_allocator(h))
+
+    def _listing(self, kind: int, convert) -> list:
+        out = P(ImageListingStruct)()
+        err = _lib.new_error()
+        with self._lock:
+            st = genapi_list_image(self._h(), kind, ctypes.byref(out), ctypes.byref(err))
+        try:
+            _lib.check(st, err)
+            if not out:
+                raise Error("genapi_list_image returned no result", status=E_INTERNAL)
+            lst = out.contents
+            _check_struct_size(lst, "genapi_image_listing")
+            return [convert(lst.items[i]) for i in range(lst.count if lst.items else 0)]
+        finally:
+            if out:
+                genapi_image_listing_free(out)
+
+    def list_image_models(self) -> list[ImageModelInfo]:
+        """Image models (GET /v1/models/image-models, or /sdapi/v1/sd-models with image_api="webui")."""
+        dec = _lib.dec
+        return self._listing(LISTING_MODELS, lambda m: ImageModelInfo(
+            dec(m.name) or "", dec(m.model_name), dec(m.hash), dec(m.sha256), dec(m.filename)))
+
+    def list_samplers(self) -> list[ImageSampler]:
+        """Image samplers (GET /v1/img-samplers, or /sdapi/v1/samplers)."""
+        dec = _lib.dec
+        return self._listing(LISTING_SAMPLERS, lambda m: ImageSampler(
+            dec(m.name) or "", [dec(m.aliases[k]) or "" for k in range(m.alias_count if m.aliases else 0)]))
+
+    def list_upscalers(self) -> list[Upscaler]:
+        """Upscalers (GET /v1/upscalers, or /sdapi/v1/upscalers)."""
+        dec = _lib.dec
+        return self._listing(LISTING_UPSCALERS, lambda m: Upscaler(
+            dec(m.name) or "", dec(m.model_name), float(m.scale) if m.has_scale else None))
+
+    def image_options(self) -> dict:
+        """The image server's options (GET /v1/img-options, /sdapi/v1/options) as a dict."""
+        out = c_void_p()
+        err = _lib.new_error()
+        with self._lock:
+            h = self._h()
+            st = genapi_image_options(h, ctypes.byref(out), ctypes.byref(err))
+            _lib.check(st, err)
+            return json.loads(_lib.take_string(out.value, genapi_client_allocator(h)))

@@ -120,6 +120,24 @@ genapi_text_params_from_json = _fn(
 )
 
 
+# --- image_params.h: the same function family for each image table (structs passed as void *) ----
+for _kind in ("txt2img", "img2img", "upscale"):
+    _p = f"genapi_{_kind}_params"
+    globals().update({
+        f"genapi_{_kind}_param_table": _fn(f"genapi_{_kind}_param_table", P(ParamDescStruct), [P(c_size_t)]),
+        f"genapi_{_kind}_param_find": _fn(f"genapi_{_kind}_param_find", P(ParamDescStruct), [c_char_p]),
+        f"{_p}_sizeof": _fn(f"{_p}_sizeof", c_size_t, []),
+        f"{_p}_init": _fn(f"{_p}_init", ctypes.c_int, [c_void_p, c_size_t]),
+        f"{_p}_mark": _fn(f"{_p}_mark", None, [c_void_p, ctypes.c_int, ctypes.c_int]),
+        f"{_p}_is_set": _fn(f"{_p}_is_set", ctypes.c_int, [c_void_p, ctypes.c_int]),
+        f"{_p}_set_text": _fn(f"{_p}_set_text", ctypes.c_int, [c_void_p, c_char_p, c_char_p, P(GenapiErrorStruct)]),
+        f"{_p}_clear": _fn(f"{_p}_clear", None, [c_void_p]),
+        f"{_p}_validate": _fn(f"{_p}_validate", ctypes.c_int, [c_void_p, P(GenapiErrorStruct)]),
+        f"{_p}_to_json": _fn(f"{_p}_to_json", ctypes.c_int, [c_void_p, P(c_void_p), P(GenapiErrorStruct)]),
+        f"{_p}_from_json": _fn(f"{_p}_from_json", ctypes.c_int, [c_void_p, c_char_p, P(GenapiErrorStruct)]),
+    })
+del _kind, _p
+
 # --- helpers --------------------------------------------------------------------------------------
 def status_str(status: int) -> str:
     s = genapi_status_str(int(status))

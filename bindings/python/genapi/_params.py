@@ -1,9 +1,10 @@
-"""genapi_text_params, built at import time from the library's own descriptor table.
+"""The parameter structs (genapi_text_params, genapi_txt2img_params, genapi_img2img_params,
+genapi_upscale_params), each built at import time from the library's own descriptor table.
 
-"One table, one truth": nothing here lists the parameters. The ctypes Structure is derived
-from genapi_text_param_table() and checked against genapi_text_params_sizeof() and every
-descriptor's offset and size; values are handed to genapi_text_params_set_text() as text so
-the C library does all parsing, and genapi_text_params_validate() does all range checks.
+"One table, one truth": nothing here lists the parameters. Each ctypes Structure is derived
+from genapi_<kind>_param_table() and checked against genapi_<kind>_params_sizeof() and every
+descriptor's offset and size; values are handed to genapi_<kind>_params_set_text() as text so
+the C library does all parsing, and genapi_<kind>_params_validate() does all range checks.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ RANGE_NONZERO = 0x10
 RANGE_NONEMPTY = 0x20
 RANGE_ITEMS = 0x40
 RANGE_REQUIRED = 0x80
+RANGE_BASE64 = 0x100
 RANGE_FLAG_NAMES = {
     RANGE_MIN: "min",
     RANGE_MIN_OPEN: "min_open",
@@ -57,11 +59,15 @@ RANGE_FLAG_NAMES = {
     RANGE_NONEMPTY: "nonempty",
     RANGE_ITEMS: "items",
     RANGE_REQUIRED: "required",
+    RANGE_BASE64: "base64",
 }
 SERVER_APHRODITE = 0x1
 SERVER_VLLM = 0x2
 SERVER_HOSTED = 0x4
-SERVER_NAMES = {SERVER_APHRODITE: "aphrodite", SERVER_VLLM: "vllm", SERVER_HOSTED: "hosted"}
+SERVER_A1111 = 0x8
+SERVER_SDNEXT = 0x10
+SERVER_NAMES = {SERVER_APHRODITE: "aphrodite", SERVER_VLLM: "vllm", SERVER_HOSTED: "hosted",
+                SERVER_A1111: "a1111", SERVER_SDNEXT: "sdnext"}
 
 
 # --- value types of params.h --------------------------------------------------------------------
@@ -122,15 +128,25 @@ CTYPE_OF_KIND = {
     PK_ENUM: c_int32,
 }
 
-# Fields before the first parameter (text_params.h). GENAPI_TEXT_SET_WORDS = 2.
+# Fields before the first parameter (text_params.h, image_params.h): GENAPI_<KIND>_SET_WORDS.
 TEXT_SET_WORDS = 2
-HEADER_FIELDS = [
-    ("struct_size", ctypes.c_uint32),
-    ("reserved", ctypes.c_uint32),
-    ("is_set", ctypes.c_uint64 * TEXT_SET_WORDS),
-    ("allocator", ctypes.c_void_p),
-    ("owned", ctypes.c_void_p),
-]
+TXT2IMG_SET_WORDS = 1
+IMG2IMG_SET_WORDS = 1
+UPSCALE_SET_WORDS = 1
+
+
+def header_fields(set_words: int) -> list:
+    """struct_size, reserved, is_set[set_words], allocator, owned."""
+    return [
+        ("struct_size", ctypes.c_uint32),
+        ("reserved", ctypes.c_uint32),
+        ("is_set", ctypes.c_uint64 * set_words),
+        ("allocator", ctypes.c_void_p),
+        ("owned", ctypes.c_void_p),
+    ]
+
+
+HEADER_FIELDS = header_fields(TEXT_SET_WORDS)
 
 
 class ParamDesc:
@@ -187,17 +203,18 @@ class ParamDesc:
         return f"<ParamDesc {self.json_name} {self.kind_name}>"
 
 
-def _read_table() -> list[ParamDesc]:
+def _read_table(kind: str = "text") -> list[ParamDesc]:
     count = c_size_t(0)
-    arr = _lib.genapi_text_param_table(ctypes.byref(count))
+    arr = getattr(_lib, f"genapi_{kind}_param_table")(ctypes.byref(count))
     if not arr:
-        raise ImportError("genapi: genapi_text_param_table() returned NULL")
+        raise ImportError(f"genapi: genapi_{kind}_param_table() returned NULL")
     return [ParamDesc(arr[i]) for i in range(count.value)]
 
 
-def build_struct(descs: list[ParamDesc]) -> type:
-    """The ctypes Structure of genapi_text_params: header fields, then one field per row."""
-    fields = list(HEADER_FIELDS)
+def build_struct(descs: list[ParamDesc], struct_name: str = "genapi_text_params",
+                 set_words: int = TEXT_SET_WORDS) -> type:
+    """The ctypes Structure of a parameter struct: header fields, then one field per row."""
+    fields = header_fields(set_words)
     taken = {n for n, _ in fields}
     for d in descs:
         if d.kind not in CTYPE_OF_KIND:
@@ -206,14 +223,15 @@ def build_struct(descs: list[ParamDesc]) -> type:
             raise ImportError(f"genapi: parameter field name {d.name!r} is duplicated")
         taken.add(d.name)
         fields.append((d.name, CTYPE_OF_KIND[d.kind]))
-    return type("genapi_text_params", (ctypes.Structure,), {"_fields_": fields})
+    return type(struct_name, (ctypes.Structure,), {"_fields_": fields})
 
 
-def check_layout(struct_type: type, descs: list[ParamDesc], c_sizeof: int) -> None:
+def check_layout(struct_type: type, descs: list[ParamDesc], c_sizeof: int,
+                 struct_name: str = "genapi_text_params", set_words: int = TEXT_SET_WORDS) -> None:
     """Compare the ctypes layout with the library's; raise ImportError listing every mismatch."""
     problems = []
-    if len(descs) > 64 * TEXT_SET_WORDS:
-        problems.append(f"{len(descs)} parameters do not fit in is_set[{TEXT_SET_WORDS}]")
+    if len(descs) > 64 * set_words:
+        problems.append(f"{len(descs)} parameters do not fit in is_set[{set_words}]")
     for i, d in enumerate(descs):
         if d.index != i:
             problems.append(f"{d.json_name}: descriptor index {d.index}, table position {i}")
@@ -226,19 +244,47 @@ def check_layout(struct_type: type, descs: list[ParamDesc], c_sizeof: int) -> No
         if f.size != d.size:
             problems.append(f"{d.json_name}: ctypes size {f.size}, C size {d.size}")
     if ctypes.sizeof(struct_type) != c_sizeof:
-        problems.append(f"sizeof: ctypes {ctypes.sizeof(struct_type)}, genapi_text_params_sizeof() {c_sizeof}")
+        problems.append(f"sizeof: ctypes {ctypes.sizeof(struct_type)}, {struct_name}_sizeof() {c_sizeof}")
     if problems:
         raise ImportError(
-            "genapi: the ctypes layout of genapi_text_params does not match "
+            f"genapi: the ctypes layout of {struct_name} does not match "
             f"{_lib.library_path}: " + "; ".join(problems[:20])
             + (f"; ... ({len(problems)} problems)" if len(problems) > 20 else "")
         )
 
 
-DESCS: list[ParamDesc] = _read_table()
-DESC_BY_JSON: dict[str, ParamDesc] = {d.json_name: d for d in DESCS}
-TextParamsStruct = build_struct(DESCS)
-check_layout(TextParamsStruct, DESCS, _lib.genapi_text_params_sizeof())
+class ParamTable:
+    """One parameter table of the library (kind "text", "txt2img", "img2img" or "upscale"): its
+    descriptors, the ctypes Structure derived from them (layout checked) and its C functions."""
+
+    def __init__(self, kind: str, set_words: int):
+        self.kind = kind
+        self.struct_name = f"genapi_{kind}_params"
+        self.set_words = set_words
+        self.descs: list[ParamDesc] = _read_table(kind)
+        self.by_json: dict[str, ParamDesc] = {d.json_name: d for d in self.descs}
+        self.struct = build_struct(self.descs, self.struct_name, set_words)
+        fn = {n: getattr(_lib, f"{self.struct_name}_{n}") for n in
+              ("sizeof", "init", "mark", "is_set", "set_text", "clear", "validate", "to_json", "from_json")}
+        self.fn = fn
+        self.find = getattr(_lib, f"genapi_{kind}_param_find")
+        check_layout(self.struct, self.descs, fn["sizeof"](), self.struct_name, set_words)
+
+    def params(self) -> list[dict]:
+        return [d.as_dict() for d in self.descs]
+
+
+TEXT_TABLE = ParamTable("text", TEXT_SET_WORDS)
+TXT2IMG_TABLE = ParamTable("txt2img", TXT2IMG_SET_WORDS)
+IMG2IMG_TABLE = ParamTable("img2img", IMG2IMG_SET_WORDS)
+UPSCALE_TABLE = ParamTable("upscale", UPSCALE_SET_WORDS)
+
+DESCS: list[ParamDesc] = TEXT_TABLE.descs
+DESC_BY_JSON: dict[str, ParamDesc] = TEXT_TABLE.by_json
+TextParamsStruct = TEXT_TABLE.struct
+Txt2ImgParamsStruct = TXT2IMG_TABLE.struct
+Img2ImgParamsStruct = IMG2IMG_TABLE.struct
+UpscaleParamsStruct = UPSCALE_TABLE.struct
 
 
 def _sampler_names() -> tuple[str, ...]:
@@ -383,28 +429,18 @@ def field_value(s: ctypes.Structure, d: ParamDesc) -> Any:
     raise AssertionError(d.kind)
 
 
-def _desc(name: str) -> ParamDesc:
-    d = DESC_BY_JSON.get(name)
-    if d is None:
-        raise InvalidArgumentError(f"unknown text parameter '{name}'", param=name)
-    return d
-
-
-class TextParams:
-    """Typed text-generation parameters: a genapi_text_params owned by Python.
-
-    Set values with keyword arguments, ``p.set(name, value)``, ``p.update(...)`` or attribute
-    assignment (``p.top_p = 0.9``); ``None`` or ``del p.top_p`` unsets. Reading an attribute
-    returns the value in its JSON shape, or None when the parameter is not set.
-    """
+class _Params:
+    """Typed parameters of one table: a genapi_<kind>_params owned by Python (see TextParams)."""
 
     __slots__ = ("_s", "_live", "__weakref__")
+    _table: ParamTable  # set by each subclass
 
     def __init__(self, _mapping: Mapping[str, Any] | None = None, **kwargs: Any):
-        s = TextParamsStruct()
-        st = _lib.genapi_text_params_init(ctypes.byref(s), ctypes.sizeof(s))
+        t = self._table
+        s = t.struct()
+        st = t.fn["init"](ctypes.byref(s), ctypes.sizeof(s))
         if st != 0:
-            raise InvalidArgumentError("genapi_text_params_init rejected the struct size", status=st)
+            raise InvalidArgumentError(f"{t.struct_name}_init rejected the struct size", status=st)
         object.__setattr__(self, "_s", s)
         object.__setattr__(self, "_live", True)
         if _mapping:
@@ -412,17 +448,23 @@ class TextParams:
         if kwargs:
             self.update(kwargs)
 
+    def _desc(self, name: str) -> ParamDesc:
+        d = self._table.by_json.get(name)
+        if d is None:
+            raise InvalidArgumentError(f"unknown {self._table.kind} parameter '{name}'", param=name)
+        return d
+
     # -- lifetime --
     def _ptr(self):
         if not self._live:
-            raise InvalidArgumentError("TextParams was closed")
+            raise InvalidArgumentError(f"{type(self).__name__} was closed")
         return ctypes.byref(self._s)
 
     def close(self) -> None:
-        """Release the storage the C library made for set values (genapi_text_params_clear)."""
+        """Release the storage the C library made for set values (genapi_<kind>_params_clear)."""
         if self._live:
             object.__setattr__(self, "_live", False)
-            _lib.genapi_text_params_clear(ctypes.byref(self._s))
+            self._table.fn["clear"](ctypes.byref(self._s))
 
     def __del__(self):
         try:
@@ -431,7 +473,7 @@ class TextParams:
         except Exception:  # interpreter shutdown
             pass
 
-    def __enter__(self) -> "TextParams":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
@@ -439,56 +481,58 @@ class TextParams:
 
     def reset(self) -> None:
         """Unset everything and release owned storage; the object stays usable."""
-        _lib.genapi_text_params_clear(self._ptr())
+        self._table.fn["clear"](self._ptr())
 
     # -- set --
-    def set(self, name: str, value: Any) -> "TextParams":
+    def set(self, name: str, value: Any):
         """Set a parameter by JSON name; None unsets it. Raises genapi.Error on a bad name/value."""
-        d = DESC_BY_JSON.get(name)
+        t = self._table
+        d = t.by_json.get(name)
         if value is None and d is not None:
-            _lib.genapi_text_params_mark(self._ptr(), d.index, 0)
+            t.fn["mark"](self._ptr(), d.index, 0)
             return self
         text = value_text(d, name, value)
         err = _lib.new_error()
-        st = _lib.genapi_text_params_set_text(self._ptr(), _lib.cstr(name, "name"), _lib.cstr(text, name),
-                                              ctypes.byref(err))
+        st = t.fn["set_text"](self._ptr(), _lib.cstr(name, "name"), _lib.cstr(text, name), ctypes.byref(err))
         _lib.check(st, err)
         return self
 
-    def update(self, _mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> "TextParams":
+    def update(self, _mapping: Mapping[str, Any] | None = None, **kwargs: Any):
         for src in (_mapping or {}, kwargs):
             for k, v in src.items():
                 self.set(k, v)
         return self
 
     def unset(self, name: str) -> None:
-        _lib.genapi_text_params_mark(self._ptr(), _desc(name).index, 0)
+        self._table.fn["mark"](self._ptr(), self._desc(name).index, 0)
 
     # -- get --
     def is_set(self, name: str) -> bool:
-        return bool(_lib.genapi_text_params_is_set(self._ptr(), _desc(name).index))
+        return bool(self._table.fn["is_set"](self._ptr(), self._desc(name).index))
 
     def get(self, name: str, default: Any = None) -> Any:
-        d = _desc(name)
-        if not _lib.genapi_text_params_is_set(self._ptr(), d.index):
+        d = self._desc(name)
+        if not self._table.fn["is_set"](self._ptr(), d.index):
             return default
         return field_value(self._s, d)
 
     def set_names(self) -> list[str]:
         """JSON names of the parameters that are set, in table order."""
         p = self._ptr()
-        return [d.json_name for d in DESCS if _lib.genapi_text_params_is_set(p, d.index)]
+        is_set = self._table.fn["is_set"]
+        return [d.json_name for d in self._table.descs if is_set(p, d.index)]
 
     def items(self) -> list[tuple[str, Any]]:
         return [(n, self.get(n)) for n in self.set_names()]
 
     def __contains__(self, name: str) -> bool:
-        return name in DESC_BY_JSON and self.is_set(name)
+        return name in self._table.by_json and self.is_set(name)
 
     def __getattr__(self, name: str) -> Any:
-        if name in DESC_BY_JSON:
+        if name in type(self)._table.by_json:
             return self.get(name)
-        raise AttributeError(f"'TextParams' has no attribute or text parameter {name!r}")
+        raise AttributeError(f"'{type(self).__name__}' has no attribute or {type(self)._table.kind} "
+                             f"parameter {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):
@@ -499,24 +543,25 @@ class TextParams:
         self.unset(name)
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | set(DESC_BY_JSON))
+        return sorted(set(super().__dir__()) | set(self._table.by_json))
 
     def __repr__(self) -> str:
+        n = type(self).__name__
         if not self._live:
-            return "TextParams(<closed>)"
-        return "TextParams(" + ", ".join(f"{k}={v!r}" for k, v in self.items()) + ")"
+            return f"{n}(<closed>)"
+        return f"{n}(" + ", ".join(f"{k}={v!r}" for k, v in self.items()) + ")"
 
     # -- C operations --
     def validate(self) -> None:
         """Check ranges and cross-parameter rules in C; raise genapi.Error naming the parameter."""
         err = _lib.new_error()
-        _lib.check(_lib.genapi_text_params_validate(self._ptr(), ctypes.byref(err)), err)
+        _lib.check(self._table.fn["validate"](self._ptr(), ctypes.byref(err)), err)
 
     def to_json(self) -> str:
         """The set parameters as a JSON object text (validated first), from the C serializer."""
         out = ctypes.c_void_p()
         err = _lib.new_error()
-        _lib.check(_lib.genapi_text_params_to_json(self._ptr(), ctypes.byref(out), ctypes.byref(err)), err)
+        _lib.check(self._table.fn["to_json"](self._ptr(), ctypes.byref(out), ctypes.byref(err)), err)
         # params.allocator is NULL, so the string came from the C library's malloc
         return _lib.take_string(out.value, None)
 
@@ -524,33 +569,33 @@ class TextParams:
         return json.loads(self.to_json())
 
     @classmethod
-    def from_json(cls, text: str | Mapping) -> "TextParams":
+    def from_json(cls, text: str | Mapping):
         """Parse a request body as the reference server does (unknown keys are ignored)."""
         if not isinstance(text, (str, bytes)):
             text = json.dumps(text)
         p = cls()
         err = _lib.new_error()
-        st = _lib.genapi_text_params_from_json(p._ptr(), _lib.cstr(text, "json"), ctypes.byref(err))
+        st = cls._table.fn["from_json"](p._ptr(), _lib.cstr(text, "json"), ctypes.byref(err))
         if st != 0:
             p.close()
         _lib.check(st, err)
         return p
 
-    def copy(self) -> "TextParams":
+    def copy(self):
         """An independent copy (values re-set through set_text, so storage is not shared)."""
-        return TextParams(dict(self.items()))
+        return type(self)(dict(self.items()))
 
-    def __copy__(self) -> "TextParams":
+    def __copy__(self):
         return self.copy()
 
-    def __deepcopy__(self, memo) -> "TextParams":
+    def __deepcopy__(self, memo):
         return self.copy()
 
     def __reduce__(self):
-        return (TextParams, (dict(self.items()),))
+        return (type(self), (dict(self.items()),))
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, TextParams):
+        if type(other) is not type(self):
             return NotImplemented
         return self.items() == other.items()
 
@@ -558,12 +603,46 @@ class TextParams:
 
     @property
     def struct(self) -> ctypes.Structure:
-        """The underlying ctypes genapi_text_params (read-only use; do not copy it)."""
+        """The underlying ctypes struct (read-only use; do not copy it)."""
         self._ptr()
         return self._s
 
-    @staticmethod
-    def params() -> list[dict]:
-        """Descriptor dicts of every text parameter, read from the C table."""
-        return params()
+    @classmethod
+    def params(cls) -> list[dict]:
+        """Descriptor dicts of every parameter of this table, read from the C table."""
+        return cls._table.params()
 
+
+class TextParams(_Params):
+    """Typed text-generation parameters: a genapi_text_params owned by Python.
+
+    Set values with keyword arguments, ``p.set(name, value)``, ``p.update(...)`` or attribute
+    assignment (``p.top_p = 0.9``); ``None`` or ``del p.top_p`` unsets. Reading an attribute
+    returns the value in its JSON shape, or None when the parameter is not set.
+    """
+
+    __slots__ = ()
+    _table = TEXT_TABLE
+
+
+class Txt2ImgParams(_Params):
+    """Typed txt2img parameters (genapi_txt2img_params); same interface as TextParams."""
+
+    __slots__ = ()
+    _table = TXT2IMG_TABLE
+
+
+class Img2ImgParams(_Params):
+    """Typed img2img parameters (genapi_img2img_params); same interface as TextParams.
+    init_images and mask hold base64 text (Client.img2img encodes bytes for you)."""
+
+    __slots__ = ()
+    _table = IMG2IMG_TABLE
+
+
+class UpscaleParams(_Params):
+    """Typed upscale parameters (genapi_upscale_params); same interface as TextParams.
+    image holds base64 text (Client.upscale encodes bytes for you)."""
+
+    __slots__ = ()
+    _table = UPSCALE_TABLE

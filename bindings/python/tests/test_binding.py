@@ -225,6 +225,10 @@ class LayoutTest(unittest.TestCase):
         with open(os.path.join(_include_dir(), "genapi", "text_params.h"), encoding="utf-8") as f:
             tp = f.read()
         self.assertIn(f"#define GENAPI_TEXT_SET_WORDS {_params.TEXT_SET_WORDS}\n", tp)
+        with open(os.path.join(_include_dir(), "genapi", "image_params.h"), encoding="utf-8") as f:
+            ip = f.read()
+        for k in ("TXT2IMG", "IMG2IMG", "UPSCALE"):
+            self.assertIn(f"#define GENAPI_{k}_SET_WORDS {getattr(_params, k + '_SET_WORDS')}\n", ip)
 
     def test_every_struct_against_c_compiler(self):
         """offsetof/sizeof of every public struct the binding mirrors, from the real headers."""
@@ -261,19 +265,33 @@ class LayoutTest(unittest.TestCase):
             "genapi_model_list": _client.ModelListStruct,
             "genapi_stream_delta": _client.StreamDeltaStruct,
             "genapi_text_params": _params.TextParamsStruct,
+            "genapi_image": _client.ImageStruct,
+            "genapi_image_info": _client.ImageInfoStruct,
+            "genapi_images_result": _client.ImagesResultStruct,
+            "genapi_upscale_result": _client.UpscaleResultStruct,
+            "genapi_image_listing_item": _client.ImageListingItemStruct,
+            "genapi_image_listing": _client.ImageListingStruct,
+            "genapi_txt2img_params": _params.Txt2ImgParamsStruct,
+            "genapi_img2img_params": _params.Img2ImgParamsStruct,
+            "genapi_upscale_params": _params.UpscaleParamsStruct,
         }
+        # parameter structs: header fields, then the rows of the C X-macro table
+        tables = {"genapi_text_params": ("GENAPI_TEXT_PARAMS", _params.TEXT_TABLE),
+                  "genapi_txt2img_params": ("GENAPI_TXT2IMG_PARAMS", _params.TXT2IMG_TABLE),
+                  "genapi_img2img_params": ("GENAPI_IMG2IMG_PARAMS", _params.IMG2IMG_TABLE),
+                  "genapi_upscale_params": ("GENAPI_UPSCALE_PARAMS", _params.UPSCALE_TABLE)}
         lines = ["#include <stdio.h>", "#include <stddef.h>", "#include <genapi/genapi.h>",
-                 "#define TPX(name, kind, fl, lo, hi, ch, def, srv, doc) "
-                 "printf(\"genapi_text_params.%s %zu %zu\\n\", #name, offsetof(genapi_text_params, name), "
-                 "sizeof(((genapi_text_params *)0)->name));",
-                 "int main(void) {"]
+                 "#include <genapi/images.h>", "int main(void) {"]
         for cname, ct in structs.items():
             lines.append(f'printf("{cname}.sizeof %zu 0\\n", sizeof({cname}));')
-            if cname == "genapi_text_params":
-                for n, _ in _params.HEADER_FIELDS:
+            if cname in tables:
+                for n, _ in _params.header_fields(tables[cname][1].set_words):
                     lines.append(f'printf("{cname}.{n} %zu %zu\\n", offsetof({cname}, {n}), '
                                  f'sizeof((({cname} *)0)->{n}));')
-                lines.append("GENAPI_TEXT_PARAMS(TPX)")
+                lines.append(f"#define PX_{cname}(name, kind, fl, lo, hi, ch, def, srv, doc) "
+                             f'printf("{cname}.%s %zu %zu\\n", #name, offsetof({cname}, name), '
+                             f"sizeof((({cname} *)0)->name));")
+                lines.append(f"{tables[cname][0]}(PX_{cname})")
             else:
                 for n, _ in ct._fields_:
                     lines.append(f'printf("{cname}.{n} %zu %zu\\n", offsetof({cname}, {n}), '
@@ -302,11 +320,14 @@ class LayoutTest(unittest.TestCase):
             self.assertEqual(desc.offset, int(off), f"offsetof({cname}, {field})")
             self.assertEqual(desc.size, int(size), f"sizeof {cname}.{field}")
         # every table row has a struct field, and the table and header agree
-        for d in _params.DESCS:
-            self.assertIn(("genapi_text_params", d.name), c_fields_seen)
+        for cname, (_, table) in tables.items():
+            for d in table.descs:
+                self.assertIn((cname, d.name), c_fields_seen)
+            probed = [f for c, f in c_fields_seen if c == cname]
+            self.assertEqual(len(probed), len(_params.HEADER_FIELDS) + len(table.descs), cname)
         # every mirrored struct (and every field of it) was probed
         for cname, ct in structs.items():
-            if cname != "genapi_text_params":
+            if cname not in tables:
                 for n, _ in ct._fields_:
                     self.assertIn((cname, n), c_fields_seen)
 
@@ -1099,6 +1120,209 @@ class StreamTest(unittest.TestCase):
         ref = run()
         gc.collect()
         self.assertIsNone(ref())  # and it is released afterwards
+
+
+# --- image generation ------------------------------------------------------------------------------
+IMAGE_MODEL = "genapi-ref-image"
+# a 1x1 PNG: valid base64 image data for the BASE64 descriptors
+TINY_PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+IMAGE_PARAM_CLASSES = (genapi.Txt2ImgParams, genapi.Img2ImgParams, genapi.UpscaleParams)
+
+
+def image_representative(d):
+    """representative(), with base64 image text for BASE64 strings (one item for lists)."""
+    if "base64" in d["flags"]:
+        return ([TINY_PNG_B64], [TINY_PNG_B64]) if d["kind"] == "STRLIST" else (TINY_PNG_B64, TINY_PNG_B64)
+    return representative(d)
+
+
+class ImageParamsTest(unittest.TestCase):
+    def test_tables_are_distinct_and_described(self):
+        for cls in IMAGE_PARAM_CLASSES:
+            with self.subTest(cls=cls.__name__):
+                t = cls._table
+                self.assertEqual(ctypes.sizeof(t.struct), t.fn["sizeof"]())
+                ps = cls.params()
+                self.assertEqual(len(ps), len(t.descs))
+                self.assertGreater(len(ps), 0)
+                for i, p in enumerate(ps):
+                    self.assertEqual(p["index"], i)
+                    self.assertIn(p["kind"], KIND_NAMES, p["json_name"])
+                    self.assertTrue(p["doc"], p["json_name"])
+                    self.assertTrue(p["servers"], p["json_name"])
+                    found = t.find(p["json_name"].encode())
+                    self.assertTrue(found)
+                    self.assertEqual(found.contents.index, i)
+                self.assertEqual(cls().struct.struct_size, t.fn["sizeof"]())
+        t2i = {p["json_name"]: p for p in genapi.Txt2ImgParams.params()}
+        self.assertTrue(t2i["sd_model_checkpoint"]["required"])
+        self.assertEqual((t2i["steps"]["min"], t2i["steps"]["max"]), (1.0, 150.0))
+        self.assertIn("sdnext", t2i["detailer_enabled"]["servers"])
+        self.assertIn("base64", {p["json_name"]: p for p in genapi.UpscaleParams.params()}["image"]["flags"])
+        self.assertNotIn("init_images", t2i)
+        # text parameters are not image parameters, and vice versa
+        with self.assertRaises(genapi.Error):
+            genapi.Txt2ImgParams(top_p=0.5)
+        with self.assertRaises(genapi.Error) as cm:
+            genapi.TextParams(sd_model_checkpoint="x")
+        self.assertIn("unknown text parameter", str(cm.exception))
+
+    def test_every_parameter_roundtrips(self):
+        for cls in IMAGE_PARAM_CLASSES:
+            base = {d["json_name"]: image_representative(d) for d in cls.params() if d["required"]}
+            for d in cls.params():
+                name = d["json_name"]
+                with self.subTest(cls=cls.__name__, param=name, kind=d["kind"]):
+                    value, expected = image_representative(d)
+                    p = cls({k: v for k, (v, _) in base.items()})
+                    p.set(name, value)
+                    self.assertTrue(p.is_set(name))
+                    p.validate()
+                    want = {k: e for k, (_, e) in base.items()}
+                    want[name] = expected
+                    self.assertEqual(json.loads(p.to_json()), want)
+                    self.assertEqual(json.loads(json.dumps(p.get(name))), expected)
+                    q = cls.from_json(p.to_json())  # the server's parser reads it back
+                    self.assertEqual(q, p)
+                    self.assertEqual(q.copy().items(), p.items())
+                    if name not in base:
+                        p.set(name, None)
+                        self.assertNotIn(name, json.loads(p.to_json()))
+                    else:
+                        p.unset(name)
+                        with self.assertRaises(genapi.Error) as cm:
+                            p.validate()  # required
+                        self.assertEqual(cm.exception.param, name)
+                    p.close()
+                    q.close()
+
+    def test_ranges_are_enforced(self):
+        for cls in IMAGE_PARAM_CLASSES:
+            base = {d["json_name"]: image_representative(d)[0] for d in cls.params() if d["required"]}
+            for d in cls.params():
+                for bad in out_of_range_values(d):
+                    with self.subTest(cls=cls.__name__, param=d["json_name"], value=bad):
+                        p = cls(base)
+                        p.set(d["json_name"], bad)
+                        with self.assertRaises(genapi.Error) as cm:
+                            p.validate()
+                        self.assertEqual(cm.exception.param, d["json_name"])
+                        p.close()
+        p = genapi.UpscaleParams(image="not base64!")
+        with self.assertRaises(genapi.Error) as cm:
+            p.validate()
+        self.assertEqual(cm.exception.param, "image")
+
+
+class ImageClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.environ.pop("GENAPI_BASE_URL", None)
+        cls.client = genapi.Client(base_url=None, api_key=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.client.close()
+
+    def gen(self, **kw):
+        args = dict(sd_model_checkpoint=IMAGE_MODEL, prompt="a red cube", seed=5, width=96, height=64,
+                    batch_size=2, steps=8)
+        args.update(kw)
+        return self.client.txt2img(**args)
+
+    def test_txt2img(self):
+        r = self.gen()
+        self.assertIsInstance(r, genapi.ImagesResult)
+        self.assertEqual(len(r.images), 2)
+        for im in r.images:
+            self.assertIsInstance(im, genapi.Image)
+            self.assertTrue(im.data.startswith(b"\x89PNG"))
+            self.assertEqual((im.format, im.width, im.height), ("png", 96, 64))
+        self.assertIsInstance(r.info, dict)
+        self.assertEqual(r.info["all_seeds"], [5, 6])
+        self.assertEqual((r.seed, r.all_seeds), (5, [5, 6]))
+        self.assertEqual(r.http_status, 200)
+        # the same seed gives identical bytes; a Txt2ImgParams works like keywords
+        p = genapi.Txt2ImgParams(sd_model_checkpoint=IMAGE_MODEL, prompt="a red cube", seed=5, width=96, height=64,
+                                 batch_size=2, steps=8)
+        r2 = self.client.txt2img(p)
+        self.assertEqual([i.data for i in r2.images], [i.data for i in r.images])
+        self.assertEqual(p.seed, 5)  # the caller's params are not changed by keywords
+        r3 = self.client.txt2img(p, seed=9, batch_size=1)
+        self.assertEqual(r3.all_seeds, [9])
+        self.assertEqual(p.batch_size, 2)
+        self.assertNotEqual(r3.images[0].data, r.images[0].data)
+        with self.assertRaises(genapi.Error):
+            self.client.txt2img(genapi.TextParams(model=REF_MODEL))  # wrong params type
+
+    def test_img2img_and_upscale(self):
+        first = self.gen(batch_size=1).images[0]
+        r = self.client.img2img([first.data], sd_model_checkpoint=IMAGE_MODEL, prompt="a blue cube", seed=3,
+                                denoising_strength=0.5)
+        self.assertGreaterEqual(len(r.images), 1)
+        self.assertEqual((r.images[0].width, r.images[0].height), (first.width, first.height))
+        self.assertTrue(r.images[0].data.startswith(b"\x89PNG"))
+        # with a mask of the same size (any PNG of that size works)
+        m = self.client.img2img(first.data, mask=first.data, sd_model_checkpoint=IMAGE_MODEL, prompt="x", seed=3)
+        self.assertEqual((m.images[0].width, m.images[0].height), (96, 64))
+        u = self.client.upscale(first.data, upscaler_1="Lanczos", upscaling_resize=2)
+        self.assertIsInstance(u, genapi.Image)
+        self.assertEqual((u.width, u.height), (192, 128))
+        self.assertTrue(u.data.startswith(b"\x89PNG"))
+        self.assertIsInstance(u.html_info, str)
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.upscale("not base64!", upscaler_1="Lanczos")
+        self.assertEqual(cm.exception.param, "image")
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.img2img([], sd_model_checkpoint=IMAGE_MODEL, prompt="x")
+        self.assertEqual(cm.exception.param, "init_images")
+
+    def test_base64_agrees_with_library(self):
+        import base64
+
+        for data in (b"", b"a", b"ab", b"abc", bytes(range(256))):
+            if data:
+                self.assertEqual(self.client.image_to_base64(data), base64.b64encode(data).decode())
+
+    def test_errors(self):
+        with self.assertRaises(genapi.Error) as cm:
+            self.gen(steps=0)
+        self.assertEqual(cm.exception.param, "steps")
+        self.assertEqual(cm.exception.http_status, 0)  # refused before sending
+        with self.assertRaises(genapi.Error) as cm:
+            self.client.txt2img(prompt="x")
+        self.assertEqual(cm.exception.param, "sd_model_checkpoint")
+        with self.assertRaises(genapi.Error) as cm:
+            self.gen(sampler_name="No Such Sampler")
+        self.assertEqual(cm.exception.http_status, 404)
+        with self.assertRaises(genapi.Error) as cm:
+            genapi.Client(image_api="comfy")
+        self.assertEqual(cm.exception.param, "image_api")
+
+    def test_listings_and_options(self):
+        for api in ("hosted", "webui"):
+            with self.subTest(image_api=api), genapi.Client(image_api=api) as c:
+                models = c.list_image_models()
+                self.assertTrue(models)
+                self.assertIsInstance(models[0], genapi.ImageModelInfo)
+                self.assertTrue(any(IMAGE_MODEL in (m.model_name or m.name) for m in models))
+                samplers = c.list_samplers()
+                self.assertTrue(samplers)
+                self.assertTrue(all(isinstance(s, genapi.ImageSampler) and s.name for s in samplers))
+                ups = c.list_upscalers()
+                self.assertTrue(ups)
+                self.assertIn("Lanczos", [u.name for u in ups])
+                opts = c.image_options()
+                self.assertIsInstance(opts, dict)
+                self.assertIn("sd_model_checkpoint", opts)
+        # a listed sampler is accepted
+        r = self.gen(batch_size=1, sampler_name=samplers[0].name)
+        self.assertEqual(len(r.images), 1)
+
+    def test_webui_generation(self):
+        with genapi.Client(image_api="webui") as c:
+            r = c.txt2img(sd_model_checkpoint=IMAGE_MODEL, prompt="a red cube", seed=5, width=96, height=64, steps=8)
+        self.assertEqual((r.images[0].width, r.images[0].height), (96, 64))
 
 
 if __name__ == "__main__":
