@@ -93,12 +93,86 @@ static void chunk_range(const gx_choice *c, const gs_stream_info *in, size_t k, 
     }
 }
 
+/* One chunk of one choice: tokens [from, to), text span [s, e), `k` its position. */
+typedef struct chunk {
+    size_t i, k, from, to, s, e;
+    int last;
+} chunk;
+
+typedef json_object *(*chunk_fn)(const chunk *ch, const gx_choice *c, void *user);
+
+/* Interleave the choices chunk by chunk, as the engine steps them together, skipping tokens
+ * without text (e.g. skipped special tokens) except a choice's last chunk; then the usage
+ * chunk when asked, then [DONE]. */
+static genapi_status emit(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in, const char *object,
+                          const gx_choice *choices, size_t n, ga_buf *out, chunk_fn make, void *user)
+{
+    size_t most = 0;
+    for (size_t i = 0; i < n; i++)
+        if (chunk_count(&choices[i], in) > most)
+            most = chunk_count(&choices[i], in);
+    for (size_t k = 0; k < most; k++)
+        for (size_t i = 0; i < n; i++) {
+            const gx_choice *c = &choices[i];
+            size_t count = chunk_count(c, in);
+            if (k >= count)
+                continue;
+            chunk ch = {i, k, 0, 0, 0, 0, k + 1 == count};
+            chunk_range(c, in, k, &ch.from, &ch.to);
+            span(c, in, ch.from, ch.to, &ch.s, &ch.e);
+            if (!ch.last && ch.e <= ch.s && in->output_kind != GS_OUTPUT_CUMULATIVE)
+                continue;
+            json_object *o = chunk_head(in, object), *arr = json_object_new_array();
+            json_object_array_add(arr, make(&ch, c, user));
+            json_object_object_add(o, "choices", arr);
+            if (strcmp(object, "text_completion") == 0)
+                json_object_object_add(o, "usage", NULL); /* completion chunks carry every key */
+            event(out, o);
+        }
+    if (in->include_usage) {
+        json_object *o = chunk_head(in, object);
+        json_object_object_add(o, "choices", json_object_new_array());
+        json_object *u = gs_usage(in->prompt_tokens, in->completion_tokens);
+        json_object_object_del(u, "prompt_tokens_details");
+        json_object_object_add(o, "usage", u);
+        event(out, o);
+    }
+    return finish(b, r, out);
+}
+
+typedef struct make_ctx {
+    genapi_backend *b;
+    const gs_stream_info *in;
+    ga_arena *ar;
+    const int64_t *indexes;
+} make_ctx;
+
+/* Chat chunks carry only the keys that are set. */
+static json_object *chat_chunk(const chunk *k, const gx_choice *c, void *user)
+{
+    const make_ctx *m = user;
+    json_object *ch = json_object_new_object(), *delta = json_object_new_object();
+    if (k->e > k->s || !k->last)
+        json_object_object_add(delta, "content", json_object_new_string_len(c->text + k->s, (int)(k->e - k->s)));
+    json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
+    json_object_object_add(ch, "delta", delta);
+    json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
+                                               ? gs_chat_logprobs(m->b->text, c->logprobs + k->from, k->to - k->from,
+                                                                  (size_t)m->in->top_logprobs, m->ar)
+                                               : NULL);
+    json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
+    if (k->last)
+        json_object_object_add(ch, "stop_reason", stop_reason(c));
+    return ch;
+}
+
 genapi_status gs_stream_chat(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in,
                              const gx_choice *choices, size_t n, ga_arena *ar)
 {
     ga_buf out;
     ga_buf_init(&out, &b->alloc);
     for (size_t i = 0; i < n; i++) {
+        /* One role chunk per choice first. */
         json_object *o = chunk_head(in, "chat.completion.chunk"), *arr = json_object_new_array();
         json_object *ch = json_object_new_object(), *delta = json_object_new_object();
         json_object_object_add(delta, "role", json_object_new_string("assistant"));
@@ -111,49 +185,34 @@ genapi_status gs_stream_chat(genapi_backend *b, genapi_http_response *r, const g
         json_object_object_add(o, "choices", arr);
         event(&out, o);
     }
-    /* Interleave the choices chunk by chunk, as the engine steps them together. */
-    size_t most = 0;
-    for (size_t i = 0; i < n; i++)
-        if (chunk_count(&choices[i], in) > most)
-            most = chunk_count(&choices[i], in);
-    for (size_t k = 0; k < most; k++)
-        for (size_t i = 0; i < n; i++) {
-            const gx_choice *c = &choices[i];
-            size_t count = chunk_count(c, in);
-            if (k >= count)
-                continue;
-            size_t from, to, s, e;
-            chunk_range(c, in, k, &from, &to);
-            span(c, in, from, to, &s, &e);
-            int last = k + 1 == count;
-            if (!last && e <= s && in->output_kind != GS_OUTPUT_CUMULATIVE)
-                continue; /* a token without text (e.g. a skipped special token) */
-            json_object *o = chunk_head(in, "chat.completion.chunk"), *arr = json_object_new_array();
-            json_object *ch = json_object_new_object(), *delta = json_object_new_object();
-            if (e > s || !last)
-                json_object_object_add(delta, "content", json_object_new_string_len(c->text + s, (int)(e - s)));
-            json_object_object_add(ch, "index", json_object_new_int64((int64_t)i));
-            json_object_object_add(ch, "delta", delta);
-            json_object_object_add(ch, "logprobs", c->logprobs && to > from
-                                                       ? gs_chat_logprobs(b->text, c->logprobs + from, to - from,
-                                                                          (size_t)in->top_logprobs, ar)
-                                                       : NULL);
-            json_object_object_add(ch, "finish_reason", last ? json_object_new_string(c->finish_reason) : NULL);
-            if (last)
-                json_object_object_add(ch, "stop_reason", stop_reason(c));
-            json_object_array_add(arr, ch);
-            json_object_object_add(o, "choices", arr);
-            event(&out, o);
-        }
-    if (in->include_usage) {
-        json_object *o = chunk_head(in, "chat.completion.chunk");
-        json_object_object_add(o, "choices", json_object_new_array());
-        json_object *u = gs_usage(in->prompt_tokens, in->completion_tokens);
-        json_object_object_del(u, "prompt_tokens_details");
-        json_object_object_add(o, "usage", u);
-        event(&out, o);
-    }
-    return finish(b, r, &out);
+    make_ctx m = {b, in, ar, NULL};
+    return emit(b, r, in, "chat.completion.chunk", choices, n, &out, chat_chunk, &m);
+}
+
+/* Completion chunks carry every key; with echo the first (or every cumulative) chunk starts
+ * with the prompt. */
+static json_object *completion_chunk(const chunk *k, const gx_choice *c, void *user)
+{
+    const make_ctx *m = user;
+    ga_buf text;
+    ga_buf_init(&text, &m->ar->alloc);
+    if (m->in->prompt_text && (k->k == 0 || m->in->output_kind == GS_OUTPUT_CUMULATIVE))
+        ga_buf_append(&text, m->in->prompt_text[k->i], m->in->text_prefix[k->i]);
+    ga_buf_append(&text, c->text + k->s, k->e - k->s);
+    json_object *ch = json_object_new_object();
+    json_object_object_add(ch, "index", json_object_new_int64(m->indexes[k->i]));
+    json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    ga_buf_free(&text);
+    json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
+                                               ? gs_completion_logprobs(m->b->text, c->logprobs + k->from,
+                                                                        k->to - k->from, gs_utf8_chars(c->text, k->s),
+                                                                        m->ar)
+                                               : NULL);
+    json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
+    json_object_object_add(ch, "stop_reason", k->last ? stop_reason(c) : NULL);
+    json_object_object_add(ch, "prompt_token_ids", NULL);
+    json_object_object_add(ch, "token_ids", NULL);
+    return ch;
 }
 
 genapi_status gs_stream_completions(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in,
@@ -161,53 +220,6 @@ genapi_status gs_stream_completions(genapi_backend *b, genapi_http_response *r, 
 {
     ga_buf out;
     ga_buf_init(&out, &b->alloc);
-    size_t most = 0;
-    for (size_t i = 0; i < n; i++)
-        if (chunk_count(&choices[i], in) > most)
-            most = chunk_count(&choices[i], in);
-    for (size_t k = 0; k < most; k++)
-        for (size_t i = 0; i < n; i++) {
-            const gx_choice *c = &choices[i];
-            size_t count = chunk_count(c, in);
-            if (k >= count)
-                continue;
-            size_t from, to, s, e;
-            chunk_range(c, in, k, &from, &to);
-            span(c, in, from, to, &s, &e);
-            int last = k + 1 == count;
-            if (!last && e <= s && in->output_kind != GS_OUTPUT_CUMULATIVE)
-                continue;
-            ga_buf text;
-            ga_buf_init(&text, &ar->alloc);
-            /* With echo, the first chunk (or every cumulative chunk) starts with the prompt. */
-            if (in->prompt_text && (k == 0 || in->output_kind == GS_OUTPUT_CUMULATIVE))
-                ga_buf_append(&text, in->prompt_text[i], in->text_prefix[i]);
-            ga_buf_append(&text, c->text + s, e - s);
-            json_object *o = chunk_head(in, "text_completion"), *arr = json_object_new_array();
-            json_object *ch = json_object_new_object();
-            json_object_object_add(ch, "index", json_object_new_int64(indexes[i]));
-            json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
-            ga_buf_free(&text);
-            json_object_object_add(ch, "logprobs", c->logprobs && to > from
-                                                       ? gs_completion_logprobs(b->text, c->logprobs + from, to - from,
-                                                                                gs_utf8_chars(c->text, s), ar)
-                                                       : NULL);
-            json_object_object_add(ch, "finish_reason", last ? json_object_new_string(c->finish_reason) : NULL);
-            json_object_object_add(ch, "stop_reason", last ? stop_reason(c) : NULL);
-            json_object_object_add(ch, "prompt_token_ids", NULL);
-            json_object_object_add(ch, "token_ids", NULL);
-            json_object_array_add(arr, ch);
-            json_object_object_add(o, "choices", arr);
-            json_object_object_add(o, "usage", NULL);
-            event(&out, o);
-        }
-    if (in->include_usage) {
-        json_object *o = chunk_head(in, "text_completion");
-        json_object_object_add(o, "choices", json_object_new_array());
-        json_object *u = gs_usage(in->prompt_tokens, in->completion_tokens);
-        json_object_object_del(u, "prompt_tokens_details");
-        json_object_object_add(o, "usage", u);
-        event(&out, o);
-    }
-    return finish(b, r, &out);
+    make_ctx m = {b, in, ar, indexes};
+    return emit(b, r, in, "text_completion", choices, n, &out, completion_chunk, &m);
 }
