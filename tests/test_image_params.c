@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "param_testing.h"
 #include <genapi/genapi.h>
 #include <json-c/json.h>
 
@@ -159,35 +161,6 @@ static size_t set_required(const kind_ops *k, void *p)
     return req;
 }
 
-static void assert_same_value(const genapi_param_desc *d, const void *a, const void *b)
-{
-    const char *pa = (const char *)a + d->offset, *pb = (const char *)b + d->offset;
-    switch ((genapi_param_kind)d->kind) {
-    case GENAPI_PK_DOUBLE:
-        assert_true(*(const double *)(const void *)pa == *(const double *)(const void *)pb);
-        break;
-    case GENAPI_PK_INT:
-        assert_int_equal(*(const int64_t *)(const void *)pa, *(const int64_t *)(const void *)pb);
-        break;
-    case GENAPI_PK_BOOL:
-    case GENAPI_PK_ENUM:
-        assert_int_equal(*(const int32_t *)(const void *)pa, *(const int32_t *)(const void *)pb);
-        break;
-    case GENAPI_PK_STRING:
-        assert_string_equal(*(const char *const *)(const void *)pa, *(const char *const *)(const void *)pb);
-        break;
-    case GENAPI_PK_STRLIST: {
-        const genapi_strlist *x = (const void *)pa, *y = (const void *)pb;
-        assert_int_equal(x->count, y->count);
-        for (size_t i = 0; i < x->count; i++)
-            assert_string_equal(x->items[i], y->items[i]);
-        break;
-    }
-    default:
-        fail_msg("%s: unexpected kind", d->json_name);
-    }
-}
-
 static void test_tables_have_every_seed_row(void **state)
 {
     (void)state;
@@ -286,7 +259,7 @@ static void test_every_param_round_trips(void **state)
                 fail_msg("%s.%s: parser rejected %s: %s", k->name, d[i].json_name, json, err.message);
             assert_true(k->is_set(&back, i));
             assert_int_equal(k->validate(&back, &err), GENAPI_OK);
-            assert_same_value(&d[i], &p, &back);
+            pt_assert_same_value(&d[i], &p, &back);
             for (size_t j = 0; j < n; j++)
                 if (j != i && !has(&d[j], GENAPI_RANGE_REQUIRED))
                     assert_false(k->is_set(&back, j));
