@@ -115,6 +115,34 @@ static genapi_status stream_request(genapi_client *c, const char *path, json_obj
     return GENAPI_OK;
 }
 
+/* The typed result of an accumulator (chat or completion). */
+typedef void *(*result_fn)(const gacc *acc, int http_status);
+
+static void *chat_result(const gacc *acc, int http_status) { return gacc_chat_result(acc, http_status); }
+
+static void *completion_result(const gacc *acc, int http_status) { return gacc_completion_result(acc, http_status); }
+
+/* Stream `body` (built with body_st) to path; *out, when asked, receives the accumulated result
+ * on success and on a broken or cancelled stream. */
+static genapi_status stream_call(genapi_client *c, const char *path, genapi_status body_st, json_object *body,
+                                 gacc_kind kind, genapi_stream_fn on_delta, void *user, result_fn make, void **out,
+                                 genapi_error *err)
+{
+    if (body_st != GENAPI_OK)
+        return body_st;
+    gacc *acc = NULL;
+    int http = 0;
+    genapi_status st = stream_request(c, path, body, kind, on_delta, user, &acc, &http, err);
+    json_object_put(body);
+    if (out && acc && (st == GENAPI_OK || st == GENAPI_E_STREAM || st == GENAPI_E_CANCELLED)) {
+        *out = make(acc, http);
+        if (*out == NULL && st == GENAPI_OK)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    gacc_free(acc);
+    return st;
+}
+
 genapi_status genapi_chat_stream(genapi_client *c, const genapi_chat_request *req, genapi_stream_fn on_delta,
                                  void *user, genapi_chat_result **out, genapi_error *err)
 {
@@ -125,18 +153,11 @@ genapi_status genapi_chat_stream(genapi_client *c, const genapi_chat_request *re
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client is NULL");
     json_object *body = NULL;
     genapi_status st = gc_chat_body(req, &body, err);
-    if (st != GENAPI_OK)
-        return st;
-    gacc *acc = NULL;
-    int http = 0;
-    st = stream_request(c, "/v1/chat/completions", body, GACC_CHAT, on_delta, user, &acc, &http, err);
-    json_object_put(body);
-    if (out && acc && (st == GENAPI_OK || st == GENAPI_E_STREAM || st == GENAPI_E_CANCELLED)) {
-        *out = gacc_chat_result(acc, http);
-        if (*out == NULL && st == GENAPI_OK)
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    }
-    gacc_free(acc);
+    void *res = NULL;
+    st = stream_call(c, "/v1/chat/completions", st, body, GACC_CHAT, on_delta, user, chat_result, out ? &res : NULL,
+                     err);
+    if (out)
+        *out = res;
     return st;
 }
 
@@ -151,17 +172,10 @@ genapi_status genapi_complete_stream(genapi_client *c, const genapi_completion_r
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client is NULL");
     json_object *body = NULL;
     genapi_status st = gc_completion_body(req, &body, err);
-    if (st != GENAPI_OK)
-        return st;
-    gacc *acc = NULL;
-    int http = 0;
-    st = stream_request(c, "/v1/completions", body, GACC_COMPLETION, on_delta, user, &acc, &http, err);
-    json_object_put(body);
-    if (out && acc && (st == GENAPI_OK || st == GENAPI_E_STREAM || st == GENAPI_E_CANCELLED)) {
-        *out = gacc_completion_result(acc, http);
-        if (*out == NULL && st == GENAPI_OK)
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    }
-    gacc_free(acc);
+    void *res = NULL;
+    st = stream_call(c, "/v1/completions", st, body, GACC_COMPLETION, on_delta, user, completion_result,
+                     out ? &res : NULL, err);
+    if (out)
+        *out = res;
     return st;
 }
