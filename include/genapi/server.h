@@ -19,7 +19,9 @@ typedef struct genapi_backend genapi_backend;
 /** @brief Settings of a reference backend. Zero means default. */
 typedef struct genapi_backend_config {
     uint32_t struct_size;              /**< sizeof(genapi_backend_config). */
-    uint32_t reserved;                 /**< Zero. */
+    uint32_t parallel;                 /**< Generations that run at once (genapi-server's `--parallel`,
+                                            reported by `/v1/parallel-requests`); more wait their
+                                            turn. 0 = 4. */
     const char *api_key;               /**< If set, requests need `Authorization: Bearer KEY`
                                             (or HTTP Basic with KEY as password). Copied. */
     const genapi_allocator *allocator; /**< Allocation hooks; NULL = C library. Copied. */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "server/backend_internal.h"
+#include "server/job.h"
 #include "util/err.h"
 
 const gs_model gs_models[] = {
@@ -38,6 +39,7 @@ genapi_status genapi_backend_new(const genapi_backend_config *config, genapi_bac
     if (b == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     b->alloc = a;
+    b->parallel = config && config->parallel ? config->parallel : GS_PARALLEL_REQUESTS;
     if (config && config->api_key && config->api_key[0]) {
         b->api_key_len = strlen(config->api_key);
         b->api_key = sodium_malloc(b->api_key_len + 1);
@@ -175,10 +177,9 @@ static genapi_status not_found(genapi_backend *b, genapi_http_response *r)
     return gs_respond_json(b, r, 404, o);
 }
 
-genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
+genapi_status gs_begin(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
-    if (b == NULL || req == NULL || r == NULL || req->method == NULL || req->path == NULL)
-        return GENAPI_E_INVALID_ARG;
+    *job = NULL;
     memset(r, 0, sizeof *r);
     const char *path = req->path;
     if ((strncmp(path, "/v1/", 4) == 0 || strncmp(path, "/sdapi/", 7) == 0) && !gs_authorized(b, req->authorization)) {
@@ -190,12 +191,12 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
     if (strcmp(path, "/v1/chat/completions") == 0) {
         if (!post)
             return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
-        return gs_handle_chat(b, req, r);
+        return gs_handle_chat(b, req, r, job);
     }
     if (strcmp(path, "/v1/completions") == 0) {
         if (!post)
             return gs_respond_error(b, r, 405, "MethodNotAllowed", NULL, "Method Not Allowed");
-        return gs_handle_completions(b, req, r);
+        return gs_handle_completions(b, req, r, job);
     }
     if (strcmp(path, "/v1/tokenize") == 0) {
         if (!post)
@@ -210,7 +211,7 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
     genapi_status st;
     if (get && gs_route_image_list(b, path, r, &st))
         return st;
-    if (post && gs_route_image_post(b, req, r, &st))
+    if (post && gs_route_image_post(b, req, r, job, &st))
         return st;
     if (strcmp(path, "/health") == 0 && get) {
         r->status = 200;
@@ -220,4 +221,27 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
         return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
     }
     return not_found(b, r);
+}
+
+genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
+{
+    if (b == NULL || req == NULL || r == NULL || req->method == NULL || req->path == NULL)
+        return GENAPI_E_INVALID_ARG;
+    gs_job *job = NULL;
+    genapi_status st = gs_begin(b, req, r, &job);
+    if (st != GENAPI_OK || job == NULL)
+        return st;
+    /* The same job the server and the in-process transport step, run to its end. */
+    while (!gs_job_done(job))
+        gs_job_step(job);
+    memset(r, 0, sizeof *r);
+    r->status = job->head_ready ? job->status : 500;
+    r->retry_after_s = job->retry_after_s;
+    r->content_type = job->content_type;
+    size_t len = 0;
+    const char *body = gs_job_take(job, &len);
+    r->body = ga_strndup(&b->alloc, body, len);
+    r->body_len = r->body ? len : 0;
+    gs_job_free(job);
+    return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
 }

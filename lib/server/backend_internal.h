@@ -23,6 +23,8 @@ struct genapi_backend {
     char *api_key;        /* sodium_malloc'ed, NUL-terminated, or NULL */
     size_t api_key_len;
     gx_text_engine *text;
+    uint32_t parallel;    /* generations at once (config; default GS_PARALLEL_REQUESTS) */
+    struct gs_progress *progress; /* image progress record (routes_progress.c), or NULL */
 };
 
 /* Response helpers: set status and a JSON body (consumes `body`). */
@@ -40,9 +42,12 @@ genapi_status gs_respond_genapi_error(genapi_backend *b, genapi_http_response *r
 /* Authorization check; 1 if allowed. */
 int gs_authorized(const genapi_backend *b, const char *authorization);
 
-/* Route handlers. */
-genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
-genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
+typedef struct gs_job gs_job;
+
+/* Route handlers. Generations answer errors at once in r, or hand back a job in *job. */
+genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job);
+genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r,
+                                    gs_job **job);
 genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 genapi_status gs_handle_textgen_models(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
@@ -51,7 +56,8 @@ genapi_status gs_handle_textgen_models(genapi_backend *b, const genapi_http_requ
 int gs_route_image_list(genapi_backend *b, const char *path, genapi_http_response *r, genapi_status *st);
 
 /* POST txt2img / img2img / upscale on both path families; returns 1 and sets *st when handled. */
-int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, genapi_status *st);
+int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
+                        genapi_status *st);
 
 /* Parallel requests the reference backend reports. */
 #define GS_PARALLEL_REQUESTS 4

@@ -243,7 +243,8 @@ static genapi_status run_completion(genapi_backend *b, json_object *root, genapi
     return stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 
-genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
+genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
+    *job = NULL;
     return gs_run_text_route(b, req, r, run_completion);
 }

@@ -320,8 +320,10 @@ static genapi_status upscale(genapi_backend *b, json_object *root, genapi_http_r
     return st;
 }
 
-int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, genapi_status *st)
+int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
+                        genapi_status *st)
 {
+    *job = NULL;
     const char *path = req->path;
     int webui = strncmp(path, "/sdapi/v1/", 10) == 0;
     const char *name = webui ? path + 10 : strncmp(path, "/v1/", 4) == 0 ? path + 4 : NULL;

@@ -1,0 +1,84 @@
+/* Jobs: generations the router hands back to be stepped (see job.h). */
+#include "server/job.h"
+
+#include <string.h>
+
+#include "server/backend_internal.h"
+
+gs_job *gs_job_new(genapi_backend *b, const gs_job_ops *ops, size_t size)
+{
+    gs_job *j = ga_calloc(&b->alloc, 1, size < sizeof *j ? sizeof *j : size);
+    if (j == NULL)
+        return NULL;
+    j->ops = ops;
+    j->b = b;
+    ga_buf_init(&j->out, &b->alloc);
+    return j;
+}
+
+void gs_job_set_head(gs_job *j, int32_t status, const char *content_type, int32_t retry_after_s)
+{
+    j->status = status;
+    j->content_type = content_type;
+    j->retry_after_s = retry_after_s;
+    j->head_ready = 1;
+}
+
+void gs_job_finish_with(gs_job *j, genapi_http_response *r)
+{
+    if (!j->head_ready || j->out.len == 0)
+        gs_job_set_head(j, r->status, r->content_type, r->retry_after_s);
+    if (r->body)
+        ga_buf_append(&j->out, r->body, r->body_len);
+    genapi_http_response_release(j->b, r);
+    j->done = 1;
+}
+
+void gs_job_step(gs_job *j)
+{
+    if (j && !j->done)
+        j->ops->step(j);
+    if (j && j->out.failed && !j->done) {
+        /* Output could not grow: nothing sensible can follow. */
+        j->done = 1;
+    }
+}
+
+int gs_job_head_ready(const gs_job *j) { return j->head_ready; }
+
+int gs_job_done(const gs_job *j) { return j->done; }
+
+size_t gs_job_available(const gs_job *j) { return j->out.len - j->out_read; }
+
+size_t gs_job_read(gs_job *j, char *dst, size_t cap)
+{
+    size_t n = gs_job_available(j);
+    if (n > cap)
+        n = cap;
+    if (n)
+        memcpy(dst, j->out.data + j->out_read, n);
+    j->out_read += n;
+    if (j->out_read == j->out.len) { /* everything read: reuse the buffer */
+        j->out.len = 0;
+        j->out_read = 0;
+    }
+    return n;
+}
+
+const char *gs_job_take(gs_job *j, size_t *len)
+{
+    *len = gs_job_available(j);
+    const char *p = j->out.data ? j->out.data + j->out_read : "";
+    j->out_read = j->out.len;
+    return p;
+}
+
+void gs_job_free(gs_job *j)
+{
+    if (j == NULL)
+        return;
+    if (j->ops && j->ops->destroy)
+        j->ops->destroy(j);
+    ga_buf_free(&j->out);
+    ga_free(&j->b->alloc, j);
+}
