@@ -181,7 +181,21 @@ genapi_status gs_begin(genapi_backend *b, const genapi_http_request *req, genapi
 {
     *job = NULL;
     memset(r, 0, sizeof *r);
-    const char *path = req->path;
+    /* A query string may follow the path ("/sdapi/v1/progress?skip_current_image=false"). */
+    char pathbuf[512];
+    const char *path = req->path, *query = strchr(req->path, '?');
+    if (query) {
+        size_t n = (size_t)(query - req->path);
+        if (n >= sizeof pathbuf)
+            return not_found(b, r);
+        memcpy(pathbuf, req->path, n);
+        pathbuf[n] = '\0';
+        path = pathbuf;
+        query++;
+    }
+    genapi_http_request routed = *req;
+    routed.path = path;
+    req = &routed;
     if ((strncmp(path, "/v1/", 4) == 0 || strncmp(path, "/sdapi/", 7) == 0) && !gs_authorized(b, req->authorization)) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "error", json_object_new_string("Unauthorized"));
@@ -209,6 +223,8 @@ genapi_status gs_begin(genapi_backend *b, const genapi_http_request *req, genapi
         return gs_handle_textgen_models(b, req, r);
     }
     genapi_status st;
+    if (get && (strcmp(path, "/sdapi/v1/progress") == 0 || strcmp(path, "/v1/progress") == 0))
+        return gs_handle_progress(b, query, r);
     if (get && gs_route_image_list(b, path, r, &st))
         return st;
     if (post && gs_route_image_post(b, req, r, job, &st))

@@ -59,7 +59,11 @@ int gs_route_image_list(genapi_backend *b, const char *path, genapi_http_respons
 int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
                         genapi_status *st);
 
-/* Parallel requests the reference backend reports. */
+/* GET /sdapi/v1/progress (and /v1/progress): the running image job in the WebUI shape; query
+ * is the raw query string or NULL. */
+genapi_status gs_handle_progress(genapi_backend *b, const char *query, genapi_http_response *r);
+
+/* Parallel requests the reference backend reports by default. */
 #define GS_PARALLEL_REQUESTS 4
 
 /* Random lower-case hex id with a prefix, e.g. "chatcmpl-<32 hex>". */
