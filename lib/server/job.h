@@ -41,7 +41,11 @@ struct gs_job {
     ga_buf out;              /* body produced so far */
     size_t out_read;         /* bytes of out already read */
     int done;                /* no more output will come */
-    int image;               /* an image generation (progress reported) */
+    int image;               /* an image generation: the fields below are kept current */
+    int32_t sampling_step;   /* image jobs: steps done of the current image */
+    int32_t sampling_steps;  /* image jobs: steps of one image */
+    int32_t job_no;          /* image jobs: image of the batch being made (0-based) */
+    int32_t job_count;       /* image jobs: images in the batch */
 };
 
 /* Route a request. Returns GENAPI_OK with *job NULL and the whole answer in r, or GENAPI_OK
