@@ -1,0 +1,313 @@
+/* Generation in bounded steps (lib/engine/text/gen.h): fixed requests give pinned results
+ * (digests of tokens, text, finish fields, text ends and logprobs, recorded from the
+ * generation loop before it was split into steps), stepping a generation and reading its
+ * partial views after every step never changes a settled prefix and ends on the final
+ * choices, each step evaluates the model at most once per running sequence, and stopping
+ * after any number of steps leaks nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <genapi/genapi.h>
+
+#include "engine/text/engine.h"
+#include "engine/text/gen.h"
+#include "engine/text/select.h"
+
+/* ---- a counting allocator: every block the engine and the arena take is given back ---- */
+typedef struct counting {
+    long live;
+} counting;
+
+static void *count_malloc(size_t n, void *user)
+{
+    void *p = malloc(n);
+    if (p)
+        ((counting *)user)->live++;
+    return p;
+}
+
+static void *count_realloc(void *p, size_t n, void *user)
+{
+    void *q = realloc(p, n);
+    if (q && p == NULL)
+        ((counting *)user)->live++;
+    return q;
+}
+
+static void count_free(void *p, void *user)
+{
+    if (p)
+        ((counting *)user)->live--;
+    free(p);
+}
+
+typedef struct fixture {
+    counting count;
+    ga_alloc alloc;
+    gx_text_engine *e;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    f->alloc = (ga_alloc){count_malloc, count_realloc, count_free, &f->count};
+    f->e = gx_text_engine_new(&f->alloc);
+    if (f->e == NULL)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gx_text_engine_free(f->e);
+    int leaked = f->count.live != 0;
+    free(f);
+    return leaked ? -1 : 0;
+}
+
+/* ---- the requests ------------------------------------------------------------------------ */
+typedef struct gen_case {
+    const char *name;
+    const char *prompt; /* completion text, or the user message when chat is set */
+    int chat;
+    const char *params; /* JSON request body (sampling fields only) */
+    int64_t top_logprobs;
+    int adapter; /* 1: the reference LoRA adapter at multiplier 1 */
+    int topic;   /* 1: topic marks from the prompt */
+    uint64_t digest;
+} gen_case;
+
+#define RIVER "The river ran past the old mill, and the children"
+#define GARDEN "In the garden the rain fell softly on the leaves while the old man"
+
+static const gen_case cases[] = {
+    {"n1", RIVER, 0, "{\"max_tokens\": 40, \"seed\": 7}", -1, 0, 0, 0x9f71e002b9779934u},
+    {"default_max_tokens", GARDEN, 0, "{\"seed\": 7}", -1, 0, 0, 0xec68bbd078880703u},
+    {"n4", RIVER, 0, "{\"n\": 4, \"max_tokens\": 30, \"seed\": 11, \"temperature\": 0.9}", -1, 0, 1, 0x83e7050529a79df7u},
+    {"chat_n4", "Tell me about the sea.", 1, "{\"n\": 4, \"max_tokens\": 60, \"seed\": 5}", -1, 0, 1, 0xa2bba6d571567eb4u},
+    {"stop", GARDEN, 0, "{\"n\": 4, \"max_tokens\": 60, \"seed\": 3, \"stop\": [\"the\", \"rain\"]}", -1, 0, 0, 0x46e4a42326526639u},
+    {"stop_mid_token", GARDEN, 0, "{\"n\": 4, \"max_tokens\": 60, \"seed\": 3, \"stop\": [\"he r\", \"s o\"]}", 2, 0,
+     0, 0x9d9a595e78fa8d7cu},
+    {"stop_include", GARDEN, 0,
+     "{\"n\": 2, \"max_tokens\": 60, \"seed\": 9, \"stop\": [\"and\"], \"include_stop_str_in_output\": true}", -1, 0,
+     0, 0xfb07269f02778764u},
+    {"logprobs_top5", RIVER, 0, "{\"n\": 2, \"max_tokens\": 25, \"seed\": 21}", 5, 0, 0, 0x2b4cceaa5eb8ecb5u},
+    {"min_tokens", GARDEN, 0, "{\"n\": 2, \"max_tokens\": 50, \"seed\": 3, \"min_tokens\": 20, \"stop\": [\"the\"]}",
+     0, 0, 0, 0x00ba6d0d8b6ad2abu},
+    {"chat_min_tokens", "Say hello.", 1, "{\"n\": 2, \"max_tokens\": 80, \"seed\": 2, \"min_tokens\": 30}", -1, 0, 0,
+     0xbdf7833627d2eecdu},
+    {"ignore_eos", "Say hello.", 1, "{\"max_tokens\": 80, \"seed\": 2, \"ignore_eos\": true}", -1, 0, 0, 0x2e86fefe85a718ffu},
+    {"stop_token_ids", RIVER, 0, "{\"n\": 3, \"max_tokens\": 40, \"seed\": 4, \"stop_token_ids\": [11, 12, 13]}", 1,
+     0, 0, 0x4b6f1dd25cabae72u},
+    {"penalties", RIVER, 0,
+     "{\"n\": 3, \"max_tokens\": 40, \"seed\": 8, \"repetition_penalty\": 1.3, \"dry_multiplier\": 1.0, "
+     "\"presence_penalty\": 0.5}",
+     -1, 0, 0, 0x5f9ff31845e73616u},
+    {"mirostat", RIVER, 0, "{\"n\": 3, \"max_tokens\": 40, \"seed\": 8, \"mirostat_mode\": 2, \"mirostat_tau\": 3.0}",
+     -1, 0, 0, 0xa71edb395761db77u},
+    {"guided_regex", "Name a colour and a number.", 1,
+     "{\"n\": 3, \"max_tokens\": 40, \"seed\": 6, \"guided_regex\": \"[a-z]+ (river|sea) [0-9]{2,4}\"}", 3, 0, 0, 0x83b20466324231e6u},
+    {"guided_tight", "Name a colour and a number.", 1,
+     "{\"n\": 3, \"max_tokens\": 9, \"seed\": 6, \"guided_regex\": \"[a-z]+ (river|sea) [0-9]{2,4}\"}", 0, 0, 0, 0x937bd1145b2da21cu},
+    {"guided_choice", "Pick one.", 1,
+     "{\"n\": 3, \"max_tokens\": 20, \"seed\": 6, \"guided_choice\": [\"the river\", \"the sea\", \"a forest\"]}", -1,
+     0, 0, 0x56a1a5a80b42aed1u},
+    {"guided_json", "A person.", 1,
+     "{\"n\": 2, \"max_tokens\": 120, \"seed\": 1, \"guided_json\": {\"type\": \"object\", \"properties\": "
+     "{\"name\": {\"type\": \"string\", \"maxLength\": 8}, \"age\": {\"type\": \"integer\"}}, "
+     "\"required\": [\"name\", \"age\"]}}",
+     -1, 0, 0, 0x7c7ba698a855c605u},
+    {"best_of", RIVER, 0, "{\"n\": 2, \"best_of\": 4, \"max_tokens\": 20, \"seed\": 13}", 2, 0, 0, 0x2c895859c53acb00u},
+    {"best_of_stop", GARDEN, 0, "{\"n\": 1, \"best_of\": 3, \"max_tokens\": 30, \"seed\": 13, \"stop\": [\"rain\"]}",
+     -1, 0, 0, 0x612e16476651f6f4u},
+    {"beam", RIVER, 0, "{\"n\": 3, \"use_beam_search\": true, \"max_tokens\": 16, \"seed\": 1}", 0, 0, 0, 0x481abfe04557064fu},
+    {"beam_chat", "Say hello.", 1,
+     "{\"n\": 3, \"use_beam_search\": true, \"max_tokens\": 24, \"length_penalty\": 0.5, \"seed\": 1}", -1, 0, 0, 0x9610419590b617a1u},
+    {"deepconf", RIVER, 0,
+     "{\"n\": 2, \"max_tokens\": 60, \"seed\": 17, \"enable_deepconf\": true, \"deepconf_window_size\": 6, "
+     "\"deepconf_threshold\": 3.5}",
+     -1, 0, 0, 0x3577b00837356399u},
+    {"adapter", GARDEN, 0, "{\"n\": 2, \"max_tokens\": 40, \"seed\": 19}", 1, 1, 1, 0xebf1b684586b74b9u},
+    {"specials_shown", "Say hello.", 1,
+     "{\"n\": 2, \"max_tokens\": 40, \"seed\": 2, \"ignore_eos\": true, \"skip_special_tokens\": false}", -1, 0, 0,
+     0x19064531fccc5e69u},
+};
+#define N_CASES (sizeof cases / sizeof cases[0])
+
+/* A prepared request: parameters, prompt ids, constraint, topic marks. */
+typedef struct prepared {
+    genapi_text_params p;
+    int32_t *ids;
+    size_t n_ids;
+    uint8_t *topic;
+    gd_constraint *guided;
+    gx_gen_request req;
+} prepared;
+
+static void prepare(fixture *f, const gen_case *c, prepared *r)
+{
+    gx_text_engine *e = f->e;
+    genapi_error err;
+    memset(r, 0, sizeof *r);
+    assert_int_equal(genapi_text_params_init(&r->p, sizeof r->p), GENAPI_OK);
+    char body[1024];
+    snprintf(body, sizeof body, "{\"model\": \"genapi-ref\", %s", c->params + 1);
+    if (genapi_text_params_from_json(&r->p, body, &err) != GENAPI_OK ||
+        genapi_text_params_validate(&r->p, &err) != GENAPI_OK)
+        fail_msg("%s: %s", c->name, err.message);
+    size_t cap = 0;
+    if (c->chat) {
+        gx_message m = {"user", c->prompt};
+        assert_int_equal(gx_apply_chat_template(e, &m, 1, 1, &r->ids, &r->n_ids, &cap), 0);
+    } else {
+        assert_int_equal(gx_tokenize(e->tok, c->prompt, strlen(c->prompt), &r->ids, &r->n_ids, &cap), 0);
+    }
+    if (gx_check_request(e, &r->p, r->n_ids, &err) != GENAPI_OK)
+        fail_msg("%s: %s", c->name, err.message);
+    size_t vocab = gx_tokenizer_vocab_size(e->tok);
+    if (c->topic) {
+        r->topic = ga_calloc(&e->alloc, vocab, 1);
+        assert_non_null(r->topic);
+        gx_mark_topic(e, c->prompt, r->topic);
+    }
+    if (gx_guided_compile(e, &r->p, &r->guided, &err) != GENAPI_OK)
+        fail_msg("%s: %s", c->name, err.message);
+    int seeded = genapi_text_params_is_set(&r->p, GENAPI_TEXT_PARAM_seed);
+    r->req = (gx_gen_request){r->ids,    r->n_ids,         &r->p, 16, r->topic, seeded ? (uint64_t)r->p.seed : 1234,
+                              c->top_logprobs, 0, c->adapter ? gx_adapter_weights(e) : NULL, r->guided};
+}
+
+static void release(fixture *f, prepared *r)
+{
+    gd_free(r->guided);
+    ga_free(&f->e->alloc, r->topic);
+    ga_free(&f->e->alloc, r->ids);
+    genapi_text_params_clear(&r->p);
+}
+
+/* ---- digests ------------------------------------------------------------------------------- */
+typedef struct fnv {
+    uint64_t h;
+} fnv;
+
+static void fnv_bytes(fnv *d, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        d->h ^= b[i];
+        d->h *= 1099511628211u;
+    }
+}
+
+static void fnv_u64(fnv *d, uint64_t v) { fnv_bytes(d, &v, sizeof v); }
+
+static void fnv_str(fnv *d, const char *s)
+{
+    if (s == NULL) {
+        fnv_u64(d, UINT64_MAX);
+        return;
+    }
+    fnv_u64(d, strlen(s));
+    fnv_bytes(d, s, strlen(s));
+}
+
+static void fnv_float(fnv *d, float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    fnv_u64(d, u);
+}
+
+static void fnv_double(fnv *d, double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    fnv_u64(d, u);
+}
+
+static void digest_choice(fnv *d, const gx_choice *c)
+{
+    fnv_u64(d, c->n_tokens);
+    for (size_t i = 0; i < c->n_tokens; i++)
+        fnv_u64(d, (uint64_t)(int64_t)c->tokens[i]);
+    fnv_u64(d, c->text_len);
+    fnv_bytes(d, c->text, c->text_len);
+    fnv_str(d, c->finish_reason);
+    fnv_u64(d, (uint64_t)(int64_t)c->stop_kind);
+    fnv_u64(d, (uint64_t)c->stop_token);
+    fnv_str(d, c->stop_string);
+    fnv_double(d, c->cum_logprob);
+    for (size_t i = 0; c->text_ends && i < c->n_tokens; i++)
+        fnv_u64(d, c->text_ends[i]);
+    fnv_u64(d, c->logprobs != NULL);
+    for (size_t i = 0; c->logprobs && i < c->n_tokens; i++) {
+        const gx_logprob *l = &c->logprobs[i];
+        fnv_u64(d, (uint64_t)(int64_t)l->id);
+        fnv_float(d, l->logprob);
+        fnv_u64(d, (uint64_t)l->rank);
+        fnv_u64(d, l->n_top);
+        for (size_t k = 0; k < l->n_top; k++) {
+            fnv_u64(d, (uint64_t)(int64_t)l->top[k].id);
+            fnv_float(d, l->top[k].logprob);
+        }
+    }
+}
+
+static uint64_t digest_choices(const gx_choice *cs, size_t n, int64_t completion_tokens)
+{
+    fnv d = {14695981039346656037u};
+    fnv_u64(&d, n);
+    fnv_u64(&d, (uint64_t)completion_tokens);
+    for (size_t i = 0; i < n; i++)
+        digest_choice(&d, &cs[i]);
+    return d.h;
+}
+
+/* ---- pinned results ------------------------------------------------------------------------- */
+static void test_pinned_results(void **state)
+{
+    fixture *f = *state;
+    int print = getenv("GENAPI_PRINT_DIGESTS") != NULL;
+    for (size_t k = 0; k < N_CASES; k++) {
+        prepared r;
+        prepare(f, &cases[k], &r);
+        ga_arena ar;
+        ga_arena_init(&ar, &f->e->alloc);
+        gx_choice *cs = NULL;
+        size_t n = 0;
+        int64_t used = 0;
+        genapi_error err;
+        if (gx_generate_choices(f->e, &r.req, &ar, &cs, &n, &used, &err) != GENAPI_OK)
+            fail_msg("%s: %s", cases[k].name, err.message);
+        uint64_t h = digest_choices(cs, n, used);
+        if (print) {
+            printf("%-16s 0x%016llxu\n", cases[k].name, (unsigned long long)h);
+            for (size_t i = 0; i < n; i++)
+                printf("   [%zu] %zu tok %s kind %d '%s' | %s\n", i, cs[i].n_tokens, cs[i].finish_reason,
+                       cs[i].stop_kind, cs[i].stop_string ? cs[i].stop_string : "", cs[i].text);
+        } else if (h != cases[k].digest) {
+            fail_msg("%s: digest 0x%016llx, pinned 0x%016llx", cases[k].name, (unsigned long long)h,
+                     (unsigned long long)cases[k].digest);
+        }
+        ga_arena_free(&ar);
+        release(f, &r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pinned_results),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
