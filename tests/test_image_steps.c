@@ -63,6 +63,159 @@ static char *test_picture_b64(int32_t w, int32_t h, int mask)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Engine cases, with digests of the bytes the one-shot calls produce */
+
+static void sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)data, len);
+    sodium_bin2hex(hex, 65, h, sizeof h);
+}
+
+static void image_hex(const gi_image *im, char hex[65])
+{
+    sha256_hex(im->rgba, (size_t)im->width * (size_t)im->height * 4, hex);
+}
+
+/* Inputs shared by the generation cases (built once). */
+static gi_image INIT, MASK, MASK_EMPTY;
+
+typedef struct gen_case {
+    const char *name;
+    int32_t w, h, steps;
+    const char *sampler;
+    int init;   /* 0 none, 1 INIT */
+    int mask;   /* 0 none, 1 MASK, 2 MASK_EMPTY */
+    double d;
+    int32_t resize_mode, blur, fill, full_res, padding, invert;
+    const char *sha256;
+} gen_case;
+
+static const gen_case GEN_CASES[] = {
+    {"txt2img 512", 512, 512, 20, "Euler a", 0, 0, 0, 0, 0, 0, 0, 0, 0, "0f06dff3584f2d695f75671ab92221cbbb48b2247bde8db62416e1f6f7aa25c7"},
+    {"txt2img 200x136", 200, 136, 33, "DPM++ 2M Karras", 0, 0, 0, 0, 0, 0, 0, 0, 0, "0292970413b0553e568d59019e16212fe49ce2e75f0492ffbcc20e26d13d58d1"},
+    {"img2img stretch", 128, 96, 20, "Euler", 1, 0, 0.6, 0, 0, 0, 0, 0, 0, "7a1a30ac11727bfcc2ae4e1c9bf44690294fb9b12b306a2f912c6a1d9316ec07"},
+    {"img2img crop", 96, 96, 15, "Heun", 1, 0, 0.35, 1, 0, 0, 0, 0, 0, "f631a2c6895b7c1328c409544709a8d98bd6c742b58819815d2a7618887f0758"},
+    {"img2img fill", 96, 80, 15, "DDIM", 1, 0, 0.9, 2, 0, 0, 0, 0, 0, "4e9f4df3394aa28d78a526d9308e2dff61683f6b28aea7080e564c852ea87f0c"},
+    {"img2img d0", 96, 64, 10, "Euler", 1, 0, 0.0, 3, 0, 0, 0, 0, 0, "868915d7b8c591cc62f17075f7691206cdd96f2e9d78c9fa3dd00c138ba26e5b"},
+    {"img2img d1", 96, 64, 10, "Euler a", 1, 0, 1.0, 0, 0, 0, 0, 0, 0, "574140a27673e8dca24e7a75144f7cc362f9badb4ca512fae42977bd1cb77073"},
+    {"inpaint fill0", 120, 80, 12, "DPM++ SDE", 1, 1, 0.75, 1, 4, 0, 0, 0, 0, "2dc4eb471684b547793e796cc9d06fe309ace1defb4871ee879eb195acc525f2"},
+    {"inpaint fill1 invert", 150, 90, 12, "Euler", 1, 1, 0.6, 0, 0, 1, 0, 0, 1, "ceafe85df0586271614481b1f2cb1e36f90175b56a1c65c3d3f04c72fe83e504"},
+    {"inpaint fill2", 104, 72, 8, "LMS", 1, 1, 0.8, 2, 7, 2, 0, 0, 0, "90cffed6a66c2ad9d4fe1f502f94ac229689eef3a2f012db206ba49f3cfe2bed"},
+    {"inpaint fill3", 64, 64, 8, "UniPC", 1, 1, 0.5, 0, 2, 3, 0, 0, 0, "c6c47e30b4f560dbf0e6a0b9094437aeb7c7a6dc4df80ddf1ffeefc50d01f295"},
+    {"inpaint fill0 empty", 96, 64, 8, "Euler", 1, 2, 0.7, 0, 3, 0, 0, 0, 0, "868915d7b8c591cc62f17075f7691206cdd96f2e9d78c9fa3dd00c138ba26e5b"},
+    {"full-res fill0", 64, 64, 10, "Euler a", 1, 1, 0.75, 0, 4, 0, 1, 10, 0, "9bc03ba12f8ff34c9c4b7258e04a1910bc3fb79d852d34853aa9826bbdb2d89f"},
+    {"full-res fill1 invert", 96, 64, 10, "DPM2", 1, 1, 0.5, 0, 0, 1, 1, 0, 1, "46a666c069474aad5d5a920c315c85992a437d68f86b8df93777a6eba34b4c39"},
+    {"full-res fill2", 72, 96, 10, "PLMS", 1, 1, 0.9, 0, 5, 2, 1, 3, 0, "e5b9d6d0ff7f99b30e6522c50fc4c6d7d9a656628e68e57a80eefd913da515a8"},
+    {"full-res empty", 64, 64, 10, "Euler", 1, 2, 0.9, 0, 5, 0, 1, 3, 0, "c93195f614be1fdf8a6ba2b31664b89c622f622b0c45a483a6613eebb8a1dc0e"},
+};
+#define N_GEN_CASES (sizeof GEN_CASES / sizeof GEN_CASES[0])
+
+static gi_gen_config case_config(const gen_case *k)
+{
+    gi_gen_config c;
+    memset(&c, 0, sizeof c);
+    c.prompt = "an old stone bridge over a river, autumn";
+    c.negative_prompt = "fog";
+    c.seed = 777;
+    c.steps = k->steps;
+    c.cfg_scale = 7.5;
+    c.sampler_name = k->sampler;
+    c.width = k->w;
+    c.height = k->h;
+    if (k->init) {
+        c.init = &INIT;
+        c.denoising_strength = k->d;
+        c.resize_mode = k->resize_mode;
+    }
+    if (k->mask) {
+        c.mask = k->mask == 1 ? &MASK : &MASK_EMPTY;
+        c.mask_blur = k->blur;
+        c.inpainting_fill = k->fill;
+        c.inpaint_full_res = k->full_res;
+        c.inpaint_full_res_padding = k->padding;
+        c.inpainting_mask_invert = k->invert;
+    }
+    return c;
+}
+
+typedef struct up_case {
+    int32_t w, h;
+    double factor;
+    const char *name;
+    const char *sha256;
+} up_case;
+
+static const up_case UP_CASES[] = {
+    {150, 90, 2.0, "Lanczos", "7bc580798a5963ceff0fd4ccb0ee3a1fb44f5f7934a250334c7a2b4850aa5759"},      {150, 90, 3.5, "R-ESRGAN 4x+", "9e68ab93d68498f3f080e85a1bebc556cc5478b1a8168a81615945da33f601cf"}, {150, 90, 0.5, "Nearest", "af4bd8c5fba9f2f1018b16f22e8af5d7be9d46b833a861f7986aeefe07ec4f60"},
+    {150, 90, 1.7, "None", "a7e0ce273cbe4c5731be69f53f2871f57aaddbe062e0eedbb5a218d7faaa2f00"},         {150, 90, 0.3, "SwinIR_4x", "159f2e1d0b74061caf279ff76b38872d0f73edd89126b828206c8a54fe1e6082"},    {20, 12, 8.0, "ScuNET GAN", "ab9c953d68e27912d1916e72c9fe074071fcce878dfec802af5227662ffc9547"},
+};
+#define N_UP_CASES (sizeof UP_CASES / sizeof UP_CASES[0])
+
+static const char *const PNG_TEXT = "a lighthouse\nNegative prompt: fog\nSteps: 20, Sampler: Euler a, Seed: 777";
+static const char *const PNG_SHA256[2] = {"86cd0c8a6a41346b91c4a9ab108a44a1c09f80f26dff89c599a40c672741bf5d",
+                                          "cca5e1717dd38869a2c558feda517341cb0d3a32c7835c441c6f16807bcc5b3f"};
+
+static void test_engine_digests(void **state)
+{
+    (void)state;
+    int bad = 0, dump = getenv("GENAPI_DUMP_BODIES") != NULL;
+    for (size_t i = 0; i < N_GEN_CASES; i++) {
+        gi_gen_config c = case_config(&GEN_CASES[i]);
+        gi_image im;
+        genapi_error e;
+        assert_int_equal(gi_generate(&A, &c, 1, &im, &e), GENAPI_OK);
+        char hex[65];
+        image_hex(&im, hex);
+        if (dump)
+            printf("gen %zu %dx%d %s\n", i, (int)im.width, (int)im.height, hex);
+        if (strcmp(hex, GEN_CASES[i].sha256) != 0) {
+            print_error("%s: %s\n", GEN_CASES[i].name, hex);
+            bad++;
+        }
+        gi_image_free(&A, &im);
+    }
+    gi_image src = test_picture(150, 90, 0), small = test_picture(20, 12, 0);
+    for (size_t i = 0; i < N_UP_CASES; i++) {
+        gi_image im;
+        assert_int_equal(gi_upscale(&A, UP_CASES[i].w == 20 ? &small : &src, UP_CASES[i].factor, UP_CASES[i].name, &im, NULL),
+                         GENAPI_OK);
+        char hex[65];
+        image_hex(&im, hex);
+        if (dump)
+            printf("up %zu %dx%d %s\n", i, (int)im.width, (int)im.height, hex);
+        if (strcmp(hex, UP_CASES[i].sha256) != 0) {
+            print_error("upscale %s x%g: %s\n", UP_CASES[i].name, UP_CASES[i].factor, hex);
+            bad++;
+        }
+        gi_image_free(&A, &im);
+    }
+    /* PNG bytes: a generated picture with its infotext chunk, the test picture without one. */
+    gi_gen_config c = case_config(&GEN_CASES[0]);
+    gi_image pic;
+    assert_int_equal(gi_generate(&A, &c, 0, &pic, NULL), GENAPI_OK);
+    const gi_image *pngs[2] = {&pic, &src};
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        assert_int_equal(gi_png_encode(&A, pngs[i], i == 0 ? PNG_TEXT : NULL, &bytes, &len, NULL), GENAPI_OK);
+        char hex[65];
+        sha256_hex(bytes, len, hex);
+        if (dump)
+            printf("png %zu %zu %s\n", i, len, hex);
+        if (strcmp(hex, PNG_SHA256[i]) != 0) {
+            print_error("png %zu: %s\n", i, hex);
+            bad++;
+        }
+        ga_free(&A, bytes);
+    }
+    gi_image_free(&A, &pic);
+    free(src.rgba);
+    free(small.rgba);
+    assert_int_equal(bad, 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Pinned route bodies */
 
 typedef struct pinned {
@@ -133,13 +286,6 @@ static char *format_body(const char *fmt, const char *init, const char *mask, co
     return s;
 }
 
-static void sha256_hex(const char *data, size_t len, char hex[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)data, len);
-    sodium_bin2hex(hex, 65, h, sizeof h);
-}
-
 static void test_pinned_bodies(void **state)
 {
     (void)state;
@@ -185,8 +331,17 @@ int main(void)
     ga_alloc_resolve(&A, NULL);
     if (sodium_init() < 0)
         return 1;
+    INIT = test_picture(150, 90, 0);
+    MASK = test_picture(150, 90, 1);
+    MASK_EMPTY = test_picture(150, 90, 1);
+    memset(MASK_EMPTY.rgba, 0, (size_t)150 * 90 * 4);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_engine_digests),
         cmocka_unit_test(test_pinned_bodies),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(INIT.rgba);
+    free(MASK.rgba);
+    free(MASK_EMPTY.rgba);
+    return rc;
 }
