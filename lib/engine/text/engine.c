@@ -7,6 +7,7 @@
 
 #include "engine/text/samplers/samplers.h"
 #include "engine/text/select.h"
+#include "engine/text/seq.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -370,7 +371,7 @@ static genapi_status build_config(const gx_text_engine *e, const genapi_text_par
 }
 
 /* log-softmax of `logits` at `id`, its rank and the n_top best tokens (ties: lower id first). */
-int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top, ga_arena *ar, gx_logprob *out)
+void gx_fill_logprob_into(const float *logits, size_t vocab, int32_t id, size_t n_top, gx_top *top, gx_logprob *out)
 {
     float mx = -INFINITY;
     for (size_t v = 0; v < vocab; v++)
@@ -391,28 +392,34 @@ int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top,
     out->n_top = 0;
     out->top = NULL;
     if (n_top == 0)
-        return 0;
-    out->top = ga_arena_alloc(ar, n_top * sizeof *out->top);
-    if (out->top == NULL)
-        return -1;
+        return;
+    out->top = top;
     size_t k = 0;
     for (size_t v = 0; v < vocab; v++) {
         float l = logits[v];
         if (!(l > -INFINITY))
             continue;
-        if (k == n_top && l <= out->top[k - 1].logprob)
+        if (k == n_top && l <= top[k - 1].logprob)
             continue;
         size_t pos = k < n_top ? k++ : k - 1;
-        while (pos > 0 && out->top[pos - 1].logprob < l) {
-            out->top[pos] = out->top[pos - 1];
+        while (pos > 0 && top[pos - 1].logprob < l) {
+            top[pos] = top[pos - 1];
             pos--;
         }
-        out->top[pos].id = (int32_t)v;
-        out->top[pos].logprob = l;
+        top[pos].id = (int32_t)v;
+        top[pos].logprob = l;
     }
     for (size_t i = 0; i < k; i++)
-        out->top[i].logprob = (float)((double)out->top[i].logprob - lse);
+        top[i].logprob = (float)((double)top[i].logprob - lse);
     out->n_top = k;
+}
+
+int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top, ga_arena *ar, gx_logprob *out)
+{
+    gx_top *top = NULL;
+    if (n_top > 0 && (top = ga_arena_alloc(ar, n_top * sizeof *top)) == NULL)
+        return -1;
+    gx_fill_logprob_into(logits, vocab, id, n_top, top, out);
     return 0;
 }
 
@@ -501,13 +508,7 @@ static int find_stop(const genapi_strlist *stop, const char *text, size_t len, s
     return best;
 }
 
-/* Output text assembly: specials skipped or shown (spaced apart when asked), detokenize off. */
-typedef struct detok {
-    int detokenize, skip_special, spaces;
-    int prev_special;
-} detok;
-
-static void append_token(const gx_text_engine *e, detok *d, ga_buf *text, int32_t tok)
+static void append_token(const gx_text_engine *e, gx_detok *d, ga_buf *text, int32_t tok)
 {
     if (!d->detokenize)
         return;
@@ -520,6 +521,12 @@ static void append_token(const gx_text_engine *e, detok *d, ga_buf *text, int32_
     const char *piece = gx_tokenizer_piece(e->tok, tok, &pl);
     ga_buf_append(text, piece, pl);
     d->prev_special = special;
+}
+
+static gx_detok detok_of(const genapi_text_params *p)
+{
+    return (gx_detok){!IS(p, detokenize) || p->detokenize, !IS(p, skip_special_tokens) || p->skip_special_tokens,
+                      !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
 }
 
 /* DeepConf: confidence of a step is minus the mean logprob of the alternatives that were not
@@ -536,187 +543,331 @@ static double step_confidence(const gx_logprob *lp)
     return k ? -sum / (double)k : 0.0;
 }
 
-genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
-                          gx_choice *out, genapi_error *err)
+static genapi_status nomem(genapi_error *err) { return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory"); }
+
+void gx_run_release(gx_run *r)
 {
+    const ga_alloc *a = &r->e->alloc;
+    if (r->ws)
+        gsamp_workspace_free(r->ws);
+    ga_free(a, r->logits);
+    ga_free(a, r->raw);
+    ga_free(a, r->mask);
+    r->ws = NULL;
+    r->logits = NULL;
+    r->raw = NULL;
+    r->mask = NULL;
+}
+
+genapi_status gx_run_init(gx_run *r, const gx_text_engine *e, const gx_gen_request *req, ga_arena *ar,
+                          genapi_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->e = e;
+    r->req = *req;
+    r->ar = ar;
     const genapi_text_params *p = req->params;
-    memset(out, 0, sizeof *out);
-    gsamp_config cfg;
-    genapi_status st = build_config(e, p, ar, &cfg, err);
+    genapi_status st = build_config(e, p, ar, &r->cfg, err);
     if (st != GENAPI_OK)
         return st;
     size_t vocab = gx_tokenizer_vocab_size(e->tok);
-    size_t n_prompt = req->n_prompt;
-    const int32_t *prompt = req->prompt;
+    r->vocab = vocab;
     int64_t max_tokens = IS(p, max_tokens) ? p->max_tokens : req->default_max_tokens;
-    if (max_tokens <= 0 || (uint64_t)max_tokens + n_prompt > e->max_model_len)
-        max_tokens = (int64_t)(e->max_model_len - n_prompt);
-    detok dt = {!IS(p, detokenize) || p->detokenize, !IS(p, skip_special_tokens) || p->skip_special_tokens,
-                !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
-    int include_stop = IS(p, include_stop_str_in_output) && p->include_stop_str_in_output;
-    int ignore_eos = IS(p, ignore_eos) && p->ignore_eos;
-    int64_t min_tokens = IS(p, min_tokens) ? p->min_tokens : 0;
-    int deepconf = IS(p, enable_deepconf) && p->enable_deepconf;
-    int64_t dc_window = IS(p, deepconf_window_size) ? p->deepconf_window_size : 2048;
-    double dc_threshold = IS(p, deepconf_threshold) ? p->deepconf_threshold : 17.0;
+    if (max_tokens <= 0 || (uint64_t)max_tokens + req->n_prompt > e->max_model_len)
+        max_tokens = (int64_t)(e->max_model_len - req->n_prompt);
+    r->max_tokens = max_tokens;
+    r->detok = detok_of(p);
+    r->include_stop = IS(p, include_stop_str_in_output) && p->include_stop_str_in_output;
+    r->ignore_eos = IS(p, ignore_eos) && p->ignore_eos;
+    r->min_tokens = IS(p, min_tokens) ? p->min_tokens : 0;
+    for (size_t i = 0; IS(p, stop) && i < p->stop.count; i++)
+        if (strlen(p->stop.items[i]) > r->longest_stop)
+            r->longest_stop = strlen(p->stop.items[i]);
+    r->deepconf = IS(p, enable_deepconf) && p->enable_deepconf;
+    r->dc_window = IS(p, deepconf_window_size) ? p->deepconf_window_size : 2048;
+    r->dc_threshold = IS(p, deepconf_threshold) ? p->deepconf_threshold : 17.0;
+    /* Only the last dc_window confidences are ever read again. */
+    int64_t ring = r->dc_window < max_tokens ? r->dc_window : max_tokens;
+    r->dc_ring = ring > 1 ? (size_t)ring : 1;
     /* Alternatives recorded per token: what logprobs asks for, at least 5 for DeepConf. */
-    int64_t n_top = req->top_logprobs;
-    if (deepconf && n_top < 5)
-        n_top = 5;
-    int need_lp = n_top >= 0 || req->score;
+    r->n_top = req->top_logprobs;
+    if (r->deepconf && r->n_top < 5)
+        r->n_top = 5;
+    r->need_lp = r->n_top >= 0 || req->score;
+    r->logits = ga_malloc(&e->alloc, vocab * sizeof *r->logits);
+    r->raw = r->need_lp ? ga_malloc(&e->alloc, vocab * sizeof *r->raw) : NULL;
+    r->mask = req->guided ? ga_malloc(&e->alloc, vocab) : NULL;
+    r->ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
+    if (r->logits == NULL || r->ws == NULL || (r->need_lp && r->raw == NULL) || (req->guided && r->mask == NULL)) {
+        gx_run_release(r);
+        return nomem(err);
+    }
+    if (req->guided) {
+        gd_cursor start;
+        gd_cursor_start(req->guided, &start);
+        size_t need = gd_cursor_min_remaining(req->guided, &start);
+        if (need > (size_t)max_tokens) {
+            gx_run_release(r);
+            return ga_err(err, GENAPI_E_INVALID_ARG, "max_tokens",
+                          "max_tokens=%lld is too small for the structured output: at least %zu tokens are needed.",
+                          (long long)max_tokens, need);
+        }
+    }
+    return GENAPI_OK;
+}
 
-    size_t ctx_cap = n_prompt + (size_t)max_tokens + 1;
-    int32_t *ctx = ga_malloc(&e->alloc, ctx_cap * sizeof *ctx);
-    float *logits = ga_malloc(&e->alloc, vocab * sizeof *logits);
-    float *raw = need_lp ? ga_malloc(&e->alloc, vocab * sizeof *raw) : NULL;
-    double *conf = deepconf ? ga_malloc(&e->alloc, ((size_t)max_tokens + 1) * sizeof *conf) : NULL;
-    gx_logprob *lps = need_lp ? ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *lps) : NULL;
-    size_t *ends = ga_arena_alloc(ar, ((size_t)max_tokens + 1) * sizeof *ends);
-    gsamp_workspace *ws = gsamp_workspace_new(vocab, e->alloc.malloc_fn, e->alloc.free_fn, e->alloc.user);
+void gx_seq_release(gx_run *r, gx_seq *s)
+{
+    const ga_alloc *a = &r->e->alloc;
+    ga_buf_free(&s->text);
+    ga_free(a, s->ctx);
+    ga_free(a, s->lps);
+    ga_free(a, s->ends);
+    ga_free(a, s->conf);
+    s->ctx = NULL;
+    s->lps = NULL;
+    s->ends = NULL;
+    s->conf = NULL;
+    s->cap = 0;
+}
+
+/* Room for `cap` output tokens in ctx, lps and ends. */
+static int seq_reserve(gx_run *r, gx_seq *s, size_t cap)
+{
+    const ga_alloc *a = &r->e->alloc;
+    int32_t *ctx = ga_realloc(a, s->ctx, (r->req.n_prompt + cap + 1) * sizeof *ctx);
+    if (ctx == NULL)
+        return -1;
+    s->ctx = ctx;
+    size_t *ends = ga_realloc(a, s->ends, (cap + 1) * sizeof *ends);
+    if (ends == NULL)
+        return -1;
+    s->ends = ends;
+    if (r->need_lp) {
+        gx_logprob *lps = ga_realloc(a, s->lps, (cap + 1) * sizeof *lps);
+        if (lps == NULL)
+            return -1;
+        s->lps = lps;
+    }
+    s->cap = cap;
+    return 0;
+}
+
+#define GX_SEQ_FIRST_CAP 64
+
+genapi_status gx_seq_begin(gx_run *r, gx_seq *s, uint64_t index, genapi_error *err)
+{
+    const gx_text_engine *e = r->e;
+    memset(s, 0, sizeof *s);
+    s->index = index;
+    ga_buf_init(&s->text, &e->alloc);
+    s->detok = r->detok;
+    size_t max = r->max_tokens > 0 ? (size_t)r->max_tokens : 0;
+    if (seq_reserve(r, s, max < GX_SEQ_FIRST_CAP ? max : GX_SEQ_FIRST_CAP) != 0 ||
+        (r->deepconf && (s->conf = ga_calloc(&e->alloc, r->dc_ring, sizeof *s->conf)) == NULL)) {
+        gx_seq_release(r, s);
+        return nomem(err);
+    }
+    memcpy(s->ctx, r->req.prompt, r->req.n_prompt * sizeof *s->ctx);
+    if (r->req.guided)
+        gd_cursor_start(r->req.guided, &s->guided);
+    gsamp_state_init(&s->state, &r->cfg, r->req.seed + index);
+    s->out.finish_reason = "length";
+    s->done = max == 0;
+    return GENAPI_OK;
+}
+
+/* One iteration of the generation loop: the next token and the rules that may end the
+ * sequence there. */
+static genapi_status seq_step(gx_run *r, gx_seq *s, genapi_error *err)
+{
+    const gx_text_engine *e = r->e;
+    const gx_gen_request *req = &r->req;
+    const genapi_text_params *p = req->params;
     gd_constraint *g = req->guided;
-    uint8_t *mask = NULL;
-    ga_buf text;
-    ga_buf_init(&text, &e->alloc);
-    if (ctx == NULL || logits == NULL || ws == NULL || ends == NULL || (need_lp && (raw == NULL || lps == NULL)) ||
-        (deepconf && conf == NULL)) {
-        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        goto done;
+    size_t vocab = r->vocab, n_prompt = req->n_prompt;
+    float *logits = r->logits;
+    if (s->n_out == s->cap) {
+        size_t cap = s->cap * 2 > (size_t)r->max_tokens ? (size_t)r->max_tokens : s->cap * 2;
+        if (seq_reserve(r, s, cap) != 0)
+            return nomem(err);
     }
-    memcpy(ctx, prompt, n_prompt * sizeof *ctx);
+    gx_model_logits(e->model, s->ctx, n_prompt + s->n_out, req->topic, logits);
+    r->evaluations++;
+    if (req->adapter)
+        for (size_t v = 0; v < vocab; v++)
+            logits[v] += req->adapter[v];
+    if (r->raw)
+        memcpy(r->raw, logits, vocab * sizeof *r->raw);
     if (g) {
-        mask = ga_malloc(&e->alloc, vocab);
-        gd_reset(g);
-        if (mask == NULL) {
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-            goto done;
-        }
-        if (gd_min_remaining(g) > (size_t)max_tokens) {
-            st = ga_err(err, GENAPI_E_INVALID_ARG, "max_tokens",
-                        "max_tokens=%lld is too small for the structured output: at least %zu tokens are needed.",
-                        (long long)max_tokens, gd_min_remaining(g));
-            goto done;
-        }
-    }
-    gsamp_state state;
-    gsamp_state_init(&state, &cfg, req->seed + index);
-    size_t n_out = 0;
-    double conf_sum = 0;
-    out->finish_reason = "length";
-    for (int64_t step = 0; step < max_tokens; step++) {
-        gx_model_logits(e->model, ctx, n_prompt + n_out, req->topic, logits);
-        if (req->adapter)
+        /* Only tokens that keep the output a prefix of the language, and, near the end of
+         * the budget, that still leave room to complete it (one byte per token at worst). */
+        uint8_t *mask = r->mask;
+        gd_cursor_allowed(g, &s->guided, mask);
+        size_t left = (size_t)(r->max_tokens - s->step) - 1;
+        if (gd_cursor_min_remaining(g, &s->guided) + 32 >= left)
             for (size_t v = 0; v < vocab; v++)
-                logits[v] += req->adapter[v];
-        if (raw)
-            memcpy(raw, logits, vocab * sizeof *raw);
-        if (g) {
-            /* Only tokens that keep the output a prefix of the language, and, near the end of
-             * the budget, that still leave room to complete it (one byte per token at worst). */
-            gd_allowed(g, mask);
-            size_t left = (size_t)(max_tokens - step) - 1;
-            if (gd_min_remaining(g) + 32 >= left)
-                for (size_t v = 0; v < vocab; v++)
-                    if (mask[v] && (int32_t)v != GX_TOK_IM_END && gd_min_remaining_after(g, (int32_t)v) > left)
-                        mask[v] = 0;
-            for (size_t v = 0; v < vocab; v++)
-                if (!mask[v])
-                    logits[v] = -INFINITY;
-        }
-        gsamp_history hist = {ctx, n_prompt, ctx + n_prompt, n_out};
-        int32_t tok = gsamp_sample(&cfg, &state, logits, vocab, &hist, ws, NULL);
-        if (tok < 0) {
-            out->finish_reason = "stop"; /* every token was masked: nothing can follow */
-            break;
-        }
-        if (need_lp) {
-            /* Raw logprobs of the model, before the samplers changed the logits. */
-            if (gx_fill_logprob(raw, vocab, tok, n_top > 0 ? (size_t)n_top : 0, ar, &lps[n_out]) != 0) {
-                st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-                goto done;
-            }
-            out->cum_logprob += lps[n_out].logprob;
-        }
-        ctx[n_prompt + n_out++] = tok;
-        if (g && tok != GX_TOK_IM_END && gd_advance(g, tok) != 0) {
-            st = ga_err(err, GENAPI_E_INTERNAL, NULL, "guided decoding rejected a token it allowed");
-            goto done;
-        }
-        if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && (!ignore_eos || g)) {
+                if (mask[v] && (int32_t)v != GX_TOK_IM_END &&
+                    gd_cursor_min_remaining_after(g, &s->guided, (int32_t)v) > left)
+                    mask[v] = 0;
+        for (size_t v = 0; v < vocab; v++)
+            if (!mask[v])
+                logits[v] = -INFINITY;
+    }
+    gsamp_history hist = {s->ctx, n_prompt, s->ctx + n_prompt, s->n_out};
+    int32_t tok = gsamp_sample(&r->cfg, &s->state, logits, vocab, &hist, r->ws, NULL);
+    gx_choice *out = &s->out;
+    ga_buf *text = &s->text;
+    if (tok < 0) {
+        out->finish_reason = "stop"; /* every token was masked: nothing can follow */
+        s->done = 1;
+        return GENAPI_OK;
+    }
+    if (r->need_lp) {
+        /* Raw logprobs of the model, before the samplers changed the logits. */
+        if (gx_fill_logprob(r->raw, vocab, tok, r->n_top > 0 ? (size_t)r->n_top : 0, r->ar, &s->lps[s->n_out]) != 0)
+            return nomem(err);
+        out->cum_logprob += s->lps[s->n_out].logprob;
+    }
+    s->ctx[n_prompt + s->n_out++] = tok;
+    size_t n_out = s->n_out;
+    if (g && tok != GX_TOK_IM_END && gd_cursor_advance(g, &s->guided, tok) != 0)
+        return ga_err(err, GENAPI_E_INTERNAL, NULL, "guided decoding rejected a token it allowed");
+    if ((tok == GX_TOK_EOS || tok == GX_TOK_IM_END) && (!r->ignore_eos || g)) {
+        out->finish_reason = "stop";
+        s->ends[n_out - 1] = text->len;
+        s->done = 1;
+        return GENAPI_OK;
+    }
+    if (is_stop_token(p, tok)) {
+        out->finish_reason = "stop";
+        out->stop_kind = 1;
+        out->stop_token = tok;
+        append_token(e, &s->detok, text, tok);
+        s->ends[n_out - 1] = text->len;
+        s->done = 1;
+        return GENAPI_OK;
+    }
+    size_t before = text->len;
+    append_token(e, &s->detok, text, tok);
+    s->ends[n_out - 1] = text->len;
+    if (IS(p, stop) && (int64_t)n_out > r->min_tokens && text->len > before) {
+        size_t longest = r->longest_stop;
+        size_t from = before + 1 > longest ? before + 1 - longest : 0;
+        size_t at;
+        int which = find_stop(&p->stop, text->data ? text->data : "", text->len, from, &at);
+        if (which >= 0) {
+            const char *stop = p->stop.items[which];
+            text->len = r->include_stop ? at + strlen(stop) : at;
+            if (text->data)
+                text->data[text->len] = '\0';
             out->finish_reason = "stop";
-            ends[n_out - 1] = text.len;
-            break;
-        }
-        if (is_stop_token(p, tok)) {
-            out->finish_reason = "stop";
-            out->stop_kind = 1;
-            out->stop_token = tok;
-            append_token(e, &dt, &text, tok);
-            ends[n_out - 1] = text.len;
-            break;
-        }
-        size_t before = text.len;
-        append_token(e, &dt, &text, tok);
-        ends[n_out - 1] = text.len;
-        if (IS(p, stop) && (int64_t)n_out > min_tokens && text.len > before) {
-            size_t longest = 0;
-            for (size_t i = 0; i < p->stop.count; i++)
-                if (strlen(p->stop.items[i]) > longest)
-                    longest = strlen(p->stop.items[i]);
-            size_t from = before + 1 > longest ? before + 1 - longest : 0;
-            size_t at;
-            int which = find_stop(&p->stop, text.data ? text.data : "", text.len, from, &at);
-            if (which >= 0) {
-                const char *s = p->stop.items[which];
-                text.len = include_stop ? at + strlen(s) : at;
-                if (text.data)
-                    text.data[text.len] = '\0';
-                out->finish_reason = "stop";
-                out->stop_kind = 2;
-                out->stop_string = ga_arena_strdup(ar, s);
-                break;
-            }
-        }
-        if (deepconf) {
-            conf[n_out - 1] = step_confidence(&lps[n_out - 1]);
-            conf_sum += conf[n_out - 1];
-            if ((int64_t)n_out > dc_window)
-                conf_sum -= conf[n_out - 1 - (size_t)dc_window];
-            if ((int64_t)n_out >= dc_window && conf_sum / (double)dc_window < dc_threshold) {
-                char reason[64];
-                snprintf(reason, sizeof reason, "<deepconf-%g>", dc_threshold);
-                out->finish_reason = "stop";
-                out->stop_kind = 2;
-                out->stop_string = ga_arena_strdup(ar, reason);
-                break;
-            }
+            out->stop_kind = 2;
+            out->stop_string = ga_arena_strdup(r->ar, stop);
+            s->done = 1;
+            return GENAPI_OK;
         }
     }
-    if (text.failed) {
-        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        goto done;
+    if (r->deepconf) {
+        double c = step_confidence(&s->lps[n_out - 1]);
+        size_t slot = (n_out - 1) % r->dc_ring;
+        double old = s->conf[slot]; /* the confidence of token n_out - 1 - dc_window, once there is one */
+        s->conf[slot] = c;
+        s->conf_sum += c;
+        if ((int64_t)n_out > r->dc_window)
+            s->conf_sum -= old;
+        if ((int64_t)n_out >= r->dc_window && s->conf_sum / (double)r->dc_window < r->dc_threshold) {
+            char reason[64];
+            snprintf(reason, sizeof reason, "<deepconf-%g>", r->dc_threshold);
+            out->finish_reason = "stop";
+            out->stop_kind = 2;
+            out->stop_string = ga_arena_strdup(r->ar, reason);
+            s->done = 1;
+            return GENAPI_OK;
+        }
     }
+    if (++s->step >= r->max_tokens)
+        s->done = 1; /* finish_reason stays "length" */
+    return GENAPI_OK;
+}
+
+genapi_status gx_seq_step(gx_run *r, gx_seq *s, genapi_error *err)
+{
+    if (s->done)
+        return GENAPI_OK;
+    genapi_status st = seq_step(r, s, err);
+    if (st != GENAPI_OK)
+        return st;
+    if (s->done) {
+        s->settled = s->n_out;
+        return GENAPI_OK;
+    }
+    /* A stop string found later starts at or after text_len + 1 - longest: tokens whose text
+     * ends there or before keep their span. */
+    size_t limit = SIZE_MAX;
+    if (r->longest_stop > 0)
+        limit = s->text.len + 1 >= r->longest_stop ? s->text.len + 1 - r->longest_stop : 0;
+    while (s->settled < s->n_out && s->ends[s->settled] <= limit)
+        s->settled++;
+    return GENAPI_OK;
+}
+
+void gx_seq_view(const gx_run *r, const gx_seq *s, gx_choice *view)
+{
+    memset(view, 0, sizeof *view);
+    view->tokens = s->ctx ? s->ctx + r->req.n_prompt : NULL;
+    view->n_tokens = s->n_out;
+    view->text = s->text.data ? s->text.data : "";
+    view->text_len = s->text.len;
+    view->logprobs = r->req.top_logprobs >= 0 ? s->lps : NULL;
+    view->text_ends = s->ends;
+    view->cum_logprob = s->out.cum_logprob;
+}
+
+genapi_status gx_seq_finish(gx_run *r, const gx_seq *s, gx_choice *out, genapi_error *err)
+{
+    ga_arena *ar = r->ar;
+    size_t n_out = s->n_out;
+    *out = s->out;
+    if (s->text.failed)
+        return nomem(err);
     out->tokens = ga_arena_alloc(ar, (n_out ? n_out : 1) * sizeof *out->tokens);
-    out->text = ga_arena_strndup(ar, text.data ? text.data : "", text.len);
-    if (out->tokens == NULL || out->text == NULL || (out->stop_kind == 2 && out->stop_string == NULL)) {
-        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-        goto done;
-    }
-    memcpy(out->tokens, ctx + n_prompt, n_out * sizeof *out->tokens);
+    out->text = ga_arena_strndup(ar, s->text.data ? s->text.data : "", s->text.len);
+    size_t *ends = ga_arena_alloc(ar, (n_out + 1) * sizeof *ends);
+    gx_logprob *lps = r->req.top_logprobs >= 0 ? ga_arena_alloc(ar, (n_out + 1) * sizeof *lps) : NULL;
+    if (out->tokens == NULL || out->text == NULL || ends == NULL || (r->req.top_logprobs >= 0 && lps == NULL) ||
+        (out->stop_kind == 2 && out->stop_string == NULL))
+        return nomem(err);
+    memcpy(out->tokens, s->ctx + r->req.n_prompt, n_out * sizeof *out->tokens);
     out->n_tokens = n_out;
-    out->text_len = text.len;
-    out->logprobs = req->top_logprobs >= 0 ? lps : NULL;
+    out->text_len = s->text.len;
+    if (lps)
+        memcpy(lps, s->lps, n_out * sizeof *lps);
+    out->logprobs = lps;
     for (size_t i = 0; i < n_out; i++)
-        if (ends[i] > text.len)
-            ends[i] = text.len; /* a stop string cut the text */
+        ends[i] = s->ends[i] > s->text.len ? s->text.len : s->ends[i]; /* a stop string cut the text */
     out->text_ends = ends;
-done:
-    ga_buf_free(&text);
-    gsamp_workspace_free(ws);
-    ga_free(&e->alloc, logits);
-    ga_free(&e->alloc, raw);
-    ga_free(&e->alloc, conf);
-    ga_free(&e->alloc, mask);
-    ga_free(&e->alloc, ctx);
+    return GENAPI_OK;
+}
+
+genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
+                          gx_choice *out, genapi_error *err)
+{
+    memset(out, 0, sizeof *out);
+    gx_run r;
+    genapi_status st = gx_run_init(&r, e, req, ar, err);
+    if (st != GENAPI_OK)
+        return st;
+    gx_seq s;
+    st = gx_seq_begin(&r, &s, index, err);
+    if (st == GENAPI_OK) {
+        while (st == GENAPI_OK && !s.done)
+            st = gx_seq_step(&r, &s, err);
+        if (st == GENAPI_OK)
+            st = gx_seq_finish(&r, &s, out, err);
+        gx_seq_release(&r, &s);
+    }
+    gx_run_release(&r);
     return st;
 }
 
@@ -724,8 +875,7 @@ genapi_status gx_finish_choice(const gx_text_engine *e, const gx_gen_request *re
                                const char *finish_reason, ga_arena *ar, gx_choice *c, genapi_error *err)
 {
     const genapi_text_params *p = req->params;
-    detok dt = {!IS(p, detokenize) || p->detokenize, !IS(p, skip_special_tokens) || p->skip_special_tokens,
-                !IS(p, spaces_between_special_tokens) || p->spaces_between_special_tokens, 0};
+    gx_detok dt = detok_of(p);
     ga_buf text;
     ga_buf_init(&text, &e->alloc);
     size_t *ends = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ends);

@@ -1,8 +1,8 @@
 /*
  * The gd_constraint object: creation from a compiled NFA and the per-step API the engine calls
- * (gd_reset, gd_allowed, gd_advance, gd_complete, gd_min_remaining). A constraint is used by
- * one request at a time (not thread-safe); it keeps a pointer to the vocabulary, which must
- * outlive it.
+ * (gd_reset, gd_allowed, gd_advance, gd_complete, gd_min_remaining), at the constraint's own
+ * position or at a gd_cursor. A constraint is used by one request at a time (not thread-safe);
+ * it keeps a pointer to the vocabulary, which must outlive it.
  */
 #include "engine/text/guided/guided_internal.h"
 
@@ -72,7 +72,7 @@ gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v
         gd_free(c);
         return NULL;
     }
-    c->cur = c->dfa.start;
+    gd_cursor_start(c, &c->pos);
     return c;
 }
 
@@ -89,66 +89,82 @@ void gd_free(gd_constraint *c)
     gd_mfree(&h, c);
 }
 
-void gd_reset(gd_constraint *c)
+void gd_cursor_start(const gd_constraint *c, gd_cursor *cur)
 {
-    c->cur = c->dfa.start;
-    c->finished = 0;
+    cur->state = c->dfa.start;
+    cur->finished = 0;
 }
 
-size_t gd_allowed(gd_constraint *c, uint8_t *mask)
+size_t gd_cursor_allowed(gd_constraint *c, const gd_cursor *cur, uint8_t *mask)
 {
-    if (c->finished) {
+    if (cur->finished) {
         memset(mask, 0, c->vocab->n);
         return 0;
     }
-    return gd_mask_fill(c, mask);
+    return gd_mask_fill(c, cur->state, mask);
 }
 
-/* State after the bytes of `token` from the current state; -1 if not allowed, -2 for EOS. */
-static int32_t token_target(gd_constraint *c, int32_t token)
+/* State after the bytes of `token` from `cur`; -1 if not allowed, -2 for EOS. */
+static int32_t token_target(gd_constraint *c, const gd_cursor *cur, int32_t token)
 {
     const gd_vocab *v = c->vocab;
-    if (c->finished || token < 0 || (size_t)token >= v->n)
+    if (cur->finished || token < 0 || (size_t)token >= v->n)
         return -1;
     if (token == v->eos_id)
-        return c->dfa.st[c->cur].accept ? -2 : -1;
+        return c->dfa.st[cur->state].accept ? -2 : -1;
     if ((v->is_special && v->is_special[token]) || v->piece[token] == NULL || v->piece_len[token] == 0)
         return -1;
     const uint8_t *p = (const uint8_t *)v->piece[token];
-    int32_t s = c->cur;
+    int32_t s = cur->state;
     for (size_t i = 0; i < v->piece_len[token] && s >= 0; i++)
         s = gd_dfa_step_fast(&c->dfa, s, p[i]);
     return s;
 }
 
-int gd_advance(gd_constraint *c, int32_t token)
+int gd_cursor_advance(gd_constraint *c, gd_cursor *cur, int32_t token)
 {
-    int32_t s = token_target(c, token);
+    int32_t s = token_target(c, cur, token);
     if (s == -1)
         return -1;
     if (s == -2)
-        c->finished = 1;
+        cur->finished = 1;
     else
-        c->cur = s;
+        cur->state = s;
     return 0;
 }
 
-int gd_complete(const gd_constraint *c)
+int gd_cursor_complete(const gd_constraint *c, const gd_cursor *cur)
 {
-    return c->finished || c->dfa.st[c->cur].accept;
+    return cur->finished || c->dfa.st[cur->state].accept;
 }
 
-size_t gd_min_remaining(const gd_constraint *c)
+size_t gd_cursor_min_remaining(const gd_constraint *c, const gd_cursor *cur)
 {
-    return c->finished ? 0 : (size_t)c->dfa.st[c->cur].dist;
+    return cur->finished ? 0 : (size_t)c->dfa.st[cur->state].dist;
 }
 
-size_t gd_min_remaining_after(gd_constraint *c, int32_t token)
+size_t gd_cursor_min_remaining_after(gd_constraint *c, const gd_cursor *cur, int32_t token)
 {
-    int32_t s = token_target(c, token);
+    int32_t s = token_target(c, cur, token);
     if (s == -1)
         return SIZE_MAX;
     return s == -2 ? 0 : (size_t)c->dfa.st[s].dist;
+}
+
+/* The constraint's own position. */
+void gd_reset(gd_constraint *c) { gd_cursor_start(c, &c->pos); }
+
+size_t gd_allowed(gd_constraint *c, uint8_t *mask) { return gd_cursor_allowed(c, &c->pos, mask); }
+
+int gd_advance(gd_constraint *c, int32_t token) { return gd_cursor_advance(c, &c->pos, token); }
+
+int gd_complete(const gd_constraint *c) { return gd_cursor_complete(c, &c->pos); }
+
+size_t gd_min_remaining(const gd_constraint *c) { return gd_cursor_min_remaining(c, &c->pos); }
+
+size_t gd_min_remaining_after(gd_constraint *c, int32_t token)
+{
+    return gd_cursor_min_remaining_after(c, &c->pos, token);
 }
 
 void gd_get_stats(const gd_constraint *c, gd_stats *out)

@@ -73,6 +73,34 @@ int gd_complete(const gd_constraint *c);
  * - After EOS was accepted by gd_advance, gd_allowed allows nothing and gd_complete is 1.
  */
 
+/* ---- cursors: several outputs over one constraint ------------------------------------------- */
+/*
+ * A constraint holds the compiled automaton, its lazily built states and the per-state caches
+ * of allowed tokens, plus one position (the one gd_reset / gd_allowed / gd_advance use). A
+ * gd_cursor is a position alone: outputs generated side by side (the n choices of a request,
+ * advanced in turn) each keep a cursor and share one constraint, so every cache filled for one
+ * output serves the others. The results for a cursor are exactly those of the constraint's own
+ * position after the same tokens (the caches depend only on the automaton state).
+ *
+ * A cursor is a plain value (copy it freely); it is only valid with the constraint that
+ * started it. The cursor functions still update the constraint (automaton states are built on
+ * demand, masks cached), so all cursors of one constraint must be used by one thread at a time,
+ * like the constraint itself.
+ */
+typedef struct gd_cursor {
+    int32_t state; /* automaton state */
+    int finished;  /* EOS was accepted */
+} gd_cursor;
+
+/* The start position (as after gd_reset). */
+void gd_cursor_start(const gd_constraint *c, gd_cursor *cur);
+/* gd_allowed, gd_advance, gd_complete, gd_min_remaining and gd_min_remaining_after at `cur`. */
+size_t gd_cursor_allowed(gd_constraint *c, const gd_cursor *cur, uint8_t *mask);
+int gd_cursor_advance(gd_constraint *c, gd_cursor *cur, int32_t token);
+int gd_cursor_complete(const gd_constraint *c, const gd_cursor *cur);
+size_t gd_cursor_min_remaining(const gd_constraint *c, const gd_cursor *cur);
+size_t gd_cursor_min_remaining_after(gd_constraint *c, const gd_cursor *cur, int32_t token);
+
 /* The exact minimum number of BYTES still needed to reach a complete string of the language
  * from the current state (0 if the output so far is complete, or after EOS). Precomputed per
  * automaton state, O(1). The engine uses it to steer to completion when the token budget runs

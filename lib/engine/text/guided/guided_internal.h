@@ -265,16 +265,15 @@ struct gd_constraint {
     int32_t *scratch;     /* token ids collected by a trie walk */
     size_t capscratch;
     int32_t *walk;        /* DFA state per trie depth */
-    int32_t cur;
-    int finished;         /* EOS was accepted */
+    gd_cursor pos;        /* the position gd_reset / gd_allowed / gd_advance use */
     uint64_t n_mask_computed, n_mask_hits;
     uint64_t spread[256]; /* byte b -> 8 mask bytes (0/1), for expanding cached bitsets */
 };
 
 /* Fill c->spread (once, at creation). */
 void gd_mask_init(gd_constraint *c);
-/* Compute (or fetch) the allowed-token set of the current state and write the mask. */
-size_t gd_mask_fill(gd_constraint *c, uint8_t *mask);
+/* Compute (or fetch) the allowed-token set of DFA state s and write the mask. */
+size_t gd_mask_fill(gd_constraint *c, int32_t s, uint8_t *mask);
 void gd_mask_cache_release(gd_constraint *c);
 
 /* Check the common compile arguments and resolve the hooks; 0, or -1 with err filled. */

@@ -109,11 +109,10 @@ static void expand_bits(const gd_constraint *c, const uint64_t *bits, size_t nv,
         mask[i] = (uint8_t)((bits[i / 64] >> (i % 64)) & 1u);
 }
 
-size_t gd_mask_fill(gd_constraint *c, uint8_t *mask)
+size_t gd_mask_fill(gd_constraint *c, int32_t s, uint8_t *mask)
 {
     const gd_vocab *v = c->vocab;
     size_t nv = v->n;
-    int32_t s = c->cur;
     size_t count;
     gd_mask_entry *e = ((size_t)s < c->capcache) ? &c->cache[s] : NULL;
     if (e == NULL || e->kind == MASK_NONE) {
