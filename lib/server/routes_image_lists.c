@@ -70,7 +70,7 @@ static genapi_status options(genapi_backend *b, genapi_http_response *r)
 static genapi_status parallel(genapi_backend *b, genapi_http_response *r)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "parallel_requests", json_object_new_int(GS_PARALLEL_REQUESTS));
+    json_object_object_add(o, "parallel_requests", json_object_new_int64((int64_t)b->parallel));
     return gs_respond_json(b, r, 200, o);
 }
 
@@ -84,7 +84,7 @@ int gs_route_image_list(genapi_backend *b, const char *path, genapi_http_respons
         {"/v1/img-samplers", "/sdapi/v1/samplers", samplers},
         {"/v1/upscalers", "/sdapi/v1/upscalers", upscalers},
         {"/v1/img-options", "/sdapi/v1/options", options},
-        {"/v1/parallel-requests", NULL, parallel},
+        {"/v1/parallel-requests", "/sdapi/v1/parallel-requests", parallel},
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         if (strcmp(path, routes[i].hosted) == 0 || (routes[i].webui && strcmp(path, routes[i].webui) == 0)) {

@@ -1,6 +1,6 @@
 /* genapi-server: the reference local backend over HTTP (libmicrohttpd).
  *
- *   genapi-server [--host HOST] [--port PORT] [--api-key KEY]
+ *   genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N]
  *
  * Prints "genapi-server listening on http://HOST:PORT" once it accepts connections, then
  * serves until SIGINT or SIGTERM. */
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <genapi/genapi.h>
@@ -22,18 +23,36 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key KEY]\n"
+    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N]\n"
                "  --host HOST     address to bind (default 127.0.0.1)\n"
                "  --port PORT     TCP port, 0 for any free port (default 8080)\n"
-               "  --api-key KEY   require 'Authorization: Bearer KEY' (default: GENAPI_SERVER_API_KEY, else none)\n");
+               "  --api-key KEY   require 'Authorization: Bearer KEY' (default: GENAPI_SERVER_API_KEY, else none)\n"
+               "  --parallel N    generations that run at once, 1..64; more wait their turn (default 4)\n");
+}
+
+/* The server keeps up to 1024 connections open: make sure the descriptor limit allows it
+ * (the soft limit is raised toward the hard one; the server adapts to whatever remains). */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = 4096;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        want = rl.rlim_max;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = want;
+    setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 int main(int argc, char **argv)
 {
     const char *host = "127.0.0.1", *key = getenv("GENAPI_SERVER_API_KEY");
-    long port = 8080;
+    long port = 8080, parallel = 0;
     for (int i = 1; i < argc; i++) {
-        if ((strcmp(argv[i], "--host") == 0 || strcmp(argv[i], "--port") == 0 || strcmp(argv[i], "--api-key") == 0) &&
+        if ((strcmp(argv[i], "--host") == 0 || strcmp(argv[i], "--port") == 0 || strcmp(argv[i], "--api-key") == 0 ||
+             strcmp(argv[i], "--parallel") == 0) &&
             i + 1 >= argc) {
             fprintf(stderr, "genapi-server: %s needs a value\n", argv[i]);
             return 2;
@@ -47,6 +66,13 @@ int main(int argc, char **argv)
                 fprintf(stderr, "genapi-server: --port must be 0..65535, got '%s'\n", argv[i]);
                 return 2;
             }
+        } else if (strcmp(argv[i], "--parallel") == 0) {
+            char *end;
+            parallel = strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || parallel < 1 || parallel > 64) {
+                fprintf(stderr, "genapi-server: --parallel must be 1..64, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--api-key") == 0) {
             key = argv[++i];
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
@@ -58,7 +84,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    genapi_backend_config bc = {sizeof bc, 0, key, NULL};
+    raise_fd_limit();
+    genapi_backend_config bc = {.struct_size = sizeof bc, .parallel = (uint32_t)parallel, .api_key = key};
     genapi_backend *backend = NULL;
     genapi_error err;
     genapi_status st = genapi_backend_new(&bc, &backend, &err);
