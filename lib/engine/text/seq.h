@@ -83,8 +83,4 @@ genapi_status gx_seq_finish(gx_run *r, const gx_seq *s, gx_choice *out, genapi_e
 void gx_seq_view(const gx_run *r, const gx_seq *s, gx_choice *view);
 void gx_seq_release(gx_run *r, gx_seq *s);
 
-/* log-softmax at `id`, its rank and the n_top best tokens written to top[0..n_top-1]. */
-void gx_fill_logprob_into(const float *logits, size_t vocab, int32_t id, size_t n_top, gx_top *top,
-                          gx_logprob *out);
-
 #endif
