@@ -54,7 +54,12 @@ typedef enum genapi_status {
     GENAPI_E_CANCELLED = -12,       /**< The request was cancelled by the caller. */
     GENAPI_E_STREAM = -13,          /**< An error arrived inside a stream, or the stream broke off. */
     GENAPI_E_UNSUPPORTED = -14,     /**< The operation is not available with this configuration. */
-    GENAPI_E_INTERNAL = -15         /**< A bug or an unexpected failure of a dependency. */
+    GENAPI_E_INTERNAL = -15,        /**< A bug or an unexpected failure of a dependency. */
+    GENAPI_E_AGAIN = -16,           /**< Not ready yet: the request is still running, or no stream
+                                         delta has arrived; ask again later. */
+    GENAPI_E_BUSY = -17,            /**< The client is being driven elsewhere (inside a callback, by
+                                         the worker, or by another thread's genapi_poll()). */
+    GENAPI_E_END = -18              /**< The stream has ended and every delta was taken. */
 } genapi_status;
 
 /**

@@ -19,5 +19,6 @@
 #include "images.h"
 #include "models.h"
 #include "server.h"
+#include "async.h"
 
 #endif

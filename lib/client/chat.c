@@ -199,8 +199,22 @@ genapi_status genapi_chat_result_parse(genapi_client *c, const char *body, size_
     return parse_result(c, body, body_len, 200, NULL, out, err);
 }
 
-genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *req, genapi_chat_result **out,
-                                   genapi_error *err)
+static genapi_status kind_parse(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    return parse_result(c, resp->body, resp->body_len, resp->status, resp->request_id, (genapi_chat_result **)out,
+                        err);
+}
+
+static void kind_free(void *result, const ga_alloc *a)
+{
+    (void)a;
+    genapi_chat_result_free(result);
+}
+
+const gc_kind_ops gc_chat_ops = {GENAPI_REQ_CHAT, kind_parse, kind_free};
+
+genapi_status genapi_chat_start(genapi_client *c, const genapi_chat_request *req, const genapi_callbacks *cb,
+                                genapi_request **out, genapi_error *err)
 {
     genapi_error_clear(err);
     if (c == NULL || out == NULL)
@@ -210,14 +224,19 @@ genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *
     genapi_status st = genapi_chat_request_to_json(c, req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    gt_response resp;
-    st = gc_post(c, "/v1/chat/completions", body, &resp, err);
-    ga_free(&c->alloc, body);
-    if (st != GENAPI_OK)
-        return st;
-    st = parse_result(c, resp.body, resp.body_len, resp.status, resp.request_id, out, err);
-    gt_response_free(&c->alloc, &resp);
-    return st;
+    return gc_start(c, &gc_chat_ops, "POST", "/v1/chat/completions", body, 0, 0, cb, out, err);
+}
+
+genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *req, genapi_chat_result **out,
+                                   genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_chat_start(c, req, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }
 
 void genapi_chat_result_free(genapi_chat_result *r)

@@ -1,8 +1,6 @@
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <sodium.h>
@@ -80,7 +78,12 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     c->image_api = config->image_api;
     c->max_retries = config->max_retries == 0 ? 2 : config->max_retries < 0 ? 0 : config->max_retries;
     c->retry_max_delay_ms = config->retry_max_delay_ms > 0 ? config->retry_max_delay_ms : 8000;
-    genapi_status st = GENAPI_OK;
+    genapi_status st = gc_loop_init(c, err);
+    if (st != GENAPI_OK) {
+        ga_free(&a, c);
+        curl_global_cleanup();
+        return st;
+    }
     const char *url = config->base_url;
     const char *key = config->api_key;
     if (!config->ignore_environment) {
@@ -136,6 +139,8 @@ void genapi_client_free(genapi_client *c)
 {
     if (c == NULL)
         return;
+    /* Every request still running ends here with GENAPI_E_CANCELLED (callbacks run here). */
+    gc_loop_shutdown(c);
     if (c->transport)
         c->transport->destroy(c->transport);
     genapi_backend_free(c->backend);
@@ -151,65 +156,3 @@ void genapi_client_free(genapi_client *c)
 const char *genapi_client_base_url(const genapi_client *c) { return c ? c->base_url : NULL; }
 
 const genapi_allocator *genapi_client_allocator(const genapi_client *c) { return c ? &c->hooks : NULL; }
-
-genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err)
-{
-    gt_request req = {"POST", path, body, strlen(body), NULL, NULL};
-    return gc_perform(c, &req, resp, err);
-}
-
-genapi_status gc_post_stream(genapi_client *c, const char *path, const char *body, gt_data_fn on_data, void *user,
-                             gt_response *resp, genapi_error *err)
-{
-    gt_request req = {"POST", path, body, strlen(body), on_data, user};
-    return gc_perform(c, &req, resp, err);
-}
-
-static int retryable(genapi_status st, int http_status)
-{
-    if (st == GENAPI_E_CONNECT || st == GENAPI_E_TIMEOUT)
-        return 1;
-    return http_status == 408 || http_status == 409 || http_status == 429 || http_status >= 500;
-}
-
-/* Wait before attempt `attempt` (1-based): the server's Retry-After when it is given and at
- * most 60 s, else 0.5 s * 2^(attempt-1) capped at the configured maximum, times a jitter in
- * (0.75, 1]. */
-static int64_t retry_delay_ms(const genapi_client *c, int attempt, int64_t retry_after_ms)
-{
-    if (retry_after_ms >= 0 && retry_after_ms <= 60000)
-        return retry_after_ms;
-    int64_t d = 500;
-    for (int i = 1; i < attempt && d < c->retry_max_delay_ms; i++)
-        d *= 2;
-    if (d > c->retry_max_delay_ms)
-        d = c->retry_max_delay_ms;
-    return d - (int64_t)randombytes_uniform((uint32_t)(d / 4 + 1));
-}
-
-static void sleep_ms(int64_t ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err)
-{
-    for (int attempt = 0;; attempt++) {
-        genapi_status st = c->transport->send(c->transport, req, resp, err);
-        int http = st == GENAPI_OK ? resp->status : 0;
-        if (st == GENAPI_OK && http >= 100 && http < 400)
-            return GENAPI_OK;
-        int64_t retry_after = -1;
-        if (st == GENAPI_OK) {
-            st = gc_error_from_response(resp, err);
-            retry_after = err ? err->retry_after_ms : -1;
-            gt_response_free(&c->alloc, resp);
-        }
-        /* Once part of a stream was handed over, repeating the request would repeat it. */
-        if (attempt >= c->max_retries || !retryable(st, http) || resp->delivered)
-            return st;
-        sleep_ms(retry_delay_ms(c, attempt + 1, retry_after));
-    }
-}

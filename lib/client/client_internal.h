@@ -2,9 +2,12 @@
 #ifndef GENAPI_CLIENT_INTERNAL_H
 #define GENAPI_CLIENT_INTERNAL_H
 
+#include <pthread.h>
+
 #include <genapi/client.h>
 #include <genapi/server.h>
 
+#include "client/request.h"
 #include "transport/transport.h"
 #include "util/alloc.h"
 
@@ -19,21 +22,55 @@ struct genapi_client {
     gt_transport *transport;
     int32_t max_retries;
     int64_t retry_max_delay_ms;
+
+    /* The loop (lib/client/loop.c). */
+    pthread_mutex_t mu;       /* guards the fields below marked (mu) and requests' shared fields */
+    pthread_cond_t cv;        /* broadcast when a request ends or the driver leaves */
+    int wake_rd, wake_wr;     /* self-pipe: readable when another thread has news for the loop */
+    int wake_pending;         /* (mu) a byte is in the pipe */
+    genapi_request *cmd_head; /* (mu) requests with a start, cancel or resume to process */
+    genapi_request *cmd_tail;
+    size_t pending;           /* (mu) requests started and not done */
+    int driving;              /* (mu) a thread is inside the loop */
+    pthread_t driver;         /* (mu) which one */
+    int worker_running;       /* (mu) */
+    int worker_stop;          /* (mu) */
+    pthread_t worker;
+    int64_t budget_ns;        /* (mu) poll budget */
+    int32_t max_active;       /* (mu) */
+    int pumped;               /* (mu) genapi_poll has been called: blocking calls on other threads wait for it */
+    pthread_t poller;         /* (mu) the thread that called genapi_poll last */
+    genapi_request *all;      /* (mu) every live request (their client pointer is cleared at free) */
+    /* Loop thread only. */
+    genapi_request *queued_head, *queued_tail; /* waiting for an active slot */
+    genapi_request *active;   /* transfers on the transport, or waiting to retry */
+    size_t n_active;
 };
-
-/* Send a request; an HTTP status >= 400 becomes a typed error (body parsed for the server's
- * message, type, param, code; headers for Retry-After and request id). On success the
- * caller owns resp->body (free with gt_response_free). */
-genapi_status gc_perform(genapi_client *c, const gt_request *req, gt_response *resp, genapi_error *err);
-
-/* POST a JSON body to path; on success the caller owns resp->body (gt_response_free). */
-genapi_status gc_post(genapi_client *c, const char *path, const char *body, gt_response *resp, genapi_error *err);
-
-/* POST whose successful body goes to on_data as it arrives (resp->body stays NULL). */
-genapi_status gc_post_stream(genapi_client *c, const char *path, const char *body, gt_data_fn on_data, void *user,
-                             gt_response *resp, genapi_error *err);
 
 /* Fill err from an HTTP error response. Returns the mapped status. */
 genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err);
+
+/* Loop set-up and tear-down (loop.c), called by genapi_client_new / genapi_client_free. */
+genapi_status gc_loop_init(genapi_client *c, genapi_error *err);
+/* Stop the worker, end every request with GENAPI_E_CANCELLED (callbacks run here), free. */
+void gc_loop_shutdown(genapi_client *c);
+
+/* Wake the loop (any thread; caller holds c->mu). */
+void gc_wake_locked(genapi_client *c);
+/* Queue a command for r (any thread; caller holds c->mu). */
+void gc_command_locked(genapi_client *c, genapi_request *r);
+
+/* Run the loop once as its driver (the caller acquired driving): wait up to timeout_ms for
+ * something to do, then do it within the poll budget. */
+void gc_loop_turn(genapi_client *c, int32_t timeout_ms);
+
+/* Acquire / release the role of driver. Acquire returns GENAPI_OK, or GENAPI_E_BUSY when this
+ * thread is already inside the loop (a callback) or another thread drives it. */
+genapi_status gc_drive_acquire(genapi_client *c);
+void gc_drive_release(genapi_client *c);
+
+/* Wait until pred(r) holds or the deadline passes (-1: none), driving the loop when nobody
+ * else does. Returns GENAPI_OK, GENAPI_E_AGAIN on time-out, GENAPI_E_BUSY inside a callback. */
+genapi_status gc_wait_for(genapi_client *c, genapi_request *r, int (*pred)(genapi_request *r), int64_t deadline_ns);
 
 #endif

@@ -145,8 +145,21 @@ genapi_status genapi_completion_result_parse(genapi_client *c, const char *body,
     return parse(c, body, body_len, 200, NULL, out, err);
 }
 
-genapi_status genapi_complete(genapi_client *c, const genapi_completion_request *req, genapi_completion_result **out,
-                              genapi_error *err)
+static genapi_status kind_parse(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    return parse(c, resp->body, resp->body_len, resp->status, resp->request_id, (genapi_completion_result **)out, err);
+}
+
+static void kind_free(void *result, const ga_alloc *a)
+{
+    (void)a;
+    genapi_completion_result_free(result);
+}
+
+const gc_kind_ops gc_completion_ops = {GENAPI_REQ_COMPLETION, kind_parse, kind_free};
+
+genapi_status genapi_complete_start(genapi_client *c, const genapi_completion_request *req,
+                                    const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
 {
     genapi_error_clear(err);
     if (c == NULL || out == NULL)
@@ -156,14 +169,19 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
     genapi_status st = genapi_completion_request_to_json(c, req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    gt_response resp;
-    st = gc_post(c, "/v1/completions", body, &resp, err);
-    ga_free(&c->alloc, body);
-    if (st != GENAPI_OK)
-        return st;
-    st = parse(c, resp.body, resp.body_len, resp.status, resp.request_id, out, err);
-    gt_response_free(&c->alloc, &resp);
-    return st;
+    return gc_start(c, &gc_completion_ops, "POST", "/v1/completions", body, 0, 0, cb, out, err);
+}
+
+genapi_status genapi_complete(genapi_client *c, const genapi_completion_request *req, genapi_completion_result **out,
+                              genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_complete_start(c, req, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }
 
 void genapi_completion_result_free(genapi_completion_result *r)

@@ -115,10 +115,34 @@ void genapi_image_listing_free(genapi_image_listing *l)
         jr_holder_free(l->internal, offsetof(holder, ar));
 }
 
-static genapi_status get(genapi_client *c, const char *path, gt_response *resp, genapi_error *err)
+/* One kind of request per listing, so the parser knows what it reads. */
+#define LISTING_OPS(name, KIND)                                                                                         \
+    static genapi_status parse_##name(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)      \
+    {                                                                                                                  \
+        return genapi_image_listing_parse(c, KIND, resp->body, resp->body_len, (genapi_image_listing **)out, err);     \
+    }                                                                                                                  \
+    static const gc_kind_ops name##_ops = {GENAPI_REQ_IMAGE_LISTING, parse_##name, free_listing};
+
+static void free_listing(void *result, const ga_alloc *a)
 {
-    gt_request req = {"GET", path, NULL, 0, NULL, NULL};
-    return gc_perform(c, &req, resp, err);
+    (void)a;
+    genapi_image_listing_free(result);
+}
+LISTING_OPS(models, GENAPI_LISTING_MODELS)
+LISTING_OPS(samplers, GENAPI_LISTING_SAMPLERS)
+LISTING_OPS(upscalers, GENAPI_LISTING_UPSCALERS)
+
+genapi_status genapi_list_image_start(genapi_client *c, genapi_image_listing_kind kind, const genapi_callbacks *cb,
+                                      genapi_request **out, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL || kind < GENAPI_LISTING_MODELS || kind > GENAPI_LISTING_UPSCALERS)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, kind or out is invalid");
+    *out = NULL;
+    const gc_kind_ops *ops = kind == GENAPI_LISTING_MODELS     ? &models_ops
+                             : kind == GENAPI_LISTING_SAMPLERS ? &samplers_ops
+                                                               : &upscalers_ops;
+    return gc_start(c, ops, "GET", listing_path(c, kind), NULL, 0, 0, cb, out, err);
 }
 
 genapi_status genapi_list_image(genapi_client *c, genapi_image_listing_kind kind, genapi_image_listing **out,
@@ -128,13 +152,41 @@ genapi_status genapi_list_image(genapi_client *c, genapi_image_listing_kind kind
     if (c == NULL || out == NULL || kind < GENAPI_LISTING_MODELS || kind > GENAPI_LISTING_UPSCALERS)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, kind or out is invalid");
     *out = NULL;
-    gt_response resp;
-    genapi_status st = get(c, listing_path(c, kind), &resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    st = genapi_image_listing_parse(c, kind, resp.body, resp.body_len, out, err);
-    gt_response_free(&c->alloc, &resp);
+    genapi_request *r = NULL;
+    genapi_status st = genapi_list_image_start(c, kind, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+}
+
+/* The options document is handed over as the server's own text, unchanged. */
+static genapi_status parse_options(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    json_object *o = ga_json_parse(resp->body, resp->body_len);
+    genapi_status st = GENAPI_OK;
+    if (o == NULL || !json_object_is_type(o, json_type_object))
+        st = ga_err(err, GENAPI_E_PARSE, NULL, "image options are not a JSON object");
+    json_object_put(o);
+    if (st == GENAPI_OK) {
+        *out = ga_strndup(&c->alloc, resp->body, resp->body_len);
+        if (*out == NULL)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
     return st;
+}
+
+static void free_options(void *result, const ga_alloc *a) { ga_free(a, result); }
+
+static const gc_kind_ops options_ops = {GENAPI_REQ_IMAGE_OPTIONS, parse_options, free_options};
+
+genapi_status genapi_image_options_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
+                                         genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    return gc_start(c, &options_ops, "GET",
+                    c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/options" : "/v1/img-options", NULL, 0, 0, cb,
+                    out, err);
 }
 
 genapi_status genapi_image_options(genapi_client *c, char **json_out, genapi_error *err)
@@ -143,19 +195,7 @@ genapi_status genapi_image_options(genapi_client *c, char **json_out, genapi_err
     if (c == NULL || json_out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
     *json_out = NULL;
-    gt_response resp;
-    genapi_status st =
-        get(c, c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/options" : "/v1/img-options", &resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    json_object *o = ga_json_parse(resp.body, resp.body_len);
-    if (o == NULL || !json_object_is_type(o, json_type_object))
-        st = ga_err(err, GENAPI_E_PARSE, NULL, "image options are not a JSON object");
-    json_object_put(o);
-    if (st == GENAPI_OK) {
-        *json_out = resp.body; /* the server's own text, unchanged */
-        resp.body = NULL;
-    }
-    gt_response_free(&c->alloc, &resp);
-    return st;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_image_options_start(c, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)json_out, err);
 }

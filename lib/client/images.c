@@ -221,11 +221,15 @@ genapi_status genapi_image_to_base64(genapi_client *c, const uint8_t *bytes, siz
     return GENAPI_OK;
 }
 
-/* Validate + serialize params with their table, POST to the flavour's path, keep the body. */
-static genapi_status post_params(genapi_client *c, const ga_param_table *t, const void *params, const char *hosted,
-                                 const char *webui, gt_response *resp, genapi_error *err)
+/* Validate + serialize params with their table and start the request on the flavour's path. */
+static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, const ga_param_table *t, const void *params,
+                                  const char *hosted, const char *webui, int image, const genapi_callbacks *cb,
+                                  genapi_request **out, genapi_error *err)
 {
     genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
     if (params == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params is NULL");
     genapi_status st = ga_params_validate(t, params, err);
@@ -241,54 +245,82 @@ static genapi_status post_params(genapi_client *c, const ga_param_table *t, cons
         return st;
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    st = gc_post(c, c->image_api == GENAPI_IMAGE_API_WEBUI ? webui : hosted, text, resp, err);
-    ga_free(&c->alloc, text);
+    return gc_start(c, ops, "POST", c->image_api == GENAPI_IMAGE_API_WEBUI ? webui : hosted, text, 0, image, cb, out,
+                    err);
+}
+
+static genapi_status parse_images(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    genapi_status st = genapi_images_result_parse(c, resp->body, resp->body_len, (genapi_images_result **)out, err);
+    if (st == GENAPI_OK)
+        ((genapi_images_result *)*out)->http_status = resp->status;
     return st;
 }
 
-static genapi_status images_call(genapi_client *c, const ga_param_table *t, const void *params, const char *hosted,
-                                 const char *webui, genapi_images_result **out, genapi_error *err)
+static void free_images(void *result, const ga_alloc *a)
 {
-    if (c == NULL || out == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
-    *out = NULL;
-    gt_response resp;
-    genapi_status st = post_params(c, t, params, hosted, webui, &resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    st = genapi_images_result_parse(c, resp.body, resp.body_len, out, err);
+    (void)a;
+    genapi_images_result_free(result);
+}
+
+static genapi_status parse_upscale(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    genapi_status st = genapi_upscale_result_parse(c, resp->body, resp->body_len, (genapi_upscale_result **)out, err);
     if (st == GENAPI_OK)
-        (*out)->http_status = resp.status;
-    gt_response_free(&c->alloc, &resp);
+        ((genapi_upscale_result *)*out)->http_status = resp->status;
     return st;
+}
+
+static void free_upscale(void *result, const ga_alloc *a)
+{
+    (void)a;
+    genapi_upscale_result_free(result);
+}
+
+static const gc_kind_ops images_ops = {GENAPI_REQ_IMAGES, parse_images, free_images};
+static const gc_kind_ops upscale_ops = {GENAPI_REQ_UPSCALE, parse_upscale, free_upscale};
+
+genapi_status genapi_txt2img_start(genapi_client *c, const genapi_txt2img_params *params, const genapi_callbacks *cb,
+                                   genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &images_ops, &ga_txt2img_table, params, "/v1/txt2img", "/sdapi/v1/txt2img", 1, cb, out,
+                        err);
+}
+
+genapi_status genapi_img2img_start(genapi_client *c, const genapi_img2img_params *params, const genapi_callbacks *cb,
+                                   genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &images_ops, &ga_img2img_table, params, "/v1/img2img", "/sdapi/v1/img2img", 1, cb, out,
+                        err);
+}
+
+genapi_status genapi_upscale_start(genapi_client *c, const genapi_upscale_params *params, const genapi_callbacks *cb,
+                                   genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &upscale_ops, &ga_upscale_table, params, "/v1/upscale-img", "/sdapi/v1/extra-single-image",
+                        0, cb, out, err);
 }
 
 genapi_status genapi_txt2img(genapi_client *c, const genapi_txt2img_params *params, genapi_images_result **out,
                              genapi_error *err)
 {
-    return images_call(c, &ga_txt2img_table, params, "/v1/txt2img", "/sdapi/v1/txt2img", out, err);
+    genapi_request *r = NULL;
+    genapi_status st = genapi_txt2img_start(c, params, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }
 
 genapi_status genapi_img2img(genapi_client *c, const genapi_img2img_params *params, genapi_images_result **out,
                              genapi_error *err)
 {
-    return images_call(c, &ga_img2img_table, params, "/v1/img2img", "/sdapi/v1/img2img", out, err);
+    genapi_request *r = NULL;
+    genapi_status st = genapi_img2img_start(c, params, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }
 
 genapi_status genapi_upscale(genapi_client *c, const genapi_upscale_params *params, genapi_upscale_result **out,
                              genapi_error *err)
 {
-    if (c == NULL || out == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
-    *out = NULL;
-    gt_response resp;
-    genapi_status st =
-        post_params(c, &ga_upscale_table, params, "/v1/upscale-img", "/sdapi/v1/extra-single-image", &resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    st = genapi_upscale_result_parse(c, resp.body, resp.body_len, out, err);
-    if (st == GENAPI_OK)
-        (*out)->http_status = resp.status;
-    gt_response_free(&c->alloc, &resp);
-    return st;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_upscale_start(c, params, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }

@@ -23,19 +23,10 @@ static const char *dup(ga_arena *ar, json_object *o, const char *key)
     return NULL;
 }
 
-genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)
+static genapi_status parse_list(genapi_client *c, const gt_response *resp, void **result, genapi_error *err)
 {
-    genapi_error_clear(err);
-    if (c == NULL || out == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
-    *out = NULL;
-    gt_request req = {"GET", "/v1/models/textgen-models", NULL, 0, NULL, NULL};
-    gt_response resp;
-    genapi_status st = gc_perform(c, &req, &resp, err);
-    if (st != GENAPI_OK)
-        return st;
-    json_object *root = ga_json_parse(resp.body, resp.body_len), *data = root;
-    gt_response_free(&c->alloc, &resp);
+    genapi_model_list **out = (genapi_model_list **)result;
+    json_object *root = ga_json_parse(resp->body, resp->body_len), *data = root;
     if (root && json_object_is_type(root, json_type_object))
         json_object_object_get_ex(root, "data", &data);
     if (data == NULL || !json_object_is_type(data, json_type_array)) {
@@ -90,4 +81,33 @@ void genapi_model_list_free(genapi_model_list *list)
     if (list == NULL || list->internal == NULL)
         return;
     jr_holder_free(list->internal, offsetof(list_holder, ar));
+}
+
+static void free_list(void *result, const ga_alloc *a)
+{
+    (void)a;
+    genapi_model_list_free(result);
+}
+
+static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
+
+genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
+                                            genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    return gc_start(c, &models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
+}
+
+genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_list_text_models_start(c, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }

@@ -124,8 +124,21 @@ genapi_status genapi_tokenize_result_parse(genapi_client *c, const char *body, s
     return parse(c, body, body_len, out, err);
 }
 
-genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *req, genapi_tokenize_result **out,
-                              genapi_error *err)
+static genapi_status kind_parse(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    return parse(c, resp->body, resp->body_len, (genapi_tokenize_result **)out, err);
+}
+
+static void kind_free(void *result, const ga_alloc *a)
+{
+    (void)a;
+    genapi_tokenize_result_free(result);
+}
+
+static const gc_kind_ops tokenize_ops = {GENAPI_REQ_TOKENIZE, kind_parse, kind_free};
+
+genapi_status genapi_tokenize_start(genapi_client *c, const genapi_tokenize_request *req, const genapi_callbacks *cb,
+                                    genapi_request **out, genapi_error *err)
 {
     genapi_error_clear(err);
     if (c == NULL || out == NULL)
@@ -139,14 +152,19 @@ genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *r
     json_object_put(body);
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    gt_response resp;
-    st = gc_post(c, "/v1/tokenize", text, &resp, err);
-    ga_free(&c->alloc, text);
-    if (st != GENAPI_OK)
-        return st;
-    st = parse(c, resp.body, resp.body_len, out, err);
-    gt_response_free(&c->alloc, &resp);
-    return st;
+    return gc_start(c, &tokenize_ops, "POST", "/v1/tokenize", text, 0, 0, cb, out, err);
+}
+
+genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *req, genapi_tokenize_result **out,
+                              genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    genapi_request *r = NULL;
+    genapi_status st = genapi_tokenize_start(c, req, NULL, &r, err);
+    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
 }
 
 void genapi_tokenize_result_free(genapi_tokenize_result *r)

@@ -1,29 +1,24 @@
-/* The transport seam: the client hands a request to a transport and gets a response.
- * Implementations: HTTP through libcurl (http_curl.c) and the in-process reference router
- * (inproc.c). Both fill gt_response the same way. */
+/* The transport seam (internal): the client's loop hands transfers to a transport and drives
+ * it; the transport calls back into the transfer's owner. Implementations: HTTP through
+ * libcurl's multi interface (http_multi.c) and the in-process reference router (inproc.c),
+ * which give the same callbacks in the same order.
+ *
+ * Every function here runs on the loop thread (the one inside genapi_poll, or the worker).
+ * Callbacks into the owner (on_data, on_progress, on_done) run inside pump() only. */
 #ifndef GENAPI_TRANSPORT_H
 #define GENAPI_TRANSPORT_H
 
+#include <stdint.h>
+
+#include <genapi/async.h>
 #include <genapi/error.h>
 #include <genapi/server.h>
 
 #include "util/alloc.h"
 
-/* Receives the body of a successful (2xx) response as it arrives; non-zero stops the transfer. */
-typedef int (*gt_data_fn)(const char *bytes, size_t len, void *user);
-
-typedef struct gt_request {
-    const char *method;       /* "GET" / "POST" */
-    const char *path;         /* "/v1/chat/completions" */
-    const char *body;         /* NULL for GET */
-    size_t body_len;
-    gt_data_fn on_data;       /* NULL: the body is collected into gt_response.body */
-    void *user;
-} gt_request;
-
 typedef struct gt_response {
     int status;
-    char *body;               /* allocated with the client's allocator, NUL-terminated */
+    char *body;               /* collected body (not for streamed 2xx), client allocator, NUL-terminated */
     size_t body_len;
     char content_type[128];
     char retry_after[64];     /* raw Retry-After header, "" if absent */
@@ -32,11 +27,50 @@ typedef struct gt_response {
     int stopped;              /* on_data asked to stop */
 } gt_response;
 
+/* What on_data answers. */
+enum {
+    GT_DATA_OK = 0,     /* go on */
+    GT_DATA_STOP = 1,   /* end the transfer (on_done follows with GENAPI_OK and resp.stopped) */
+    GT_DATA_PAUSE = 2   /* bytes taken; send no more until resume() */
+};
+
+typedef struct gt_xfer gt_xfer;
+struct gt_xfer {
+    /* Set by the owner before begin(); borrowed until on_done or cancel. */
+    const char *method;       /* "GET" / "POST" */
+    const char *path;         /* "/v1/chat/completions" */
+    const char *body;         /* NULL for GET */
+    size_t body_len;
+    int stream;               /* a 2xx body goes to on_data as it arrives instead of resp.body */
+    int (*on_data)(gt_xfer *x, const char *bytes, size_t len);
+    /* In-process image generations: the engine's progress after each step (may be NULL). */
+    void (*on_progress)(gt_xfer *x, int32_t step, int32_t steps, int32_t job_no, int32_t job_count);
+    /* The end of the transfer, exactly once unless cancelled: GENAPI_OK with resp filled (any
+     * HTTP status), or a transport failure with err. The owner then owns resp.body. */
+    void (*on_done)(gt_xfer *x, genapi_status st, const genapi_error *err);
+    void *owner;
+    /* Filled by the transport. */
+    gt_response resp;
+    void *priv;
+};
+
 typedef struct gt_transport gt_transport;
 struct gt_transport {
-    /* Perform the request; on a transport failure (no HTTP response) return a negative status
-     * with err filled. HTTP error statuses are not failures here. */
-    genapi_status (*send)(gt_transport *t, const gt_request *req, gt_response *resp, genapi_error *err);
+    /* Start a transfer; its callbacks come from later pump() calls. */
+    genapi_status (*begin)(gt_transport *t, gt_xfer *x, genapi_error *err);
+    /* Stop a transfer at once (the connection is closed, a generation freed); no callback
+     * follows. Never called from inside a callback of that transfer. */
+    void (*cancel)(gt_transport *t, gt_xfer *x);
+    /* Send data again to a transfer whose on_data answered GT_DATA_PAUSE. */
+    void (*resume)(gt_transport *t, gt_xfer *x);
+    /* Do the work that can be done now: act on ready sockets and due timers, step in-process
+     * generations, until there is nothing left or the monotonic clock passes deadline_ns
+     * (at least one unit of work is done when any is ready). */
+    void (*pump)(gt_transport *t, int64_t deadline_ns);
+    /* Milliseconds until pump() has work without any socket becoming ready: 0 now, -1 never. */
+    int64_t (*timeout_ms)(gt_transport *t);
+    /* Descriptors pump() waits for; returns how many there are (may exceed cap). */
+    size_t (*fds)(gt_transport *t, genapi_pollfd *out, size_t cap);
     void (*destroy)(gt_transport *t);
 };
 
@@ -52,5 +86,8 @@ gt_transport *gt_http_new(const ga_alloc *a, const gt_http_config *cfg);
 gt_transport *gt_inproc_new(const ga_alloc *a, genapi_backend *backend);
 
 void gt_response_free(const ga_alloc *a, gt_response *r);
+
+/* Monotonic clock in nanoseconds. */
+int64_t gt_now_ns(void);
 
 #endif

@@ -39,6 +39,9 @@ const char *genapi_status_str(genapi_status status)
     case GENAPI_E_STREAM: return "stream error";
     case GENAPI_E_UNSUPPORTED: return "unsupported";
     case GENAPI_E_INTERNAL: return "internal error";
+    case GENAPI_E_AGAIN: return "not ready yet";
+    case GENAPI_E_BUSY: return "busy";
+    case GENAPI_E_END: return "end of stream";
     }
     return "unknown status";
 }

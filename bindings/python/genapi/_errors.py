@@ -38,6 +38,9 @@ E_CANCELLED = -12
 E_STREAM = -13
 E_UNSUPPORTED = -14
 E_INTERNAL = -15
+E_AGAIN = -16
+E_BUSY = -17
+E_END = -18
 
 # --- struct genapi_error (error.h) ------------------------------------------------------------
 GENAPI_ERROR_MESSAGE_MAX = 1024  # error.h: GENAPI_ERROR_MESSAGE_MAX

@@ -1,0 +1,709 @@
+/* The request lifecycle (see request.h): start, attempts and retries, streams decoded as they
+ * arrive (push and pull), image progress, exactly one completion, results handed over. */
+#include <json-c/json.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client/client_internal.h"
+#include "client/json_read.h"
+#include "params/param_internal.h"
+#include "util/err.h"
+
+/* Most unread bytes a pull stream queues before its transfer pauses. */
+#define GC_PULL_QUEUE_MAX (1024u * 1024u)
+/* How often an HTTP image request asks the server for progress. */
+#define GC_PROGRESS_PERIOD_NS (250 * 1000000LL)
+
+struct gc_delta {
+    genapi_stream_delta d;
+    gc_delta *next;
+    size_t size;
+    /* content, reasoning, finish_reason and stop_string follow, NUL-terminated */
+};
+
+static void lock(genapi_request *r)
+{
+    if (r->c)
+        pthread_mutex_lock(&r->c->mu);
+}
+
+static void unlock(genapi_request *r)
+{
+    if (r->c)
+        pthread_mutex_unlock(&r->c->mu);
+}
+
+static void free_result(genapi_request *r)
+{
+    if (r->result && r->ops->free_result)
+        r->ops->free_result(r->result, &r->alloc);
+    r->result = NULL;
+}
+
+static void request_free(genapi_request *r)
+{
+    ga_alloc a = r->alloc;
+    if (r->c) {
+        pthread_mutex_lock(&r->c->mu);
+        if (r->all_prev)
+            r->all_prev->all_next = r->all_next;
+        else
+            r->c->all = r->all_next;
+        if (r->all_next)
+            r->all_next->all_prev = r->all_prev;
+        pthread_mutex_unlock(&r->c->mu);
+    }
+    for (gc_delta *d = r->q_head; d;) {
+        gc_delta *n = d->next;
+        ga_free(&a, d);
+        d = n;
+    }
+    ga_free(&a, r->current);
+    free_result(r);
+    ga_free(&a, r->body);
+    ga_free(&a, r);
+}
+
+/* Drop one reference; the last one frees. Caller holds the client's mutex if any. */
+static int unref_locked(genapi_request *r) { return --r->refs == 0; }
+
+genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
+                       int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
+{
+    genapi_request *r = ga_calloc(&c->alloc, 1, sizeof *r);
+    if (r == NULL || strlen(path) >= sizeof r->path) {
+        ga_free(&c->alloc, body);
+        ga_free(&c->alloc, r);
+        return ga_err(err, r ? GENAPI_E_INVALID_ARG : GENAPI_E_NOMEM, NULL, r ? "path too long" : "out of memory");
+    }
+    r->alloc = c->alloc;
+    r->c = c;
+    r->ops = ops;
+    if (cb)
+        r->cb = *cb;
+    r->stream = stream;
+    r->image = image;
+    r->body = body;
+    r->body_len = body ? strlen(body) : 0;
+    r->method = method;
+    snprintf(r->path, sizeof r->path, "%s", path);
+    snprintf(r->progress_path, sizeof r->progress_path, "%s",
+             c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/progress" : "/v1/progress");
+    r->refs = 2; /* the caller's handle and the loop */
+    r->status = GENAPI_E_AGAIN;
+    r->last_progress = -1;
+    pthread_mutex_lock(&c->mu);
+    c->pending++;
+    r->all_next = c->all;
+    if (c->all)
+        c->all->all_prev = r;
+    c->all = r;
+    gc_command_locked(c, r);
+    pthread_mutex_unlock(&c->mu);
+    *out = r;
+    return GENAPI_OK;
+}
+
+/* ---- streams ------------------------------------------------------------------------------ */
+
+/* Copy a delta into the pull queue (caller: loop thread). */
+static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
+{
+    size_t fr = d->finish_reason ? strlen(d->finish_reason) + 1 : 0;
+    size_t ss = d->stop_string ? strlen(d->stop_string) + 1 : 0;
+    size_t n = sizeof(gc_delta) + d->content_len + 1 + d->reasoning_len + 1 + fr + ss;
+    gc_delta *q = ga_malloc(&r->alloc, n);
+    if (q == NULL) {
+        r->stream_failed = 1;
+        return;
+    }
+    q->d = *d;
+    q->next = NULL;
+    q->size = n;
+    char *p = (char *)(q + 1);
+    q->d.content = d->content ? p : NULL;
+    if (d->content_len)
+        memcpy(p, d->content, d->content_len);
+    p[d->content_len] = '\0';
+    p += d->content_len + 1;
+    q->d.reasoning = d->reasoning ? p : NULL;
+    if (d->reasoning_len)
+        memcpy(p, d->reasoning, d->reasoning_len);
+    p[d->reasoning_len] = '\0';
+    p += d->reasoning_len + 1;
+    if (fr) {
+        memcpy(p, d->finish_reason, fr);
+        q->d.finish_reason = p;
+        p += fr;
+    }
+    if (ss) {
+        memcpy(p, d->stop_string, ss);
+        q->d.stop_string = p;
+    }
+    lock(r);
+    if (r->q_tail)
+        r->q_tail->next = q;
+    else
+        r->q_head = q;
+    r->q_tail = q;
+    r->q_bytes += n;
+    pthread_cond_broadcast(&r->c->cv);
+    unlock(r);
+}
+
+static int forward(const gacc_delta *d, void *user)
+{
+    genapi_request *r = user;
+    genapi_stream_delta out = {d->index,         d->content,       d->content_len,       d->reasoning,
+                               d->reasoning_len, d->finish_reason, d->stop_reason_kind, 0,
+                               d->stop_token,    d->stop_string};
+    if (r->cb.pull)
+        enqueue_delta(r, &out);
+    if (r->cb.on_delta && r->cb.on_delta(&out, r->cb.user) != 0) {
+        r->stream_stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int on_event(const char *data, size_t len, void *user)
+{
+    genapi_request *r = user;
+    int rc = gacc_event(r->acc, data, len);
+    if (rc < 0)
+        r->stream_failed = 1;
+    return rc;
+}
+
+static int on_data(gt_xfer *x, const char *bytes, size_t len)
+{
+    genapi_request *r = x->owner;
+    int rc = gsse_feed(&r->sse, bytes, len);
+    if (rc < 0)
+        r->stream_failed = 1;
+    if (rc != 0)
+        return GT_DATA_STOP;
+    if (r->cb.pull) {
+        lock(r);
+        int full = r->q_bytes > GC_PULL_QUEUE_MAX;
+        if (full)
+            r->q_paused = 1;
+        unlock(r);
+        if (full)
+            return GT_DATA_PAUSE;
+    }
+    return GT_DATA_OK;
+}
+
+static void stream_reset(genapi_request *r)
+{
+    if (r->acc) {
+        gacc_free(r->acc);
+        gsse_free(&r->sse);
+        r->acc = NULL;
+    }
+}
+
+/* The outcome of a stream whose transfer ended with an HTTP success. */
+static genapi_status stream_outcome(genapi_request *r, int http, genapi_error *err)
+{
+    if (r->stream_stopped)
+        return ga_err(err, GENAPI_E_CANCELLED, NULL, "the stream was stopped by the delta callback");
+    if (r->stream_failed)
+        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream carried an event that is not JSON (or memory ran out)");
+    if (gacc_state_of(r->acc) == GACC_ERROR) {
+        const char *message = NULL, *type = NULL;
+        int64_t code = 0;
+        gacc_error(r->acc, &message, &type, &code);
+        ga_err(err, GENAPI_E_STREAM, NULL, "%s", message ? message : "the server reported an error inside the stream");
+        if (type)
+            ga_copy_field(err->type, sizeof err->type, type, strlen(type));
+        err->server_code = (int32_t)code;
+        err->http_status = http;
+        return GENAPI_E_STREAM;
+    }
+    if (gacc_state_of(r->acc) != GACC_DONE)
+        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream ended without [DONE]");
+    return GENAPI_OK;
+}
+
+static void *stream_result(genapi_request *r, int http)
+{
+    if (r->stream - 1 == GACC_CHAT)
+        return gacc_chat_result(r->acc, http);
+    return gacc_completion_result(r->acc, http);
+}
+
+/* ---- progress ----------------------------------------------------------------------------- */
+
+static void emit_progress(genapi_request *r, double fraction, double eta, int32_t step, int32_t steps, int32_t job_no,
+                          int32_t job_count)
+{
+    if (r->cb.on_progress == NULL || fraction <= r->last_progress)
+        return;
+    if (fraction > 1)
+        fraction = 1;
+    r->last_progress = fraction;
+    genapi_progress p = {fraction, eta, step, steps, job_no, job_count};
+    r->cb.on_progress(&p, r->cb.user);
+}
+
+static double fraction_of(int32_t step, int32_t steps, int32_t job_no, int32_t job_count)
+{
+    if (steps <= 0 || job_count <= 0)
+        return 0;
+    return ((double)job_no + (double)step / (double)steps) / (double)job_count;
+}
+
+static void on_engine_progress(gt_xfer *x, int32_t step, int32_t steps, int32_t job_no, int32_t job_count)
+{
+    genapi_request *r = x->owner;
+    emit_progress(r, fraction_of(step, steps, job_no, job_count), 0, step, steps, job_no, job_count);
+}
+
+static int32_t int_at(json_object *o, const char *k)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, k, &v) ? (int32_t)json_object_get_int64(v) : 0;
+}
+
+static void on_progress_done(gt_xfer *x, genapi_status st, const genapi_error *err)
+{
+    (void)err;
+    genapi_request *r = x->owner;
+    r->px_running = 0;
+    r->px_next_ns = gt_now_ns() + GC_PROGRESS_PERIOD_NS;
+    if (st == GENAPI_OK && x->resp.status == 200 && x->resp.body) {
+        json_object *root = ga_json_parse(x->resp.body, x->resp.body_len), *state = NULL, *v;
+        if (root && json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "state", &state) &&
+            json_object_is_type(state, json_type_object)) {
+            double progress = json_object_object_get_ex(root, "progress", &v) ? json_object_get_double(v) : 0;
+            double eta = json_object_object_get_ex(root, "eta_relative", &v) ? json_object_get_double(v) : 0;
+            if (int_at(state, "job_count") > 0)
+                emit_progress(r, progress, eta, int_at(state, "sampling_step"), int_at(state, "sampling_steps"),
+                              int_at(state, "job_no"), int_at(state, "job_count"));
+        }
+        json_object_put(root);
+    } else if (st == GENAPI_OK && x->resp.status == 404) {
+        r->px_next_ns = -1; /* the server has no progress route */
+    }
+    gt_response_free(&r->alloc, &x->resp);
+}
+
+/* HTTP image requests with a progress callback ask the server while they run. */
+static void progress_tick(genapi_client *c, genapi_request *r, int64_t now)
+{
+    if (!r->image || r->cb.on_progress == NULL || c->base_url == NULL || r->state != GC_ACTIVE || r->px_running ||
+        r->px_next_ns < 0 || now < r->px_next_ns)
+        return;
+    memset(&r->px, 0, sizeof r->px);
+    r->px.method = "GET";
+    r->px.path = r->progress_path;
+    r->px.on_done = on_progress_done;
+    r->px.owner = r;
+    genapi_error err;
+    if (c->transport->begin(c->transport, &r->px, &err) == GENAPI_OK)
+        r->px_running = 1;
+    else
+        r->px_next_ns = now + GC_PROGRESS_PERIOD_NS;
+}
+
+/* ---- attempts ----------------------------------------------------------------------------- */
+
+static void complete(genapi_request *r, genapi_status st, const genapi_error *err, void *result);
+static void on_done(gt_xfer *x, genapi_status st, const genapi_error *err);
+
+static void attempt_begin(genapi_client *c, genapi_request *r)
+{
+    memset(&r->x, 0, sizeof r->x);
+    r->x.method = r->method;
+    r->x.path = r->path;
+    r->x.body = r->body;
+    r->x.body_len = r->body_len;
+    r->x.stream = r->stream != 0;
+    r->x.on_data = on_data;
+    r->x.on_progress = r->image ? on_engine_progress : NULL;
+    r->x.on_done = on_done;
+    r->x.owner = r;
+    r->state = GC_ACTIVE;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (r->stream) {
+        stream_reset(r);
+        r->acc = gacc_new(&r->alloc, (gacc_kind)(r->stream - 1), forward, r);
+        if (r->acc == NULL) {
+            ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+            complete(r, GENAPI_E_NOMEM, &err, NULL);
+            return;
+        }
+        gsse_init(&r->sse, &r->alloc, on_event, r);
+    }
+    if (r->image && r->cb.on_progress)
+        r->px_next_ns = gt_now_ns() + GC_PROGRESS_PERIOD_NS / 2;
+    genapi_status st = c->transport->begin(c->transport, &r->x, &err);
+    if (st != GENAPI_OK)
+        complete(r, st, &err, NULL);
+}
+
+static int retryable(genapi_status st, int http_status)
+{
+    if (st == GENAPI_E_CONNECT || st == GENAPI_E_TIMEOUT)
+        return 1;
+    return http_status == 408 || http_status == 409 || http_status == 429 || http_status >= 500;
+}
+
+/* Wait before attempt `attempt` (1-based): the server's Retry-After when it is given and at
+ * most 60 s, else 0.5 s * 2^(attempt-1) capped at the configured maximum, times a jitter in
+ * (0.75, 1]. */
+static int64_t retry_delay_ms(const genapi_client *c, int attempt, int64_t retry_after_ms)
+{
+    if (retry_after_ms >= 0 && retry_after_ms <= 60000)
+        return retry_after_ms;
+    int64_t d = 500;
+    for (int i = 1; i < attempt && d < c->retry_max_delay_ms; i++)
+        d *= 2;
+    if (d > c->retry_max_delay_ms)
+        d = c->retry_max_delay_ms;
+    return d - (int64_t)randombytes_uniform((uint32_t)(d / 4 + 1));
+}
+
+static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
+{
+    genapi_request *r = x->owner;
+    genapi_client *c = r->c;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (st != GENAPI_OK && terr)
+        err = *terr;
+    int http = st == GENAPI_OK ? x->resp.status : 0;
+    if (st == GENAPI_OK && http >= 100 && http < 400) {
+        void *result = NULL;
+        if (r->stream) {
+            st = stream_outcome(r, http, &err);
+            result = stream_result(r, http);
+            if (result == NULL && st == GENAPI_OK)
+                st = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        } else {
+            st = r->ops->parse(c, &x->resp, &result, &err);
+        }
+        gt_response_free(&r->alloc, &x->resp);
+        complete(r, st, &err, result);
+        return;
+    }
+    int64_t retry_after = -1;
+    if (st == GENAPI_OK) {
+        st = gc_error_from_response(&x->resp, &err);
+        retry_after = err.retry_after_ms;
+        gt_response_free(&r->alloc, &x->resp);
+    }
+    /* Once part of a stream was handed over, repeating the request would repeat it. */
+    if (r->attempt >= c->max_retries || !retryable(st, http) || x->resp.delivered) {
+        void *result = NULL;
+        if (r->stream && x->resp.delivered) {
+            /* The connection failed after part of the stream arrived: a broken stream. */
+            st = GENAPI_E_STREAM;
+            err.status = GENAPI_E_STREAM;
+            result = stream_result(r, 0);
+        }
+        complete(r, st, &err, result);
+        return;
+    }
+    r->attempt++;
+    r->state = GC_RETRY_WAIT;
+    r->retry_at_ns = gt_now_ns() + retry_delay_ms(c, r->attempt, retry_after) * 1000000;
+}
+
+/* Remove r from the loop's lists (loop thread). */
+static void detach(genapi_client *c, genapi_request *r)
+{
+    if (r->state == GC_QUEUED || r->state == GC_ACTIVE || r->state == GC_RETRY_WAIT) {
+        genapi_request **head = r->state == GC_QUEUED ? &c->queued_head : &c->active;
+        if (r->prev)
+            r->prev->next = r->next;
+        else
+            *head = r->next;
+        if (r->next)
+            r->next->prev = r->prev;
+        else if (r->state == GC_QUEUED)
+            c->queued_tail = r->prev;
+        if (r->state != GC_QUEUED)
+            c->n_active--;
+    }
+    r->next = r->prev = NULL;
+}
+
+static void complete(genapi_request *r, genapi_status st, const genapi_error *err, void *result)
+{
+    genapi_client *c = r->c;
+    if (r->px_running) {
+        c->transport->cancel(c->transport, &r->px);
+        gt_response_free(&r->alloc, &r->px.resp);
+        r->px_running = 0;
+    }
+    detach(c, r);
+    r->state = GC_DONE;
+    stream_reset(r);
+    if (st == GENAPI_OK && r->image)
+        emit_progress(r, 1.0, 0, 0, 0, 0, 0);
+    pthread_mutex_lock(&c->mu);
+    r->done = 1;
+    r->status = st;
+    if (st != GENAPI_OK && err)
+        r->err = *err;
+    r->err.status = st;
+    r->result = result;
+    c->pending--;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if (r->cb.on_done)
+        r->cb.on_done(r, r->cb.user);
+    pthread_mutex_lock(&c->mu);
+    int last = unref_locked(r);
+    pthread_mutex_unlock(&c->mu);
+    if (last)
+        request_free(r);
+}
+
+/* ---- what the loop calls ------------------------------------------------------------------ */
+
+void gc_req_queue(genapi_client *c, genapi_request *r)
+{
+    r->state = GC_QUEUED;
+    r->next = NULL;
+    r->prev = c->queued_tail;
+    if (c->queued_tail)
+        c->queued_tail->next = r;
+    else
+        c->queued_head = r;
+    c->queued_tail = r;
+}
+
+void gc_req_activate(genapi_client *c, genapi_request *r)
+{
+    detach(c, r);
+    r->next = c->active;
+    r->prev = NULL;
+    if (c->active)
+        c->active->prev = r;
+    c->active = r;
+    c->n_active++;
+    r->state = GC_ACTIVE;
+    attempt_begin(c, r);
+}
+
+void gc_req_cancel(genapi_client *c, genapi_request *r, const char *why)
+{
+    if (r->state == GC_DONE)
+        return;
+    if (r->state == GC_ACTIVE && r->x.priv)
+        c->transport->cancel(c->transport, &r->x);
+    gt_response_free(&r->alloc, &r->x.resp);
+    genapi_error err;
+    genapi_error_clear(&err);
+    ga_err(&err, GENAPI_E_CANCELLED, NULL, "%s", why);
+    void *result = r->stream && r->acc ? stream_result(r, r->x.resp.status) : NULL;
+    complete(r, GENAPI_E_CANCELLED, &err, result);
+}
+
+void gc_req_resume(genapi_client *c, genapi_request *r)
+{
+    if (r->state == GC_ACTIVE && r->x.priv)
+        c->transport->resume(c->transport, &r->x);
+}
+
+/* Retry timers and progress polls; returns the earliest deadline (ns) still ahead, or -1. */
+int64_t gc_req_timers(genapi_client *c, int64_t now)
+{
+    int64_t next = -1;
+    for (genapi_request *r = c->active; r;) {
+        genapi_request *n = r->next;
+        if (r->state == GC_RETRY_WAIT) {
+            if (now >= r->retry_at_ns)
+                attempt_begin(c, r);
+            else if (next < 0 || r->retry_at_ns < next)
+                next = r->retry_at_ns;
+        } else if (r->state == GC_ACTIVE && r->image && r->cb.on_progress && c->base_url && r->px_next_ns >= 0 &&
+                   !r->px_running) {
+            progress_tick(c, r, now);
+            if (!r->px_running && r->px_next_ns >= 0 && (next < 0 || r->px_next_ns < next))
+                next = r->px_next_ns;
+        }
+        r = n;
+    }
+    return next;
+}
+
+/* ---- the public handle -------------------------------------------------------------------- */
+
+void genapi_request_cancel(genapi_request *r)
+{
+    if (r == NULL)
+        return;
+    lock(r);
+    if (!r->done && !r->cancel_flag && r->c) {
+        r->cancel_flag = 1;
+        gc_command_locked(r->c, r);
+    }
+    unlock(r);
+}
+
+void genapi_request_release(genapi_request *r)
+{
+    if (r == NULL)
+        return;
+    lock(r);
+    if (!r->done && !r->cancel_flag && r->c) {
+        r->cancel_flag = 1;
+        gc_command_locked(r->c, r);
+    }
+    int last = unref_locked(r);
+    unlock(r);
+    if (last)
+        request_free(r);
+}
+
+int genapi_request_done(const genapi_request *r)
+{
+    if (r == NULL)
+        return 0;
+    genapi_request *m = (genapi_request *)r;
+    lock(m);
+    int d = r->done;
+    unlock(m);
+    return d;
+}
+
+genapi_request_kind genapi_request_get_kind(const genapi_request *r) { return r ? r->ops->kind : (genapi_request_kind)0; }
+
+genapi_status genapi_request_status(const genapi_request *r, genapi_error *err)
+{
+    if (r == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "request is NULL");
+    genapi_request *m = (genapi_request *)r;
+    lock(m);
+    genapi_status st = r->done ? r->status : GENAPI_E_AGAIN;
+    if (err) {
+        if (r->done)
+            *err = r->err;
+        else
+            genapi_error_clear(err);
+    }
+    unlock(m);
+    return st;
+}
+
+static int is_done(genapi_request *r) { return r->done; }
+
+genapi_status genapi_request_wait(genapi_request *r, int32_t timeout_ms)
+{
+    if (r == NULL)
+        return GENAPI_E_INVALID_ARG;
+    if (r->c == NULL)
+        return r->status;
+    int64_t deadline = timeout_ms < 0 ? -1 : gt_now_ns() + (int64_t)timeout_ms * 1000000;
+    genapi_status st = gc_wait_for(r->c, r, is_done, deadline);
+    return st == GENAPI_OK ? genapi_request_status(r, NULL) : st;
+}
+
+genapi_status gc_take(genapi_request *r, genapi_request_kind kind, void **out)
+{
+    if (out)
+        *out = NULL;
+    if (r == NULL || out == NULL || r->ops->kind != kind)
+        return GENAPI_E_INVALID_ARG;
+    lock(r);
+    genapi_status st = r->done ? r->status : GENAPI_E_AGAIN;
+    if (r->done) {
+        *out = r->result;
+        r->result = NULL;
+    }
+    unlock(r);
+    return st == GENAPI_OK && *out ? GENAPI_OK : st == GENAPI_OK ? GENAPI_E_INVALID_ARG : st;
+}
+
+genapi_status gc_finish_blocking(genapi_request *r, void **out, genapi_error *err)
+{
+    genapi_status st = gc_wait_for(r->c, r, is_done, -1);
+    if (st != GENAPI_OK) {
+        genapi_request_release(r);
+        return ga_err(err, st, NULL, "a blocking call cannot run inside a callback of the same client, nor while "
+                                     "it is driven elsewhere without an end");
+    }
+    lock(r);
+    st = r->status;
+    if (err && st != GENAPI_OK)
+        *err = r->err;
+    void *res = r->result;
+    r->result = NULL;
+    unlock(r);
+    if (out)
+        *out = res;
+    else if (res && r->ops->free_result)
+        r->ops->free_result(res, &r->alloc);
+    genapi_request_release(r);
+    return st;
+}
+
+#define TAKE(fn, type, kind)                                                                                           \
+    genapi_status fn(genapi_request *r, type **out)                                                                   \
+    {                                                                                                                  \
+        void *p = NULL;                                                                                                \
+        genapi_status st = gc_take(r, kind, &p);                                                                       \
+        if (out)                                                                                                       \
+            *out = p;                                                                                                  \
+        return st;                                                                                                     \
+    }
+TAKE(genapi_request_take_chat, genapi_chat_result, GENAPI_REQ_CHAT)
+TAKE(genapi_request_take_completion, genapi_completion_result, GENAPI_REQ_COMPLETION)
+TAKE(genapi_request_take_tokenize, genapi_tokenize_result, GENAPI_REQ_TOKENIZE)
+TAKE(genapi_request_take_model_list, genapi_model_list, GENAPI_REQ_TEXT_MODELS)
+TAKE(genapi_request_take_image_listing, genapi_image_listing, GENAPI_REQ_IMAGE_LISTING)
+TAKE(genapi_request_take_options, char, GENAPI_REQ_IMAGE_OPTIONS)
+TAKE(genapi_request_take_images, genapi_images_result, GENAPI_REQ_IMAGES)
+TAKE(genapi_request_take_upscale, genapi_upscale_result, GENAPI_REQ_UPSCALE)
+
+/* ---- pull streams ------------------------------------------------------------------------- */
+
+static int has_delta_or_done(genapi_request *r) { return r->q_head != NULL || r->done; }
+
+genapi_status genapi_stream_next(genapi_request *r, genapi_stream_delta *delta)
+{
+    if (r == NULL || delta == NULL || !r->stream || !r->cb.pull)
+        return GENAPI_E_INVALID_ARG;
+    lock(r);
+    ga_free(&r->alloc, r->current);
+    r->current = NULL;
+    genapi_status st;
+    gc_delta *q = r->q_head;
+    if (q) {
+        r->q_head = q->next;
+        if (r->q_head == NULL)
+            r->q_tail = NULL;
+        r->q_bytes -= q->size;
+        r->current = q;
+        *delta = q->d;
+        st = GENAPI_OK;
+        if (r->q_paused && r->q_bytes <= GC_PULL_QUEUE_MAX / 2 && r->c) {
+            r->q_paused = 0;
+            r->resume_flag = 1;
+            gc_command_locked(r->c, r);
+        }
+    } else {
+        st = r->done ? GENAPI_E_END : GENAPI_E_AGAIN;
+    }
+    unlock(r);
+    return st;
+}
+
+genapi_status genapi_stream_next_wait(genapi_request *r, genapi_stream_delta *delta, int32_t timeout_ms)
+{
+    genapi_status st = genapi_stream_next(r, delta);
+    if (st != GENAPI_E_AGAIN || timeout_ms == 0 || r->c == NULL)
+        return st;
+    int64_t deadline = timeout_ms < 0 ? -1 : gt_now_ns() + (int64_t)timeout_ms * 1000000;
+    genapi_status w = gc_wait_for(r->c, r, has_delta_or_done, deadline);
+    if (w == GENAPI_E_BUSY)
+        return w;
+    return genapi_stream_next(r, delta);
+}

@@ -1,0 +1,440 @@
+/* HTTP transport over libcurl's multi interface: every transfer of a client shares one multi
+ * handle, so connections, TLS sessions and the DNS cache are reused across requests. The
+ * multi is driven with curl_multi_socket_action: libcurl reports the sockets it wants watched
+ * (socket callback) and one timer (timer callback); pump() polls those sockets without waiting
+ * and hands readiness to libcurl. The same table is what a foreign event loop waits on. */
+#include <ctype.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "transport/transport.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* Larger bodies are refused rather than buffered without bound. */
+#define GT_MAX_RESPONSE (512u * 1024u * 1024u)
+
+typedef struct sock {
+    curl_socket_t fd;
+    int what; /* CURL_POLL_IN / OUT / INOUT */
+} sock;
+
+typedef struct http {
+    gt_transport base;
+    ga_alloc alloc;
+    gt_http_config cfg;
+    CURLM *multi;
+    sock *socks;
+    size_t n_socks, cap_socks;
+    int64_t timer_ns; /* when libcurl wants CURL_SOCKET_TIMEOUT, -1 for never */
+} http;
+
+typedef struct hx {
+    gt_xfer *x;
+    http *h;
+    CURL *easy;
+    struct curl_slist *headers;
+    ga_buf body;
+    ga_buf url;
+    char errbuf[CURL_ERROR_SIZE];
+    int too_large;
+    int paused;
+} hx;
+
+int64_t gt_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *socketp)
+{
+    (void)easy;
+    (void)socketp;
+    http *h = user;
+    for (size_t i = 0; i < h->n_socks; i++)
+        if (h->socks[i].fd == fd) {
+            if (what == CURL_POLL_REMOVE)
+                h->socks[i] = h->socks[--h->n_socks];
+            else
+                h->socks[i].what = what;
+            return 0;
+        }
+    if (what == CURL_POLL_REMOVE)
+        return 0;
+    if (h->n_socks == h->cap_socks) {
+        size_t cap = h->cap_socks ? h->cap_socks * 2 : 16;
+        sock *s = ga_realloc(&h->alloc, h->socks, cap * sizeof *s);
+        if (s == NULL)
+            return -1;
+        h->socks = s;
+        h->cap_socks = cap;
+    }
+    h->socks[h->n_socks].fd = fd;
+    h->socks[h->n_socks].what = what;
+    h->n_socks++;
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long timeout_ms, void *user)
+{
+    (void)multi;
+    http *h = user;
+    h->timer_ns = timeout_ms < 0 ? -1 : gt_now_ns() + (int64_t)timeout_ms * 1000000;
+    return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+    hx *t = user;
+    gt_xfer *x = t->x;
+    size_t n = size * nmemb;
+    if (x->stream) {
+        long code = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+        if (code >= 200 && code < 300) {
+            x->resp.delivered = 1;
+            int rc = x->on_data(x, data, n);
+            if (rc == GT_DATA_STOP) {
+                x->resp.stopped = 1;
+                return 0;
+            }
+            if (rc == GT_DATA_PAUSE && !t->paused) {
+                t->paused = 1;
+                curl_easy_pause(t->easy, CURLPAUSE_RECV);
+            }
+            return n;
+        }
+    }
+    if (t->body.len + n > GT_MAX_RESPONSE) {
+        t->too_large = 1;
+        return 0;
+    }
+    return ga_buf_append(&t->body, data, n) == 0 ? n : 0;
+}
+
+/* Copy the value of header `name` if `line` is that header. */
+static void header_value(const char *line, size_t n, const char *name, char *dst, size_t cap)
+{
+    size_t nl = strlen(name);
+    if (n <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return;
+    const char *v = line + nl + 1;
+    const char *end = line + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    ga_copy_field(dst, cap, v, (size_t)(end - v));
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
+{
+    hx *t = user;
+    gt_response *r = &t->x->resp;
+    size_t n = size * nmemb;
+    if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (redirect, 100-continue) */
+        r->retry_after[0] = '\0';
+        r->request_id[0] = '\0';
+    }
+    header_value(line, n, "retry-after", r->retry_after, sizeof r->retry_after);
+    header_value(line, n, "x-request-id", r->request_id, sizeof r->request_id);
+    return n;
+}
+
+static genapi_status map_curl_error(CURLcode rc, const char *errbuf, const char *url, genapi_error *err)
+{
+    const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return ga_err(err, GENAPI_E_TIMEOUT, NULL, "request to %s timed out: %s", url, detail);
+    case CURLE_OUT_OF_MEMORY:
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "libcurl ran out of memory");
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+        return ga_err(err, GENAPI_E_CONNECT, NULL, "cannot reach %s: %s", url, detail);
+    default:
+        return ga_err(err, GENAPI_E_CONNECT, NULL, "request to %s failed: %s", url, detail);
+    }
+}
+
+/* Zero header strings (they may hold the key) before libcurl frees them. */
+static void free_headers(struct curl_slist *hd)
+{
+    for (struct curl_slist *p = hd; p; p = p->next)
+        sodium_memzero(p->data, strlen(p->data));
+    curl_slist_free_all(hd);
+}
+
+static void hx_free(hx *t)
+{
+    if (t == NULL)
+        return;
+    http *h = t->h;
+    if (t->easy) {
+        curl_multi_remove_handle(h->multi, t->easy);
+        curl_easy_cleanup(t->easy);
+    }
+    free_headers(t->headers);
+    ga_buf_free(&t->body);
+    ga_buf_free(&t->url);
+    t->x->priv = NULL;
+    ga_free(&h->alloc, t);
+}
+
+static genapi_status http_begin(gt_transport *tr, gt_xfer *x, genapi_error *err)
+{
+    http *h = (http *)tr;
+    memset(&x->resp, 0, sizeof x->resp);
+    hx *t = ga_calloc(&h->alloc, 1, sizeof *t);
+    if (t == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    t->x = x;
+    t->h = h;
+    ga_buf_init(&t->body, &h->alloc);
+    ga_buf_init(&t->url, &h->alloc);
+    ga_buf_puts(&t->url, h->cfg.base_url);
+    ga_buf_puts(&t->url, x->path);
+    x->priv = t;
+    t->easy = curl_easy_init();
+    if (t->url.failed || t->easy == NULL) {
+        hx_free(t);
+        return ga_err(err, t->easy ? GENAPI_E_NOMEM : GENAPI_E_INTERNAL, NULL, "could not set up the transfer");
+    }
+    t->headers = curl_slist_append(NULL, x->stream ? "Accept: text/event-stream, application/json"
+                                                   : "Accept: application/json");
+    if (x->body)
+        t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
+    if (h->cfg.api_key) {
+        size_t n = strlen(h->cfg.api_key) + sizeof "Authorization: Bearer ";
+        char *line = sodium_malloc(n);
+        if (line) {
+            snprintf(line, n, "Authorization: Bearer %s", h->cfg.api_key);
+            t->headers = curl_slist_append(t->headers, line);
+            sodium_free(line);
+        }
+    }
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, t->url.data);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, h->cfg.user_agent);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->cfg.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    if (strcmp(x->method, "POST") == 0) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body ? x->body : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
+    } else if (strcmp(x->method, "GET") != 0) {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+    }
+    if (curl_multi_add_handle(h->multi, e) != CURLM_OK) {
+        hx_free(t);
+        return ga_err(err, GENAPI_E_INTERNAL, NULL, "curl_multi_add_handle failed");
+    }
+    return GENAPI_OK;
+}
+
+static void http_cancel(gt_transport *tr, gt_xfer *x)
+{
+    (void)tr;
+    hx *t = x->priv;
+    if (t == NULL)
+        return;
+    /* An unfinished response cannot be reused anyway; say so, so the connection is closed and
+     * the server sees the client leave. */
+    curl_easy_setopt(t->easy, CURLOPT_FORBID_REUSE, 1L);
+    hx_free(t);
+}
+
+static void http_resume(gt_transport *tr, gt_xfer *x)
+{
+    (void)tr;
+    hx *t = x->priv;
+    if (t && t->paused) {
+        t->paused = 0;
+        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+    }
+}
+
+/* A finished transfer: fill the response, free the handle, tell the owner. */
+static void complete(http *h, hx *t, CURLcode rc)
+{
+    gt_xfer *x = t->x;
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = GENAPI_OK;
+    long code = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (rc != CURLE_OK && x->resp.stopped) {
+        x->resp.status = (int)code; /* the receiver stopped the stream; it reports why */
+    } else if (rc != CURLE_OK && t->too_large) {
+        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", t->url.data,
+                    GT_MAX_RESPONSE);
+    } else if (rc != CURLE_OK) {
+        st = map_curl_error(rc, t->errbuf, t->url.data, &err);
+    } else if (t->body.failed) {
+        st = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory while reading the response");
+    } else {
+        char *ct = NULL;
+        curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+        x->resp.status = (int)code;
+        if (ct)
+            ga_copy_field(x->resp.content_type, sizeof x->resp.content_type, ct, strlen(ct));
+        x->resp.body = ga_buf_take(&t->body, &x->resp.body_len);
+        if (x->resp.body == NULL)
+            st = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    (void)h;
+    hx_free(t);
+    x->on_done(x, st, &err);
+}
+
+static void drain_done(http *h)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        hx *t = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        CURLcode rc = m->data.result;
+        if (t)
+            complete(h, t, rc); /* may start new transfers: the message is read before */
+    }
+}
+
+static void http_pump(gt_transport *tr, int64_t deadline_ns)
+{
+    http *h = (http *)tr;
+    int running = 0;
+    for (int round = 0; round < 64; round++) {
+        int acted = 0;
+        size_t n = h->n_socks;
+        if (n) {
+            struct pollfd stack[64];
+            struct pollfd *p = n <= 64 ? stack : ga_malloc(&h->alloc, n * sizeof *p);
+            if (p == NULL)
+                break;
+            for (size_t i = 0; i < n; i++) {
+                p[i].fd = h->socks[i].fd;
+                p[i].events = (short)(((h->socks[i].what & CURL_POLL_IN) ? POLLIN : 0) |
+                                      ((h->socks[i].what & CURL_POLL_OUT) ? POLLOUT : 0));
+                p[i].revents = 0;
+            }
+            if (poll(p, (nfds_t)n, 0) > 0) {
+                for (size_t i = 0; i < n; i++) {
+                    if (p[i].revents == 0)
+                        continue;
+                    int mask = ((p[i].revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
+                               ((p[i].revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+                               ((p[i].revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
+                    curl_multi_socket_action(h->multi, p[i].fd, mask, &running);
+                    acted = 1;
+                }
+            }
+            if (p != stack)
+                ga_free(&h->alloc, p);
+        }
+        if (h->timer_ns >= 0 && gt_now_ns() >= h->timer_ns) {
+            h->timer_ns = -1;
+            curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+            acted = 1;
+        }
+        drain_done(h);
+        if (!acted || gt_now_ns() >= deadline_ns)
+            break;
+    }
+}
+
+static int64_t http_timeout_ms(gt_transport *tr)
+{
+    http *h = (http *)tr;
+    if (h->timer_ns < 0)
+        return -1;
+    int64_t left = h->timer_ns - gt_now_ns();
+    return left <= 0 ? 0 : (left + 999999) / 1000000;
+}
+
+static size_t http_fds(gt_transport *tr, genapi_pollfd *out, size_t cap)
+{
+    http *h = (http *)tr;
+    for (size_t i = 0; i < h->n_socks && i < cap; i++) {
+        out[i].fd = (int)h->socks[i].fd;
+        out[i].events = ((h->socks[i].what & CURL_POLL_IN) ? GENAPI_POLL_IN : 0) |
+                        ((h->socks[i].what & CURL_POLL_OUT) ? GENAPI_POLL_OUT : 0);
+    }
+    return h->n_socks;
+}
+
+static void http_destroy(gt_transport *tr)
+{
+    http *h = (http *)tr;
+    if (h->multi)
+        curl_multi_cleanup(h->multi);
+    ga_alloc a = h->alloc;
+    ga_free(&a, h->socks);
+    ga_free(&a, h);
+}
+
+gt_transport *gt_http_new(const ga_alloc *a, const gt_http_config *cfg)
+{
+    http *h = ga_calloc(a, 1, sizeof *h);
+    if (h == NULL)
+        return NULL;
+    h->base.begin = http_begin;
+    h->base.cancel = http_cancel;
+    h->base.resume = http_resume;
+    h->base.pump = http_pump;
+    h->base.timeout_ms = http_timeout_ms;
+    h->base.fds = http_fds;
+    h->base.destroy = http_destroy;
+    h->alloc = *a;
+    h->cfg = *cfg;
+    h->timer_ns = -1;
+    h->multi = curl_multi_init();
+    if (h->multi == NULL) {
+        ga_free(a, h);
+        return NULL;
+    }
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+    /* Idle connections kept for reuse. */
+    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 64L);
+    return &h->base;
+}
+
+void gt_response_free(const ga_alloc *a, gt_response *r)
+{
+    if (r) {
+        ga_free(a, r->body);
+        r->body = NULL;
+    }
+}
