@@ -3,7 +3,6 @@
 #include <time.h>
 
 #include "params/param_internal.h"
-#include "engine/text/select.h"
 #include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
@@ -128,26 +127,80 @@ static json_object *choice_json(const gx_text_engine *e, const gx_choice *c, siz
     return ch;
 }
 
-static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_params *p, ga_arena *ar,
-                              genapi_http_response *r, genapi_error *err)
-{
-    genapi_status st = normalise_chat_fields(root, err);
-    if (st != GENAPI_OK)
-        return gs_respond_genapi_error(b, r, err);
+/* What the chat answer needs beyond the job's parameters and generations. */
+typedef struct chat_state {
     const char *model;
-    if (!gs_text_params(b, root, p, r, &model))
-        return GENAPI_OK;
+    int64_t top;          /* -1: no logprobs */
+    size_t n_prompt;
+    gx_logprob *plp;      /* prompt logprobs, or NULL */
+    int stream;
+    int64_t created;
+    char id[64];
+} chat_state;
+
+/* The whole answer: a chat.completion, or one event holding it for a stream that is not
+ * incremental (best_of > n, beam search). */
+static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
+{
+    genapi_backend *b = t->job.b;
+    const chat_state *cs = t->route;
+    const gs_text_gen *g = &t->gens[0];
+    gx_text_engine *e = b->text;
+    ga_arena *ar = &t->req.ar;
+    json_object *choices = json_object_new_array();
+    for (size_t i = 0; i < g->n_choices; i++)
+        json_object_array_add(choices, choice_json(e, &g->choices[i], i, cs->top, ar));
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(cs->id));
+    json_object_object_add(o, "object", json_object_new_string("chat.completion"));
+    json_object_object_add(o, "created", json_object_new_int64(cs->created));
+    json_object_object_add(o, "model", json_object_new_string(cs->model));
+    json_object_object_add(o, "choices", choices);
+    json_object_object_add(o, "service_tier", NULL);
+    json_object_object_add(o, "system_fingerprint", NULL);
+    json_object_object_add(o, "usage", gs_usage((int64_t)cs->n_prompt, g->completion_tokens));
+    json_object_object_add(o, "prompt_logprobs", cs->plp ? gs_prompt_logprobs(e, cs->plp, cs->n_prompt, ar) : NULL);
+    json_object_object_add(o, "prompt_token_ids", NULL);
+    json_object_object_add(o, "kv_transfer_params", NULL);
+    return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
+}
+
+/* Everything before the first token: parsing, checks, the prompt, its logprobs, the guided
+ * constraint and the generation's start. Returns 1 when the job may run, else 0 with the
+ * answer in r and its status in *st. */
+static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *st)
+{
+    genapi_backend *b = t->job.b;
+    json_object *root = t->req.root;
+    genapi_text_params *p = &t->req.p;
+    ga_arena *ar = &t->req.ar;
+    genapi_error err;
+    genapi_error_clear(&err);
+    chat_state *cs = ga_arena_alloc(ar, sizeof *cs);
+    if (cs == NULL || normalise_chat_fields(root, &err) != GENAPI_OK) {
+        if (cs == NULL)
+            ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
+    }
+    t->route = cs;
+    if (!gs_text_params(b, root, p, r, &cs->model))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     json_object *jv;
     int stream = json_object_object_get_ex(root, "stream", &jv) && json_object_get_boolean(jv), include_usage;
     if (!gs_stream_options(b, root, stream, &include_usage, r))
-        return GENAPI_OK;
-    if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0)
-        return gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
-                                "`prompt_logprobs` are not available when `stream=True`.");
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0) {
+        *st = gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
+                               "`prompt_logprobs` are not available when `stream=True`.");
+        return 0;
+    }
     gx_message *msgs = NULL;
     size_t n_msgs = 0;
-    if ((st = gs_parse_chat_messages(ar, root, &msgs, &n_msgs, err)) != GENAPI_OK)
-        return gs_respond_genapi_error(b, r, err);
+    if (gs_parse_chat_messages(ar, root, &msgs, &n_msgs, &err) != GENAPI_OK) {
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
+    }
     /* Chat default of the Aphrodite v0.10 server. */
     if (!IS(p, temperature))
         GENAPI_TEXT_SET(p, temperature, 0.7);
@@ -159,67 +212,62 @@ static genapi_status run_chat(genapi_backend *b, json_object *root, genapi_text_
     uint8_t *topic = ga_arena_alloc(ar, vocab);
     if (topic == NULL || gx_apply_chat_template(e, msgs, n_msgs, 1, &prompt, &n_prompt, &cap) != 0) {
         ga_free(&b->alloc, prompt);
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        return 0;
     }
     for (size_t i = 0; i < n_msgs; i++)
         if (strcmp(msgs[i].role, "user") == 0)
             gx_mark_topic(e, msgs[i].content, topic);
     const int32_t *kept = prompt;
     n_prompt = gx_truncate_prompt(e, p, &kept, n_prompt);
-    st = gx_check_request(e, p, n_prompt, err);
-    gx_logprob *plp = NULL;
-    if (st == GENAPI_OK && IS(p, prompt_logprobs))
-        st = gx_prompt_logprobs(e, kept, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
-                                &plp, err);
-    if (st != GENAPI_OK) {
-        ga_free(&b->alloc, prompt);
-        return gs_respond_genapi_error(b, r, err);
-    }
-    int64_t top = IS(p, logprobs) ? p->logprobs : -1;
-    gd_constraint *guided = NULL;
-    if ((st = gx_guided_compile(e, p, &guided, err)) != GENAPI_OK) {
-        ga_free(&b->alloc, prompt);
-        return gs_respond_genapi_error(b, r, err);
-    }
-    gx_gen_request gr = {kept, n_prompt, p, 0, topic, gs_resolve_seed(p), top, 0, gs_adapter(b, p, model, ar), guided};
-    gx_choice *cs = NULL;
-    size_t n_choices = 0;
-    int64_t completion_tokens = 0;
-    st = gx_generate_choices(e, &gr, ar, &cs, &n_choices, &completion_tokens, err);
-    gd_free(guided);
+    /* The job keeps the prompt it generates from. */
+    int32_t *ids = ga_arena_alloc(ar, (n_prompt ? n_prompt : 1) * sizeof *ids);
+    if (ids)
+        memcpy(ids, kept, n_prompt * sizeof *ids);
     ga_free(&b->alloc, prompt);
-    if (st != GENAPI_OK)
-        return gs_respond_genapi_error(b, r, err);
-    json_object *choices = json_object_new_array();
-    for (size_t i = 0; i < n_choices; i++)
-        json_object_array_add(choices, choice_json(e, &cs[i], i, top, ar));
-    char id[64];
-    gs_random_id(id, sizeof id, "chatcmpl-");
-    int whole = (IS(p, use_beam_search) && p->use_beam_search) || (IS(p, best_of) && p->best_of > (IS(p, n) ? p->n : 1));
-    if (stream && !whole) {
-        json_object_put(choices);
-        gs_stream_info info = {id, (int64_t)time(NULL), model, top,
-                               IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
-                               (int64_t)n_prompt, completion_tokens, NULL, NULL};
-        return gs_stream_chat(b, r, &info, cs, n_choices, ar);
+    genapi_status s = ids ? gx_check_request(e, p, n_prompt, &err) : ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+    if (s == GENAPI_OK && IS(p, prompt_logprobs))
+        s = gx_prompt_logprobs(e, ids, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
+                               &cs->plp, &err);
+    gd_constraint *guided = NULL;
+    if (s == GENAPI_OK)
+        s = gx_guided_compile(e, p, &guided, &err);
+    cs->top = IS(p, logprobs) ? p->logprobs : -1;
+    cs->n_prompt = n_prompt;
+    cs->stream = stream;
+    cs->created = (int64_t)time(NULL);
+    gs_random_id(cs->id, sizeof cs->id, "chatcmpl-");
+    gx_gen_request gr = {ids, n_prompt, p, 0, topic, gs_resolve_seed(p), cs->top, 0, gs_adapter(b, p, cs->model, ar),
+                         guided};
+    if (s == GENAPI_OK)
+        s = gs_text_job_reserve(t, 1, &err);
+    if (s == GENAPI_OK)
+        s = gs_text_job_add(t, &gr, guided, &err);
+    else
+        gd_free(guided);
+    gs_stream_info info = {cs->id, cs->created, cs->model, cs->top,
+                           IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
+                           (int64_t)n_prompt, 0, NULL, NULL};
+    if (s == GENAPI_OK)
+        s = gs_text_job_start(t, stream, 1, &info, &err);
+    if (s != GENAPI_OK) {
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
     }
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(id));
-    json_object_object_add(o, "object", json_object_new_string("chat.completion"));
-    json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
-    json_object_object_add(o, "model", json_object_new_string(model));
-    json_object_object_add(o, "choices", choices);
-    json_object_object_add(o, "service_tier", NULL);
-    json_object_object_add(o, "system_fingerprint", NULL);
-    json_object_object_add(o, "usage", gs_usage((int64_t)n_prompt, completion_tokens));
-    json_object_object_add(o, "prompt_logprobs", plp ? gs_prompt_logprobs(e, plp, n_prompt, ar) : NULL);
-    json_object_object_add(o, "prompt_token_ids", NULL);
-    json_object_object_add(o, "kv_transfer_params", NULL);
-    return stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
+    return 1;
 }
 
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
     *job = NULL;
-    return gs_run_text_route(b, req, r, run_chat);
+    genapi_status st;
+    gs_text_job *t = gs_text_job_new(b, req, chat_answer, r, &st);
+    if (t == NULL)
+        return st;
+    if (!prepare_chat(t, r, &st)) {
+        gs_job_free(&t->job);
+        return st;
+    }
+    *job = &t->job;
+    return GENAPI_OK;
 }

@@ -2,7 +2,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/text/select.h"
 #include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
@@ -109,142 +108,202 @@ static int parse_prompts(genapi_backend *b, json_object *root, ga_arena *ar, pro
     return 1;
 }
 
-static genapi_status run_completion(genapi_backend *b, json_object *root, genapi_text_params *p, ga_arena *ar,
-                                    genapi_http_response *r, genapi_error *err)
-{
-    json_object *v;
-    if (json_object_object_get_ex(root, "suffix", &v) && v != NULL)
-        return gs_respond_error(b, r, 400, "BadRequestError", "suffix", "suffix is not currently supported");
+/* What the completions answer needs beyond the job's parameters and generations. */
+typedef struct cmpl_state {
     const char *model;
-    if (!gs_text_params(b, root, p, r, &model))
-        return GENAPI_OK;
-    int echo = json_object_object_get_ex(root, "echo", &v) && json_object_get_boolean(v);
-    int stream = json_object_object_get_ex(root, "stream", &v) && json_object_get_boolean(v), include_usage;
-    if (!gs_stream_options(b, root, stream, &include_usage, r))
-        return GENAPI_OK;
-    if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0)
-        return gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
-                                "`prompt_logprobs` are not available when `stream=True`.");
-    if (IS(p, logprobs) && p->logprobs < 0)
-        return gs_respond_error(b, r, 400, "BadRequestError", "logprobs", "`logprobs` must be a positive value.");
-    prompt *ps = NULL;
-    size_t n_prompts = 0;
-    if (!parse_prompts(b, root, ar, &ps, &n_prompts, r))
-        return GENAPI_OK;
-    gx_text_engine *e = b->text;
-    int64_t n = IS(p, n) ? p->n : 1;
-    int64_t top = IS(p, logprobs) ? p->logprobs : -1;
-    uint64_t seed = gs_resolve_seed(p);
+    prompt *ps;
+    size_t n_prompts;
+    gx_logprob **plp;     /* per prompt: prompt logprobs (prompt_logprobs, or echo with logprobs), or NULL */
+    int echo, stream;
+    int64_t n, top;       /* top: -1 without logprobs */
+    int64_t prompt_tokens;
+    int64_t created;
+    char id[64];
+} cmpl_state;
+
+/* One choice of the whole answer: choice i of prompt k. */
+static json_object *choice_json(gs_text_job *t, size_t k, const gx_choice *c, int64_t index)
+{
+    const cmpl_state *cs = t->route;
+    const genapi_text_params *p = &t->req.p;
+    gx_text_engine *e = t->job.b->text;
+    ga_arena *ar = &t->req.ar;
+    const prompt *pk = &cs->ps[k];
+    gx_logprob *plp = cs->plp[k];
+    ga_buf text;
+    ga_buf_init(&text, &ar->alloc);
+    if (cs->echo)
+        ga_buf_append(&text, pk->text, pk->text_len);
+    ga_buf_append(&text, c->text, c->text_len);
+    json_object *ch = json_object_new_object();
+    json_object_object_add(ch, "index", json_object_new_int64(index));
+    json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    ga_buf_free(&text);
+    json_object *lp = NULL;
+    if (c->logprobs) {
+        if (cs->echo && plp) {
+            /* Prompt tokens first (the first without a logprob), then the output. */
+            gx_logprob *all = ga_arena_alloc(ar, (pk->n + c->n_tokens + 1) * sizeof *all);
+            if (all) {
+                memcpy(all, plp, pk->n * sizeof *all);
+                memcpy(all + pk->n, c->logprobs, c->n_tokens * sizeof *all);
+                lp = gs_completion_logprobs(e, all, pk->n + c->n_tokens, 0, ar);
+            }
+        } else {
+            lp = gs_completion_logprobs(e, c->logprobs, c->n_tokens,
+                                        cs->echo ? gs_utf8_chars(pk->text, pk->text_len) : 0, ar);
+        }
+    }
+    json_object_object_add(ch, "logprobs", lp);
+    json_object_object_add(ch, "finish_reason", json_object_new_string(c->finish_reason));
+    json_object_object_add(ch, "stop_reason",
+                           c->stop_kind == 1   ? json_object_new_int64(c->stop_token)
+                           : c->stop_kind == 2 ? json_object_new_string(c->stop_string)
+                                               : NULL);
+    json_object_object_add(ch, "token_ids", NULL);
+    json_object_object_add(ch, "prompt_logprobs",
+                           plp && IS(p, prompt_logprobs) ? gs_prompt_logprobs(e, plp, pk->n, ar) : NULL);
+    json_object_object_add(ch, "prompt_token_ids", NULL);
+    return ch;
+}
+
+/* The whole answer: a text_completion, or one event holding it for a stream that is not
+ * incremental (best_of > n, beam search). */
+static genapi_status completion_answer(gs_text_job *t, genapi_http_response *r)
+{
+    genapi_backend *b = t->job.b;
+    const cmpl_state *cs = t->route;
     json_object *choices = json_object_new_array();
-    int64_t prompt_tokens = 0, completion_tokens = 0;
-    genapi_status st = GENAPI_OK;
-    /* Every choice of every prompt, kept for a stream. */
-    size_t total = n_prompts * (size_t)n, n_acc = 0;
-    gx_choice *acc = ga_arena_alloc(ar, total * sizeof *acc);
-    int64_t *acc_index = ga_arena_alloc(ar, total * sizeof *acc_index);
-    size_t *acc_prefix = ga_arena_alloc(ar, total * sizeof *acc_prefix);
-    const char **acc_prompt = ga_arena_alloc(ar, total * sizeof *acc_prompt);
-    if (!acc || !acc_index || !acc_prefix || !acc_prompt)
-        st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    for (size_t k = 0; k < t->n_gens; k++)
+        for (size_t i = 0; i < t->gens[k].n_choices; i++)
+            json_object_array_add(choices,
+                                  choice_json(t, k, &t->gens[k].choices[i], (int64_t)k * cs->n + (int64_t)i));
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_string(cs->id));
+    json_object_object_add(o, "object", json_object_new_string("text_completion"));
+    json_object_object_add(o, "created", json_object_new_int64(cs->created));
+    json_object_object_add(o, "model", json_object_new_string(cs->model));
+    json_object_object_add(o, "choices", choices);
+    json_object_object_add(o, "service_tier", NULL);
+    json_object_object_add(o, "system_fingerprint", NULL);
+    json_object_object_add(o, "usage", gs_usage(cs->prompt_tokens, gs_text_job_completion_tokens(t)));
+    json_object_object_add(o, "kv_transfer_params", NULL);
+    return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
+}
+
+/* Everything before the first token: parsing, checks, each prompt's tokens, logprobs and
+ * generation start. Returns 1 when the job may run, else 0 with the answer in r and its
+ * status in *st. */
+static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_status *st)
+{
+    genapi_backend *b = t->job.b;
+    json_object *root = t->req.root;
+    genapi_text_params *p = &t->req.p;
+    ga_arena *ar = &t->req.ar;
+    genapi_error err;
+    genapi_error_clear(&err);
+    json_object *v;
+    if (json_object_object_get_ex(root, "suffix", &v) && v != NULL) {
+        *st = gs_respond_error(b, r, 400, "BadRequestError", "suffix", "suffix is not currently supported");
+        return 0;
+    }
+    cmpl_state *cs = ga_arena_alloc(ar, sizeof *cs);
+    if (cs == NULL) {
+        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        return 0;
+    }
+    t->route = cs;
+    if (!gs_text_params(b, root, p, r, &cs->model))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    cs->echo = json_object_object_get_ex(root, "echo", &v) && json_object_get_boolean(v);
+    int include_usage;
+    cs->stream = json_object_object_get_ex(root, "stream", &v) && json_object_get_boolean(v);
+    if (!gs_stream_options(b, root, cs->stream, &include_usage, r))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    if (cs->stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0) {
+        *st = gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
+                               "`prompt_logprobs` are not available when `stream=True`.");
+        return 0;
+    }
+    if (IS(p, logprobs) && p->logprobs < 0) {
+        *st = gs_respond_error(b, r, 400, "BadRequestError", "logprobs", "`logprobs` must be a positive value.");
+        return 0;
+    }
+    if (!parse_prompts(b, root, ar, &cs->ps, &cs->n_prompts, r))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    gx_text_engine *e = b->text;
+    prompt *ps = cs->ps;
+    cs->n = IS(p, n) ? p->n : 1;
+    cs->top = IS(p, logprobs) ? p->logprobs : -1;
+    cs->created = (int64_t)time(NULL);
+    gs_random_id(cs->id, sizeof cs->id, "cmpl-");
+    uint64_t seed = gs_resolve_seed(p);
+    const float *adapter = gs_adapter(b, p, cs->model, ar);
+    cs->plp = ga_arena_alloc(ar, cs->n_prompts * sizeof *cs->plp);
+    genapi_status s = cs->plp ? gs_text_job_reserve(t, cs->n_prompts, &err)
+                              : ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+    /* One constraint per prompt: the prompts generate together. The first is compiled before
+     * any prompt is checked, so a bad constraint is the error a request reports first. */
     gd_constraint *guided = NULL;
-    if (st == GENAPI_OK)
-        st = gx_guided_compile(e, p, &guided, err);
-    for (size_t k = 0; k < n_prompts && st == GENAPI_OK; k++) {
-        ps[k].n = gx_truncate_prompt(e, p, &ps[k].ids, ps[k].n);
-        st = gx_check_request(e, p, ps[k].n, err);
-        if (st != GENAPI_OK)
+    if (s == GENAPI_OK)
+        s = gx_guided_compile(e, p, &guided, &err);
+    for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
+        if (k > 0 && (s = gx_guided_compile(e, p, &guided, &err)) != GENAPI_OK)
             break;
+        ps[k].n = gx_truncate_prompt(e, p, &ps[k].ids, ps[k].n);
+        s = gx_check_request(e, p, ps[k].n, &err);
         size_t vocab = gx_tokenizer_vocab_size(e->tok);
         uint8_t *topic = ga_arena_alloc(ar, vocab);
         if (topic && ps[k].text)
             gx_mark_topic(e, ps[k].text, topic);
-        gx_logprob *plp = NULL;
-        if (IS(p, prompt_logprobs) || (echo && top >= 0))
-            st = gx_prompt_logprobs(e, ps[k].ids, ps[k].n,
-                                    IS(p, prompt_logprobs) ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
-                                                           : (size_t)top,
-                                    ar, &plp, err);
-        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, top, 0, gs_adapter(b, p, model, ar), guided};
-        prompt_tokens += (int64_t)ps[k].n;
-        gx_choice *cs = NULL;
-        size_t n_choices = 0;
-        int64_t used = 0;
-        if (st == GENAPI_OK)
-            st = gx_generate_choices(e, &gr, ar, &cs, &n_choices, &used, err);
-        completion_tokens += used;
-        for (size_t i = 0; i < n_choices && st == GENAPI_OK; i++) {
-            gx_choice c = cs[i];
-            acc[n_acc] = c;
-            acc_index[n_acc] = (int64_t)k * n + (int64_t)i;
-            acc_prefix[n_acc] = echo ? ps[k].text_len : 0;
-            acc_prompt[n_acc++] = ps[k].text;
-            ga_buf text;
-            ga_buf_init(&text, &ar->alloc);
-            if (echo)
-                ga_buf_append(&text, ps[k].text, ps[k].text_len);
-            ga_buf_append(&text, c.text, c.text_len);
-            json_object *ch = json_object_new_object();
-            json_object_object_add(ch, "index", json_object_new_int64((int64_t)k * n + (int64_t)i));
-            json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
-            ga_buf_free(&text);
-            json_object *lp = NULL;
-            if (c.logprobs) {
-                if (echo && plp) {
-                    /* Prompt tokens first (the first without a logprob), then the output. */
-                    gx_logprob *all = ga_arena_alloc(ar, (ps[k].n + c.n_tokens + 1) * sizeof *all);
-                    if (all) {
-                        memcpy(all, plp, ps[k].n * sizeof *all);
-                        memcpy(all + ps[k].n, c.logprobs, c.n_tokens * sizeof *all);
-                        lp = gs_completion_logprobs(e, all, ps[k].n + c.n_tokens, 0, ar);
-                    }
-                } else {
-                    lp = gs_completion_logprobs(e, c.logprobs, c.n_tokens,
-                                                echo ? gs_utf8_chars(ps[k].text, ps[k].text_len) : 0, ar);
-                }
-            }
-            json_object_object_add(ch, "logprobs", lp);
-            json_object_object_add(ch, "finish_reason", json_object_new_string(c.finish_reason));
-            json_object_object_add(ch, "stop_reason",
-                                   c.stop_kind == 1   ? json_object_new_int64(c.stop_token)
-                                   : c.stop_kind == 2 ? json_object_new_string(c.stop_string)
-                                                      : NULL);
-            json_object_object_add(ch, "token_ids", NULL);
-            json_object_object_add(ch, "prompt_logprobs",
-                                   plp && IS(p, prompt_logprobs) ? gs_prompt_logprobs(e, plp, ps[k].n, ar) : NULL);
-            json_object_object_add(ch, "prompt_token_ids", NULL);
-            json_object_array_add(choices, ch);
-        }
+        if (s == GENAPI_OK && (IS(p, prompt_logprobs) || (cs->echo && cs->top >= 0)))
+            s = gx_prompt_logprobs(e, ps[k].ids, ps[k].n,
+                                   IS(p, prompt_logprobs)
+                                       ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
+                                       : (size_t)cs->top,
+                                   ar, &cs->plp[k], &err);
+        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, cs->top, 0, adapter, guided};
+        cs->prompt_tokens += (int64_t)ps[k].n;
+        if (s == GENAPI_OK)
+            s = gs_text_job_add(t, &gr, guided, &err);
+        else
+            gd_free(guided);
+        guided = NULL;
     }
     gd_free(guided);
-    if (st != GENAPI_OK) {
-        json_object_put(choices);
-        return gs_respond_genapi_error(b, r, err);
+    /* Per choice of the stream: the prompt text echo puts first. */
+    size_t total = cs->n_prompts * (size_t)cs->n;
+    size_t *prefix = ga_arena_alloc(ar, total * sizeof *prefix);
+    const char **texts = ga_arena_alloc(ar, total * sizeof *texts);
+    if (s == GENAPI_OK && (prefix == NULL || texts == NULL))
+        s = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; s == GENAPI_OK && i < total; i++) {
+        prefix[i] = cs->echo ? ps[i / (size_t)cs->n].text_len : 0;
+        texts[i] = ps[i / (size_t)cs->n].text;
     }
-    char id[64];
-    gs_random_id(id, sizeof id, "cmpl-");
-    int whole = (IS(p, use_beam_search) && p->use_beam_search) || (IS(p, best_of) && p->best_of > n);
-    if (stream && !whole) {
-        json_object_put(choices);
-        gs_stream_info info = {id, (int64_t)time(NULL), model, top,
-                               IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
-                               prompt_tokens, completion_tokens, acc_prefix, echo ? acc_prompt : NULL};
-        return gs_stream_completions(b, r, &info, acc, acc_index, n_acc, ar);
+    gs_stream_info info = {cs->id, cs->created, cs->model, cs->top,
+                           IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
+                           cs->prompt_tokens, 0, prefix, cs->echo ? texts : NULL};
+    if (s == GENAPI_OK)
+        s = gs_text_job_start(t, cs->stream, 0, &info, &err);
+    if (s != GENAPI_OK) {
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
     }
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "id", json_object_new_string(id));
-    json_object_object_add(o, "object", json_object_new_string("text_completion"));
-    json_object_object_add(o, "created", json_object_new_int64((int64_t)time(NULL)));
-    json_object_object_add(o, "model", json_object_new_string(model));
-    json_object_object_add(o, "choices", choices);
-    json_object_object_add(o, "service_tier", NULL);
-    json_object_object_add(o, "system_fingerprint", NULL);
-    json_object_object_add(o, "usage", gs_usage(prompt_tokens, completion_tokens));
-    json_object_object_add(o, "kv_transfer_params", NULL);
-    return stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
+    return 1;
 }
 
 genapi_status gs_handle_completions(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
     *job = NULL;
-    return gs_run_text_route(b, req, r, run_completion);
+    genapi_status st;
+    gs_text_job *t = gs_text_job_new(b, req, completion_answer, r, &st);
+    if (t == NULL)
+        return st;
+    if (!prepare_completion(t, r, &st)) {
+        gs_job_free(&t->job);
+        return st;
+    }
+    *job = &t->job;
+    return GENAPI_OK;
 }

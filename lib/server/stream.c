@@ -1,3 +1,4 @@
+/* Event streams of chat and text completions, written as tokens settle (see stream.h). */
 #include "server/stream.h"
 
 #include <string.h>
@@ -13,20 +14,6 @@ static void event(ga_buf *out, json_object *o)
     ga_buf_append(out, txt, len);
     ga_buf_puts(out, "\n\n");
     json_object_put(o);
-}
-
-static genapi_status finish(genapi_backend *b, genapi_http_response *r, ga_buf *out)
-{
-    ga_buf_puts(out, "data: [DONE]\n\n");
-    r->status = 200;
-    r->content_type = "text/event-stream";
-    size_t len = 0;
-    char *body = ga_buf_take(out, &len);
-    if (body == NULL)
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
-    r->body = body;
-    r->body_len = len;
-    return GENAPI_OK;
 }
 
 int gs_stream_options(genapi_backend *b, json_object *root, int stream, int *include_usage, genapi_http_response *r)
@@ -63,18 +50,29 @@ static json_object *stop_reason(const gx_choice *c)
                                : NULL;
 }
 
-/* The tokens [from, to) of a choice form one chunk; returns its text span. */
-static void span(const gx_choice *c, const gs_stream_info *in, size_t from, size_t to, size_t *start, size_t *end)
+
+/* One chunk of one choice: tokens [from, to), text span [s, e), k its position in the choice's
+ * chunks, last when it ends the choice. */
+typedef struct chunk {
+    size_t i, k, from, to, s, e;
+    int last;
+} chunk;
+
+/* The text span of tokens [from, to): a cumulative chunk starts at the beginning; the last
+ * chunk ends where the (possibly cut) text ends. */
+static void span(const gx_choice *c, const gs_stream_info *in, chunk *ch)
 {
-    size_t a = from == 0 ? 0 : c->text_ends[from - 1];
-    size_t z = to == 0 ? 0 : c->text_ends[to - 1];
-    if (to == c->n_tokens)
+    size_t a = ch->from == 0 ? 0 : c->text_ends[ch->from - 1];
+    size_t z = ch->to == 0 ? 0 : c->text_ends[ch->to - 1];
+    if (ch->last)
         z = c->text_len;
-    *start = in->output_kind == GS_OUTPUT_CUMULATIVE ? 0 : a;
-    *end = z;
+    if (a > z)
+        a = z;
+    ch->s = in->output_kind == GS_OUTPUT_CUMULATIVE ? 0 : a;
+    ch->e = z;
 }
 
-/* Chunks of each choice: [from, to) token ranges, one per token, or one for final_only. */
+/* Chunks of a finished choice: one per token, or one for final_only (or without tokens). */
 static size_t chunk_count(const gx_choice *c, const gs_stream_info *in)
 {
     if (in->output_kind == GS_OUTPUT_FINAL_ONLY || c->n_tokens == 0)
@@ -82,83 +80,18 @@ static size_t chunk_count(const gx_choice *c, const gs_stream_info *in)
     return c->n_tokens;
 }
 
-static void chunk_range(const gx_choice *c, const gs_stream_info *in, size_t k, size_t *from, size_t *to)
-{
-    if (in->output_kind == GS_OUTPUT_FINAL_ONLY || c->n_tokens == 0) {
-        *from = 0;
-        *to = c->n_tokens;
-    } else {
-        *from = k;
-        *to = k + 1;
-    }
-}
-
-/* One chunk of one choice: tokens [from, to), text span [s, e), `k` its position. */
-typedef struct chunk {
-    size_t i, k, from, to, s, e;
-    int last;
-} chunk;
-
-typedef json_object *(*chunk_fn)(const chunk *ch, const gx_choice *c, void *user);
-
-/* Interleave the choices chunk by chunk, as the engine steps them together, skipping tokens
- * without text (e.g. skipped special tokens) except a choice's last chunk; then the usage
- * chunk when asked, then [DONE]. */
-static genapi_status emit(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in, const char *object,
-                          const gx_choice *choices, size_t n, ga_buf *out, chunk_fn make, void *user)
-{
-    size_t most = 0;
-    for (size_t i = 0; i < n; i++)
-        if (chunk_count(&choices[i], in) > most)
-            most = chunk_count(&choices[i], in);
-    for (size_t k = 0; k < most; k++)
-        for (size_t i = 0; i < n; i++) {
-            const gx_choice *c = &choices[i];
-            size_t count = chunk_count(c, in);
-            if (k >= count)
-                continue;
-            chunk ch = {i, k, 0, 0, 0, 0, k + 1 == count};
-            chunk_range(c, in, k, &ch.from, &ch.to);
-            span(c, in, ch.from, ch.to, &ch.s, &ch.e);
-            if (!ch.last && ch.e <= ch.s && in->output_kind != GS_OUTPUT_CUMULATIVE)
-                continue;
-            json_object *o = chunk_head(in, object), *arr = json_object_new_array();
-            json_object_array_add(arr, make(&ch, c, user));
-            json_object_object_add(o, "choices", arr);
-            if (strcmp(object, "text_completion") == 0)
-                json_object_object_add(o, "usage", NULL); /* completion chunks carry every key */
-            event(out, o);
-        }
-    if (in->include_usage) {
-        json_object *o = chunk_head(in, object);
-        json_object_object_add(o, "choices", json_object_new_array());
-        json_object *u = gs_usage(in->prompt_tokens, in->completion_tokens);
-        json_object_object_del(u, "prompt_tokens_details");
-        json_object_object_add(o, "usage", u);
-        event(out, o);
-    }
-    return finish(b, r, out);
-}
-
-typedef struct make_ctx {
-    genapi_backend *b;
-    const gs_stream_info *in;
-    ga_arena *ar;
-    const int64_t *indexes;
-} make_ctx;
-
 /* Chat chunks carry only the keys that are set. */
-static json_object *chat_chunk(const chunk *k, const gx_choice *c, void *user)
+static json_object *chat_chunk(const gs_stream *st, genapi_backend *b, ga_arena *ar, const chunk *k,
+                               const gx_choice *c)
 {
-    const make_ctx *m = user;
     json_object *ch = json_object_new_object(), *delta = json_object_new_object();
     if (k->e > k->s || !k->last)
         json_object_object_add(delta, "content", json_object_new_string_len(c->text + k->s, (int)(k->e - k->s)));
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
     json_object_object_add(ch, "delta", delta);
     json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
-                                               ? gs_chat_logprobs(m->b->text, c->logprobs + k->from, k->to - k->from,
-                                                                  (size_t)m->in->top_logprobs, m->ar)
+                                               ? gs_chat_logprobs(b->text, c->logprobs + k->from, k->to - k->from,
+                                                                  (size_t)st->info.top_logprobs, ar)
                                                : NULL);
     json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
     if (k->last)
@@ -166,14 +99,49 @@ static json_object *chat_chunk(const chunk *k, const gx_choice *c, void *user)
     return ch;
 }
 
-genapi_status gs_stream_chat(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in,
-                             const gx_choice *choices, size_t n, ga_arena *ar)
+/* Completion chunks carry every key; with echo the first (or every cumulative) chunk starts
+ * with the prompt. */
+static json_object *completion_chunk(const gs_stream *st, genapi_backend *b, ga_arena *ar, const chunk *k,
+                                     const gx_choice *c)
 {
-    ga_buf out;
-    ga_buf_init(&out, &b->alloc);
-    for (size_t i = 0; i < n; i++) {
-        /* One role chunk per choice first. */
-        json_object *o = chunk_head(in, "chat.completion.chunk"), *arr = json_object_new_array();
+    const gs_stream_info *in = &st->info;
+    ga_buf text;
+    ga_buf_init(&text, &ar->alloc);
+    if (in->prompt_text && (k->k == 0 || in->output_kind == GS_OUTPUT_CUMULATIVE))
+        ga_buf_append(&text, in->prompt_text[k->i], in->text_prefix[k->i]);
+    ga_buf_append(&text, c->text + k->s, k->e - k->s);
+    json_object *ch = json_object_new_object();
+    json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
+    json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
+    ga_buf_free(&text);
+    json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
+                                               ? gs_completion_logprobs(b->text, c->logprobs + k->from,
+                                                                        k->to - k->from, gs_utf8_chars(c->text, k->s),
+                                                                        ar)
+                                               : NULL);
+    json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
+    json_object_object_add(ch, "stop_reason", k->last ? stop_reason(c) : NULL);
+    json_object_object_add(ch, "prompt_token_ids", NULL);
+    json_object_object_add(ch, "token_ids", NULL);
+    return ch;
+}
+
+genapi_status gs_stream_init(gs_stream *s, const gs_stream_info *info, int chat, size_t n, int hold_last,
+                             ga_arena *ar)
+{
+    memset(s, 0, sizeof *s);
+    s->info = *info;
+    s->chat = chat;
+    s->n = n;
+    s->hold_last = hold_last;
+    s->closed = ga_arena_alloc(ar, n ? n : 1);
+    return s->closed ? GENAPI_OK : GENAPI_E_NOMEM;
+}
+
+void gs_stream_roles(const gs_stream *s, ga_buf *out)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        json_object *o = chunk_head(&s->info, "chat.completion.chunk"), *arr = json_object_new_array();
         json_object *ch = json_object_new_object(), *delta = json_object_new_object();
         json_object_object_add(delta, "role", json_object_new_string("assistant"));
         json_object_object_add(delta, "content", json_object_new_string(""));
@@ -183,43 +151,106 @@ genapi_status gs_stream_chat(genapi_backend *b, genapi_http_response *r, const g
         json_object_object_add(ch, "finish_reason", NULL);
         json_object_array_add(arr, ch);
         json_object_object_add(o, "choices", arr);
-        event(&out, o);
+        event(out, o);
     }
-    make_ctx m = {b, in, ar, NULL};
-    return emit(b, r, in, "chat.completion.chunk", choices, n, &out, chat_chunk, &m);
 }
 
-/* Completion chunks carry every key; with echo the first (or every cumulative) chunk starts
- * with the prompt. */
-static json_object *completion_chunk(const chunk *k, const gx_choice *c, void *user)
+/* Write one chunk, unless it is an empty span that does not end its choice (tokens without
+ * text, e.g. skipped special tokens; cumulative chunks are always written). */
+static void put_chunk(gs_stream *s, genapi_backend *b, ga_arena *ar, ga_buf *out, const gx_choice *c, chunk *ch)
 {
-    const make_ctx *m = user;
-    ga_buf text;
-    ga_buf_init(&text, &m->ar->alloc);
-    if (m->in->prompt_text && (k->k == 0 || m->in->output_kind == GS_OUTPUT_CUMULATIVE))
-        ga_buf_append(&text, m->in->prompt_text[k->i], m->in->text_prefix[k->i]);
-    ga_buf_append(&text, c->text + k->s, k->e - k->s);
-    json_object *ch = json_object_new_object();
-    json_object_object_add(ch, "index", json_object_new_int64(m->indexes[k->i]));
-    json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
-    ga_buf_free(&text);
-    json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
-                                               ? gs_completion_logprobs(m->b->text, c->logprobs + k->from,
-                                                                        k->to - k->from, gs_utf8_chars(c->text, k->s),
-                                                                        m->ar)
-                                               : NULL);
-    json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
-    json_object_object_add(ch, "stop_reason", k->last ? stop_reason(c) : NULL);
-    json_object_object_add(ch, "prompt_token_ids", NULL);
-    json_object_object_add(ch, "token_ids", NULL);
-    return ch;
+    span(c, &s->info, ch);
+    if (ch->last)
+        s->closed[ch->i] = 1;
+    if (!ch->last && ch->e <= ch->s && s->info.output_kind != GS_OUTPUT_CUMULATIVE)
+        return;
+    const char *object = s->chat ? "chat.completion.chunk" : "text_completion";
+    json_object *o = chunk_head(&s->info, object), *arr = json_object_new_array();
+    json_object_array_add(arr, s->chat ? chat_chunk(s, b, ar, ch, c) : completion_chunk(s, b, ar, ch, c));
+    json_object_object_add(o, "choices", arr);
+    if (!s->chat)
+        json_object_object_add(o, "usage", NULL); /* completion chunks carry every key */
+    event(out, o);
 }
 
-genapi_status gs_stream_completions(genapi_backend *b, genapi_http_response *r, const gs_stream_info *in,
-                                    const gx_choice *choices, const int64_t *indexes, size_t n, ga_arena *ar)
+int gs_stream_emit(gs_stream *s, genapi_backend *b, ga_arena *ar, ga_buf *out, gs_stream_view_fn view, void *user)
 {
-    ga_buf out;
-    ga_buf_init(&out, &b->alloc);
-    make_ctx m = {b, in, ar, indexes};
-    return emit(b, r, in, "text_completion", choices, n, &out, completion_chunk, &m);
+    while (!s->complete) {
+        if (s->i == s->n) {
+            /* A round without any chunk: every choice is finished and fully written. */
+            if (!s->round_used) {
+                s->complete = 1;
+                break;
+            }
+            s->k++;
+            s->i = 0;
+            s->round_used = 0;
+            continue;
+        }
+        size_t settled = 0;
+        int finished = 0;
+        const gx_choice *c = view(user, s->i, &settled, &finished);
+        chunk ch = {s->i, s->k, 0, 0, 0, 0, 0};
+        if (finished) {
+            size_t count = chunk_count(c, &s->info);
+            if (s->k < count) {
+                ch.last = s->k + 1 == count;
+                if (s->info.output_kind == GS_OUTPUT_FINAL_ONLY || c->n_tokens == 0) {
+                    ch.to = c->n_tokens;
+                } else {
+                    ch.from = s->k;
+                    ch.to = s->k + 1;
+                }
+                put_chunk(s, b, ar, out, c, &ch);
+                s->round_used = 1;
+            } else if (!s->closed[s->i]) {
+                /* The choice ended without a further token after its chunks were written: a
+                 * closing chunk carries the finish reason. */
+                ch.from = ch.to = c->n_tokens;
+                ch.last = 1;
+                put_chunk(s, b, ar, out, c, &ch);
+                s->round_used = 1;
+            }
+            s->i++;
+            continue;
+        }
+        /* Unfinished: the k-th token's chunk is known once the token is settled (and, when a
+         * choice may end without a token, once the next one is too, so that it is known not
+         * to be the last). final_only writes nothing before the end. */
+        if (s->info.output_kind == GS_OUTPUT_FINAL_ONLY || s->k >= settled || (s->hold_last && s->k + 1 >= settled))
+            break;
+        ch.from = s->k;
+        ch.to = s->k + 1;
+        put_chunk(s, b, ar, out, c, &ch);
+        s->round_used = 1;
+        s->i++;
+    }
+    return s->complete;
+}
+
+void gs_stream_tail(const gs_stream *s, ga_buf *out)
+{
+    if (s->info.include_usage) {
+        json_object *o = chunk_head(&s->info, s->chat ? "chat.completion.chunk" : "text_completion");
+        json_object_object_add(o, "choices", json_object_new_array());
+        json_object *u = gs_usage(s->info.prompt_tokens, s->info.completion_tokens);
+        json_object_object_del(u, "prompt_tokens_details");
+        json_object_object_add(o, "usage", u);
+        event(out, o);
+    }
+    ga_buf_puts(out, "data: [DONE]\n\n");
+}
+
+void gs_stream_error(genapi_backend *b, ga_buf *out, const genapi_error *err)
+{
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    gs_respond_genapi_error(b, &r, err);
+    if (r.body) {
+        ga_buf_puts(out, "data: ");
+        ga_buf_append(out, r.body, r.body_len);
+        ga_buf_puts(out, "\n\n");
+    }
+    genapi_http_response_release(b, &r);
+    ga_buf_puts(out, "data: [DONE]\n\n");
 }

@@ -42,25 +42,27 @@ json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, ge
     return root;
 }
 
-genapi_status gs_run_text_route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r,
-                                gs_text_route_fn run)
+int gs_text_req_init(genapi_backend *b, const genapi_http_request *req, gs_text_req *t, genapi_http_response *r)
 {
-    json_object *root = gs_parse_body(b, req, r);
-    if (root == NULL)
-        return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
-    genapi_text_params p;
-    genapi_text_params_init(&p, sizeof p);
-    genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
-    p.allocator = &hooks;
-    ga_arena ar;
-    ga_arena_init(&ar, &b->alloc);
-    genapi_error err;
-    genapi_error_clear(&err);
-    genapi_status st = run(b, root, &p, &ar, r, &err);
-    ga_arena_free(&ar);
-    genapi_text_params_clear(&p);
-    json_object_put(root);
-    return st;
+    memset(t, 0, sizeof *t);
+    t->root = gs_parse_body(b, req, r);
+    if (t->root == NULL)
+        return 0;
+    genapi_text_params_init(&t->p, sizeof t->p);
+    t->hooks = (genapi_allocator){b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
+    t->p.allocator = &t->hooks;
+    ga_arena_init(&t->ar, &b->alloc);
+    return 1;
+}
+
+void gs_text_req_clear(gs_text_req *t)
+{
+    if (t->root == NULL)
+        return;
+    ga_arena_free(&t->ar);
+    genapi_text_params_clear(&t->p);
+    json_object_put(t->root);
+    t->root = NULL;
 }
 
 int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, genapi_http_response *r,

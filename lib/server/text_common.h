@@ -3,7 +3,10 @@
 #ifndef GENAPI_SERVER_TEXT_COMMON_H
 #define GENAPI_SERVER_TEXT_COMMON_H
 
+#include "engine/text/gen.h"
 #include "server/backend_internal.h"
+#include "server/job.h"
+#include "server/stream.h"
 
 /* Most sequences (n, best_of) one request may ask the reference backend for. */
 #define GS_MAX_SEQUENCES 128
@@ -12,12 +15,20 @@
  * and NULL returned. */
 json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
-/* A text route: parses the body, prepares params (allocated with the backend's hooks) and an
- * arena, runs `run`, and frees everything. */
-typedef genapi_status (*gs_text_route_fn)(genapi_backend *b, json_object *root, genapi_text_params *p, ga_arena *ar,
-                                          genapi_http_response *r, genapi_error *err);
-genapi_status gs_run_text_route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r,
-                                gs_text_route_fn run);
+/* A text request as a route holds it: the parsed body, the parameters (allocated with the
+ * backend's hooks, which they point at: the struct must not move once set up) and an arena for
+ * everything else the answer needs. */
+typedef struct gs_text_req {
+    json_object *root;
+    genapi_text_params p;
+    genapi_allocator hooks;
+    ga_arena ar;
+} gs_text_req;
+
+/* Parse the body of req into t. Returns 1, or 0 with t empty and a 400 written to r. */
+int gs_text_req_init(genapi_backend *b, const genapi_http_request *req, gs_text_req *t, genapi_http_response *r);
+/* Free everything t holds (nothing when it was never set up). */
+void gs_text_req_clear(gs_text_req *t);
 
 /* Parse the table parameters of root into p, check model (404) and ranges (400). Returns 1 if
  * the request may proceed; otherwise the error response is in r. `model_out` receives the
@@ -57,5 +68,66 @@ size_t gs_utf8_chars(const char *s, size_t len);
 
 /* usage object. */
 json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens);
+
+/* ---- generation jobs (text_job.c) -------------------------------------------------------- */
+
+/* The generation of one prompt's choices inside a text job. */
+typedef struct gs_text_gen {
+    gx_gen_request req;        /* what the generation borrows lives in the job */
+    gd_constraint *guided;     /* owned, or NULL */
+    gx_gen *gen;               /* working state until it ends */
+    int ended;                 /* choices and completion_tokens are final */
+    gx_choice *choices;        /* in the job's arena */
+    size_t n_choices;
+    int64_t completion_tokens;
+} gs_text_gen;
+
+typedef struct gs_text_job gs_text_job;
+
+/* The whole answer once every generation ended: a JSON body, or one event holding it for a
+ * stream that is not incremental. */
+typedef genapi_status (*gs_text_answer_fn)(gs_text_job *t, genapi_http_response *r);
+
+/* A chat or completions request answered in steps. The route parses and checks everything at
+ * once, adds one generation per prompt, and starts the job. Each step then advances every
+ * running generation by one gx_gen_step (the prompts of a request generate together) and, for
+ * a stream, writes the chunks that settled; a whole answer is assembled in the step after the
+ * last generation step. A failure before anything was written becomes the error answer the
+ * route would have given; a stream that already began ends with an in-band error event. */
+struct gs_text_job {
+    gs_job job;
+    gs_text_req req;
+    gs_text_answer_fn answer;
+    void *route;               /* the route's own state, in req.ar */
+    gs_text_gen *gens;         /* one per prompt, in req.ar */
+    size_t n_gens, cap_gens;
+    size_t per_gen;            /* choices of each generation (n) */
+    int incremental;           /* a stream written as tokens settle */
+    int began;                 /* some of the stream is written */
+    int generated;             /* every generation ended */
+    gs_stream stream;
+    ga_arena scratch;          /* chunk texts of one step */
+};
+
+/* A job for req with its body parsed into job->req. Returns NULL with the answer in r (400 for
+ * a body that is not a JSON object) and *st its status, or with *st GENAPI_E_NOMEM. */
+gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, gs_text_answer_fn answer,
+                             genapi_http_response *r, genapi_status *st);
+
+/* Room for n_gens generations. */
+genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *err);
+
+/* Begin a generation of gr (copied; what it points to must live in the job) with the job
+ * owning `guided` from now on, even on failure. */
+genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, gd_constraint *guided, genapi_error *err);
+
+/* Ready to step. For a stream whose generations are incremental the head (200
+ * text/event-stream) is set at once and info (copied; completion_tokens filled in at the end)
+ * describes its chunks; chat streams open with the role chunks. Otherwise the head comes with
+ * the whole answer. */
+genapi_status gs_text_job_start(gs_text_job *t, int stream, int chat, const gs_stream_info *info, genapi_error *err);
+
+/* Completion tokens of every generation (once they all ended). */
+int64_t gs_text_job_completion_tokens(const gs_text_job *t);
 
 #endif

@@ -1,0 +1,187 @@
+/* Chat and completion generations as router jobs (see text_common.h). */
+#include <string.h>
+
+#include "server/text_common.h"
+#include "util/err.h"
+
+static void text_job_step(gs_job *j);
+static void text_job_destroy(gs_job *j);
+
+static const gs_job_ops text_job_ops = {text_job_step, text_job_destroy};
+
+gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, gs_text_answer_fn answer,
+                             genapi_http_response *r, genapi_status *st)
+{
+    gs_text_job *t = (gs_text_job *)gs_job_new(b, &text_job_ops, sizeof *t);
+    if (t == NULL) {
+        *st = GENAPI_E_NOMEM;
+        return NULL;
+    }
+    t->answer = answer;
+    ga_arena_init(&t->scratch, &b->alloc);
+    if (!gs_text_req_init(b, req, &t->req, r)) {
+        gs_job_free(&t->job);
+        *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
+        return NULL;
+    }
+    *st = GENAPI_OK;
+    return t;
+}
+
+genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *err)
+{
+    t->gens = ga_arena_alloc(&t->req.ar, (n_gens ? n_gens : 1) * sizeof *t->gens);
+    if (t->gens == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    t->cap_gens = n_gens;
+    return GENAPI_OK;
+}
+
+genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, gd_constraint *guided, genapi_error *err)
+{
+    if (t->n_gens == t->cap_gens) {
+        gd_free(guided);
+        return ga_err(err, GENAPI_E_INTERNAL, NULL, "more generations than reserved");
+    }
+    gs_text_gen *g = &t->gens[t->n_gens++];
+    g->req = *gr;
+    g->req.guided = guided;
+    g->guided = guided;
+    return gx_gen_begin(t->job.b->text, &g->req, &t->req.ar, &g->gen, err);
+}
+
+genapi_status gs_text_job_start(gs_text_job *t, int stream, int chat, const gs_stream_info *info, genapi_error *err)
+{
+    int incremental = stream && t->n_gens > 0;
+    int guided = 0;
+    for (size_t k = 0; k < t->n_gens; k++) {
+        incremental = incremental && gx_gen_incremental(t->gens[k].gen);
+        guided = guided || t->gens[k].guided != NULL;
+    }
+    t->per_gen = t->n_gens ? gx_gen_choice_count(t->gens[0].gen) : 0;
+    t->incremental = incremental;
+    if (!incremental)
+        return GENAPI_OK;
+    /* A constrained choice may end without a token (every token masked), so the chunk of its
+     * newest token waits for the next one to know whether it is the last. */
+    if (gs_stream_init(&t->stream, info, chat, t->n_gens * t->per_gen, guided, &t->req.ar) != GENAPI_OK)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    gs_job_set_head(&t->job, 200, "text/event-stream", 0);
+    return GENAPI_OK;
+}
+
+int64_t gs_text_job_completion_tokens(const gs_text_job *t)
+{
+    int64_t n = 0;
+    for (size_t k = 0; k < t->n_gens; k++)
+        n += t->gens[k].completion_tokens;
+    return n;
+}
+
+/* Choice i of the stream: choice i % n of prompt i / n, final once its generation ended. */
+static const gx_choice *stream_view(void *user, size_t i, size_t *settled, int *finished)
+{
+    const gs_text_job *t = user;
+    const gs_text_gen *g = &t->gens[i / t->per_gen];
+    size_t c = i % t->per_gen;
+    if (g->ended) {
+        *settled = g->choices[c].n_tokens;
+        *finished = 1;
+        return &g->choices[c];
+    }
+    return gx_gen_choice(g->gen, c, settled, finished);
+}
+
+/* A failure: the error answer while nothing is written, else an in-band error ending the
+ * stream. */
+static void fail(gs_text_job *t, const genapi_error *err)
+{
+    genapi_backend *b = t->job.b;
+    if (t->began) {
+        gs_stream_error(b, &t->job.out, err);
+        t->job.done = 1;
+        return;
+    }
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    if (gs_respond_genapi_error(b, &r, err) != GENAPI_OK && r.body == NULL) {
+        gs_job_set_head(&t->job, 500, "application/json", 0);
+        t->job.done = 1;
+        return;
+    }
+    gs_job_finish_with(&t->job, &r);
+}
+
+/* Advance every running generation by one step; ended ones hand over their final choices. */
+static int generate(gs_text_job *t, genapi_error *err)
+{
+    int all = 1;
+    for (size_t k = 0; k < t->n_gens; k++) {
+        gs_text_gen *g = &t->gens[k];
+        if (g->ended)
+            continue;
+        int rc = gx_gen_step(g->gen, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            genapi_status st = gx_gen_end(g->gen, &g->choices, &g->n_choices, &g->completion_tokens, err);
+            if (st != GENAPI_OK)
+                return (int)st;
+            gx_gen_free(g->gen);
+            g->gen = NULL;
+            g->ended = 1;
+        } else {
+            all = 0;
+        }
+    }
+    return all;
+}
+
+static void text_job_step(gs_job *j)
+{
+    gs_text_job *t = (gs_text_job *)j;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (!t->generated) {
+        int rc = generate(t, &err);
+        if (rc < 0) {
+            fail(t, &err);
+            return;
+        }
+        t->generated = rc;
+        if (!t->incremental)
+            return; /* the whole answer is assembled in the next step */
+        if (!t->began && t->stream.chat)
+            gs_stream_roles(&t->stream, &j->out);
+        t->began = 1;
+        int complete = gs_stream_emit(&t->stream, j->b, &t->scratch, &j->out, stream_view, t);
+        ga_arena_free(&t->scratch);
+        if (complete && t->generated) {
+            t->stream.info.completion_tokens = gs_text_job_completion_tokens(t);
+            gs_stream_tail(&t->stream, &j->out);
+            j->done = 1;
+        }
+        return;
+    }
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    genapi_status st = t->answer(t, &r);
+    if (st != GENAPI_OK && r.body == NULL) {
+        genapi_error_clear(&err);
+        ga_err(&err, st, NULL, "out of memory");
+        fail(t, &err);
+        return;
+    }
+    gs_job_finish_with(j, &r);
+}
+
+static void text_job_destroy(gs_job *j)
+{
+    gs_text_job *t = (gs_text_job *)j;
+    for (size_t k = 0; k < t->n_gens; k++) {
+        gx_gen_free(t->gens[k].gen);
+        gd_free(t->gens[k].guided);
+    }
+    ga_arena_free(&t->scratch);
+    gs_text_req_clear(&t->req);
+}
