@@ -304,10 +304,382 @@ static void test_pinned_results(void **state)
     }
 }
 
+/* ---- stepping --------------------------------------------------------------------------- */
+
+/* What a view showed as settled, to compare with every later view of the same choice. */
+typedef struct seen {
+    size_t settled;
+    int finished;
+    int32_t *tokens;
+    size_t *ends;
+    gx_logprob *lps;
+    char *text;
+    size_t text_len;
+} seen;
+
+static void seen_free(seen *w)
+{
+    free(w->tokens);
+    free(w->ends);
+    free(w->lps);
+    free(w->text);
+    memset(w, 0, sizeof *w);
+}
+
+static int same_logprob(const gx_logprob *a, const gx_logprob *b)
+{
+    if (a->id != b->id || memcmp(&a->logprob, &b->logprob, sizeof a->logprob) != 0 || a->rank != b->rank ||
+        a->n_top != b->n_top)
+        return 0;
+    for (size_t k = 0; k < a->n_top; k++)
+        if (a->top[k].id != b->top[k].id || memcmp(&a->top[k].logprob, &b->top[k].logprob, sizeof(float)) != 0)
+            return 0;
+    return 1;
+}
+
+/* The settled prefix recorded in w is still what v shows. */
+static void check_prefix(const char *name, size_t i, const seen *w, const gx_choice *v)
+{
+    assert_true(v->n_tokens >= w->settled);
+    for (size_t t = 0; t < w->settled; t++) {
+        if (v->tokens[t] != w->tokens[t] || v->text_ends[t] != w->ends[t])
+            fail_msg("%s: choice %zu token %zu changed after it was settled", name, i, t);
+        if (w->lps && !same_logprob(&v->logprobs[t], &w->lps[t]))
+            fail_msg("%s: choice %zu logprob %zu changed after it was settled", name, i, t);
+    }
+    assert_true(v->text_len >= w->text_len);
+    assert_memory_equal(v->text, w->text, w->text_len);
+}
+
+static void record(seen *w, const gx_choice *v, size_t settled, int finished)
+{
+    seen_free(w);
+    w->settled = settled;
+    w->finished = finished;
+    w->tokens = malloc((settled + 1) * sizeof *w->tokens);
+    w->ends = malloc((settled + 1) * sizeof *w->ends);
+    w->lps = v->logprobs ? malloc((settled + 1) * sizeof *w->lps) : NULL;
+    w->text_len = settled ? v->text_ends[settled - 1] : 0;
+    w->text = malloc(w->text_len + 1);
+    assert_true(w->tokens && w->ends && w->text && (!v->logprobs || w->lps));
+    memcpy(w->tokens, v->tokens, settled * sizeof *w->tokens);
+    memcpy(w->ends, v->text_ends, settled * sizeof *w->ends);
+    if (w->lps)
+        memcpy(w->lps, v->logprobs, settled * sizeof *w->lps); /* top arrays live in the arena */
+    memcpy(w->text, v->text, w->text_len);
+}
+
+/* Step one case to the end, checking every view after every step; returns how many steps
+ * left some settled tokens behind the generated ones. */
+static size_t step_and_check(fixture *f, const gen_case *c)
+{
+    prepared r;
+    prepare(f, c, &r);
+    ga_arena ar;
+    ga_arena_init(&ar, &f->e->alloc);
+    genapi_error err;
+    gx_gen *g = NULL;
+    if (gx_gen_begin(f->e, &r.req, &ar, &g, &err) != GENAPI_OK)
+        fail_msg("%s: %s", c->name, err.message);
+    size_t n = gx_gen_choice_count(g);
+    int incremental = gx_gen_incremental(g);
+    int beam = genapi_text_params_is_set(&r.p, GENAPI_TEXT_PARAM_use_beam_search) && r.p.use_beam_search;
+    int best_of = genapi_text_params_is_set(&r.p, GENAPI_TEXT_PARAM_best_of) && (size_t)r.p.best_of > n;
+    assert_int_equal(incremental, !beam && !best_of);
+    size_t n_seq = best_of ? (size_t)r.p.best_of : n;
+    seen *w = calloc(n, sizeof *w);
+    assert_non_null(w);
+    size_t behind = 0, steps = 0;
+    int rc = 0;
+    while (rc == 0) {
+        size_t running = 0;
+        for (size_t i = 0; i < n; i++)
+            running += !w[i].finished;
+        uint64_t before = gx_gen_evaluations(g);
+        rc = gx_gen_step(g, &err);
+        if (rc < 0)
+            fail_msg("%s: %s", c->name, err.message);
+        steps++;
+        uint64_t used = gx_gen_evaluations(g) - before;
+        /* Bounded: one evaluation per running sequence (exactly one for plain sampling). */
+        if (incremental)
+            assert_int_equal(used, running);
+        else
+            assert_true(used >= 1 && used <= n_seq);
+        for (size_t i = 0; i < n; i++) {
+            size_t settled;
+            int finished;
+            const gx_choice *v = gx_gen_choice(g, i, &settled, &finished);
+            assert_non_null(v);
+            assert_true(settled <= v->n_tokens);
+            check_prefix(c->name, i, &w[i], v);
+            assert_true(settled >= w[i].settled);
+            if (w[i].finished)
+                assert_true(finished);
+            if (finished) {
+                assert_int_equal(settled, v->n_tokens);
+                assert_non_null(v->finish_reason);
+                assert_true(v->n_tokens == 0 || v->text_ends[v->n_tokens - 1] <= v->text_len);
+            } else if (incremental) {
+                assert_null(v->finish_reason);
+                assert_int_equal(v->n_tokens, steps); /* one token per step */
+                behind += settled < v->n_tokens;
+            } else {
+                assert_int_equal(v->n_tokens, 0);
+                assert_int_equal(settled, 0);
+            }
+            record(&w[i], v, settled, finished);
+        }
+    }
+    assert_int_equal(rc, 1);
+    assert_int_equal(gx_gen_step(g, &err), 1); /* done stays done */
+    gx_choice *cs = NULL;
+    size_t n_out = 0;
+    int64_t used = 0;
+    assert_int_equal(gx_gen_end(g, &cs, &n_out, &used, &err), GENAPI_OK);
+    assert_int_equal(n_out, n);
+    if (digest_choices(cs, n_out, used) != c->digest)
+        fail_msg("%s: stepped results differ from the pinned ones", c->name);
+    for (size_t i = 0; i < n; i++) {
+        size_t settled;
+        int finished;
+        const gx_choice *v = gx_gen_choice(g, i, &settled, &finished);
+        assert_true(finished);
+        assert_int_equal(settled, cs[i].n_tokens);
+        fnv a = {1}, b = {1};
+        digest_choice(&a, v);
+        digest_choice(&b, &cs[i]);
+        assert_true(a.h == b.h);
+        check_prefix(c->name, i, &w[i], &cs[i]);
+        seen_free(&w[i]);
+    }
+    assert_null(gx_gen_choice(g, n, &(size_t){0}, &(int){0}));
+    free(w);
+    gx_gen_free(g);
+    ga_arena_free(&ar);
+    release(f, &r);
+    return behind;
+}
+
+static const gen_case *find_case(const char *name)
+{
+    for (size_t k = 0; k < N_CASES; k++)
+        if (strcmp(cases[k].name, name) == 0)
+            return &cases[k];
+    fail_msg("no case %s", name);
+    return NULL;
+}
+
+static void test_stepped_views(void **state)
+{
+    fixture *f = *state;
+    for (size_t k = 0; k < N_CASES; k++) {
+        size_t behind = step_and_check(f, &cases[k]);
+        /* Without stop strings every token is settled as soon as it is made. */
+        if (strstr(cases[k].params, "\"stop\"") == NULL)
+            assert_int_equal(behind, 0);
+    }
+    /* With stop strings some tokens wait until the text after them rules a cut out. */
+    assert_true(step_and_check(f, find_case("stop_mid_token")) > 0);
+}
+
+/* Two generations of the same request (one guided constraint, one arena) stepped in turn give
+ * the pinned results each. */
+static void test_interleaved_generations(void **state)
+{
+    fixture *f = *state;
+    static const char *const names[] = {"guided_regex", "guided_json", "n4", "best_of", "beam", "mirostat"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        const gen_case *c = find_case(names[k]);
+        prepared r;
+        prepare(f, c, &r);
+        ga_arena ar;
+        ga_arena_init(&ar, &f->e->alloc);
+        genapi_error err;
+        gx_gen *g[2];
+        assert_int_equal(gx_gen_begin(f->e, &r.req, &ar, &g[0], &err), GENAPI_OK);
+        assert_int_equal(gx_gen_step(g[0], &err), 0); /* one ahead */
+        assert_int_equal(gx_gen_begin(f->e, &r.req, &ar, &g[1], &err), GENAPI_OK);
+        int rc[2] = {0, 0};
+        while (rc[0] == 0 || rc[1] == 0)
+            for (int j = 0; j < 2; j++)
+                if (rc[j] == 0)
+                    assert_true((rc[j] = gx_gen_step(g[j], &err)) >= 0);
+        for (int j = 0; j < 2; j++) {
+            gx_choice *cs;
+            size_t n;
+            int64_t used;
+            assert_int_equal(gx_gen_end(g[j], &cs, &n, &used, &err), GENAPI_OK);
+            if (digest_choices(cs, n, used) != c->digest)
+                fail_msg("%s: interleaved generation %d differs from the pinned results", c->name, j);
+            gx_gen_free(g[j]);
+        }
+        ga_arena_free(&ar);
+        release(f, &r);
+    }
+}
+
+/* Freeing after any number of steps gives every block back (results with the arena, the
+ * automaton states and masks a guided constraint built with the constraint). */
+static void test_cancel_leaks_nothing(void **state)
+{
+    fixture *f = *state;
+    static const size_t after[] = {0, 1, 2, 7};
+    for (size_t k = 0; k < N_CASES; k++)
+        for (size_t a = 0; a < sizeof after / sizeof after[0]; a++) {
+            long live = f->count.live;
+            prepared r;
+            prepare(f, &cases[k], &r);
+            ga_arena ar;
+            ga_arena_init(&ar, &f->e->alloc);
+            genapi_error err;
+            gx_gen *g = NULL;
+            assert_int_equal(gx_gen_begin(f->e, &r.req, &ar, &g, &err), GENAPI_OK);
+            for (size_t s = 0; s < after[a] && gx_gen_step(g, &err) == 0; s++) {
+            }
+            for (size_t i = 0; i < gx_gen_choice_count(g); i++) {
+                size_t settled;
+                int finished;
+                assert_non_null(gx_gen_choice(g, i, &settled, &finished));
+            }
+            gx_gen_free(g);
+            ga_arena_free(&ar);
+            release(f, &r); /* the constraint keeps what it built while guiding */
+            if (f->count.live != live)
+                fail_msg("%s: %ld blocks leaked after %zu steps", cases[k].name, f->count.live - live, after[a]);
+        }
+    gx_gen_free(NULL);
+}
+
+/* Errors a request can only show with the engine come from gx_gen_begin, leaving nothing. */
+static void test_begin_errors(void **state)
+{
+    fixture *f = *state;
+    static const gen_case bad[] = {
+        {"beam_guided", "Pick one.", 1,
+         "{\"n\": 2, \"use_beam_search\": true, \"max_tokens\": 10, \"guided_choice\": [\"a\", \"b\"]}", -1, 0, 0, 0},
+        {"guided_short", "Pick one.", 1,
+         "{\"max_tokens\": 3, \"guided_regex\": \"[a-z]{10}\"}", -1, 0, 0, 0},
+    };
+    static const char *const param[] = {"use_beam_search", "max_tokens"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        prepared r;
+        prepare(f, &bad[k], &r);
+        long live = f->count.live;
+        ga_arena ar;
+        ga_arena_init(&ar, &f->e->alloc);
+        genapi_error err;
+        gx_gen *g = (gx_gen *)&ar;
+        assert_int_equal(gx_gen_begin(f->e, &r.req, &ar, &g, &err), GENAPI_E_INVALID_ARG);
+        assert_null(g);
+        assert_string_equal(err.param, param[k]);
+        gx_choice *cs;
+        size_t n;
+        int64_t used;
+        assert_int_equal(gx_generate_choices(f->e, &r.req, &ar, &cs, &n, &used, &err), GENAPI_E_INVALID_ARG);
+        ga_arena_free(&ar);
+        assert_int_equal(f->count.live, live);
+        release(f, &r);
+    }
+    /* The end is not there before the last step. */
+    prepared r;
+    prepare(f, find_case("n4"), &r);
+    ga_arena ar;
+    ga_arena_init(&ar, &f->e->alloc);
+    genapi_error err;
+    gx_gen *g;
+    assert_int_equal(gx_gen_begin(f->e, &r.req, &ar, &g, &err), GENAPI_OK);
+    assert_int_equal(gx_gen_step(g, &err), 0);
+    gx_choice *cs;
+    size_t n;
+    int64_t used;
+    assert_int_equal(gx_gen_end(g, &cs, &n, &used, &err), GENAPI_E_INVALID_ARG);
+    gx_gen_free(g);
+    ga_arena_free(&ar);
+    release(f, &r);
+}
+
+/* Cursors over one constraint, advanced in turn, see exactly what the constraint's own position
+ * sees after the same tokens. */
+static void test_guided_cursors(void **state)
+{
+    fixture *f = *state;
+    gx_text_engine *e = f->e;
+    gd_alloc_hooks h = {NULL, NULL, NULL};
+    genapi_error err;
+    gd_constraint *shared = gd_compile_regex(&h, &e->gd_vocab, "(the|a) (river|sea|forest)[a-z ]{0,12}", "t", &err);
+    gd_constraint *alone = gd_compile_regex(&h, &e->gd_vocab, "(the|a) (river|sea|forest)[a-z ]{0,12}", "t", &err);
+    assert_non_null(shared);
+    assert_non_null(alone);
+    size_t vocab = e->gd_vocab.n;
+    uint8_t *m1 = malloc(vocab), *m2 = malloc(vocab);
+    assert_true(m1 && m2);
+    enum { K = 4 };
+    gd_cursor cur[K];
+    uint64_t rng[K];
+    int32_t path[K][64];
+    size_t len[K] = {0};
+    for (int j = 0; j < K; j++) {
+        gd_cursor_start(shared, &cur[j]);
+        rng[j] = 0x9E3779B97F4A7C15u * (uint64_t)(j + 1);
+    }
+    /* Random walks, interleaved, each ending on EOS once complete or out of room. */
+    for (int round = 0, active = K; active > 0 && round < 64; round++) {
+        active = 0;
+        for (int j = 0; j < K; j++) {
+            if (cur[j].finished)
+                continue;
+            active++;
+            size_t na = gd_cursor_allowed(shared, &cur[j], m1);
+            assert_true(na > 0);
+            rng[j] = rng[j] * 6364136223846793005u + 1442695040888963407u;
+            size_t pick = (size_t)(rng[j] >> 33) % na, t = 0;
+            if (len[j] >= 40 && gd_cursor_complete(shared, &cur[j]))
+                t = (size_t)e->gd_vocab.eos_id;
+            else
+                for (size_t seen_ = 0;; t++)
+                    if (m1[t] && seen_++ == pick)
+                        break;
+            assert_int_equal(gd_cursor_min_remaining_after(shared, &cur[j], (int32_t)t) != SIZE_MAX, 1);
+            assert_int_equal(gd_cursor_advance(shared, &cur[j], (int32_t)t), 0);
+            path[j][len[j]++] = (int32_t)t;
+        }
+    }
+    /* Replay each walk alone on the other constraint's own position. */
+    for (int j = 0; j < K; j++) {
+        gd_reset(alone);
+        gd_cursor c;
+        gd_cursor_start(shared, &c);
+        for (size_t t = 0; t < len[j]; t++) {
+            assert_int_equal(gd_cursor_allowed(shared, &c, m1), gd_allowed(alone, m2));
+            assert_memory_equal(m1, m2, vocab);
+            assert_int_equal(gd_cursor_min_remaining(shared, &c), gd_min_remaining(alone));
+            assert_int_equal(gd_cursor_complete(shared, &c), gd_complete(alone));
+            assert_int_equal(gd_cursor_advance(shared, &c, path[j][t]), 0);
+            assert_int_equal(gd_advance(alone, path[j][t]), 0);
+        }
+        assert_int_equal(c.finished, cur[j].finished);
+        assert_int_equal(c.state, cur[j].state);
+    }
+    /* The constraint's own position was never moved by the cursors. */
+    gd_reset(alone);
+    assert_int_equal(gd_allowed(shared, m1), gd_allowed(alone, m2));
+    assert_memory_equal(m1, m2, vocab);
+    free(m1);
+    free(m2);
+    gd_free(shared);
+    gd_free(alone);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pinned_results),
+        cmocka_unit_test(test_stepped_views),
+        cmocka_unit_test(test_interleaved_generations),
+        cmocka_unit_test(test_cancel_leaks_nothing),
+        cmocka_unit_test(test_begin_errors),
+        cmocka_unit_test(test_guided_cursors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

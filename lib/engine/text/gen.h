@@ -45,8 +45,9 @@ size_t gx_gen_choice_count(const gx_gen *g);
  * generated so far, text the text so far; the first *settled tokens are final: their ids,
  * logprobs and text ends will not change, nor will text[0 .. text_ends[*settled - 1]). Only a
  * stop string can change text already made (the text is cut where the stop string starts):
- * after a token, a stop string found later starts at or after text_len + 1 - L, L the length of
- * the longest stop string, so the tokens whose text end is <= text_len + 1 - L are settled.
+ * after a token, a stop string found later starts at or after text_len + 1 - L (or 0), L the
+ * length of the longest stop string, so the tokens whose text end is <= text_len + 1 - L are
+ * settled.
  * Without stop strings every generated token is settled at once. finish_reason is NULL until
  * the choice ends; *finished is then 1 and the view is final (text cut, text ends capped at
  * text_len, finish_reason and stop fields set, *settled == n_tokens), the same struct
