@@ -472,14 +472,13 @@ static double finish(const gen *g, double v, double grain)
     return (0.5 + (v - 0.5) * g->contrast) * 255.0 + grain;
 }
 
-/* Render into out (w x h). With init == NULL: the txt2img picture. Otherwise the img2img blend of
- * init (w x h) at denoising strength d. */
-static genapi_status gen_render(const gen *g, const gi_image *init, double d, gi_image *out, genapi_error *err)
+/* Render rows [y0, y1) into out (w x h). With init == NULL: the txt2img picture. Otherwise the
+ * img2img blend of init (w x h) at denoising strength d. */
+static void gen_render_rows(const gen *g, const gi_image *init, double d, gi_image *out, int32_t y0, int32_t y1)
 {
     int32_t row_j[MAX_OCT];
     double row_s[MAX_OCT];
-    (void)err;
-    for (int32_t y = 0; y < g->h; y++) {
+    for (int32_t y = y0; y < y1; y++) {
         for (int k = 0; k < g->n_oct; k++) {
             double u = ((double)y + 0.5) / g->oct[k].cell, f0 = floor(u);
             row_j[k] = (int32_t)f0;
@@ -516,18 +515,21 @@ static genapi_status gen_render(const gen *g, const gi_image *init, double d, gi
             out->rgba[px + 3] = 255;
         }
     }
-    return GENAPI_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------
- * img2img helpers */
+ * img2img helpers, each over a range of rows (or lines) so the work can be split in steps */
 
-/* Fit src to w x h by resize_mode (0/3 stretch, 1 cover + centre crop, 2 fit + edge fill). */
-static genapi_status fit_image(const ga_alloc *a, const gi_image *src, int32_t w, int32_t h, int32_t mode,
-                               gi_image *out, genapi_error *err)
+/* Size an image is resized to before it is cropped / filled to w x h by resize_mode 1 (cover +
+ * centre crop) or 2 (fit + edge fill); modes 0 and 3 stretch straight to w x h. */
+static genapi_status fit_size(const gi_image *src, int32_t w, int32_t h, int32_t mode, int32_t *rw_out,
+                              int32_t *rh_out, genapi_error *err)
 {
-    if (mode != 1 && mode != 2)
-        return gi_resize(a, src, w, h, out, err);
+    if (mode != 1 && mode != 2) {
+        *rw_out = w;
+        *rh_out = h;
+        return GENAPI_OK;
+    }
     double sx = (double)w / (double)src->width, sy = (double)h / (double)src->height;
     double s = mode == 1 ? (sx > sy ? sx : sy) : (sx < sy ? sx : sy);
     double rw = floor((double)src->width * s + 0.5), rh = floor((double)src->height * s + 0.5);
@@ -542,37 +544,52 @@ static genapi_status fit_image(const ga_alloc *a, const gi_image *src, int32_t w
     }
     if (rw > (double)GI_MAX_SIDE || rh > (double)GI_MAX_SIDE || rw * rh > (double)GI_MAX_PIXELS)
         return ga_err(err, GENAPI_E_INVALID_ARG, "init_images", "Init image too large to fit");
-    gi_image mid;
-    genapi_status st = gi_resize(a, src, (int32_t)rw, (int32_t)rh, &mid, err);
-    if (st != GENAPI_OK)
-        return st;
-    st = gi__image_alloc(a, w, h, out, err);
-    if (st != GENAPI_OK) {
-        gi_image_free(a, &mid);
-        return st;
-    }
-    int32_t ox = ((int32_t)rw - w) / 2, oy = ((int32_t)rh - h) / 2; /* mode 1: >= 0; mode 2: <= 0 */
-    for (int32_t y = 0; y < h; y++) {
-        int32_t yy = y + oy;
-        yy = yy < 0 ? 0 : yy >= mid.height ? mid.height - 1 : yy;
-        for (int32_t x = 0; x < w; x++) {
-            int32_t xx = x + ox;
-            xx = xx < 0 ? 0 : xx >= mid.width ? mid.width - 1 : xx;
-            memcpy(out->rgba + ((size_t)y * (size_t)w + (size_t)x) * 4,
-                   mid.rgba + ((size_t)yy * (size_t)mid.width + (size_t)xx) * 4, 4);
-        }
-    }
-    gi_image_free(a, &mid);
+    *rw_out = (int32_t)rw;
+    *rh_out = (int32_t)rh;
     return GENAPI_OK;
 }
 
-/* One pass of a box blur of radius r along rows (horiz) or columns, edges clamped. */
-static void box_pass(const uint8_t *src, uint8_t *dst, int32_t w, int32_t h, int32_t r, int horiz)
+/* Rows [y0, y1) of out (w x h) from the resized image mid, centred: mode 1 crops, mode 2
+ * repeats the edge pixels. */
+static void fit_copy_rows(const gi_image *mid, gi_image *out, int32_t y0, int32_t y1)
 {
-    int32_t n = horiz ? w : h, lines = horiz ? h : w;
+    int32_t w = out->width, h = out->height;
+    int32_t ox = (mid->width - w) / 2, oy = (mid->height - h) / 2; /* mode 1: >= 0; mode 2: <= 0 */
+    for (int32_t y = y0; y < y1; y++) {
+        int32_t yy = y + oy;
+        yy = yy < 0 ? 0 : yy >= mid->height ? mid->height - 1 : yy;
+        for (int32_t x = 0; x < w; x++) {
+            int32_t xx = x + ox;
+            xx = xx < 0 ? 0 : xx >= mid->width ? mid->width - 1 : xx;
+            memcpy(out->rgba + ((size_t)y * (size_t)w + (size_t)x) * 4,
+                   mid->rgba + ((size_t)yy * (size_t)mid->width + (size_t)xx) * 4, 4);
+        }
+    }
+}
+
+/* Rows [y0, y1) of the binary mask: luminance > 127 (inverted on request) gives 255. */
+static void threshold_rows(const gi_image *mask, int invert, uint8_t *m, int32_t y0, int32_t y1)
+{
+    size_t w = (size_t)mask->width;
+    for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
+        const uint8_t *p = mask->rgba + i * 4;
+        uint32_t l = (299u * p[0] + 587u * p[1] + 114u * p[2] + 500u) / 1000u;
+        int on = l > 127;
+        if (invert)
+            on = !on;
+        m[i] = on ? 255 : 0;
+    }
+}
+
+/* Lines [l0, l1) of one box-blur pass of radius r along rows (horiz) or columns, edges clamped.
+ * Two passes per axis, twice, make a triangle kernel, close to a Gaussian of sigma ~ blur / 1.7. */
+static void box_lines(const uint8_t *src, uint8_t *dst, int32_t w, int32_t h, int32_t r, int horiz, int32_t l0,
+                      int32_t l1)
+{
+    int32_t n = horiz ? w : h;
     size_t step = horiz ? 1 : (size_t)w, lstep = horiz ? (size_t)w : 1;
     uint32_t div = (uint32_t)(2 * r + 1);
-    for (int32_t l = 0; l < lines; l++) {
+    for (int32_t l = l0; l < l1; l++) {
         const uint8_t *s = src + (size_t)l * lstep;
         uint8_t *d = dst + (size_t)l * lstep;
         uint32_t sum = 0;
@@ -590,92 +607,87 @@ static void box_pass(const uint8_t *src, uint8_t *dst, int32_t w, int32_t h, int
     }
 }
 
-/* alpha (w*h, 0..255) from a mask image of the same size. */
-static genapi_status mask_alpha(const ga_alloc *a, const gi_image *mask, int invert, int32_t blur, uint8_t **alpha,
-                                genapi_error *err)
+/* Bounding box of the non-zero alpha values (x1 < 0 when there is none). */
+typedef struct bbox {
+    int32_t x0, y0, x1, y1;
+} bbox;
+
+static void bbox_rows(const uint8_t *alpha, int32_t w, bbox *b, int32_t y0, int32_t y1)
 {
-    size_t n = (size_t)mask->width * (size_t)mask->height;
-    uint8_t *m = ga_malloc(a, n), *tmp = ga_malloc(a, n);
-    if (!m || !tmp) {
-        if (m)
-            ga_free(a, m);
-        if (tmp)
-            ga_free(a, tmp);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *p = mask->rgba + i * 4;
-        uint32_t l = (299u * p[0] + 587u * p[1] + 114u * p[2] + 500u) / 1000u;
-        int on = l > 127;
-        if (invert)
-            on = !on;
-        m[i] = on ? 255 : 0;
-    }
-    if (blur > 0) {
-        /* Two box passes per axis: a triangle kernel, close to a Gaussian of sigma ~ blur / 1.7. */
-        int32_t r = (blur + 1) / 2;
-        for (int rep = 0; rep < 2; rep++) {
-            box_pass(m, tmp, mask->width, mask->height, r, 1);
-            box_pass(tmp, m, mask->width, mask->height, r, 0);
-        }
-    }
-    ga_free(a, tmp);
-    *alpha = m;
-    return GENAPI_OK;
+    for (int32_t y = y0; y < y1; y++)
+        for (int32_t x = 0; x < w; x++)
+            if (alpha[(size_t)y * (size_t)w + (size_t)x]) {
+                b->x0 = x < b->x0 ? x : b->x0;
+                b->x1 = x > b->x1 ? x : b->x1;
+                b->y0 = y < b->y0 ? y : b->y0;
+                b->y1 = y > b->y1 ? y : b->y1;
+            }
 }
 
-/* Pre-fill the masked pixels (alpha > 0) of img according to inpainting_fill. */
-static void prefill(gi_image *img, const uint8_t *alpha, int32_t fill, uint64_t seed, double nm)
+/* Pre-fill of the masked pixels (alpha > 0) per inpainting_fill: 0 the mean of the unmasked
+ * pixels around the masked area (its bounding box grown by 16 px + 1/16 of the image side; the
+ * whole image if that ring has none), 2 noise, 3 black; 1 keeps the pixels. */
+typedef struct prefill_state {
+    const gi_image *img; /* read */
+    gi_image *dst;       /* written (may be img) */
+    const uint8_t *alpha;
+    bbox box;
+    int32_t ax0, ay0, ax1, ay1; /* the ring being averaged */
+    double acc[3], cnt, avg[3];
+    int found;
+} prefill_state;
+
+static void prefill_ring(prefill_state *s, int whole)
 {
-    size_t n = (size_t)img->width * (size_t)img->height;
-    if (fill == 1)
-        return;
-    double avg[3] = {127.0, 127.0, 127.0};
-    if (fill == 0) {
-        /* Mean of the unmasked pixels around the masked area: its bounding box grown by a
-         * margin of 16 px + 1/16 of the image side; the whole image if that ring is empty. */
-        int32_t w = img->width, h = img->height, x0 = w, y0 = h, x1 = -1, y1 = -1;
-        for (int32_t y = 0; y < h; y++)
-            for (int32_t x = 0; x < w; x++)
-                if (alpha[(size_t)y * (size_t)w + (size_t)x]) {
-                    x0 = x < x0 ? x : x0;
-                    x1 = x > x1 ? x : x1;
-                    y0 = y < y0 ? y : y0;
-                    y1 = y > y1 ? y : y1;
-                }
-        int32_t margin = 16 + (w > h ? w : h) / 16;
-        for (int pass = 0; pass < 2; pass++) {
-            double acc[3] = {0, 0, 0}, cnt = 0.0;
-            int32_t ax0 = pass ? 0 : x0 - margin, ay0 = pass ? 0 : y0 - margin;
-            int32_t ax1 = pass ? w - 1 : x1 + margin, ay1 = pass ? h - 1 : y1 + margin;
-            ax0 = ax0 < 0 ? 0 : ax0;
-            ay0 = ay0 < 0 ? 0 : ay0;
-            ax1 = ax1 >= w ? w - 1 : ax1;
-            ay1 = ay1 >= h ? h - 1 : ay1;
-            for (int32_t y = ay0; y <= ay1; y++)
-                for (int32_t x = ax0; x <= ax1; x++) {
-                    size_t i = (size_t)y * (size_t)w + (size_t)x;
-                    if (alpha[i] == 0) {
-                        for (int c = 0; c < 3; c++)
-                            acc[c] += img->rgba[i * 4 + (size_t)c];
-                        cnt += 1.0;
-                    }
-                }
-            if (cnt > 0.0) {
+    int32_t w = s->img->width, h = s->img->height;
+    int32_t margin = 16 + (w > h ? w : h) / 16;
+    int32_t ax0 = whole ? 0 : s->box.x0 - margin, ay0 = whole ? 0 : s->box.y0 - margin;
+    int32_t ax1 = whole ? w - 1 : s->box.x1 + margin, ay1 = whole ? h - 1 : s->box.y1 + margin;
+    s->ax0 = ax0 < 0 ? 0 : ax0;
+    s->ay0 = ay0 < 0 ? 0 : ay0;
+    s->ax1 = ax1 >= w ? w - 1 : ax1;
+    s->ay1 = ay1 >= h ? h - 1 : ay1;
+    s->acc[0] = s->acc[1] = s->acc[2] = 0.0;
+    s->cnt = 0.0;
+}
+
+/* Rows [ay0 + r0, ay0 + r1) of the ring. */
+static void prefill_avg_rows(prefill_state *s, int32_t r0, int32_t r1)
+{
+    size_t w = (size_t)s->img->width;
+    for (int32_t y = s->ay0 + r0; y < s->ay0 + r1; y++)
+        for (int32_t x = s->ax0; x <= s->ax1; x++) {
+            size_t i = (size_t)y * w + (size_t)x;
+            if (s->alpha[i] == 0) {
                 for (int c = 0; c < 3; c++)
-                    avg[c] = acc[c] / cnt;
-                break;
+                    s->acc[c] += s->img->rgba[i * 4 + (size_t)c];
+                s->cnt += 1.0;
             }
         }
+}
+
+static void prefill_avg_end(prefill_state *s)
+{
+    if (s->cnt > 0.0) {
+        for (int c = 0; c < 3; c++)
+            s->avg[c] = s->acc[c] / s->cnt;
+        s->found = 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (alpha[i] == 0)
+}
+
+static void prefill_fill_rows(prefill_state *s, int32_t fill, uint64_t seed, double nm, int32_t y0, int32_t y1)
+{
+    size_t w = (size_t)s->img->width;
+    if (s->dst != s->img)
+        memcpy(s->dst->rgba + (size_t)y0 * w * 4, s->img->rgba + (size_t)y0 * w * 4, (size_t)(y1 - y0) * w * 4);
+    for (size_t i = (size_t)y0 * w; i < (size_t)y1 * w; i++) {
+        if (s->alpha[i] == 0)
             continue;
-        uint8_t *p = img->rgba + i * 4;
+        uint8_t *p = s->dst->rgba + i * 4;
         for (int c = 0; c < 3; c++) {
             double v = 0.0;
             if (fill == 0)
-                v = avg[c];
+                v = s->avg[c];
             else if (fill == 2)
                 v = 127.5 + 255.0 * nm * (unit(hash4(seed, 0x4E, (uint64_t)i, (uint64_t)c)) - 0.5);
             p[c] = to_u8(v);
@@ -683,15 +695,17 @@ static void prefill(gi_image *img, const uint8_t *alpha, int32_t fill, uint64_t 
     }
 }
 
-static void composite(gi_image *dst, const gi_image *p, const uint8_t *alpha, int32_t x0, int32_t y0, int32_t aw)
+/* Rows [y0, y1) of p (placed at (x0, y0 + row) of dst) blended over dst by alpha (row width aw,
+ * same offset): dst = dst + (p - dst) * alpha. */
+static void composite_rows(gi_image *dst, const gi_image *p, const uint8_t *alpha, int32_t x0, int32_t oy, int32_t aw,
+                           int32_t y0, int32_t y1)
 {
-    /* dst region at (x0, y0) of p's size; alpha indexed with row width aw at the same offset */
-    for (int32_t y = 0; y < p->height; y++)
+    for (int32_t y = y0; y < y1; y++)
         for (int32_t x = 0; x < p->width; x++) {
-            uint8_t al = alpha[(size_t)(y + y0) * (size_t)aw + (size_t)(x + x0)];
+            uint8_t al = alpha[(size_t)(y + oy) * (size_t)aw + (size_t)(x + x0)];
             if (al == 0)
                 continue;
-            uint8_t *o = dst->rgba + ((size_t)(y + y0) * (size_t)dst->width + (size_t)(x + x0)) * 4;
+            uint8_t *o = dst->rgba + ((size_t)(y + oy) * (size_t)dst->width + (size_t)(x + x0)) * 4;
             const uint8_t *s = p->rgba + ((size_t)y * (size_t)p->width + (size_t)x) * 4;
             double t = (double)al / 255.0;
             for (int c = 0; c < 3; c++)
@@ -699,20 +713,58 @@ static void composite(gi_image *dst, const gi_image *p, const uint8_t *alpha, in
         }
 }
 
-static genapi_status crop(const ga_alloc *a, const gi_image *src, int32_t x0, int32_t y0, int32_t w, int32_t h,
-                          gi_image *out, genapi_error *err)
+/* The region inpaint_full_res works on: the mask's bounding box + padding, grown toward the
+ * target aspect ratio while staying inside the W0 x H0 image. */
+static void full_res_box(const gi_gen_config *cfg, bbox b, int32_t W0, int32_t H0, int32_t *cx, int32_t *cy,
+                         int32_t *cw, int32_t *ch)
 {
-    genapi_status st = gi__image_alloc(a, w, h, out, err);
-    if (st != GENAPI_OK)
-        return st;
-    for (int32_t y = 0; y < h; y++)
-        memcpy(out->rgba + (size_t)y * (size_t)w * 4,
-               src->rgba + ((size_t)(y + y0) * (size_t)src->width + (size_t)x0) * 4, (size_t)w * 4);
-    return GENAPI_OK;
+    int64_t pad = cfg->inpaint_full_res_padding;
+    int64_t bx0 = b.x0 - pad, by0 = b.y0 - pad, bx1 = (int64_t)b.x1 + 1 + pad, by1 = (int64_t)b.y1 + 1 + pad;
+    bx0 = bx0 < 0 ? 0 : bx0;
+    by0 = by0 < 0 ? 0 : by0;
+    bx1 = bx1 > W0 ? W0 : bx1;
+    by1 = by1 > H0 ? H0 : by1;
+    double target = (double)cfg->width / (double)cfg->height;
+    double bw = (double)(bx1 - bx0), bh = (double)(by1 - by0);
+    if (bw / bh < target) {
+        int64_t want = (int64_t)floor(bh * target + 0.5);
+        if (want > W0)
+            want = W0;
+        int64_t grow = want - (bx1 - bx0);
+        bx0 -= grow / 2;
+        bx1 = bx0 + want;
+        if (bx0 < 0) {
+            bx1 -= bx0;
+            bx0 = 0;
+        }
+        if (bx1 > W0) {
+            bx0 -= bx1 - W0;
+            bx1 = W0;
+        }
+    } else {
+        int64_t want = (int64_t)floor(bw / target + 0.5);
+        if (want > H0)
+            want = H0;
+        int64_t grow = want - (by1 - by0);
+        by0 -= grow / 2;
+        by1 = by0 + want;
+        if (by0 < 0) {
+            by1 -= by0;
+            by0 = 0;
+        }
+        if (by1 > H0) {
+            by0 -= by1 - H0;
+            by1 = H0;
+        }
+    }
+    *cx = (int32_t)bx0;
+    *cy = (int32_t)by0;
+    *cw = (int32_t)(bx1 - bx0);
+    *ch = (int32_t)(by1 - by0);
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Entry point */
+ * Validation */
 
 static int image_valid(const gi_image *im)
 {
@@ -762,93 +814,605 @@ static genapi_status validate(const gi_gen_config *cfg, genapi_error *err)
     return GENAPI_OK;
 }
 
-/* Inpaint at full resolution: work on the padded bounding box of the mask of the unresized init. */
-static genapi_status inpaint_full_res(const gen *g, const gi_gen_config *cfg, const uint8_t *alpha, gi_image *res,
-                                      genapi_error *err)
+/* ---------------------------------------------------------------------------------------------
+ * Generation in steps
+ *
+ * A job is a fixed list of phases, each a loop over rows (or lines) of one image. A step runs
+ * whole rows of the current phase, and of the next ones, until its work budget is spent (at
+ * least one row). Every phase's share of the total work is fixed when the job begins (from the
+ * sizes then known; the region of a full-resolution inpainting is estimated at the output size),
+ * so the progress never goes back. */
+
+/* Work units per pixel of each kind of row (about a nanosecond each on the reference machine). */
+#define U_RENDER 60    /* txt2img picture */
+#define U_RENDER_I2I 95 /* img2img blend (two palettes) */
+#define U_THRESH 3
+#define U_BLUR 3       /* one box pass */
+#define U_SCAN 1
+#define U_AVG 2
+#define U_FILL 3
+#define U_FILL_NOISE 45
+#define U_COPY 3       /* fit copy, crop */
+#define U_COMPOSITE 8
+
+enum ph_kind {
+    PH_RS_H,     /* arg: resample id (RS_*) */
+    PH_RS_V,
+    PH_FIT_COPY, /* arg: 0 init, 1 mask */
+    PH_THRESH,
+    PH_BLUR,     /* arg: 0 along rows, 1 along columns */
+    PH_BBOX,     /* full-res: bounding box of the mask; sets up the region */
+    PH_CROP,     /* full-res: the region of the init image and of the alpha */
+    PH_PF_SCAN,
+    PH_PF_AVG,   /* arg: 0 the ring, 1 the whole image */
+    PH_PF_FILL,
+    PH_RENDER,   /* txt2img / img2img: into out; full-res: the region picture */
+    PH_RENDER_COMP, /* inpainting: picture row, then composited over the fitted init */
+    PH_FINAL     /* full-res: init rows with the region composited */
+};
+
+enum { RS_INIT, RS_MASK, RS_REGION, RS_BACK };
+enum { MODE_TXT, MODE_I2I, MODE_MASK, MODE_FULL };
+
+#define MAX_PHASES 20
+
+typedef struct phase {
+    int kind, arg;
+    int32_t rows;  /* set when the phase starts */
+    int64_t cost;  /* work units of one row; set when the phase starts */
+    int64_t share; /* of the total work, fixed at begin */
+} phase;
+
+struct gi_gen_job {
+    const ga_alloc *a;
+    gi_gen_config cfg; /* copy; the init and mask images stay borrowed */
+    int mode;
+    uint64_t seed;
+    double nm;
+    gen g;
+    gi_image out;
+    int32_t rows_ready;
+    int32_t fit_w, fit_h; /* size before the crop / fill of resize modes 1 and 2 */
+    gi__rs rs;
+    int rs_active;
+    gi_image mid, initf, maskf, base, p;
+    uint8_t *alpha, *btmp;
+    int32_t aw, ah, blur_r;
+    prefill_state pf;
+    /* full-res region */
+    bbox box;
+    int32_t cx, cy, cw, ch;
+    gi_image c, cwimg, pc;
+    uint8_t *ca;
+    /* phases */
+    phase ph[MAX_PHASES];
+    int n_ph, cur, started;
+    int32_t pos;
+    int64_t done_before, total;
+    genapi_status failed;
+};
+
+static void add_phase(gi_gen_job *j, int kind, int arg, int32_t rows, int64_t cost)
 {
-    const ga_alloc *a = g->a;
-    int32_t W0 = res->width, H0 = res->height;
-    int32_t x0 = W0, y0 = H0, x1 = -1, y1 = -1;
-    for (int32_t y = 0; y < H0; y++)
-        for (int32_t x = 0; x < W0; x++)
-            if (alpha[(size_t)y * (size_t)W0 + (size_t)x]) {
-                x0 = x < x0 ? x : x0;
-                x1 = x > x1 ? x : x1;
-                y0 = y < y0 ? y : y0;
-                y1 = y > y1 ? y : y1;
-            }
-    if (x1 < 0)
-        return GENAPI_OK; /* nothing to repaint */
-    int64_t pad = cfg->inpaint_full_res_padding;
-    int64_t bx0 = x0 - pad, by0 = y0 - pad, bx1 = (int64_t)x1 + 1 + pad, by1 = (int64_t)y1 + 1 + pad;
-    bx0 = bx0 < 0 ? 0 : bx0;
-    by0 = by0 < 0 ? 0 : by0;
-    bx1 = bx1 > W0 ? W0 : bx1;
-    by1 = by1 > H0 ? H0 : by1;
-    /* Grow the box toward the target aspect ratio, staying inside the image. */
-    double target = (double)cfg->width / (double)cfg->height;
-    double bw = (double)(bx1 - bx0), bh = (double)(by1 - by0);
-    if (bw / bh < target) {
-        int64_t want = (int64_t)floor(bh * target + 0.5);
-        if (want > W0)
-            want = W0;
-        int64_t grow = want - (bx1 - bx0);
-        bx0 -= grow / 2;
-        bx1 = bx0 + want;
-        if (bx0 < 0) {
-            bx1 -= bx0;
-            bx0 = 0;
+    phase *p = &j->ph[j->n_ph++];
+    p->kind = kind;
+    p->arg = arg;
+    p->rows = rows;
+    p->cost = cost;
+    p->share = (int64_t)rows * cost;
+    j->total += p->share;
+}
+
+static int64_t rs_estimate(int32_t sw, int32_t sh, int32_t w, int32_t h, int vertical)
+{
+    /* AUTO kernel: 2 taps growing, ceil(scale) + 2 shrinking (the tap-table width). */
+    int32_t src = vertical ? sh : sw, dst = vertical ? h : w;
+    int32_t taps = src > dst ? (src + dst - 1) / dst + 2 : 2;
+    return (int64_t)w * 4 * (taps + 1) * (vertical ? h : sh);
+}
+
+/* Phases of a resample of an sw x sh image to w x h (shares estimated from the sizes). */
+static void add_resample(gi_gen_job *j, int id, int32_t sw, int32_t sh, int32_t w, int32_t h)
+{
+    add_phase(j, PH_RS_H, id, sh, 0);
+    j->ph[j->n_ph - 1].share = rs_estimate(sw, sh, w, h, 0);
+    add_phase(j, PH_RS_V, id, h, 0);
+    j->ph[j->n_ph - 1].share = rs_estimate(sw, sh, w, h, 1);
+    j->total += j->ph[j->n_ph - 2].share + j->ph[j->n_ph - 1].share;
+}
+
+static void add_prefill(gi_gen_job *j, int32_t w, int32_t h)
+{
+    int32_t fill = j->cfg.inpainting_fill;
+    if (fill == 1)
+        return;
+    if (fill == 0) {
+        add_phase(j, PH_PF_SCAN, 0, h, (int64_t)w * U_SCAN);
+        add_phase(j, PH_PF_AVG, 0, h, (int64_t)w * U_AVG);
+        add_phase(j, PH_PF_AVG, 1, h, (int64_t)w * U_AVG);
+    }
+    add_phase(j, PH_PF_FILL, 0, h, (int64_t)w * (fill == 2 ? U_FILL_NOISE : U_FILL));
+}
+
+static void add_mask_phases(gi_gen_job *j, int32_t w, int32_t h)
+{
+    add_phase(j, PH_THRESH, 0, h, (int64_t)w * U_THRESH);
+    if (j->cfg.mask_blur > 0)
+        for (int rep = 0; rep < 2; rep++) {
+            add_phase(j, PH_BLUR, 0, h, (int64_t)w * U_BLUR);
+            add_phase(j, PH_BLUR, 1, w, (int64_t)h * U_BLUR);
         }
-        if (bx1 > W0) {
-            bx0 -= bx1 - W0;
-            bx1 = W0;
-        }
+}
+
+static void add_fit(gi_gen_job *j, int id, int32_t w, int32_t h)
+{
+    const gi_image *src = id == RS_INIT ? j->cfg.init : j->cfg.mask;
+    add_resample(j, id, src->width, src->height, j->fit_w, j->fit_h);
+    if (j->cfg.resize_mode == 1 || j->cfg.resize_mode == 2)
+        add_phase(j, PH_FIT_COPY, id, h, (int64_t)w * U_COPY);
+}
+
+static int64_t render_units(const gi_gen_job *j)
+{
+    double d = j->cfg.denoising_strength;
+    return j->mode == MODE_TXT || d <= 0.0 || d >= 1.0 ? U_RENDER : U_RENDER_I2I;
+}
+
+static void build_phases(gi_gen_job *j)
+{
+    int32_t w = j->cfg.width, h = j->cfg.height;
+    switch (j->mode) {
+    case MODE_TXT:
+        add_phase(j, PH_RENDER, 0, h, (int64_t)w * U_RENDER);
+        break;
+    case MODE_I2I:
+        add_fit(j, RS_INIT, w, h);
+        add_phase(j, PH_RENDER, 0, h, (int64_t)w * render_units(j));
+        break;
+    case MODE_MASK:
+        add_fit(j, RS_INIT, w, h);
+        add_fit(j, RS_MASK, w, h);
+        add_mask_phases(j, w, h);
+        add_prefill(j, w, h);
+        add_phase(j, PH_RENDER_COMP, 0, h, (int64_t)w * (render_units(j) + U_COMPOSITE));
+        break;
+    default: { /* MODE_FULL: the region is estimated at the output size until it is known */
+        int32_t W0 = j->cfg.init->width, H0 = j->cfg.init->height;
+        add_mask_phases(j, W0, H0);
+        add_phase(j, PH_BBOX, 0, H0, (int64_t)W0 * U_SCAN);
+        add_phase(j, PH_CROP, 0, h, (int64_t)w * U_COPY);
+        add_prefill(j, w, h);
+        add_resample(j, RS_REGION, w, h, w, h);
+        add_phase(j, PH_RENDER, 0, h, (int64_t)w * render_units(j));
+        add_resample(j, RS_BACK, w, h, w, h);
+        add_phase(j, PH_FINAL, 0, H0, (int64_t)W0 * (U_COPY + U_COMPOSITE));
+        break;
+    }
+    }
+}
+
+/* The source, destination and size of a resample. */
+static void rs_spec(gi_gen_job *j, int id, const gi_image **src, gi_image **dst, int32_t *w, int32_t *h)
+{
+    int crop = j->cfg.resize_mode == 1 || j->cfg.resize_mode == 2;
+    switch (id) {
+    case RS_INIT:
+    case RS_MASK:
+        *src = id == RS_INIT ? j->cfg.init : j->cfg.mask;
+        *dst = crop ? &j->mid : id == RS_INIT ? &j->initf : &j->maskf;
+        *w = j->fit_w;
+        *h = j->fit_h;
+        break;
+    case RS_REGION:
+        *src = &j->c;
+        *dst = &j->cwimg;
+        *w = j->g.w;
+        *h = j->g.h;
+        break;
+    default:
+        *src = &j->p;
+        *dst = &j->pc;
+        *w = j->cw;
+        *h = j->ch;
+        break;
+    }
+}
+
+static genapi_status alloc_bytes(const ga_alloc *a, uint8_t **p, size_t n, genapi_error *err)
+{
+    *p = ga_malloc(a, n ? n : 1);
+    return *p ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+}
+
+/* The image a prefill reads and the one it writes. */
+static void prefill_target(gi_gen_job *j)
+{
+    if (j->mode == MODE_FULL) {
+        j->pf.img = &j->c;
+        j->pf.dst = &j->c;
+        j->pf.alpha = j->ca;
     } else {
-        int64_t want = (int64_t)floor(bw / target + 0.5);
-        if (want > H0)
-            want = H0;
-        int64_t grow = want - (by1 - by0);
-        by0 -= grow / 2;
-        by1 = by0 + want;
-        if (by0 < 0) {
-            by1 -= by0;
-            by0 = 0;
+        j->pf.img = &j->initf;
+        j->pf.dst = &j->base;
+        j->pf.alpha = j->alpha;
+    }
+}
+
+/* Allocate what a phase needs and fix its row count and row cost. */
+static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
+{
+    const ga_alloc *a = j->a;
+    genapi_status st = GENAPI_OK;
+    int empty = j->mode == MODE_FULL && j->box.x1 < 0;
+    switch (p->kind) {
+    case PH_RS_H: {
+        if (empty && (p->arg == RS_REGION || p->arg == RS_BACK)) {
+            p->rows = 0;
+            break;
         }
-        if (by1 > H0) {
-            by0 -= by1 - H0;
-            by1 = H0;
+        const gi_image *src;
+        gi_image *dst;
+        int32_t w, h;
+        rs_spec(j, p->arg, &src, &dst, &w, &h);
+        st = gi__rs_begin(a, src, w, h, GI_K_AUTO, &j->rs, dst, err);
+        if (st != GENAPI_OK)
+            break;
+        j->rs_active = 1;
+        p->rows = src->height;
+        p->cost = gi__rs_hcost(&j->rs);
+        break;
+    }
+    case PH_RS_V:
+        if (!j->rs_active) {
+            p->rows = 0;
+            break;
         }
+        p->rows = j->rs.out->height;
+        p->cost = gi__rs_vcost(&j->rs);
+        break;
+    case PH_FIT_COPY:
+        st = gi__image_alloc(a, j->cfg.width, j->cfg.height, p->arg == RS_INIT ? &j->initf : &j->maskf, err);
+        break;
+    case PH_THRESH: {
+        const gi_image *m = j->mode == MODE_FULL ? j->cfg.mask : &j->maskf;
+        j->aw = m->width;
+        j->ah = m->height;
+        st = alloc_bytes(a, &j->alpha, (size_t)j->aw * (size_t)j->ah, err);
+        if (st == GENAPI_OK && j->cfg.mask_blur > 0)
+            st = alloc_bytes(a, &j->btmp, (size_t)j->aw * (size_t)j->ah, err);
+        j->blur_r = (j->cfg.mask_blur + 1) / 2;
+        break;
     }
-    int32_t cx = (int32_t)bx0, cy = (int32_t)by0, cw = (int32_t)(bx1 - bx0), ch = (int32_t)(by1 - by0);
-    gi_image c = {0}, cw_img = {0}, p = {0}, pc = {0};
-    uint8_t *ca = NULL;
-    genapi_status st = crop(a, res, cx, cy, cw, ch, &c, err);
-    if (st == GENAPI_OK) {
-        ca = ga_malloc(a, (size_t)cw * (size_t)ch);
-        if (!ca)
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    case PH_BBOX:
+        j->box = (bbox){j->aw, j->ah, -1, -1};
+        break;
+    case PH_CROP:
+        if (empty) {
+            p->rows = 0;
+            break;
+        }
+        full_res_box(&j->cfg, j->box, j->aw, j->ah, &j->cx, &j->cy, &j->cw, &j->ch);
+        st = gi__image_alloc(a, j->cw, j->ch, &j->c, err);
+        if (st == GENAPI_OK)
+            st = alloc_bytes(a, &j->ca, (size_t)j->cw * (size_t)j->ch, err);
+        p->rows = j->ch;
+        p->cost = (int64_t)j->cw * U_COPY;
+        break;
+    case PH_PF_SCAN:
+        if (empty) {
+            p->rows = 0;
+            break;
+        }
+        prefill_target(j);
+        j->pf.box = (bbox){j->pf.img->width, j->pf.img->height, -1, -1};
+        p->rows = j->pf.img->height;
+        p->cost = (int64_t)j->pf.img->width * U_SCAN;
+        break;
+    case PH_PF_AVG:
+        if (empty || (p->arg == 1 && j->pf.found)) {
+            p->rows = 0;
+            break;
+        }
+        prefill_ring(&j->pf, p->arg);
+        p->rows = j->pf.ay1 >= j->pf.ay0 ? j->pf.ay1 - j->pf.ay0 + 1 : 0;
+        p->cost = (int64_t)(j->pf.ax1 >= j->pf.ax0 ? j->pf.ax1 - j->pf.ax0 + 1 : 0) * U_AVG + 1;
+        break;
+    case PH_PF_FILL:
+        if (empty) {
+            p->rows = 0;
+            break;
+        }
+        prefill_target(j);
+        if (j->pf.dst == &j->base)
+            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->base, err);
+        p->rows = j->pf.img->height;
+        p->cost = (int64_t)j->pf.img->width * (j->cfg.inpainting_fill == 2 ? U_FILL_NOISE : U_FILL);
+        break;
+    case PH_RENDER:
+        if (empty) {
+            p->rows = 0;
+            break;
+        }
+        if (j->mode == MODE_FULL)
+            st = gi__image_alloc(a, j->g.w, j->g.h, &j->p, err);
+        else if (j->mode == MODE_TXT || j->mode == MODE_I2I)
+            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->out, err);
+        break;
+    case PH_RENDER_COMP:
+        st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->p, err);
+        if (st == GENAPI_OK)
+            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->out, err);
+        break;
+    case PH_FINAL:
+        st = gi__image_alloc(a, j->cfg.init->width, j->cfg.init->height, &j->out, err);
+        break;
+    default:
+        break;
     }
-    if (st == GENAPI_OK) {
-        for (int32_t y = 0; y < ch; y++)
-            memcpy(ca + (size_t)y * (size_t)cw, alpha + (size_t)(y + cy) * (size_t)W0 + (size_t)cx, (size_t)cw);
-        prefill(&c, ca, cfg->inpainting_fill, g->seed, g->nm);
-        st = gi_resize(a, &c, g->w, g->h, &cw_img, err);
-    }
-    if (st == GENAPI_OK)
-        st = gi__image_alloc(a, g->w, g->h, &p, err);
-    if (st == GENAPI_OK)
-        st = gen_render(g, &cw_img, cfg->denoising_strength, &p, err);
-    if (st == GENAPI_OK)
-        st = gi_resize(a, &p, cw, ch, &pc, err);
-    if (st == GENAPI_OK)
-        composite(res, &pc, alpha, cx, cy, W0);
-    if (ca)
-        ga_free(a, ca);
-    gi_image_free(a, &c);
-    gi_image_free(a, &cw_img);
-    gi_image_free(a, &p);
-    gi_image_free(a, &pc);
     return st;
+}
+
+/* Rows [p0, p1) of the current phase. */
+static void phase_rows(gi_gen_job *j, const phase *p, int32_t p0, int32_t p1)
+{
+    switch (p->kind) {
+    case PH_RS_H:
+        gi__rs_hrows(&j->rs, p1 - p0);
+        break;
+    case PH_RS_V:
+        gi__rs_vrows(&j->rs, p1 - p0);
+        break;
+    case PH_FIT_COPY:
+        fit_copy_rows(&j->mid, p->arg == RS_INIT ? &j->initf : &j->maskf, p0, p1);
+        break;
+    case PH_THRESH:
+        threshold_rows(j->mode == MODE_FULL ? j->cfg.mask : &j->maskf, j->cfg.inpainting_mask_invert, j->alpha, p0, p1);
+        break;
+    case PH_BLUR:
+        if (p->arg == 0)
+            box_lines(j->alpha, j->btmp, j->aw, j->ah, j->blur_r, 1, p0, p1);
+        else
+            box_lines(j->btmp, j->alpha, j->aw, j->ah, j->blur_r, 0, p0, p1);
+        break;
+    case PH_BBOX:
+        bbox_rows(j->alpha, j->aw, &j->box, p0, p1);
+        break;
+    case PH_CROP:
+        for (int32_t y = p0; y < p1; y++) {
+            memcpy(j->c.rgba + (size_t)y * (size_t)j->cw * 4,
+                   j->cfg.init->rgba + ((size_t)(y + j->cy) * (size_t)j->aw + (size_t)j->cx) * 4, (size_t)j->cw * 4);
+            memcpy(j->ca + (size_t)y * (size_t)j->cw, j->alpha + (size_t)(y + j->cy) * (size_t)j->aw + (size_t)j->cx,
+                   (size_t)j->cw);
+        }
+        break;
+    case PH_PF_SCAN:
+        bbox_rows(j->pf.alpha, j->pf.img->width, &j->pf.box, p0, p1);
+        break;
+    case PH_PF_AVG:
+        prefill_avg_rows(&j->pf, p0, p1);
+        break;
+    case PH_PF_FILL:
+        prefill_fill_rows(&j->pf, j->cfg.inpainting_fill, j->seed, j->nm, p0, p1);
+        break;
+    case PH_RENDER:
+        if (j->mode == MODE_TXT)
+            gen_render_rows(&j->g, NULL, 0.0, &j->out, p0, p1);
+        else if (j->mode == MODE_I2I)
+            gen_render_rows(&j->g, &j->initf, j->cfg.denoising_strength, &j->out, p0, p1);
+        else
+            gen_render_rows(&j->g, &j->cwimg, j->cfg.denoising_strength, &j->p, p0, p1);
+        if (j->mode != MODE_FULL)
+            j->rows_ready = p1;
+        break;
+    case PH_RENDER_COMP: {
+        const gi_image *src = j->base.rgba ? &j->base : &j->initf;
+        gen_render_rows(&j->g, src, j->cfg.denoising_strength, &j->p, p0, p1);
+        size_t row = (size_t)j->out.width * 4;
+        memcpy(j->out.rgba + (size_t)p0 * row, j->initf.rgba + (size_t)p0 * row, (size_t)(p1 - p0) * row);
+        composite_rows(&j->out, &j->p, j->alpha, 0, 0, j->out.width, p0, p1);
+        j->rows_ready = p1;
+        break;
+    }
+    case PH_FINAL: {
+        size_t row = (size_t)j->out.width * 4;
+        memcpy(j->out.rgba + (size_t)p0 * row, j->cfg.init->rgba + (size_t)p0 * row, (size_t)(p1 - p0) * row);
+        int32_t r0 = p0 - j->cy, r1 = p1 - j->cy;
+        r0 = r0 < 0 ? 0 : r0;
+        r1 = r1 > j->ch ? j->ch : r1;
+        if (j->box.x1 >= 0 && r0 < r1)
+            composite_rows(&j->out, &j->pc, j->alpha, j->cx, j->cy, j->aw, r0, r1);
+        j->rows_ready = p1;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* A phase is over: keep its results, free what is not needed any more. */
+static void phase_end(gi_gen_job *j, const phase *p)
+{
+    const ga_alloc *a = j->a;
+    switch (p->kind) {
+    case PH_RS_V:
+        gi__rs_end(&j->rs);
+        j->rs_active = 0;
+        if (p->arg == RS_REGION)
+            gi_image_free(a, &j->c);
+        else if (p->arg == RS_BACK)
+            gi_image_free(a, &j->p);
+        break;
+    case PH_FIT_COPY:
+        gi_image_free(a, &j->mid);
+        break;
+    case PH_THRESH:
+        if (j->mode == MODE_MASK)
+            gi_image_free(a, &j->maskf);
+        break;
+    case PH_PF_AVG:
+        prefill_avg_end(&j->pf);
+        break;
+    case PH_RENDER:
+        if (j->mode == MODE_FULL)
+            gi_image_free(a, &j->cwimg);
+        break;
+    default:
+        break;
+    }
+}
+
+static void free_buffers(gi_gen_job *j)
+{
+    const ga_alloc *a = j->a;
+    gi__rs_end(&j->rs);
+    gi_image *ims[] = {&j->mid, &j->initf, &j->maskf, &j->base, &j->p, &j->c, &j->cwimg, &j->pc};
+    for (size_t i = 0; i < sizeof ims / sizeof ims[0]; i++)
+        gi_image_free(a, ims[i]);
+    uint8_t **bufs[] = {&j->alpha, &j->btmp, &j->ca};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        if (*bufs[i]) {
+            ga_free(a, *bufs[i]);
+            *bufs[i] = NULL;
+        }
+    gen_free(&j->g);
+}
+
+genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_gen_job **job,
+                           genapi_error *err)
+{
+    if (job)
+        *job = NULL;
+    if (!a || !cfg || !job)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_begin: NULL argument");
+    genapi_status st = validate(cfg, err);
+    if (st != GENAPI_OK)
+        return st;
+    int32_t fw = cfg->width, fh = cfg->height;
+    if (cfg->init && !(cfg->mask && cfg->inpaint_full_res)) {
+        st = fit_size(cfg->init, cfg->width, cfg->height, cfg->resize_mode, &fw, &fh, err);
+        if (st != GENAPI_OK)
+            return st;
+    }
+    gi_gen_job *j = ga_calloc(a, 1, sizeof *j);
+    if (!j)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    j->a = a;
+    j->cfg = *cfg;
+    j->cfg.prompt = NULL; /* read by gen_init only */
+    j->cfg.negative_prompt = NULL;
+    j->cfg.sampler_name = NULL;
+    j->fit_w = fw;
+    j->fit_h = fh;
+    j->mode = !cfg->init ? MODE_TXT : !cfg->mask ? MODE_I2I : cfg->inpaint_full_res ? MODE_FULL : MODE_MASK;
+    j->seed = cfg->seed + index;
+    j->nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
+    const sampler_info *smp = &SAMPLERS[cfg->sampler_name ? gi_sampler_index(cfg->sampler_name) : 0];
+    st = gen_init(&j->g, a, cfg, smp, j->seed, cfg->width, cfg->height, err);
+    if (st != GENAPI_OK) {
+        gi_gen_free(j);
+        return st;
+    }
+    build_phases(j);
+    *job = j;
+    return GENAPI_OK;
+}
+
+genapi_status gi_gen_step(gi_gen_job *j, int64_t budget, genapi_error *err)
+{
+    if (!j)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_step: NULL job");
+    if (j->failed != GENAPI_OK)
+        return ga_err(err, j->failed, NULL, "The generation failed");
+    if (budget <= 0)
+        budget = GI_STEP_UNITS;
+    while (j->cur < j->n_ph) {
+        phase *p = &j->ph[j->cur];
+        if (!j->started) {
+            genapi_status st = phase_start(j, p, err);
+            if (st != GENAPI_OK) {
+                j->failed = st;
+                return st;
+            }
+            j->started = 1;
+            j->pos = 0;
+        }
+        if (j->pos < p->rows) {
+            if (budget <= 0)
+                break;
+            int32_t n = gi__take_rows(&budget, p->cost, p->rows - j->pos);
+            phase_rows(j, p, j->pos, j->pos + n);
+            j->pos += n;
+        }
+        if (j->pos >= p->rows) {
+            phase_end(j, p);
+            j->done_before += p->share;
+            j->cur++;
+            j->started = 0;
+            j->pos = 0;
+        }
+    }
+    return GENAPI_OK;
+}
+
+int gi_gen_done(const gi_gen_job *j)
+{
+    return j->cur >= j->n_ph;
+}
+
+void gi_gen_progress(const gi_gen_job *j, int64_t *done, int64_t *total)
+{
+    int64_t d = j->done_before;
+    if (j->cur < j->n_ph && j->started && j->ph[j->cur].rows > 0)
+        d += j->ph[j->cur].share * j->pos / j->ph[j->cur].rows;
+    *done = d;
+    *total = j->total;
+}
+
+int32_t gi_gen_sampling_step(const gi_gen_job *j)
+{
+    int64_t done, total;
+    gi_gen_progress(j, &done, &total);
+    if (total <= 0 || done >= total)
+        return j->cfg.steps;
+    return (int32_t)(done * j->cfg.steps / total);
+}
+
+const gi_image *gi_gen_image(const gi_gen_job *j, int32_t *rows_ready)
+{
+    if (rows_ready)
+        *rows_ready = j->out.rgba ? j->rows_ready : 0;
+    return &j->out;
+}
+
+genapi_status gi_gen_end(gi_gen_job *j, gi_image *out, genapi_error *err)
+{
+    if (out) {
+        out->width = 0;
+        out->height = 0;
+        out->rgba = NULL;
+    }
+    if (!j || !out) {
+        gi_gen_free(j);
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_end: NULL argument");
+    }
+    genapi_status st = GENAPI_OK;
+    while (st == GENAPI_OK && !gi_gen_done(j))
+        st = gi_gen_step(j, INT64_MAX, err);
+    if (st == GENAPI_OK) {
+        *out = j->out;
+        j->out.rgba = NULL;
+    }
+    gi_gen_free(j);
+    return st;
+}
+
+void gi_gen_free(gi_gen_job *j)
+{
+    if (!j)
+        return;
+    free_buffers(j);
+    gi_image_free(j->a, &j->out);
+    ga_free(j->a, j);
 }
 
 genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_image *out,
@@ -861,71 +1425,15 @@ genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t 
     }
     if (!a || !cfg || !out)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_generate: NULL argument");
-    genapi_status st = validate(cfg, err);
+    gi_gen_job *j = NULL;
+    genapi_status st = gi_gen_begin(a, cfg, index, &j, err);
     if (st != GENAPI_OK)
         return st;
-    const sampler_info *smp = &SAMPLERS[cfg->sampler_name ? gi_sampler_index(cfg->sampler_name) : 0];
-    uint64_t seed = cfg->seed + index;
-    double nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
-    gen g;
-    st = gen_init(&g, a, cfg, smp, seed, cfg->width, cfg->height, err);
+    while (st == GENAPI_OK && !gi_gen_done(j))
+        st = gi_gen_step(j, 0, err);
     if (st != GENAPI_OK) {
-        gen_free(&g);
+        gi_gen_free(j);
         return st;
     }
-    if (!cfg->init) {
-        st = gi__image_alloc(a, cfg->width, cfg->height, out, err);
-        if (st == GENAPI_OK)
-            st = gen_render(&g, NULL, 0.0, out, err);
-        goto done;
-    }
-    uint8_t *alpha = NULL;
-    if (cfg->mask && cfg->inpaint_full_res) {
-        /* Work on the unresized init; the result keeps its size. */
-        st = gi__image_alloc(a, cfg->init->width, cfg->init->height, out, err);
-        if (st == GENAPI_OK) {
-            memcpy(out->rgba, cfg->init->rgba, (size_t)out->width * (size_t)out->height * 4);
-            st = mask_alpha(a, cfg->mask, cfg->inpainting_mask_invert, cfg->mask_blur, &alpha, err);
-        }
-        if (st == GENAPI_OK)
-            st = inpaint_full_res(&g, cfg, alpha, out, err);
-        goto done_alpha;
-    }
-    gi_image init = {0};
-    st = fit_image(a, cfg->init, cfg->width, cfg->height, cfg->resize_mode, &init, err);
-    if (st == GENAPI_OK)
-        st = gi__image_alloc(a, cfg->width, cfg->height, out, err);
-    if (st == GENAPI_OK && !cfg->mask) {
-        st = gen_render(&g, &init, cfg->denoising_strength, out, err);
-    } else if (st == GENAPI_OK) {
-        gi_image m = {0}, base = {0};
-        st = fit_image(a, cfg->mask, cfg->width, cfg->height, cfg->resize_mode, &m, err);
-        if (st == GENAPI_OK)
-            st = mask_alpha(a, &m, cfg->inpainting_mask_invert, cfg->mask_blur, &alpha, err);
-        if (st == GENAPI_OK)
-            st = gi__image_alloc(a, cfg->width, cfg->height, &base, err);
-        if (st == GENAPI_OK) {
-            memcpy(base.rgba, init.rgba, (size_t)init.width * (size_t)init.height * 4);
-            prefill(&base, alpha, cfg->inpainting_fill, seed, nm);
-            st = gen_render(&g, &base, cfg->denoising_strength, out, err);
-        }
-        if (st == GENAPI_OK) {
-            /* out = init + (P - init) * alpha: swap so the composite starts from the init. */
-            gi_image p = *out;
-            *out = init;
-            init = p;
-            composite(out, &init, alpha, 0, 0, cfg->width);
-        }
-        gi_image_free(a, &m);
-        gi_image_free(a, &base);
-    }
-    gi_image_free(a, &init);
-done_alpha:
-    if (alpha)
-        ga_free(a, alpha);
-done:
-    gen_free(&g);
-    if (st != GENAPI_OK)
-        gi_image_free(a, out);
-    return st;
+    return gi_gen_end(j, out, err);
 }

@@ -39,6 +39,161 @@ static int sink_write(spng_ctx *ctx, void *user, void *src, size_t length)
     return 0;
 }
 
+/* Work units of one pixel of PNG encoding at the default level (filter choice + deflate). */
+#define PNG_UNITS 170
+#define PNG_UNITS_FAST 40
+
+struct gi_png_job {
+    const ga_alloc *a;
+    spng_ctx *ctx;
+    sink s;
+    const gi_image *img; /* borrowed until the job ends */
+    char *text;          /* a copy of the "parameters" text, or NULL */
+    int32_t row;
+    int fast;
+    genapi_status failed;
+};
+
+static genapi_status png_fail(gi_png_job *j, int rc, genapi_error *err)
+{
+    if (j->s.failed) {
+        j->failed = GENAPI_E_NOMEM;
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while encoding PNG");
+    }
+    j->failed = GENAPI_E_INVALID_ARG;
+    return ga_err(err, GENAPI_E_INVALID_ARG, "image", "PNG encoding failed: %s", spng_strerror(rc));
+}
+
+genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const char *text, int fast, gi_png_job **job,
+                                  genapi_error *err)
+{
+    if (job)
+        *job = NULL;
+    if (!a || !img || !img->rgba || img->width < 1 || img->height < 1 || img->width > GI_MAX_SIDE ||
+        img->height > GI_MAX_SIDE || !job)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "image", "Invalid image to encode");
+    gi_png_job *j = ga_calloc(a, 1, sizeof *j);
+    if (!j)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
+    j->a = a;
+    j->img = img;
+    j->fast = fast;
+    j->s.a = a;
+    if (text) {
+        size_t n = strlen(text);
+        j->text = ga_malloc(a, n + 1);
+        if (!j->text) {
+            gi_png_encode_free(j);
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
+        }
+        memcpy(j->text, text, n + 1);
+    }
+    j->ctx = spng_ctx_new(SPNG_CTX_ENCODER);
+    if (!j->ctx) {
+        gi_png_encode_free(j);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
+    }
+    struct spng_ihdr ihdr;
+    memset(&ihdr, 0, sizeof ihdr);
+    ihdr.width = (uint32_t)img->width;
+    ihdr.height = (uint32_t)img->height;
+    ihdr.bit_depth = 8;
+    ihdr.color_type = SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
+    int rc = spng_set_png_stream(j->ctx, sink_write, &j->s);
+    if (!rc)
+        rc = spng_set_ihdr(j->ctx, &ihdr);
+    if (!rc && fast) {
+        rc = spng_set_option(j->ctx, SPNG_IMG_COMPRESSION_LEVEL, 1);
+        if (!rc)
+            rc = spng_set_option(j->ctx, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_SUB);
+    }
+    if (!rc && j->text) {
+        struct spng_text t;
+        memset(&t, 0, sizeof t);
+        memcpy(t.keyword, "parameters", sizeof "parameters");
+        t.type = SPNG_TEXT;
+        t.length = strlen(j->text);
+        t.text = j->text;
+        rc = spng_set_text(j->ctx, &t, 1);
+    }
+    if (!rc)
+        rc = spng_encode_image(j->ctx, NULL, 0, SPNG_FMT_PNG, SPNG_ENCODE_PROGRESSIVE | SPNG_ENCODE_FINALIZE);
+    if (rc || j->s.failed) {
+        genapi_status st = png_fail(j, rc, err);
+        gi_png_encode_free(j);
+        return st;
+    }
+    *job = j;
+    return GENAPI_OK;
+}
+
+genapi_status gi_png_encode_step(gi_png_job *j, int64_t budget, genapi_error *err)
+{
+    if (!j)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_png_encode_step: NULL job");
+    if (j->failed != GENAPI_OK)
+        return ga_err(err, j->failed, NULL, "PNG encoding failed");
+    if (budget <= 0)
+        budget = GI_STEP_UNITS;
+    const gi_image *img = j->img;
+    size_t row_len = (size_t)img->width * 4;
+    int32_t n = gi__take_rows(&budget, (int64_t)img->width * (j->fast ? PNG_UNITS_FAST : PNG_UNITS), img->height - j->row);
+    for (int32_t i = 0; i < n; i++, j->row++) {
+        int rc = spng_encode_row(j->ctx, img->rgba + (size_t)j->row * row_len, row_len);
+        if (rc == SPNG_EOI && j->row == img->height - 1 && !j->s.failed)
+            continue; /* the last row: the image data and IEND are written */
+        if (rc || j->s.failed)
+            return png_fail(j, rc, err);
+    }
+    return GENAPI_OK;
+}
+
+int gi_png_encode_done(const gi_png_job *j)
+{
+    return j->failed == GENAPI_OK && j->row >= j->img->height;
+}
+
+const uint8_t *gi_png_encode_data(const gi_png_job *j, size_t *len)
+{
+    *len = j->s.len;
+    return j->s.data;
+}
+
+genapi_status gi_png_encode_end(gi_png_job *j, uint8_t **bytes, size_t *len, genapi_error *err)
+{
+    if (bytes)
+        *bytes = NULL;
+    if (len)
+        *len = 0;
+    if (!j || !bytes || !len) {
+        gi_png_encode_free(j);
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_png_encode_end: NULL argument");
+    }
+    genapi_status st = GENAPI_OK;
+    while (st == GENAPI_OK && !gi_png_encode_done(j))
+        st = gi_png_encode_step(j, INT64_MAX, err);
+    if (st == GENAPI_OK) {
+        *bytes = j->s.data;
+        *len = j->s.len;
+        j->s.data = NULL;
+    }
+    gi_png_encode_free(j);
+    return st;
+}
+
+void gi_png_encode_free(gi_png_job *j)
+{
+    if (!j)
+        return;
+    if (j->ctx)
+        spng_ctx_free(j->ctx);
+    if (j->s.data)
+        ga_free(j->a, j->s.data);
+    if (j->text)
+        ga_free(j->a, j->text);
+    ga_free(j->a, j);
+}
+
 genapi_status gi_png_encode(const ga_alloc *a, const gi_image *img, const char *text, uint8_t **bytes, size_t *len,
                             genapi_error *err)
 {
@@ -46,46 +201,13 @@ genapi_status gi_png_encode(const ga_alloc *a, const gi_image *img, const char *
         *bytes = NULL;
     if (len)
         *len = 0;
-    if (!img || !img->rgba || img->width < 1 || img->height < 1 || img->width > GI_MAX_SIDE ||
-        img->height > GI_MAX_SIDE || !bytes || !len)
+    if (!bytes || !len)
         return ga_err(err, GENAPI_E_INVALID_ARG, "image", "Invalid image to encode");
-    spng_ctx *ctx = spng_ctx_new(SPNG_CTX_ENCODER);
-    if (!ctx)
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
-    sink s = {a, NULL, 0, 0, 0};
-    struct spng_ihdr ihdr;
-    memset(&ihdr, 0, sizeof ihdr);
-    ihdr.width = (uint32_t)img->width;
-    ihdr.height = (uint32_t)img->height;
-    ihdr.bit_depth = 8;
-    ihdr.color_type = SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
-    int rc = spng_set_png_stream(ctx, sink_write, &s);
-    if (!rc)
-        rc = spng_set_ihdr(ctx, &ihdr);
-    if (!rc && text) {
-        struct spng_text t;
-        memset(&t, 0, sizeof t);
-        memcpy(t.keyword, "parameters", sizeof "parameters");
-        t.type = SPNG_TEXT;
-        t.length = strlen(text);
-        t.text = (char *)(uintptr_t)text; /* libspng only reads it when encoding */
-        rc = spng_set_text(ctx, &t, 1);
-    }
-    if (!rc) {
-        size_t n = (size_t)img->width * (size_t)img->height * 4;
-        rc = spng_encode_image(ctx, img->rgba, n, SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
-    }
-    spng_ctx_free(ctx);
-    if (rc || s.failed) {
-        if (s.data)
-            ga_free(a, s.data);
-        if (s.failed)
-            return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while encoding PNG");
-        return ga_err(err, GENAPI_E_INVALID_ARG, "image", "PNG encoding failed: %s", spng_strerror(rc));
-    }
-    *bytes = s.data;
-    *len = s.len;
-    return GENAPI_OK;
+    gi_png_job *j = NULL;
+    genapi_status st = gi_png_encode_begin(a, img, text, 0, &j, err);
+    if (st != GENAPI_OK)
+        return st;
+    return gi_png_encode_end(j, bytes, len, err);
 }
 
 genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, gi_image *out, genapi_error *err)

@@ -82,12 +82,7 @@ static double lanczos3(double x)
     return sinc(x) * sinc(x / 3.0);
 }
 
-typedef struct taps {
-    int32_t max;  /* taps per destination pixel */
-    int32_t *n;   /* used taps per destination pixel */
-    int32_t *idx; /* dst * max source indices */
-    double *w;    /* dst * max weights */
-} taps;
+typedef gi__taps taps;
 
 static int32_t clampi(int64_t v, int32_t lo, int32_t hi)
 {
@@ -187,9 +182,14 @@ static int image_ok(const gi_image *in)
            in->height <= GI_MAX_SIDE && (int64_t)in->width * in->height <= GI_MAX_PIXELS;
 }
 
-genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi_image *out,
-                           genapi_error *err)
+/* Work units per tap and channel of a resampling pass (calibrated so that a unit is about a
+ * nanosecond on the reference machine). */
+#define RS_UNITS_PER_TAP 1
+
+genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi__rs *rs,
+                           gi_image *out, genapi_error *err)
 {
+    memset(rs, 0, sizeof *rs);
     if (!image_ok(in))
         return ga_err(err, GENAPI_E_INVALID_ARG, "image", "Invalid input image");
     if (w < 1 || w > GI_MAX_SIDE)
@@ -199,23 +199,31 @@ genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int
     genapi_status st = gi__image_alloc(a, w, h, out, err);
     if (st != GENAPI_OK)
         return st;
-    taps tx = {0}, ty = {0};
-    double *tmp = NULL;
-    if (taps_build(a, &tx, in->width, w, k) != 0 || taps_build(a, &ty, in->height, h, k) != 0 ||
-        !(tmp = ga_calloc(a, (size_t)w * (size_t)in->height * 4, sizeof *tmp))) {
-        taps_free(a, &tx);
-        taps_free(a, &ty);
+    rs->a = a;
+    rs->in = in;
+    rs->out = out;
+    if (taps_build(a, &rs->tx, in->width, w, k) != 0 || taps_build(a, &rs->ty, in->height, h, k) != 0 ||
+        !(rs->tmp = ga_calloc(a, (size_t)w * (size_t)in->height * 4, sizeof *rs->tmp))) {
+        gi__rs_end(rs);
         gi_image_free(a, out);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while resampling");
     }
-    for (int32_t y = 0; y < in->height; y++) {
+    return GENAPI_OK;
+}
+
+void gi__rs_hrows(gi__rs *rs, int32_t n)
+{
+    const gi_image *in = rs->in;
+    int32_t w = rs->out->width, end = rs->h_done + n > in->height ? in->height : rs->h_done + n;
+    const taps *tx = &rs->tx;
+    for (int32_t y = rs->h_done; y < end; y++) {
         const uint8_t *row = in->rgba + (size_t)y * (size_t)in->width * 4;
-        double *trow = tmp + (size_t)y * (size_t)w * 4;
+        double *trow = rs->tmp + (size_t)y * (size_t)w * 4;
         for (int32_t x = 0; x < w; x++) {
-            const int32_t *ix = tx.idx + (size_t)x * (size_t)tx.max;
-            const double *wt = tx.w + (size_t)x * (size_t)tx.max;
+            const int32_t *ix = tx->idx + (size_t)x * (size_t)tx->max;
+            const double *wt = tx->w + (size_t)x * (size_t)tx->max;
             double acc[4] = {0, 0, 0, 0};
-            for (int32_t q = 0; q < tx.n[x]; q++) {
+            for (int32_t q = 0; q < tx->n[x]; q++) {
                 const uint8_t *p = row + (size_t)ix[q] * 4;
                 for (int c = 0; c < 4; c++)
                     acc[c] += wt[q] * (double)p[c];
@@ -224,20 +232,72 @@ genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int
                 trow[(size_t)x * 4 + (size_t)c] = acc[c];
         }
     }
-    for (int32_t y = 0; y < h; y++) {
-        const int32_t *iy = ty.idx + (size_t)y * (size_t)ty.max;
-        const double *wt = ty.w + (size_t)y * (size_t)ty.max;
+    rs->h_done = end;
+}
+
+void gi__rs_vrows(gi__rs *rs, int32_t n)
+{
+    gi_image *out = rs->out;
+    int32_t w = out->width, end = rs->v_done + n > out->height ? out->height : rs->v_done + n;
+    const taps *ty = &rs->ty;
+    for (int32_t y = rs->v_done; y < end; y++) {
+        const int32_t *iy = ty->idx + (size_t)y * (size_t)ty->max;
+        const double *wt = ty->w + (size_t)y * (size_t)ty->max;
         uint8_t *orow = out->rgba + (size_t)y * (size_t)w * 4;
         for (size_t x = 0; x < (size_t)w * 4; x++) {
             double acc = 0.0;
-            for (int32_t q = 0; q < ty.n[y]; q++)
-                acc += wt[q] * tmp[(size_t)iy[q] * (size_t)w * 4 + x];
+            for (int32_t q = 0; q < ty->n[y]; q++)
+                acc += wt[q] * rs->tmp[(size_t)iy[q] * (size_t)w * 4 + x];
             orow[x] = to_u8(acc);
         }
     }
-    ga_free(a, tmp);
-    taps_free(a, &tx);
-    taps_free(a, &ty);
+    rs->v_done = end;
+}
+
+int64_t gi__rs_hcost(const gi__rs *rs)
+{
+    return (int64_t)rs->out->width * 4 * (rs->tx.max + 1) * RS_UNITS_PER_TAP;
+}
+
+int64_t gi__rs_vcost(const gi__rs *rs)
+{
+    return (int64_t)rs->out->width * 4 * (rs->ty.max + 1) * RS_UNITS_PER_TAP;
+}
+
+void gi__rs_end(gi__rs *rs)
+{
+    if (rs->a) {
+        taps_free(rs->a, &rs->tx);
+        taps_free(rs->a, &rs->ty);
+        if (rs->tmp)
+            ga_free(rs->a, rs->tmp);
+    }
+    memset(rs, 0, sizeof *rs);
+}
+
+int32_t gi__take_rows(int64_t *budget, int64_t cost, int32_t remaining)
+{
+    if (remaining <= 0)
+        return 0;
+    int64_t n = cost > 0 ? *budget / cost : remaining;
+    if (n < 1)
+        n = 1;
+    if (n > remaining)
+        n = remaining;
+    *budget -= n * cost;
+    return (int32_t)n;
+}
+
+genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi_image *out,
+                           genapi_error *err)
+{
+    gi__rs rs;
+    genapi_status st = gi__rs_begin(a, in, w, h, k, &rs, out, err);
+    if (st != GENAPI_OK)
+        return st;
+    gi__rs_hrows(&rs, in->height);
+    gi__rs_vrows(&rs, h);
+    gi__rs_end(&rs);
     return GENAPI_OK;
 }
 
@@ -274,15 +334,14 @@ const char *const *gi_upscaler_names(void)
     return UPSCALER_NAMES;
 }
 
-static genapi_status unsharp(const ga_alloc *a, gi_image *img, double amount, genapi_error *err)
+/* Unsharp mask of rows [y0, y1) of src into dst (same size): the alpha channel is copied. */
+static void unsharp_rows(const gi_image *srci, gi_image *dsti, double amount, int32_t y0, int32_t y1)
 {
-    size_t w = (size_t)img->width, h = (size_t)img->height;
-    uint8_t *src = ga_malloc(a, w * h * 4);
-    if (!src)
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while sharpening");
-    memcpy(src, img->rgba, w * h * 4);
+    size_t w = (size_t)srci->width, h = (size_t)srci->height;
+    const uint8_t *src = srci->rgba;
     static const int K[3] = {1, 2, 1};
-    for (size_t y = 0; y < h; y++) {
+    for (size_t y = (size_t)y0; y < (size_t)y1; y++) {
+        memcpy(dsti->rgba + y * w * 4, src + y * w * 4, w * 4);
         for (size_t x = 0; x < w; x++) {
             for (size_t c = 0; c < 3; c++) {
                 int sum = 0;
@@ -295,17 +354,33 @@ static genapi_status unsharp(const ga_alloc *a, gi_image *img, double amount, ge
                 }
                 double v = (double)src[(y * w + x) * 4 + c];
                 double blur = (double)sum / 16.0;
-                img->rgba[(y * w + x) * 4 + c] = to_u8(v + amount * (v - blur));
+                dsti->rgba[(y * w + x) * 4 + c] = to_u8(v + amount * (v - blur));
             }
         }
     }
-    ga_free(a, src);
-    return GENAPI_OK;
 }
 
-genapi_status gi_upscale(const ga_alloc *a, const gi_image *in, double factor, const char *name, gi_image *out,
-                         genapi_error *err)
+/* Work units of one pixel of the unsharp mask. */
+#define UNSHARP_UNITS 40
+
+struct gi_upscale_job {
+    const ga_alloc *a;
+    gi__rs rs;
+    gi_image r;   /* the resampled image */
+    gi_image out; /* the sharpened image (or r itself when there is no sharpening) */
+    double sharpen;
+    int phase; /* 0 horizontal pass, 1 vertical pass, 2 sharpening, 3 done */
+    int32_t sharp_done;
+    int64_t done_units, total_units;
+};
+
+genapi_status gi_upscale_begin(const ga_alloc *a, const gi_image *in, double factor, const char *name,
+                               gi_upscale_job **job, genapi_error *err)
 {
+    if (job)
+        *job = NULL;
+    if (!a || !job)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_upscale_begin: NULL argument");
     if (!image_ok(in))
         return ga_err(err, GENAPI_E_INVALID_ARG, "image", "Invalid input image");
     if (!(factor > 0.0 && factor <= 8.0))
@@ -329,11 +404,116 @@ genapi_status gi_upscale(const ga_alloc *a, const gi_image *in, double factor, c
         fh = 1.0;
     if (fw > (double)GI_MAX_SIDE || fh > (double)GI_MAX_SIDE || fw * fh > (double)GI_MAX_PIXELS)
         return ga_err(err, GENAPI_E_INVALID_ARG, "upscaling_resize", "Upscaled size %.0fx%.0f is too large", fw, fh);
-    genapi_status st = gi__resample(a, in, (int32_t)fw, (int32_t)fh, u->kernel, out, err);
-    if (st == GENAPI_OK && u->sharpen > 0.0) {
-        st = unsharp(a, out, u->sharpen, err);
-        if (st != GENAPI_OK)
-            gi_image_free(a, out);
+    gi_upscale_job *j = ga_calloc(a, 1, sizeof *j);
+    if (!j)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    j->a = a;
+    j->sharpen = u->sharpen;
+    genapi_status st = gi__rs_begin(a, in, (int32_t)fw, (int32_t)fh, u->kernel, &j->rs, &j->r, err);
+    if (st == GENAPI_OK && j->sharpen > 0.0)
+        st = gi__image_alloc(a, j->r.width, j->r.height, &j->out, err);
+    if (st != GENAPI_OK) {
+        gi_upscale_free(j);
+        return st;
     }
-    return st;
+    j->total_units = gi__rs_hcost(&j->rs) * in->height + gi__rs_vcost(&j->rs) * j->r.height;
+    if (j->sharpen > 0.0)
+        j->total_units += (int64_t)j->r.width * UNSHARP_UNITS * j->r.height;
+    *job = j;
+    return GENAPI_OK;
+}
+
+int gi_upscale_step(gi_upscale_job *j, int64_t budget)
+{
+    if (budget <= 0)
+        budget = GI_STEP_UNITS;
+    int64_t left = budget;
+    while (left > 0 && j->phase < 3) {
+        if (j->phase == 0) {
+            int64_t c = gi__rs_hcost(&j->rs);
+            int32_t n = gi__take_rows(&left, c, j->rs.in->height - j->rs.h_done);
+            gi__rs_hrows(&j->rs, n);
+            j->done_units += c * n;
+            if (j->rs.h_done == j->rs.in->height)
+                j->phase = 1;
+        } else if (j->phase == 1) {
+            int64_t c = gi__rs_vcost(&j->rs);
+            int32_t n = gi__take_rows(&left, c, j->r.height - j->rs.v_done);
+            gi__rs_vrows(&j->rs, n);
+            j->done_units += c * n;
+            if (j->rs.v_done == j->r.height) {
+                gi__rs_end(&j->rs); /* the double buffer is not needed any more */
+                j->phase = j->sharpen > 0.0 ? 2 : 3;
+            }
+        } else {
+            int64_t c = (int64_t)j->r.width * UNSHARP_UNITS;
+            int32_t n = gi__take_rows(&left, c, j->r.height - j->sharp_done);
+            unsharp_rows(&j->r, &j->out, j->sharpen, j->sharp_done, j->sharp_done + n);
+            j->sharp_done += n;
+            j->done_units += c * n;
+            if (j->sharp_done == j->r.height)
+                j->phase = 3;
+        }
+    }
+    return j->phase == 3;
+}
+
+int gi_upscale_done(const gi_upscale_job *j)
+{
+    return j->phase == 3;
+}
+
+void gi_upscale_progress(const gi_upscale_job *j, int64_t *done, int64_t *total)
+{
+    *done = j->done_units;
+    *total = j->total_units;
+}
+
+genapi_status gi_upscale_end(gi_upscale_job *j, gi_image *out, genapi_error *err)
+{
+    if (out) {
+        out->width = 0;
+        out->height = 0;
+        out->rgba = NULL;
+    }
+    if (!j || !out) {
+        gi_upscale_free(j);
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_upscale_end: NULL argument");
+    }
+    while (!gi_upscale_step(j, INT64_MAX))
+        ;
+    if (j->sharpen > 0.0) {
+        *out = j->out;
+        j->out.rgba = NULL;
+    } else {
+        *out = j->r;
+        j->r.rgba = NULL;
+    }
+    gi_upscale_free(j);
+    return GENAPI_OK;
+}
+
+void gi_upscale_free(gi_upscale_job *j)
+{
+    if (!j)
+        return;
+    gi__rs_end(&j->rs);
+    gi_image_free(j->a, &j->r);
+    gi_image_free(j->a, &j->out);
+    ga_free(j->a, j);
+}
+
+genapi_status gi_upscale(const ga_alloc *a, const gi_image *in, double factor, const char *name, gi_image *out,
+                         genapi_error *err)
+{
+    if (out) {
+        out->width = 0;
+        out->height = 0;
+        out->rgba = NULL;
+    }
+    gi_upscale_job *j = NULL;
+    genapi_status st = gi_upscale_begin(a, in, factor, name, &j, err);
+    if (st != GENAPI_OK)
+        return st;
+    return gi_upscale_end(j, out, err);
 }
