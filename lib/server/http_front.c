@@ -97,6 +97,7 @@ struct gs_req {
     int job_done; /* all output is in `out` */
     ga_buf out;   /* output not sent yet, from out_sent */
     size_t out_sent;
+    size_t peak_unread;
 };
 
 /* ---- small helpers ------------------------------------------------------------------- */
@@ -413,24 +414,41 @@ static gs_req *queue_pop(genapi_server *s)
     return q;
 }
 
+/* Wait while a stream's client has more than GS_UNREAD_MAX bytes unread; 0 when the job
+ * must stop (request gone or output lost), else 1. */
+static int wait_for_reader(gs_req *q)
+{
+    genapi_server *s = q->s;
+    pthread_mutex_lock(&q->mu);
+    int stop = q->gone || q->failed, over = q->streaming && req_unread(q) > GS_UNREAD_MAX;
+    pthread_mutex_unlock(&q->mu);
+    if (stop || !over)
+        return !stop;
+    pthread_mutex_lock(&s->mu);
+    s->stats.throttled++;
+    pthread_mutex_unlock(&s->mu);
+    pthread_mutex_lock(&q->mu);
+    while (!q->gone && !q->failed && req_unread(q) > GS_UNREAD_MAX) {
+        struct timespec until;
+        deadline_after_ms(&until, 50);
+        pthread_cond_timedwait(&q->drained, &q->mu, &until);
+    }
+    stop = q->gone || q->failed;
+    pthread_mutex_unlock(&q->mu);
+    pthread_mutex_lock(&s->mu);
+    s->stats.throttled--;
+    pthread_mutex_unlock(&s->mu);
+    return !stop;
+}
+
 /* Step a job until it ends or its request is gone; returns 1 when it ran to its end. */
 static int run_job(gs_req *q)
 {
     gs_job *j = q->job;
     char chunk[GS_COPY_CHUNK];
     for (;;) {
-        /* Backpressure: wait while the client has too much unread. */
-        pthread_mutex_lock(&q->mu);
-        while (!q->gone && !q->failed && q->streaming && req_unread(q) > GS_UNREAD_MAX) {
-            struct timespec until;
-            deadline_after_ms(&until, 50);
-            pthread_cond_timedwait(&q->drained, &q->mu, &until);
-        }
-        int stop = q->gone || q->failed;
-        pthread_mutex_unlock(&q->mu);
-        if (stop)
+        if (!wait_for_reader(q))
             return 0;
-
         /* One slice. */
         int64_t end = now_ns() + (int64_t)GS_SLICE_MS * 1000000;
         do
@@ -451,6 +469,8 @@ static int run_job(gs_req *q)
         }
         if (q->out.failed)
             q->failed = 1;
+        if (q->streaming && req_unread(q) > q->peak_unread)
+            q->peak_unread = req_unread(q);
         int head_news = 0;
         if (!q->responded && gs_job_head_ready(j)) { /* the head may still change until sent */
             head_news = !q->head_ready;
@@ -495,10 +515,15 @@ static void *worker_main(void *arg)
         int completed = gone ? 0 : run_job(q);
         gs_job_free(q->job);
         q->job = NULL;
+        pthread_mutex_lock(&q->mu);
+        size_t peak = q->peak_unread;
+        pthread_mutex_unlock(&q->mu);
 
         pthread_mutex_lock(&s->mu);
         if (!gone)
             s->stats.running--;
+        if (peak > s->stats.peak_unread)
+            s->stats.peak_unread = peak;
         if (completed)
             s->stats.finished++;
         else

@@ -42,7 +42,9 @@ typedef struct gs_front_stats {
     uint32_t running;       /* jobs being stepped now (at most `workers`) */
     uint32_t queued;        /* jobs waiting for a worker */
     uint32_t peak_running;  /* most jobs ever stepped at once */
+    uint32_t throttled;     /* running jobs paused now because their client has GS_UNREAD_MAX unread */
     uint32_t workers;       /* generation workers (the backend's `parallel`) */
+    uint64_t peak_unread;   /* most bytes ever held unsent for one stream (jobs that ended) */
     uint32_t connection_limit; /* connections libmicrohttpd accepts at once */
 } gs_front_stats;
 
