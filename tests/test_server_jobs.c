@@ -56,6 +56,8 @@
       CHAT ",\"max_tokens\":2,\"guided_regex\":\"[a-z]{40}\"" STREAM "}")                                         \
     X(chat_beam_guided_stream, CHAT_PATH,                                                                         \
       CHAT ",\"max_tokens\":4,\"use_beam_search\":true,\"guided_regex\":\"[a-z]+\"" STREAM "}")                   \
+    X(chat_allowed_run_out_stream, CHAT_PATH,                                                                     \
+      CHAT ",\"max_tokens\":5,\"n\":2,\"allowed_token_ids\":[45,46,47],\"no_repeat_ngram_size\":1" STREAM "}")    \
     X(chat_prompt_logprobs, CHAT_PATH, CHAT ",\"max_tokens\":3,\"prompt_logprobs\":1}")                           \
     X(chat_prompt_logprobs_stream_400, CHAT_PATH, CHAT ",\"max_tokens\":3,\"prompt_logprobs\":1" STREAM "}")      \
     X(chat_400, CHAT_PATH, CHAT ",\"max_tokens\":3,\"temperature\":-1}")                                          \
@@ -93,6 +95,8 @@
     X(cmpl_guided_tight_stream, CMPL_PATH, CMPL ",\"max_tokens\":2,\"guided_regex\":\"[a-z]{40}\"" STREAM "}")    \
     X(cmpl_token_ids_stream, CMPL_PATH,                                                                           \
       "{\"model\":\"genapi-ref\",\"prompt\":[40,41,42,43],\"seed\":3,\"max_tokens\":5,\"echo\":true" STREAM "}")  \
+    X(cmpl_allowed_run_out_stream, CMPL_PATH,                                                                     \
+      CMPL ",\"max_tokens\":5,\"n\":2,\"allowed_token_ids\":[45,46],\"no_repeat_ngram_size\":1" STREAM "}")       \
     X(cmpl_prompt_logprobs, CMPL_PATH, CMPL ",\"max_tokens\":3,\"prompt_logprobs\":2}")                           \
     X(cmpl_400, CMPL_PATH, CMPL ",\"max_tokens\":3,\"suffix\":\"x\"" STREAM "}")                                  \
     X(cmpl_400_second_prompt, CMPL_PATH,                                                                          \
@@ -731,6 +735,35 @@ static const char *const pin_chat_guided_tight_stream[] = {
 static const char *const pin_chat_beam_guided_stream[] = {
     "{\"error\":{\"message\":\"beam search cannot be combined with guided decoding on the reference b"
     "ackend.\",\"type\":\"BadRequestError\",\"param\":\"use_beam_search\",\"code\":400}}",
+    NULL};
+#define PIN_STATUS_chat_allowed_run_out_stream 200
+#define PIN_CT_chat_allowed_run_out_stream "text/event-stream"
+static const char *const pin_chat_allowed_run_out_stream[] = {
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs"
+    "\":null,\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs"
+    "\":null,\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"*\"},\"logprobs\":null,\"finish_reaso"
+    "n\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\")\"},\"logprobs\":null,\"finish_reaso"
+    "n\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"+\"},\"logprobs\":null,\"finish_reaso"
+    "n\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"*\"},\"logprobs\":null,\"finish_reaso"
+    "n\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\")\"},\"logprobs\":null,\"finish_reaso"
+    "n\":\"stop\",\"stop_reason\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"+\"},\"logprobs\":null,\"finish_reaso"
+    "n\":\"stop\",\"stop_reason\":null}]}\n\n",
+    "data: [DONE]\n\n",
     NULL};
 #define PIN_STATUS_chat_prompt_logprobs 200
 #define PIN_CT_chat_prompt_logprobs "application/json"
@@ -1496,6 +1529,23 @@ static const char *const pin_cmpl_token_ids_stream[] = {
     "reason\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
     "data: [DONE]\n\n",
     NULL};
+#define PIN_STATUS_cmpl_allowed_run_out_stream 200
+#define PIN_CT_cmpl_allowed_run_out_stream "text/event-stream"
+static const char *const pin_cmpl_allowed_run_out_stream[] = {
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":0,\"text\":\"*\",\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":"
+    "null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":1,\"text\":\"*\",\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":"
+    "null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":0,\"text\":\")\",\"logprobs\":null,\"finish_reason\":\"stop\",\"stop_reaso"
+    "n\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":1,\"text\":\")\",\"logprobs\":null,\"finish_reason\":\"stop\",\"stop_reaso"
+    "n\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: [DONE]\n\n",
+    NULL};
 #define PIN_STATUS_cmpl_prompt_logprobs 200
 #define PIN_CT_cmpl_prompt_logprobs "application/json"
 static const char *const pin_cmpl_prompt_logprobs[] = {
@@ -1568,10 +1618,15 @@ static genapi_backend *backend;
 /* Allocation hooks that count live blocks, so a freed job can be shown to leave none. */
 typedef struct counting {
     long live;
+    long fail_in; /* > 0: the allocation that many calls from now fails */
 } counting;
+
+static int refuse(counting *c) { return c->fail_in > 0 && --c->fail_in == 0; }
 
 static void *count_malloc(size_t n, void *user)
 {
+    if (refuse(user))
+        return NULL;
     void *p = malloc(n);
     if (p)
         ((counting *)user)->live++;
@@ -1580,6 +1635,8 @@ static void *count_malloc(size_t n, void *user)
 
 static void *count_realloc(void *p, size_t n, void *user)
 {
+    if (refuse(user))
+        return NULL;
     void *q = realloc(p, n);
     if (p == NULL && q)
         ((counting *)user)->live++;
@@ -1777,10 +1834,272 @@ static void test_answers_are_pinned(void **state)
         fclose(record);
 }
 
+/* ---- jobs stepped by hand ------------------------------------------------------------------ */
+
+/* A request run as the server runs it: gs_begin, then gs_job_step with gs_job_take after every
+ * step. */
+typedef struct stepped {
+    char *body;            /* everything taken, normalised */
+    int status;
+    const char *content_type;
+    int job;               /* gs_begin handed back a job */
+    int head_at_once;      /* its head was final before the first step */
+    size_t steps;          /* steps to the end */
+    size_t first_content;  /* steps after which a content chunk could be taken (0: never) */
+    int done_then;         /* the job was already done at that point */
+    int tail_then;         /* [DONE] had already been written at that point */
+} stepped;
+
+/* 1 when an event of a stream carries generated text (not a role chunk, not the usage chunk). */
+static int has_content(const char *event, size_t len)
+{
+    if (len < 6 || memcmp(event, "data: {", 7) != 0)
+        return 0;
+    json_object *o = json_tokener_parse(event + 6), *choices, *delta, *text;
+    int found = 0;
+    if (o && json_object_object_get_ex(o, "choices", &choices))
+        for (size_t i = 0; i < json_object_array_length(choices); i++) {
+            json_object *c = json_object_array_get_idx(choices, i);
+            if (json_object_object_get_ex(c, "delta", &delta) && json_object_object_get_ex(delta, "content", &text) &&
+                json_object_get_string_len(text) > 0)
+                found = 1;
+            if (json_object_object_get_ex(c, "text", &text) && json_object_get_string_len(text) > 0)
+                found = 1;
+        }
+    json_object_put(o);
+    return found;
+}
+
+static stepped run_stepped(const char *path, const char *body)
+{
+    stepped out;
+    memset(&out, 0, sizeof out);
+    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
+    genapi_http_response r;
+    gs_job *job = NULL;
+    assert_int_equal(gs_begin(backend, &req, &r, &job), GENAPI_OK);
+    if (job == NULL) {
+        out.status = r.status;
+        out.content_type = r.content_type;
+        out.body = normalise(r.body ? r.body : "", r.body_len);
+        genapi_http_response_release(backend, &r);
+        return out;
+    }
+    out.job = 1;
+    out.head_at_once = gs_job_head_ready(job);
+    size_t len = 0, scanned = 0, cap = 1024;
+    char *all = malloc(cap);
+    assert_non_null(all);
+    while (!gs_job_done(job)) {
+        gs_job_step(job);
+        out.steps++;
+        assert_true(out.steps < 100000);
+        size_t n;
+        const char *p = gs_job_take(job, &n);
+        if (len + n + 1 > cap) {
+            while (len + n + 1 > cap)
+                cap *= 2;
+            all = realloc(all, cap);
+            assert_non_null(all);
+        }
+        memcpy(all + len, p, n);
+        len += n;
+        all[len] = '\0';
+        /* Whole events taken so far. */
+        for (const char *end; out.first_content == 0 && (end = strstr(all + scanned, "\n\n")) != NULL;) {
+            size_t ev = (size_t)(end - (all + scanned));
+            char *copy = malloc(ev + 1);
+            assert_non_null(copy);
+            memcpy(copy, all + scanned, ev);
+            copy[ev] = '\0';
+            if (has_content(copy, ev)) {
+                out.first_content = out.steps;
+                out.done_then = gs_job_done(job);
+                out.tail_then = strstr(all, "data: [DONE]") != NULL;
+            }
+            free(copy);
+            scanned += ev + 2;
+        }
+    }
+    assert_true(gs_job_head_ready(job));
+    out.status = job->status;
+    out.content_type = job->content_type;
+    size_t rest;
+    gs_job_take(job, &rest);
+    assert_int_equal(rest, 0);
+    gs_job_free(job);
+    out.body = normalise(all, len);
+    free(all);
+    return out;
+}
+
+/* A stream answered chunk by chunk (not best_of > n, not beam search). */
+static int incremental_stream(const job_case *c)
+{
+    return strstr(c->body, STREAM) && !strstr(c->body, "best_of") && !strstr(c->body, "use_beam_search") &&
+           c->status == 200;
+}
+
+/* Stepping a job by hand gives the same bytes as genapi_backend_handle; an incremental stream
+ * has its head (200 text/event-stream) before the first step, a whole answer only at the end. */
+static void test_stepped_jobs_give_the_pinned_bytes(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < N_CASES; i++) {
+        const job_case *c = &cases[i];
+        stepped s = run_stepped(c->path, c->body);
+        if (s.status != c->status || strcmp(s.content_type ? s.content_type : "", c->content_type) != 0)
+            fail_msg("%s: %d %s, want %d %s", c->name, s.status, s.content_type ? s.content_type : "", c->status,
+                     c->content_type);
+        char *want = join(c->pin);
+        if (strcmp(s.body, want) != 0)
+            first_difference(c->name, s.body, want);
+        free(want);
+        if (s.job && incremental_stream(c) != s.head_at_once)
+            fail_msg("%s: head %s the first step", c->name, s.head_at_once ? "before" : "only after");
+        free(s.body);
+    }
+}
+
+/* Streams hand out their first content chunk after the first few steps, long before the end:
+ * plain sampling, several prompts, stop strings (tokens held until no stop string can cut
+ * them), a guided constraint (a token's chunk waits for the next token). */
+static void test_first_content_comes_early(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *body;
+        size_t within; /* steps */
+    } reqs[] = {
+        {CHAT_PATH, CHAT ",\"max_tokens\":32" STREAM "}", 1},
+        {CHAT_PATH, CHAT ",\"max_tokens\":32,\"n\":3,\"logprobs\":true,\"top_logprobs\":1" STREAM "}", 1},
+        {CMPL_PATH, TWO ",\"max_tokens\":32,\"n\":2,\"echo\":true" STREAM "}", 1},
+        {CMPL_PATH, CMPL ",\"max_tokens\":32,\"stop\":[\"xyzzy\"]" STREAM "}", 4},
+        {CHAT_PATH, CHAT ",\"max_tokens\":32,\"guided_regex\":\"[a-z ]{20,}\"" STREAM "}", 2},
+    };
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        stepped s = run_stepped(reqs[i].path, reqs[i].body);
+        assert_int_equal(s.status, 200);
+        assert_true(s.head_at_once);
+        if (s.first_content == 0)
+            fail_msg("%s: no content chunk", reqs[i].body);
+        /* These rely on the engine generating token by token (gx_gen_step making one token of
+         * each choice): an engine that generates everything in its first step fails them. */
+        if (s.first_content > reqs[i].within || s.done_then || s.tail_then)
+            fail_msg("%s: first content after step %zu of %zu (want within %zu)%s%s", reqs[i].body, s.first_content,
+                     s.steps, reqs[i].within, s.done_then ? ", job already done" : "",
+                     s.tail_then ? ", [DONE] already written" : "");
+        assert_true(s.steps > s.first_content + 8);
+        free(s.body);
+    }
+}
+
+/* A job freed at any step (a cancel, a client gone) leaves nothing allocated through the
+ * backend's hooks (and, under the sanitizers, nothing at all). */
+static void test_freed_jobs_leave_nothing(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *body;
+    } reqs[] = {
+        {CHAT_PATH, CHAT ",\"max_tokens\":24,\"n\":3,\"stop\":[\"ycle\",\"long is\"],\"logprobs\":true" STREAM "}"},
+        {CHAT_PATH, CHAT ",\"max_tokens\":24,\"n\":2,\"prompt_logprobs\":2,\"logprobs\":true}"},
+        {CHAT_PATH, CHAT ",\"max_tokens\":12,\"best_of\":3" STREAM "}"},
+        {CHAT_PATH, CHAT ",\"max_tokens\":12,\"n\":2,\"use_beam_search\":true" STREAM "}"},
+        {CHAT_PATH, CHAT ",\"max_tokens\":24,\"n\":2,\"guided_regex\":\"(yes|no), [a-z]+ [a-z]+\"" STREAM "}"},
+        {CMPL_PATH, TWO ",\"max_tokens\":24,\"n\":2,\"echo\":true,\"logprobs\":2,\"stream_options\":{}" STREAM "}"},
+        {CMPL_PATH, TWO ",\"max_tokens\":48,\"guided_regex\":\"[a-z ]{30,40}\"" STREAM "}"},
+        {CMPL_PATH, TWO ",\"max_tokens\":24,\"n\":2,\"echo\":true,\"logprobs\":1}"},
+        {CMPL_PATH, CMPL ",\"max_tokens\":24,\"output_kind\":\"final_only\",\"n\":2" STREAM "}"},
+    };
+    static const size_t stops[] = {0, 1, 2, 3, 7, 1000};
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
+        for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+            long before = live_blocks.live;
+            genapi_http_request req = {"POST", reqs[i].path, NULL, "application/json", reqs[i].body,
+                                       strlen(reqs[i].body)};
+            genapi_http_response r;
+            gs_job *job = NULL;
+            assert_int_equal(gs_begin(backend, &req, &r, &job), GENAPI_OK);
+            assert_non_null(job);
+            for (size_t s = 0; s < stops[k] && !gs_job_done(job); s++) {
+                gs_job_step(job);
+                if (s % 2)
+                    (void)gs_job_available(job);
+                else {
+                    size_t n;
+                    (void)gs_job_take(job, &n);
+                }
+            }
+            if (stops[k] < 1000 && gs_job_done(job))
+                fail_msg("%s: done after %zu steps", reqs[i].body, stops[k]); /* must be freed mid-generation */
+            gs_job_free(job);
+            if (live_blocks.live != before)
+                fail_msg("%s freed after %zu steps: %ld blocks left", reqs[i].body, stops[k], live_blocks.live - before);
+        }
+}
+
+/* An allocation that fails while a job runs ends it (an error answer, or an error event closing
+ * a stream that began) and leaks nothing. */
+static void test_allocation_failures_end_jobs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *body;
+    } reqs[] = {
+        {CHAT_PATH, CHAT ",\"max_tokens\":16,\"n\":2,\"logprobs\":true,\"top_logprobs\":2" STREAM "}"},
+        {CMPL_PATH, TWO ",\"max_tokens\":16,\"n\":2,\"echo\":true,\"logprobs\":1,\"stop\":[\"the\"]" STREAM "}"},
+        {CHAT_PATH, CHAT ",\"max_tokens\":16,\"n\":2,\"logprobs\":true}"},
+    };
+    int error_events = 0, error_answers = 0;
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
+        for (size_t at = 0; at < 6; at++)
+            for (long in = 1; in <= 256; in *= 2) {
+                long before = live_blocks.live;
+                genapi_http_request req = {"POST", reqs[i].path, NULL, "application/json", reqs[i].body,
+                                           strlen(reqs[i].body)};
+                genapi_http_response r;
+                gs_job *job = NULL;
+                assert_int_equal(gs_begin(backend, &req, &r, &job), GENAPI_OK);
+                assert_non_null(job);
+                size_t steps = 0;
+                for (; steps < at && !gs_job_done(job); steps++)
+                    gs_job_step(job);
+                live_blocks.fail_in = in;
+                for (; !gs_job_done(job); steps++) {
+                    assert_true(steps < 10000);
+                    gs_job_step(job);
+                }
+                live_blocks.fail_in = 0;
+                size_t n;
+                const char *out = gs_job_take(job, &n);
+                assert_true(gs_job_head_ready(job));
+                if (job->status == 200 && strcmp(job->content_type, "text/event-stream") == 0 && n > 0) {
+                    const char *err = strstr(out, "data: {\"error\":");
+                    if (err) {
+                        error_events++;
+                        assert_non_null(strstr(err, "\n\ndata: [DONE]\n\n"));
+                    }
+                } else if (job->status == 500) {
+                    error_answers++;
+                }
+                gs_job_free(job);
+                if (live_blocks.live != before)
+                    fail_msg("%s, allocation %ld from step %zu failing: %ld blocks left", reqs[i].body, in, at,
+                             live_blocks.live - before);
+            }
+    assert_true(error_events > 0);
+    assert_true(error_answers > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_answers_are_pinned),
+        cmocka_unit_test(test_stepped_jobs_give_the_pinned_bytes),
+        cmocka_unit_test(test_first_content_comes_early),
+        cmocka_unit_test(test_freed_jobs_leave_nothing),
+        cmocka_unit_test(test_allocation_failures_end_jobs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

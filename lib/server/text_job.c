@@ -53,18 +53,19 @@ genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, gd_const
 genapi_status gs_text_job_start(gs_text_job *t, int stream, int chat, const gs_stream_info *info, genapi_error *err)
 {
     int incremental = stream && t->n_gens > 0;
-    int guided = 0;
+    /* A choice drawn from a restricted set of tokens (a guided constraint, allowed_token_ids)
+     * may end without a further token once every candidate is masked; the chunk of its newest
+     * token then waits for the next one, so that it is known not to be the last. */
+    int restricted = genapi_text_params_is_set(&t->req.p, GENAPI_TEXT_PARAM_allowed_token_ids);
     for (size_t k = 0; k < t->n_gens; k++) {
         incremental = incremental && gx_gen_incremental(t->gens[k].gen);
-        guided = guided || t->gens[k].guided != NULL;
+        restricted = restricted || t->gens[k].guided != NULL;
     }
     t->per_gen = t->n_gens ? gx_gen_choice_count(t->gens[0].gen) : 0;
     t->incremental = incremental;
     if (!incremental)
         return GENAPI_OK;
-    /* A constrained choice may end without a token (every token masked), so the chunk of its
-     * newest token waits for the next one to know whether it is the last. */
-    if (gs_stream_init(&t->stream, info, chat, t->n_gens * t->per_gen, guided, &t->req.ar) != GENAPI_OK)
+    if (gs_stream_init(&t->stream, info, chat, t->n_gens * t->per_gen, restricted, &t->req.ar) != GENAPI_OK)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     gs_job_set_head(&t->job, 200, "text/event-stream", 0);
     return GENAPI_OK;
