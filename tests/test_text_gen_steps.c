@@ -348,7 +348,8 @@ static void check_prefix(const char *name, size_t i, const seen *w, const gx_cho
             fail_msg("%s: choice %zu logprob %zu changed after it was settled", name, i, t);
     }
     assert_true(v->text_len >= w->text_len);
-    assert_memory_equal(v->text, w->text, w->text_len);
+    if (w->text_len > 0)
+        assert_memory_equal(v->text, w->text, w->text_len);
 }
 
 static void record(seen *w, const gx_choice *v, size_t settled, int finished)
@@ -362,6 +363,8 @@ static void record(seen *w, const gx_choice *v, size_t settled, int finished)
     w->text_len = settled ? v->text_ends[settled - 1] : 0;
     w->text = malloc(w->text_len + 1);
     assert_true(w->tokens && w->ends && w->text && (!v->logprobs || w->lps));
+    if (settled == 0)
+        return;
     memcpy(w->tokens, v->tokens, settled * sizeof *w->tokens);
     memcpy(w->ends, v->text_ends, settled * sizeof *w->ends);
     if (w->lps)

@@ -85,7 +85,8 @@ typedef struct gx_gen_request {
     int64_t top_logprobs;             /* -1: no logprobs; else alternatives per token (0..20) */
     int score;                        /* compute cum_logprob even without logprobs (best_of) */
     const float *adapter;             /* vocab-sized logit offsets of a LoRA adapter, or NULL */
-    gd_constraint *guided;            /* output constraint (reset for each choice), or NULL */
+    gd_constraint *guided;            /* output constraint, or NULL: shared by the choices, each of
+                                         which keeps its own gd_cursor (its own position unused) */
 } gx_gen_request;
 
 /* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: rank -1). */
@@ -103,7 +104,7 @@ genapi_status gx_check_request(const gx_text_engine *e, const genapi_text_params
 /* Apply truncate_prompt_tokens: keep the last k tokens. Returns the new length. */
 size_t gx_truncate_prompt(const gx_text_engine *e, const genapi_text_params *p, const int32_t **prompt, size_t n);
 
-/* Generate choice `index` (seed + index). */
+/* Generate choice `index` (seed + index) in one call: the steps of seq.h run to the end. */
 genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
                           gx_choice *out, genapi_error *err);
 
