@@ -5,6 +5,10 @@
  * report gives the median and minimum in milliseconds and the ratio to a baseline measured in
  * the same run: a memset of the RGBA buffer followed by a plain PNG encode of that flat image.
  *
+ * The second part measures the same work in bounded steps (default budget): the cost of begin,
+ * the median and largest step and the number of steps, for generation (txt2img, img2img,
+ * inpainting, full-resolution inpainting), PNG encoding and upscaling.
+ *
  * Usage: bench_image [runs]    (default 7)
  */
 #include "engine/image/image_engine.h"
@@ -76,6 +80,110 @@ static result time_generate(const gi_gen_config *c, int runs, double *t)
     return summarise(t, runs);
 }
 
+typedef struct steps_result {
+    double begin, median, max, total;
+    int n;
+} steps_result;
+
+static double *step_times;
+static int step_cap;
+
+static void add_step(int *n, double t)
+{
+    if (*n == step_cap) {
+        step_cap = step_cap ? step_cap * 2 : 1024;
+        step_times = realloc(step_times, (size_t)step_cap * sizeof *step_times);
+        if (!step_times)
+            exit(1);
+    }
+    step_times[(*n)++] = t;
+}
+
+static steps_result steps_summary(double begin, int n, double end)
+{
+    steps_result r = {begin, 0, 0, begin + end, n};
+    for (int i = 0; i < n; i++) {
+        r.total += step_times[i];
+        if (step_times[i] > r.max)
+            r.max = step_times[i];
+    }
+    qsort(step_times, (size_t)n, sizeof *step_times, cmp_double);
+    r.median = n ? step_times[n / 2] : 0.0;
+    return r;
+}
+
+static steps_result steps_generate(const gi_gen_config *c)
+{
+    int n = 0;
+    double t0 = now_ms();
+    gi_gen_job *j;
+    if (gi_gen_begin(&A, c, 0, &j, NULL) != GENAPI_OK)
+        exit(1);
+    double begin = now_ms() - t0;
+    while (!gi_gen_done(j)) {
+        double t = now_ms();
+        if (gi_gen_step(j, 0, NULL) != GENAPI_OK)
+            exit(1);
+        add_step(&n, now_ms() - t);
+    }
+    gi_image im;
+    t0 = now_ms();
+    gi_gen_end(j, &im, NULL);
+    double end = now_ms() - t0;
+    gi_image_free(&A, &im);
+    return steps_summary(begin, n, end);
+}
+
+static steps_result steps_png(const gi_image *im)
+{
+    int n = 0;
+    double t0 = now_ms();
+    gi_png_job *j;
+    if (gi_png_encode_begin(&A, im, "Steps: 20", 0, &j, NULL) != GENAPI_OK)
+        exit(1);
+    double begin = now_ms() - t0;
+    while (!gi_png_encode_done(j)) {
+        double t = now_ms();
+        if (gi_png_encode_step(j, 0, NULL) != GENAPI_OK)
+            exit(1);
+        add_step(&n, now_ms() - t);
+    }
+    uint8_t *bytes;
+    size_t len;
+    t0 = now_ms();
+    gi_png_encode_end(j, &bytes, &len, NULL);
+    double end = now_ms() - t0;
+    ga_free(&A, bytes);
+    return steps_summary(begin, n, end);
+}
+
+static steps_result steps_upscale(const gi_image *in, double factor, const char *name)
+{
+    int n = 0;
+    double t0 = now_ms();
+    gi_upscale_job *j;
+    if (gi_upscale_begin(&A, in, factor, name, &j, NULL) != GENAPI_OK)
+        exit(1);
+    double begin = now_ms() - t0;
+    while (!gi_upscale_done(j)) {
+        double t = now_ms();
+        gi_upscale_step(j, 0);
+        add_step(&n, now_ms() - t);
+    }
+    gi_image im;
+    t0 = now_ms();
+    gi_upscale_end(j, &im, NULL);
+    double end = now_ms() - t0;
+    gi_image_free(&A, &im);
+    return steps_summary(begin, n, end);
+}
+
+static void report_steps(const char *name, steps_result r)
+{
+    printf("%-44s begin %6.3f ms  step median %6.3f max %6.3f ms  %5d steps  total %8.2f ms\n", name, r.begin,
+           r.median, r.max, r.n, r.total);
+}
+
 static void report(const char *name, result r, result base)
 {
     printf("%-44s median %9.2f ms  min %9.2f ms  x%7.1f baseline\n", name, r.median, r.min, r.median / base.median);
@@ -139,5 +247,48 @@ int main(int argc, char **argv)
         gi_image_free(&A, &im);
     }
     free(t);
+
+    printf("\nin steps (budget GI_STEP_UNITS = %d units)\n", GI_STEP_UNITS);
+    c.width = c.height = 512;
+    c.sampler_name = "Euler a";
+    report_steps("txt2img 512x512 20 steps Euler a", steps_generate(&c));
+    c.steps = 150;
+    report_steps("txt2img 512x512 150 steps Euler a", steps_generate(&c));
+    c.steps = 20;
+    gi_image pic, mask = {512, 512, calloc((size_t)512 * 512, 4)};
+    if (gi_generate(&A, &c, 0, &pic, NULL) != GENAPI_OK || !mask.rgba)
+        return 1;
+    for (int32_t y = 100; y < 300; y++)
+        memset(mask.rgba + ((size_t)y * 512 + 150) * 4, 255, 200 * 4);
+    gi_gen_config i2i = c;
+    i2i.init = &pic;
+    i2i.denoising_strength = 0.6;
+    i2i.seed = 999;
+    report_steps("img2img 512x512 strength 0.6", steps_generate(&i2i));
+    i2i.resize_mode = 1;
+    i2i.width = 448;
+    report_steps("img2img 512x512 -> 448x512 crop", steps_generate(&i2i));
+    i2i.width = 512;
+    i2i.resize_mode = 0;
+    i2i.mask = &mask;
+    i2i.mask_blur = 8;
+    i2i.inpainting_fill = 0;
+    report_steps("inpainting 512x512 fill 0 blur 8", steps_generate(&i2i));
+    i2i.inpainting_fill = 2;
+    report_steps("inpainting 512x512 fill 2 blur 8", steps_generate(&i2i));
+    i2i.inpaint_full_res = 1;
+    i2i.inpaint_full_res_padding = 32;
+    report_steps("inpainting full-res 512x512 fill 2", steps_generate(&i2i));
+    report_steps("PNG encode 512x512", steps_png(&pic));
+    gi_image small;
+    if (gi_resize(&A, &pic, 128, 128, &small, NULL) != GENAPI_OK)
+        return 1;
+    report_steps("upscale 512x512 x2 Lanczos", steps_upscale(&pic, 2.0, "Lanczos"));
+    report_steps("upscale 128x128 x4 R-ESRGAN 4x+", steps_upscale(&small, 4.0, "R-ESRGAN 4x+"));
+    report_steps("upscale 512x512 x0.25 SwinIR_4x", steps_upscale(&pic, 0.25, "SwinIR_4x"));
+    gi_image_free(&A, &small);
+    gi_image_free(&A, &pic);
+    free(mask.rgba);
+    free(step_times);
     return 0;
 }

@@ -71,11 +71,15 @@ genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t 
 typedef struct gi_gen_job gi_gen_job;
 
 /* Validate cfg (the same errors as gi_generate, all found here) and set up the generator
- * (palette, layout, noise lattices). Every pixel-sized piece of work (fitting the init image
+ * (palette, layout, ridge lines; the noise lattices are allocated and filled row by row as
+ * rendering reaches them). Every pixel-sized piece of work (fitting the init image
  * and the mask, the mask blur, the pre-fill, rendering, compositing) is left to the steps.
  * cfg's strings are read here only; cfg->init and cfg->mask are borrowed until the job ends. */
 genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_gen_job **job,
                            genapi_error *err);
+/* The checks gi_gen_begin makes, alone (cheap): GENAPI_OK means begin can only fail for want of
+ * memory. */
+genapi_status gi_gen_validate(const gi_gen_config *cfg, genapi_error *err);
 /* Do about `budget` units of work. Fails only when a buffer cannot be allocated (the job is
  * then failed; free it). */
 genapi_status gi_gen_step(gi_gen_job *j, int64_t budget, genapi_error *err);

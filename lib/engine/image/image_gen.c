@@ -195,7 +195,9 @@ static size_t prompt_words(const char *s, uint64_t *out, size_t cap)
 typedef struct octave {
     double cell, amp, fade;
     int32_t gw, gh;
-    double *lat;      /* gw * gh lattice values in [0, 1) */
+    double *lat;      /* gw * gh lattice values in [0, 1), filled row by row as rendering needs */
+    int32_t lat_rows; /* lattice rows filled */
+    uint64_t key, salt; /* lattice hash inputs */
     int32_t *col_i;   /* per column lattice index */
     double *col_s;    /* per column smoothed fraction */
 } octave;
@@ -382,11 +384,8 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
             o->col_s = ga_malloc(a, (size_t)w * sizeof *o->col_s);
             if (!o->lat || !o->col_i || !o->col_s)
                 return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
-            uint64_t salt = k == 0 ? 0 : smp->salt;
-            for (int32_t j = 0; j < o->gh; j++)
-                for (int32_t i = 0; i < o->gw; i++)
-                    o->lat[(size_t)j * (size_t)o->gw + (size_t)i] =
-                        unit(hash4(ls ^ salt, (uint64_t)k * (uint64_t)0x10001 + (uint64_t)7, (uint64_t)i, (uint64_t)j));
+            o->salt = ls ^ (k == 0 ? 0 : smp->salt);
+            o->key = (uint64_t)k * (uint64_t)0x10001 + (uint64_t)7;
             for (int32_t x = 0; x < w; x++) {
                 double u = ((double)x + 0.5) / cell, f0 = floor(u);
                 o->col_i[x] = (int32_t)f0;
@@ -398,6 +397,23 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
     }
 #undef RND
     return GENAPI_OK;
+}
+
+/* Fill the lattice rows that image rows [0, y_end) read (rendering goes top to bottom). */
+static void gen_lattice_rows(gen *g, int32_t y_end)
+{
+    for (int k = 0; k < g->n_oct; k++) {
+        octave *o = &g->oct[k];
+        if (o->fade <= 0.0)
+            continue;
+        int32_t need = (int32_t)floor(((double)y_end - 0.5) / o->cell) + 2;
+        need = need > o->gh ? o->gh : need;
+        for (int32_t j = o->lat_rows; j < need; j++)
+            for (int32_t i = 0; i < o->gw; i++)
+                o->lat[(size_t)j * (size_t)o->gw + (size_t)i] = unit(hash4(o->salt, o->key, (uint64_t)i, (uint64_t)j));
+        if (need > o->lat_rows)
+            o->lat_rows = need;
+    }
 }
 
 /* fBm value in [0, 1] at (x, y); row data per octave precomputed by the caller. */
@@ -474,10 +490,11 @@ static double finish(const gen *g, double v, double grain)
 
 /* Render rows [y0, y1) into out (w x h). With init == NULL: the txt2img picture. Otherwise the
  * img2img blend of init (w x h) at denoising strength d. */
-static void gen_render_rows(const gen *g, const gi_image *init, double d, gi_image *out, int32_t y0, int32_t y1)
+static void gen_render_rows(gen *g, const gi_image *init, double d, gi_image *out, int32_t y0, int32_t y1)
 {
     int32_t row_j[MAX_OCT];
     double row_s[MAX_OCT];
+    gen_lattice_rows(g, y1);
     for (int32_t y = y0; y < y1; y++) {
         for (int k = 0; k < g->n_oct; k++) {
             double u = ((double)y + 0.5) / g->oct[k].cell, f0 = floor(u);
@@ -1277,6 +1294,25 @@ static void free_buffers(gi_gen_job *j)
     gen_free(&j->g);
 }
 
+/* Validation and the size the init image is first resized to. */
+static genapi_status check(const gi_gen_config *cfg, int32_t *fw, int32_t *fh, genapi_error *err)
+{
+    genapi_status st = validate(cfg, err);
+    *fw = cfg->width;
+    *fh = cfg->height;
+    if (st == GENAPI_OK && cfg->init && !(cfg->mask && cfg->inpaint_full_res))
+        st = fit_size(cfg->init, cfg->width, cfg->height, cfg->resize_mode, fw, fh, err);
+    return st;
+}
+
+genapi_status gi_gen_validate(const gi_gen_config *cfg, genapi_error *err)
+{
+    int32_t fw, fh;
+    if (!cfg)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_validate: NULL argument");
+    return check(cfg, &fw, &fh, err);
+}
+
 genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_gen_job **job,
                            genapi_error *err)
 {
@@ -1284,15 +1320,10 @@ genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t
         *job = NULL;
     if (!a || !cfg || !job)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_begin: NULL argument");
-    genapi_status st = validate(cfg, err);
+    int32_t fw, fh;
+    genapi_status st = check(cfg, &fw, &fh, err);
     if (st != GENAPI_OK)
         return st;
-    int32_t fw = cfg->width, fh = cfg->height;
-    if (cfg->init && !(cfg->mask && cfg->inpaint_full_res)) {
-        st = fit_size(cfg->init, cfg->width, cfg->height, cfg->resize_mode, &fw, &fh, err);
-        if (st != GENAPI_OK)
-            return st;
-    }
     gi_gen_job *j = ga_calloc(a, 1, sizeof *j);
     if (!j)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");

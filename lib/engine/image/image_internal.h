@@ -35,7 +35,7 @@ typedef struct gi__rs {
     int32_t h_done, v_done;
 } gi__rs;
 
-/* Validate, allocate out (w x h) and the tap tables; nothing else is done. On failure nothing
+/* Validate, allocate out (w x h, not zeroed) and the tap tables; nothing else is done. On failure nothing
  * stays allocated. */
 genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi__rs *rs,
                            gi_image *out, genapi_error *err);

@@ -17,20 +17,26 @@
 #include "engine/image/image_internal.h"
 #include "util/err.h"
 
-genapi_status gi__image_alloc(const ga_alloc *a, int32_t w, int32_t h, gi_image *out, genapi_error *err)
+/* A w x h image, zeroed or not. */
+static genapi_status image_alloc(const ga_alloc *a, int32_t w, int32_t h, int zero, gi_image *out, genapi_error *err)
 {
     out->width = 0;
     out->height = 0;
     out->rgba = NULL;
     if (w < 1 || h < 1 || w > GI_MAX_SIDE || h > GI_MAX_SIDE || (int64_t)w * h > GI_MAX_PIXELS)
         return ga_err(err, GENAPI_E_INVALID_ARG, "width", "Image size %dx%d out of range", (int)w, (int)h);
-    uint8_t *p = ga_calloc(a, (size_t)w * (size_t)h, 4);
+    uint8_t *p = zero ? ga_calloc(a, (size_t)w * (size_t)h, 4) : ga_malloc(a, (size_t)w * (size_t)h * 4);
     if (!p)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory for a %dx%d image", (int)w, (int)h);
     out->width = w;
     out->height = h;
     out->rgba = p;
     return GENAPI_OK;
+}
+
+genapi_status gi__image_alloc(const ga_alloc *a, int32_t w, int32_t h, gi_image *out, genapi_error *err)
+{
+    return image_alloc(a, w, h, 1, out, err);
 }
 
 void gi_image_free(const ga_alloc *a, gi_image *img)
@@ -196,14 +202,15 @@ genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int
         return ga_err(err, GENAPI_E_INVALID_ARG, "width", "width must be in 1..%d, got %d", GI_MAX_SIDE, (int)w);
     if (h < 1 || h > GI_MAX_SIDE)
         return ga_err(err, GENAPI_E_INVALID_ARG, "height", "height must be in 1..%d, got %d", GI_MAX_SIDE, (int)h);
-    genapi_status st = gi__image_alloc(a, w, h, out, err);
+    /* Neither buffer is zeroed: every byte is written before it is read. */
+    genapi_status st = image_alloc(a, w, h, 0, out, err);
     if (st != GENAPI_OK)
         return st;
     rs->a = a;
     rs->in = in;
     rs->out = out;
     if (taps_build(a, &rs->tx, in->width, w, k) != 0 || taps_build(a, &rs->ty, in->height, h, k) != 0 ||
-        !(rs->tmp = ga_calloc(a, (size_t)w * (size_t)in->height * 4, sizeof *rs->tmp))) {
+        !(rs->tmp = ga_malloc(a, (size_t)w * (size_t)in->height * 4 * sizeof *rs->tmp))) {
         gi__rs_end(rs);
         gi_image_free(a, out);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while resampling");
