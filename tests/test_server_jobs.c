@@ -1844,6 +1844,7 @@ typedef struct stepped {
     const char *content_type;
     int job;               /* gs_begin handed back a job */
     int head_at_once;      /* its head was final before the first step */
+    size_t bytes_at_once;  /* output ready before the first step */
     size_t steps;          /* steps to the end */
     size_t first_content;  /* steps after which a content chunk could be taken (0: never) */
     int done_then;         /* the job was already done at that point */
@@ -1887,6 +1888,7 @@ static stepped run_stepped(const char *path, const char *body)
     }
     out.job = 1;
     out.head_at_once = gs_job_head_ready(job);
+    out.bytes_at_once = gs_job_available(job);
     size_t len = 0, scanned = 0, cap = 1024;
     char *all = malloc(cap);
     assert_non_null(all);
@@ -1957,6 +1959,10 @@ static void test_stepped_jobs_give_the_pinned_bytes(void **state)
         free(want);
         if (s.job && incremental_stream(c) != s.head_at_once)
             fail_msg("%s: head %s the first step", c->name, s.head_at_once ? "before" : "only after");
+        /* A chat stream's role chunks are there at once; other jobs have nothing before a step. */
+        int roles = s.job && incremental_stream(c) && strcmp(c->path, CHAT_PATH) == 0;
+        if (roles != (s.bytes_at_once > 0))
+            fail_msg("%s: %zu bytes before the first step", c->name, s.bytes_at_once);
         free(s.body);
     }
 }

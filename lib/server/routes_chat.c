@@ -229,22 +229,19 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
     if (s == GENAPI_OK && IS(p, prompt_logprobs))
         s = gx_prompt_logprobs(e, ids, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
                                &cs->plp, &err);
-    gd_constraint *guided = NULL;
     if (s == GENAPI_OK)
-        s = gx_guided_compile(e, p, &guided, &err);
+        s = gx_guided_compile(e, p, &t->guided, &err);
     cs->top = IS(p, logprobs) ? p->logprobs : -1;
     cs->n_prompt = n_prompt;
     cs->stream = stream;
     cs->created = (int64_t)time(NULL);
     gs_random_id(cs->id, sizeof cs->id, "chatcmpl-");
     gx_gen_request gr = {ids, n_prompt, p, 0, topic, gs_resolve_seed(p), cs->top, 0, gs_adapter(b, p, cs->model, ar),
-                         guided};
+                         t->guided};
     if (s == GENAPI_OK)
         s = gs_text_job_reserve(t, 1, &err);
     if (s == GENAPI_OK)
-        s = gs_text_job_add(t, &gr, guided, &err);
-    else
-        gd_free(guided);
+        s = gs_text_job_add(t, &gr, &err);
     gs_stream_info info = {cs->id, cs->created, cs->model, cs->top,
                            IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
                            (int64_t)n_prompt, 0, NULL, NULL};

@@ -242,14 +242,10 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     cs->plp = ga_arena_alloc(ar, cs->n_prompts * sizeof *cs->plp);
     genapi_status s = cs->plp ? gs_text_job_reserve(t, cs->n_prompts, &err)
                               : ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
-    /* One constraint per prompt: the prompts generate together. The first is compiled before
-     * any prompt is checked, so a bad constraint is the error a request reports first. */
-    gd_constraint *guided = NULL;
+    /* One constraint for every prompt (each sequence keeps its own cursor on it). */
     if (s == GENAPI_OK)
-        s = gx_guided_compile(e, p, &guided, &err);
+        s = gx_guided_compile(e, p, &t->guided, &err);
     for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
-        if (k > 0 && (s = gx_guided_compile(e, p, &guided, &err)) != GENAPI_OK)
-            break;
         ps[k].n = gx_truncate_prompt(e, p, &ps[k].ids, ps[k].n);
         s = gx_check_request(e, p, ps[k].n, &err);
         size_t vocab = gx_tokenizer_vocab_size(e->tok);
@@ -262,15 +258,11 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
                                        ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
                                        : (size_t)cs->top,
                                    ar, &cs->plp[k], &err);
-        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, cs->top, 0, adapter, guided};
+        gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, cs->top, 0, adapter, t->guided};
         cs->prompt_tokens += (int64_t)ps[k].n;
         if (s == GENAPI_OK)
-            s = gs_text_job_add(t, &gr, guided, &err);
-        else
-            gd_free(guided);
-        guided = NULL;
+            s = gs_text_job_add(t, &gr, &err);
     }
-    gd_free(guided);
     /* Per choice of the stream: the prompt text echo puts first. */
     size_t total = cs->n_prompts * (size_t)cs->n;
     size_t *prefix = ga_arena_alloc(ar, total * sizeof *prefix);

@@ -1,5 +1,6 @@
 /* Pieces shared by the text routes (chat, completions, tokenize): request parsing with the
- * parameter table, model checks, generation of n choices, logprobs in both wire formats. */
+ * parameter table, model checks, logprobs in both wire formats, and the job that runs a chat or
+ * completions generation in steps (text_job.c). */
 #ifndef GENAPI_SERVER_TEXT_COMMON_H
 #define GENAPI_SERVER_TEXT_COMMON_H
 
@@ -74,7 +75,6 @@ json_object *gs_usage(int64_t prompt_tokens, int64_t completion_tokens);
 /* The generation of one prompt's choices inside a text job. */
 typedef struct gs_text_gen {
     gx_gen_request req;        /* what the generation borrows lives in the job */
-    gd_constraint *guided;     /* owned, or NULL */
     gx_gen *gen;               /* working state until it ends */
     int ended;                 /* choices and completion_tokens are final */
     gx_choice *choices;        /* in the job's arena */
@@ -89,21 +89,23 @@ typedef struct gs_text_job gs_text_job;
 typedef genapi_status (*gs_text_answer_fn)(gs_text_job *t, genapi_http_response *r);
 
 /* A chat or completions request answered in steps. The route parses and checks everything at
- * once, adds one generation per prompt, and starts the job. Each step then advances every
- * running generation by one gx_gen_step (the prompts of a request generate together) and, for
- * a stream, writes the chunks that settled; a whole answer is assembled in the step after the
- * last generation step. A failure before anything was written becomes the error answer the
- * route would have given; a stream that already began ends with an in-band error event. */
+ * once (errors are answered then, without a job), adds one generation per prompt, and starts
+ * the job. Each step then advances every running generation by one gx_gen_step (the prompts of
+ * a request generate together, so a step costs one model evaluation per running sequence of
+ * every prompt) and, for a stream, writes the chunks that settled; a whole answer is assembled
+ * in the step after the last generation step. A failure while generating becomes the error
+ * answer the route gives for it; a stream, whose head is out from the start, ends with an
+ * in-band error event and [DONE] instead. Freeing the job at any step stops the generations. */
 struct gs_text_job {
     gs_job job;
     gs_text_req req;
     gs_text_answer_fn answer;
     void *route;               /* the route's own state, in req.ar */
+    gd_constraint *guided;     /* owned, or NULL; the generations share it (a cursor each) */
     gs_text_gen *gens;         /* one per prompt, in req.ar */
     size_t n_gens, cap_gens;
     size_t per_gen;            /* choices of each generation (n) */
     int incremental;           /* a stream written as tokens settle */
-    int began;                 /* some of the stream is written */
     int generated;             /* every generation ended */
     gs_stream stream;
     ga_arena scratch;          /* chunk texts of one step */
@@ -117,9 +119,9 @@ gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, 
 /* Room for n_gens generations. */
 genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *err);
 
-/* Begin a generation of gr (copied; what it points to must live in the job) with the job
- * owning `guided` from now on, even on failure. */
-genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, gd_constraint *guided, genapi_error *err);
+/* Begin a generation of gr (copied; what it points to must live in the job: its guided
+ * constraint is job->guided). */
+genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, genapi_error *err);
 
 /* Ready to step. For a stream whose generations are incremental the head (200
  * text/event-stream) is set at once and info (copied; completion_tokens filled in at the end)

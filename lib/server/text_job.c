@@ -37,16 +37,12 @@ genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *e
     return GENAPI_OK;
 }
 
-genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, gd_constraint *guided, genapi_error *err)
+genapi_status gs_text_job_add(gs_text_job *t, const gx_gen_request *gr, genapi_error *err)
 {
-    if (t->n_gens == t->cap_gens) {
-        gd_free(guided);
+    if (t->n_gens == t->cap_gens)
         return ga_err(err, GENAPI_E_INTERNAL, NULL, "more generations than reserved");
-    }
     gs_text_gen *g = &t->gens[t->n_gens++];
     g->req = *gr;
-    g->req.guided = guided;
-    g->guided = guided;
     return gx_gen_begin(t->job.b->text, &g->req, &t->req.ar, &g->gen, err);
 }
 
@@ -56,11 +52,9 @@ genapi_status gs_text_job_start(gs_text_job *t, int stream, int chat, const gs_s
     /* A choice drawn from a restricted set of tokens (a guided constraint, allowed_token_ids)
      * may end without a further token once every candidate is masked; the chunk of its newest
      * token then waits for the next one, so that it is known not to be the last. */
-    int restricted = genapi_text_params_is_set(&t->req.p, GENAPI_TEXT_PARAM_allowed_token_ids);
-    for (size_t k = 0; k < t->n_gens; k++) {
+    int restricted = t->guided != NULL || genapi_text_params_is_set(&t->req.p, GENAPI_TEXT_PARAM_allowed_token_ids);
+    for (size_t k = 0; k < t->n_gens; k++)
         incremental = incremental && gx_gen_incremental(t->gens[k].gen);
-        restricted = restricted || t->gens[k].guided != NULL;
-    }
     t->per_gen = t->n_gens ? gx_gen_choice_count(t->gens[0].gen) : 0;
     t->incremental = incremental;
     if (!incremental)
@@ -68,6 +62,8 @@ genapi_status gs_text_job_start(gs_text_job *t, int stream, int chat, const gs_s
     if (gs_stream_init(&t->stream, info, chat, t->n_gens * t->per_gen, restricted, &t->req.ar) != GENAPI_OK)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     gs_job_set_head(&t->job, 200, "text/event-stream", 0);
+    if (chat)
+        gs_stream_roles(&t->stream, &t->job.out);
     return GENAPI_OK;
 }
 
@@ -93,12 +89,12 @@ static const gx_choice *stream_view(void *user, size_t i, size_t *settled, int *
     return gx_gen_choice(g->gen, c, settled, finished);
 }
 
-/* A failure: the error answer while nothing is written, else an in-band error ending the
- * stream. */
+/* A failure: the error answer of a whole answer; a stream, whose head may already be sent,
+ * ends with an in-band error event. */
 static void fail(gs_text_job *t, const genapi_error *err)
 {
     genapi_backend *b = t->job.b;
-    if (t->began) {
+    if (t->incremental) {
         gs_stream_error(b, &t->job.out, err);
         t->job.done = 1;
         return;
@@ -152,9 +148,6 @@ static void text_job_step(gs_job *j)
         t->generated = rc;
         if (!t->incremental)
             return; /* the whole answer is assembled in the next step */
-        if (!t->began && t->stream.chat)
-            gs_stream_roles(&t->stream, &j->out);
-        t->began = 1;
         int complete = gs_stream_emit(&t->stream, j->b, &t->scratch, &j->out, stream_view, t);
         ga_arena_free(&t->scratch);
         if (complete && t->generated) {
@@ -179,10 +172,9 @@ static void text_job_step(gs_job *j)
 static void text_job_destroy(gs_job *j)
 {
     gs_text_job *t = (gs_text_job *)j;
-    for (size_t k = 0; k < t->n_gens; k++) {
+    for (size_t k = 0; k < t->n_gens; k++)
         gx_gen_free(t->gens[k].gen);
-        gd_free(t->gens[k].guided);
-    }
+    gd_free(t->guided);
     ga_arena_free(&t->scratch);
     gs_text_req_clear(&t->req);
 }
