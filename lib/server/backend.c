@@ -7,6 +7,7 @@
 
 #include "server/backend_internal.h"
 #include "server/job.h"
+#include "server/progress.h"
 #include "util/err.h"
 
 const gs_model gs_models[] = {
@@ -51,7 +52,8 @@ genapi_status genapi_backend_new(const genapi_backend_config *config, genapi_bac
         sodium_mprotect_readonly(b->api_key);
     }
     b->text = gx_text_engine_new(&a);
-    if (b->text == NULL) {
+    b->progress = gs_progress_new(&a);
+    if (b->text == NULL || b->progress == NULL) {
         genapi_backend_free(b);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "could not build the reference text engine");
     }
@@ -66,6 +68,7 @@ void genapi_backend_free(genapi_backend *b)
     if (b->api_key)
         sodium_free(b->api_key); /* zeroes the memory */
     gx_text_engine_free(b->text);
+    gs_progress_free(b->progress);
     ga_alloc a = b->alloc;
     ga_free(&a, b);
 }

@@ -2,7 +2,16 @@
  * Requests are parsed and validated with the image parameter tables; validation errors are
  * FastAPI's 422 {"detail": [{"loc": ["body", PARAM], "msg", "type"}]}, unknown models and
  * samplers SD.Next's 404 {"error": "HTTPException", "code": 404, "detail", ...}, undecodable
- * images A1111's 500 "Invalid encoded image". */
+ * images A1111's 500 "Invalid encoded image".
+ *
+ * Everything a request can be refused for is checked at once (parsing, validation, decoding of
+ * the input images, the engine's own checks) and answered without a job. A valid request
+ * becomes a job whose steps are the engine's steps: for each image of the batch, generation in
+ * bands of rows, then PNG encoding a few rows at a time with the base64 text following the
+ * bytes as they come; a last step writes the rest of the JSON body and sets the head (200).
+ * The body is the one json-c writes for the same values (JSON_C_TO_STRING_PLAIN, no slash
+ * escapes), written piece by piece: "images" strings are base64 only, the other values are
+ * serialised by json-c. The job reports its progress (progress.h) as it goes. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +21,8 @@
 #include "engine/image/image_engine.h"
 #include "params/param_internal.h"
 #include "server/backend_internal.h"
+#include "server/job.h"
+#include "server/progress.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -83,26 +94,6 @@ static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, 
     return ok;
 }
 
-/* PNG + base64 of an image, with the infotext in a "parameters" chunk. */
-static json_object *encode_b64_png(genapi_backend *b, const gi_image *img, const char *infotext)
-{
-    uint8_t *png = NULL;
-    size_t len = 0;
-    genapi_error err;
-    if (gi_png_encode(&b->alloc, img, infotext, &png, &len, &err) != GENAPI_OK)
-        return NULL;
-    size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-    char *b64 = ga_malloc(&b->alloc, cap);
-    json_object *s = NULL;
-    if (b64) {
-        sodium_bin2base64(b64, cap, png, len, sodium_base64_VARIANT_ORIGINAL);
-        s = json_object_new_string(b64);
-    }
-    ga_free(&b->alloc, b64);
-    ga_free(&b->alloc, png);
-    return s;
-}
-
 /* Fields txt2img and img2img share, read from either struct through its table. */
 typedef struct common {
     const char *model, *prompt, *negative, *sampler;
@@ -128,78 +119,6 @@ typedef struct common {
         (c)->cfg = genapi_##kind##_params_is_set(P, GENAPI_##KIND##_PARAM_cfg_scale) ? (P)->cfg_scale : 6.0;        \
     } while (0)
 
-/* Generate the batch and answer in the WebUI shape. `request` is echoed as "parameters". */
-static genapi_status generate(genapi_backend *b, const common *c, gi_gen_config *cfg, json_object *request,
-                              genapi_http_response *r)
-{
-    if (!known_model(c->model))
-        return webui_error(b, r, 404, "Model not found");
-    if (gi_sampler_index(c->sampler) < 0)
-        return webui_error(b, r, 404, "Sampler not found");
-    uint64_t seed = c->seed >= 0 ? (uint64_t)c->seed : (uint64_t)randombytes_uniform(4294967294u);
-    cfg->prompt = c->prompt;
-    cfg->negative_prompt = c->negative;
-    cfg->seed = seed;
-    cfg->steps = (int32_t)c->steps;
-    cfg->cfg_scale = c->cfg;
-    cfg->sampler_name = c->sampler;
-    cfg->width = (int32_t)c->width;
-    cfg->height = (int32_t)c->height;
-    json_object *images = json_object_new_array(), *seeds = json_object_new_array(), *infotexts = json_object_new_array();
-    genapi_status st = GENAPI_OK;
-    for (int64_t i = 0; i < c->batch && st == GENAPI_OK; i++) {
-        gi_image img = {0, 0, NULL};
-        genapi_error err;
-        genapi_error_clear(&err);
-        st = gi_generate(&b->alloc, cfg, (uint32_t)i, &img, &err);
-        if (st != GENAPI_OK) {
-            json_object_put(images);
-            json_object_put(seeds);
-            json_object_put(infotexts);
-            return detail_error(b, r, err.param, err.message);
-        }
-        char info[2048];
-        snprintf(info, sizeof info, "%s\nNegative prompt: %s\nSteps: %lld, Sampler: %s, CFG scale: %g, Seed: %llu, "
-                 "Size: %lldx%lld, Model: %s", c->prompt, c->negative, (long long)c->steps, c->sampler, c->cfg,
-                 (unsigned long long)(seed + (uint64_t)i), (long long)c->width, (long long)c->height,
-                 gs_image_model_name);
-        json_object *png = encode_b64_png(b, &img, info);
-        gi_image_free(&b->alloc, &img);
-        if (png == NULL)
-            st = GENAPI_E_NOMEM;
-        json_object_array_add(images, png);
-        json_object_array_add(seeds, json_object_new_int64((int64_t)(seed + (uint64_t)i)));
-        json_object_array_add(infotexts, json_object_new_string(info));
-    }
-    if (st != GENAPI_OK) {
-        json_object_put(images);
-        json_object_put(seeds);
-        json_object_put(infotexts);
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
-    }
-    json_object *info = json_object_new_object();
-    json_object_object_add(info, "prompt", json_object_new_string(c->prompt));
-    json_object_object_add(info, "all_prompts", NULL);
-    json_object_object_add(info, "negative_prompt", json_object_new_string(c->negative));
-    json_object_object_add(info, "seed", json_object_new_int64((int64_t)seed));
-    json_object_object_add(info, "all_seeds", seeds);
-    json_object_object_add(info, "width", json_object_new_int64(c->width));
-    json_object_object_add(info, "height", json_object_new_int64(c->height));
-    json_object_object_add(info, "sampler_name", json_object_new_string(c->sampler));
-    json_object_object_add(info, "cfg_scale", ga_json_double(c->cfg));
-    json_object_object_add(info, "steps", json_object_new_int64(c->steps));
-    json_object_object_add(info, "batch_size", json_object_new_int64(c->batch));
-    json_object_object_add(info, "sd_model_name", json_object_new_string(gs_image_model_name));
-    json_object_object_add(info, "index_of_first_image", json_object_new_int(0));
-    json_object_object_add(info, "infotexts", infotexts);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "images", images);
-    json_object_object_add(o, "parameters", json_object_get(request));
-    json_object_object_add(o, "info", json_object_new_string(json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN)));
-    json_object_put(info);
-    return gs_respond_json(b, r, 200, o);
-}
-
 /* Parse + validate with a table; 0 and a 422 written on failure. */
 static int parse_params(genapi_backend *b, const ga_param_table *t, void *p, json_object *root, genapi_http_response *r)
 {
@@ -220,104 +139,433 @@ static void webui_defaults(json_object *root, int webui, const char *const *keys
             json_object_object_add(root, keys[i], json_object_new_string(values[i]));
 }
 
-static genapi_status txt2img(genapi_backend *b, json_object *root, int webui, genapi_http_response *r)
+/* ---------------------------------------------------------------------------------------------
+ * Image jobs */
+
+enum { KIND_TXT2IMG = 1, KIND_IMG2IMG, KIND_UPSCALE };
+enum { ST_GEN_BEGIN, ST_GEN, ST_UPSCALE, ST_PNG, ST_FINISH };
+
+/* Input bytes turned into base64 per piece (a multiple of 3, so pieces join without padding). */
+#define B64_PIECE (3 * 16384)
+
+typedef struct img_job {
+    gs_job base;
+    int kind, stage;
+    genapi_allocator hooks;
+    genapi_txt2img_params t;
+    genapi_img2img_params i;
+    genapi_upscale_params u;
+    int t_init, i_init, u_init;
+    common c;
+    gi_gen_config cfg;
+    gi_image init, mask;    /* decoded inputs (img2img: init and mask; upscale: init) */
+    json_object *request;   /* echoed as "parameters" */
+    json_object *seeds, *infotexts;
+    uint64_t seed;
+    int64_t index;          /* image of the batch being made */
+    gi_gen_job *gen;
+    gi_upscale_job *up;
+    gi_image img;           /* the finished image being encoded */
+    char info[2048];        /* its infotext */
+    gi_png_job *png;
+    size_t png_used;        /* PNG bytes already in the body as base64 */
+    char *b64;              /* scratch for one piece */
+    ga_buf body;            /* the answer, moved to the job's output at the end */
+    double factor;
+    const char *upscaler;
+    gs_progress_entry prog;
+} img_job;
+
+static void img_destroy(gs_job *jb)
 {
-    const char *keys[] = {"sd_model_checkpoint", "prompt"}, *values[] = {gs_image_model_title, ""};
-    webui_defaults(root, webui, keys, values, 2);
-    genapi_txt2img_params p;
-    genapi_txt2img_params_init(&p, sizeof p);
-    genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
-    p.allocator = &hooks;
-    genapi_status st = GENAPI_OK;
-    if (parse_params(b, &ga_txt2img_table, &p, root, r)) {
-        common c;
-        READ_COMMON(&p, txt2img, TXT2IMG, &c);
-        gi_gen_config cfg;
-        memset(&cfg, 0, sizeof cfg);
-        st = generate(b, &c, &cfg, root, r);
-    }
-    genapi_txt2img_params_clear(&p);
-    return st;
+    img_job *j = (img_job *)jb;
+    genapi_backend *b = jb->b;
+    /* Leave the progress record first: it may point at an image freed below. */
+    gs_progress_stop(b->progress, &j->prog);
+    gi_gen_free(j->gen);
+    gi_upscale_free(j->up);
+    gi_png_encode_free(j->png);
+    gi_image_free(&b->alloc, &j->img);
+    gi_image_free(&b->alloc, &j->init);
+    gi_image_free(&b->alloc, &j->mask);
+    json_object_put(j->request);
+    json_object_put(j->seeds);
+    json_object_put(j->infotexts);
+    ga_buf_free(&j->body);
+    if (j->b64)
+        ga_free(&b->alloc, j->b64);
+    if (j->t_init)
+        genapi_txt2img_params_clear(&j->t);
+    if (j->i_init)
+        genapi_img2img_params_clear(&j->i);
+    if (j->u_init)
+        genapi_upscale_params_clear(&j->u);
 }
 
-static genapi_status img2img(genapi_backend *b, json_object *root, int webui, genapi_http_response *r)
+/* End the job with an error answer built by one of the helpers into r. */
+static void fail_with(img_job *j, genapi_http_response *r)
 {
-    const char *keys[] = {"sd_model_checkpoint", "prompt"}, *values[] = {gs_image_model_title, ""};
-    webui_defaults(root, webui, keys, values, 2);
-    genapi_img2img_params p;
-    genapi_img2img_params_init(&p, sizeof p);
-    genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
-    p.allocator = &hooks;
-    genapi_status st = GENAPI_OK;
-    gi_image init = {0, 0, NULL}, mask = {0, 0, NULL};
-    if (parse_params(b, &ga_img2img_table, &p, root, r) && decode_b64_image(b, p.init_images.items[0], &init, r) &&
-        (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_mask) || decode_b64_image(b, p.mask, &mask, r))) {
-        common c;
-        READ_COMMON(&p, img2img, IMG2IMG, &c);
-        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_width))
-            c.width = init.width;
-        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_height))
-            c.height = init.height;
-        gi_gen_config cfg;
-        memset(&cfg, 0, sizeof cfg);
-        cfg.init = &init;
-        cfg.mask = mask.rgba ? &mask : NULL;
-#define OPT(f, dflt) (genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_##f) ? p.f : (dflt))
-        cfg.denoising_strength = OPT(denoising_strength, 0.75);
-        cfg.resize_mode = (int32_t)OPT(resize_mode, 0);
-        cfg.mask_blur = (int32_t)OPT(mask_blur, 4);
-        cfg.inpainting_fill = (int32_t)OPT(inpainting_fill, 1);
-        cfg.inpaint_full_res = OPT(inpaint_full_res, 0);
-        cfg.inpaint_full_res_padding = (int32_t)OPT(inpaint_full_res_padding, 0);
-        cfg.inpainting_mask_invert = (int32_t)OPT(inpainting_mask_invert, 0);
-        cfg.initial_noise_multiplier = OPT(initial_noise_multiplier, 1.0);
-#undef OPT
-        /* The images are not echoed back (include_init_images is false). */
-        json_object *echo = json_object_get(root);
-        json_object_object_add(echo, "init_images", NULL);
-        json_object_object_add(echo, "mask", NULL);
-        st = generate(b, &c, &cfg, echo, r);
-        json_object_put(echo);
-    }
-    gi_image_free(&b->alloc, &init);
-    gi_image_free(&b->alloc, &mask);
-    genapi_img2img_params_clear(&p);
-    return st;
+    gs_progress_stop(j->base.b->progress, &j->prog);
+    gs_job_finish_with(&j->base, r);
 }
 
-static genapi_status upscale(genapi_backend *b, json_object *root, genapi_http_response *r)
+static void fail_nomem(img_job *j)
 {
-    genapi_upscale_params p;
-    genapi_upscale_params_init(&p, sizeof p);
-    genapi_allocator hooks = {b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
-    p.allocator = &hooks;
-    genapi_status st = GENAPI_OK;
-    gi_image in = {0, 0, NULL}, out = {0, 0, NULL};
-    if (parse_params(b, &ga_upscale_table, &p, root, r) && decode_b64_image(b, p.image, &in, r)) {
-        const char *name = genapi_upscale_params_is_set(&p, GENAPI_UPSCALE_PARAM_upscaler_1) ? p.upscaler_1 : "None";
-        double factor = genapi_upscale_params_is_set(&p, GENAPI_UPSCALE_PARAM_upscaling_resize) ? p.upscaling_resize : 2.0;
-        genapi_error err;
-        genapi_error_clear(&err);
-        st = gi_upscale(&b->alloc, &in, factor, name, &out, &err);
-        if (st == GENAPI_E_INVALID_ARG) {
-            st = webui_error(b, r, 404, "Upscaler not found");
-        } else if (st != GENAPI_OK) {
-            st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "%s", err.message);
-        } else {
-            char info[256];
-            snprintf(info, sizeof info, "<p>Postprocess upscale by: %g, Postprocess upscaler: %s</p>", factor, name);
-            json_object *png = encode_b64_png(b, &out, NULL);
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "html_info", json_object_new_string(info));
-            json_object_object_add(o, "image", png);
-            st = png ? gs_respond_json(b, r, 200, o)
-                     : (json_object_put(o), gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory"));
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    gs_respond_error(j->base.b, &r, 500, "InternalServerError", NULL, "out of memory");
+    fail_with(j, &r);
+}
+
+/* Append the JSON text json-c writes for a value. */
+static void body_json(img_job *j, json_object *v)
+{
+    size_t len = 0;
+    const char *txt = json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    ga_buf_append(&j->body, txt, len);
+}
+
+/* Append the base64 of the PNG bytes written so far: whole triples, or all with `last`. */
+static void body_b64(img_job *j, int last)
+{
+    size_t len = 0;
+    const uint8_t *png = gi_png_encode_data(j->png, &len);
+    while (j->png_used < len) {
+        size_t n = len - j->png_used;
+        if (n > B64_PIECE)
+            n = B64_PIECE;
+        else if (!last)
+            n -= n % 3;
+        if (n == 0)
+            break;
+        sodium_bin2base64(j->b64, sodium_base64_encoded_len(B64_PIECE, sodium_base64_VARIANT_ORIGINAL),
+                          png + j->png_used, n, sodium_base64_VARIANT_ORIGINAL);
+        ga_buf_append(&j->body, j->b64, strlen(j->b64));
+        j->png_used += n;
+    }
+}
+
+static const char *job_name(const img_job *j)
+{
+    return j->kind == KIND_TXT2IMG ? "scripts_txt2img" : j->kind == KIND_IMG2IMG ? "scripts_img2img" : "extras";
+}
+
+static void start_png(img_job *j, const char *text)
+{
+    genapi_backend *b = j->base.b;
+    if (gi_png_encode_begin(&b->alloc, &j->img, text, 0, &j->png, NULL) != GENAPI_OK) {
+        fail_nomem(j);
+        return;
+    }
+    j->png_used = 0;
+    if (j->kind != KIND_UPSCALE)
+        ga_buf_puts(&j->body, j->index > 0 ? ",\"" : "\"");
+    j->stage = ST_PNG;
+}
+
+/* The generation of the current image is over: its infotext, then its PNG. */
+static void image_made(img_job *j)
+{
+    const common *c = &j->c;
+    snprintf(j->info, sizeof j->info,
+             "%s\nNegative prompt: %s\nSteps: %lld, Sampler: %s, CFG scale: %g, Seed: %llu, "
+             "Size: %lldx%lld, Model: %s",
+             c->prompt, c->negative, (long long)c->steps, c->sampler, c->cfg,
+             (unsigned long long)(j->seed + (uint64_t)j->index), (long long)c->width, (long long)c->height,
+             gs_image_model_name);
+    char text[64];
+    snprintf(text, sizeof text, "Encoding image %lld of %lld", (long long)j->index + 1, (long long)c->batch);
+    gs_progress_set(j->base.b->progress, &j->prog, (int32_t)j->index, (int32_t)c->steps, text, &j->img,
+                    j->img.height);
+    start_png(j, j->info);
+}
+
+/* The PNG of the current image is written. */
+static void png_made(img_job *j)
+{
+    genapi_backend *b = j->base.b;
+    body_b64(j, 1);
+    ga_buf_puts(&j->body, "\"");
+    gi_png_encode_free(j->png);
+    j->png = NULL;
+    if (j->kind == KIND_UPSCALE) {
+        gs_progress_set(b->progress, &j->prog, 0, 0, "Writing the answer", NULL, 0);
+        gi_image_free(&b->alloc, &j->img);
+        j->stage = ST_FINISH;
+        return;
+    }
+    json_object_array_add(j->seeds, json_object_new_int64((int64_t)(j->seed + (uint64_t)j->index)));
+    json_object_array_add(j->infotexts, json_object_new_string(j->info));
+    j->index++;
+    gs_progress_set(b->progress, &j->prog, (int32_t)(j->index < j->c.batch ? j->index : j->index - 1),
+                    j->index < j->c.batch ? 0 : (int32_t)j->c.steps,
+                    j->index < j->c.batch ? "Sampling" : "Writing the answer", NULL, 0);
+    gi_image_free(&b->alloc, &j->img);
+    j->stage = j->index < j->c.batch ? ST_GEN_BEGIN : ST_FINISH;
+}
+
+/* The rest of the body after the images, the head, and the end of the job. */
+static void finish(img_job *j)
+{
+    const common *c = &j->c;
+    if (j->kind == KIND_UPSCALE) {
+        ga_buf_puts(&j->body, "}");
+    } else {
+        json_object *info = json_object_new_object();
+        json_object_object_add(info, "prompt", json_object_new_string(c->prompt));
+        json_object_object_add(info, "all_prompts", NULL);
+        json_object_object_add(info, "negative_prompt", json_object_new_string(c->negative));
+        json_object_object_add(info, "seed", json_object_new_int64((int64_t)j->seed));
+        json_object_object_add(info, "all_seeds", j->seeds);
+        j->seeds = NULL;
+        json_object_object_add(info, "width", json_object_new_int64(c->width));
+        json_object_object_add(info, "height", json_object_new_int64(c->height));
+        json_object_object_add(info, "sampler_name", json_object_new_string(c->sampler));
+        json_object_object_add(info, "cfg_scale", ga_json_double(c->cfg));
+        json_object_object_add(info, "steps", json_object_new_int64(c->steps));
+        json_object_object_add(info, "batch_size", json_object_new_int64(c->batch));
+        json_object_object_add(info, "sd_model_name", json_object_new_string(gs_image_model_name));
+        json_object_object_add(info, "index_of_first_image", json_object_new_int(0));
+        json_object_object_add(info, "infotexts", j->infotexts);
+        j->infotexts = NULL;
+        json_object *info_str = json_object_new_string(json_object_to_json_string_ext(info, JSON_C_TO_STRING_PLAIN));
+        json_object_put(info);
+        ga_buf_puts(&j->body, "],\"parameters\":");
+        body_json(j, j->request);
+        ga_buf_puts(&j->body, ",\"info\":");
+        body_json(j, info_str);
+        ga_buf_puts(&j->body, "}");
+        json_object_put(info_str);
+    }
+    gs_progress_stop(j->base.b->progress, &j->prog);
+    if (j->body.failed) {
+        fail_nomem(j);
+        return;
+    }
+    gs_job_set_head(&j->base, 200, "application/json", 0);
+    size_t len = 0;
+    char *data = ga_buf_take(&j->body, &len);
+    ga_buf_append(&j->base.out, data, len);
+    ga_free(&j->base.b->alloc, data);
+    j->base.done = 1;
+}
+
+static void img_step(gs_job *jb)
+{
+    img_job *j = (img_job *)jb;
+    genapi_backend *b = jb->b;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (!j->prog.listed && j->stage != ST_FINISH) /* the first step: the job is running now */
+        gs_progress_start(b->progress, &j->prog, job_name(j), j->kind == KIND_UPSCALE ? 1 : (int32_t)j->c.batch,
+                          j->kind == KIND_UPSCALE ? 0 : (int32_t)j->c.steps);
+    switch (j->stage) {
+    case ST_GEN_BEGIN:
+        if (gi_gen_begin(&b->alloc, &j->cfg, (uint32_t)j->index, &j->gen, &err) != GENAPI_OK) {
+            genapi_http_response r;
+            memset(&r, 0, sizeof r);
+            detail_error(b, &r, err.param, err.message);
+            fail_with(j, &r);
+            return;
         }
+        {
+            char text[64];
+            snprintf(text, sizeof text, "Sampling image %lld of %lld", (long long)j->index + 1, (long long)j->c.batch);
+            gs_progress_set(b->progress, &j->prog, (int32_t)j->index, 0, text, NULL, 0);
+        }
+        j->stage = ST_GEN;
+        return;
+    case ST_GEN: {
+        if (gi_gen_step(j->gen, 0, &err) != GENAPI_OK) {
+            genapi_http_response r;
+            memset(&r, 0, sizeof r);
+            detail_error(b, &r, err.param, err.message);
+            fail_with(j, &r);
+            return;
+        }
+        int32_t rows = 0;
+        const gi_image *im = gi_gen_image(j->gen, &rows);
+        gs_progress_set(b->progress, &j->prog, (int32_t)j->index, gi_gen_sampling_step(j->gen), NULL, im, rows);
+        if (!gi_gen_done(j->gen))
+            return;
+        /* The image keeps its buffer: the record may point at it until image_made replaces it. */
+        genapi_status st = gi_gen_end(j->gen, &j->img, &err);
+        j->gen = NULL;
+        if (st != GENAPI_OK) {
+            fail_nomem(j);
+            return;
+        }
+        image_made(j);
+        return;
     }
-    gi_image_free(&b->alloc, &in);
-    gi_image_free(&b->alloc, &out);
-    genapi_upscale_params_clear(&p);
-    return st;
+    case ST_UPSCALE:
+        if (!gi_upscale_step(j->up, 0))
+            return;
+        if (gi_upscale_end(j->up, &j->img, &err) != GENAPI_OK) {
+            j->up = NULL;
+            fail_nomem(j);
+            return;
+        }
+        j->up = NULL;
+        gs_progress_set(b->progress, &j->prog, 0, 0, "Encoding", &j->img, j->img.height);
+        start_png(j, NULL);
+        return;
+    case ST_PNG:
+        if (gi_png_encode_step(j->png, 0, &err) != GENAPI_OK) {
+            fail_nomem(j);
+            return;
+        }
+        body_b64(j, 0);
+        if (gi_png_encode_done(j->png))
+            png_made(j);
+        return;
+    default:
+        finish(j);
+        return;
+    }
+}
+
+static const gs_job_ops IMG_OPS = {img_step, img_destroy};
+
+/* A new job for kind, its parameters ready to be parsed with the backend's allocator. */
+static img_job *img_job_new(genapi_backend *b, int kind)
+{
+    img_job *j = (img_job *)gs_job_new(b, &IMG_OPS, sizeof *j);
+    if (j == NULL)
+        return NULL;
+    j->base.image = 1;
+    j->kind = kind;
+    j->hooks = (genapi_allocator){b->alloc.malloc_fn, b->alloc.realloc_fn, b->alloc.free_fn, b->alloc.user};
+    ga_buf_init(&j->body, &b->alloc);
+    if (kind == KIND_TXT2IMG) {
+        genapi_txt2img_params_init(&j->t, sizeof j->t);
+        j->t.allocator = &j->hooks;
+        j->t_init = 1;
+    } else if (kind == KIND_IMG2IMG) {
+        genapi_img2img_params_init(&j->i, sizeof j->i);
+        j->i.allocator = &j->hooks;
+        j->i_init = 1;
+    } else {
+        genapi_upscale_params_init(&j->u, sizeof j->u);
+        j->u.allocator = &j->hooks;
+        j->u_init = 1;
+    }
+    j->b64 = ga_malloc(&b->alloc, sodium_base64_encoded_len(B64_PIECE, sodium_base64_VARIANT_ORIGINAL));
+    j->seeds = json_object_new_array();
+    j->infotexts = json_object_new_array();
+    if (j->b64 == NULL || j->seeds == NULL || j->infotexts == NULL) {
+        gs_job_free(&j->base);
+        return NULL;
+    }
+    return j;
+}
+
+/* The checks that answer at once for a generation, then the job's first state. `request` is
+ * echoed as "parameters". Returns 1 when the job is ready, 0 with r answered. */
+static int generation_ready(genapi_backend *b, img_job *j, json_object *request, genapi_http_response *r)
+{
+    const common *c = &j->c;
+    if (!known_model(c->model)) {
+        webui_error(b, r, 404, "Model not found");
+        return 0;
+    }
+    if (gi_sampler_index(c->sampler) < 0) {
+        webui_error(b, r, 404, "Sampler not found");
+        return 0;
+    }
+    j->seed = c->seed >= 0 ? (uint64_t)c->seed : (uint64_t)randombytes_uniform(4294967294u);
+    gi_gen_config *cfg = &j->cfg;
+    cfg->prompt = c->prompt;
+    cfg->negative_prompt = c->negative;
+    cfg->seed = j->seed;
+    cfg->steps = (int32_t)c->steps;
+    cfg->cfg_scale = c->cfg;
+    cfg->sampler_name = c->sampler;
+    cfg->width = (int32_t)c->width;
+    cfg->height = (int32_t)c->height;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (gi_gen_validate(cfg, &err) != GENAPI_OK) {
+        detail_error(b, r, err.param, err.message);
+        return 0;
+    }
+    j->request = json_object_get(request);
+    ga_buf_puts(&j->body, "{\"images\":[");
+    j->stage = ST_GEN_BEGIN;
+    return 1;
+}
+
+static int txt2img(genapi_backend *b, img_job *j, json_object *root, int webui, genapi_http_response *r)
+{
+    const char *keys[] = {"sd_model_checkpoint", "prompt"}, *values[] = {gs_image_model_title, ""};
+    webui_defaults(root, webui, keys, values, 2);
+    genapi_txt2img_params *p = &j->t;
+    if (!parse_params(b, &ga_txt2img_table, p, root, r))
+        return 0;
+    READ_COMMON(p, txt2img, TXT2IMG, &j->c);
+    return generation_ready(b, j, root, r);
+}
+
+static int img2img(genapi_backend *b, img_job *j, json_object *root, int webui, genapi_http_response *r)
+{
+    const char *keys[] = {"sd_model_checkpoint", "prompt"}, *values[] = {gs_image_model_title, ""};
+    webui_defaults(root, webui, keys, values, 2);
+    genapi_img2img_params *p = &j->i;
+    if (!parse_params(b, &ga_img2img_table, p, root, r) || !decode_b64_image(b, p->init_images.items[0], &j->init, r) ||
+        (genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_mask) && !decode_b64_image(b, p->mask, &j->mask, r)))
+        return 0;
+    common *c = &j->c;
+    READ_COMMON(p, img2img, IMG2IMG, c);
+    if (!genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_width))
+        c->width = j->init.width;
+    if (!genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_height))
+        c->height = j->init.height;
+    gi_gen_config *cfg = &j->cfg;
+    cfg->init = &j->init;
+    cfg->mask = j->mask.rgba ? &j->mask : NULL;
+#define OPT(f, dflt) (genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_##f) ? p->f : (dflt))
+    cfg->denoising_strength = OPT(denoising_strength, 0.75);
+    cfg->resize_mode = (int32_t)OPT(resize_mode, 0);
+    cfg->mask_blur = (int32_t)OPT(mask_blur, 4);
+    cfg->inpainting_fill = (int32_t)OPT(inpainting_fill, 1);
+    cfg->inpaint_full_res = OPT(inpaint_full_res, 0);
+    cfg->inpaint_full_res_padding = (int32_t)OPT(inpaint_full_res_padding, 0);
+    cfg->inpainting_mask_invert = (int32_t)OPT(inpainting_mask_invert, 0);
+    cfg->initial_noise_multiplier = OPT(initial_noise_multiplier, 1.0);
+#undef OPT
+    /* The images are not echoed back (include_init_images is false). */
+    json_object_object_add(root, "init_images", NULL);
+    json_object_object_add(root, "mask", NULL);
+    return generation_ready(b, j, root, r);
+}
+
+static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http_response *r)
+{
+    genapi_upscale_params *p = &j->u;
+    if (!parse_params(b, &ga_upscale_table, p, root, r) || !decode_b64_image(b, p->image, &j->init, r))
+        return 0;
+    j->upscaler = genapi_upscale_params_is_set(p, GENAPI_UPSCALE_PARAM_upscaler_1) ? p->upscaler_1 : "None";
+    j->factor = genapi_upscale_params_is_set(p, GENAPI_UPSCALE_PARAM_upscaling_resize) ? p->upscaling_resize : 2.0;
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = gi_upscale_begin(&b->alloc, &j->init, j->factor, j->upscaler, &j->up, &err);
+    if (st == GENAPI_E_INVALID_ARG) {
+        webui_error(b, r, 404, "Upscaler not found");
+        return 0;
+    }
+    if (st != GENAPI_OK) {
+        gs_respond_error(b, r, 500, "InternalServerError", NULL, "%s", err.message);
+        return 0;
+    }
+    char info[256];
+    snprintf(info, sizeof info, "<p>Postprocess upscale by: %g, Postprocess upscaler: %s</p>", j->factor, j->upscaler);
+    json_object *html = json_object_new_string(info);
+    ga_buf_puts(&j->body, "{\"html_info\":");
+    body_json(j, html);
+    ga_buf_puts(&j->body, ",\"image\":\"");
+    json_object_put(html);
+    j->stage = ST_UPSCALE;
+    return 1;
 }
 
 int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
@@ -329,9 +577,9 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
     const char *name = webui ? path + 10 : strncmp(path, "/v1/", 4) == 0 ? path + 4 : NULL;
     if (name == NULL)
         return 0;
-    int which = strcmp(name, "txt2img") == 0   ? 1
-                : strcmp(name, "img2img") == 0 ? 2
-                : (webui ? strcmp(name, "extra-single-image") : strcmp(name, "upscale-img")) == 0 ? 3
+    int which = strcmp(name, "txt2img") == 0   ? KIND_TXT2IMG
+                : strcmp(name, "img2img") == 0 ? KIND_IMG2IMG
+                : (webui ? strcmp(name, "extra-single-image") : strcmp(name, "upscale-img")) == 0 ? KIND_UPSCALE
                                                                                                    : 0;
     if (which == 0)
         return 0;
@@ -340,7 +588,26 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
         *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
         return 1;
     }
-    *st = which == 1 ? txt2img(b, root, webui, r) : which == 2 ? img2img(b, root, webui, r) : upscale(b, root, r);
+    img_job *j = img_job_new(b, which);
+    int ready = 0;
+    if (j == NULL)
+        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+    else if (which == KIND_TXT2IMG)
+        ready = txt2img(b, j, root, webui, r);
+    else if (which == KIND_IMG2IMG)
+        ready = img2img(b, j, root, webui, r);
+    else
+        ready = upscale(b, j, root, r);
     json_object_put(root);
+    if (ready && !j->body.failed) {
+        *job = &j->base;
+        *st = GENAPI_OK;
+        return 1;
+    }
+    if (ready) /* the body could not start: nothing was answered yet */
+        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+    if (j)
+        gs_job_free(&j->base);
+    *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
     return 1;
 }
