@@ -19,6 +19,8 @@
 #include "server/job.h"
 
 static ga_alloc A;
+/* base64 PNGs of an 80x48 test picture, of a mask of that size and of a smaller mask. */
+static char *INIT_B64, *MASK_B64, *SMALL_B64;
 
 /* ---------------------------------------------------------------------------------------------
  * Inputs */
@@ -494,7 +496,7 @@ static void test_pinned_bodies(void **state)
     (void)state;
     genapi_backend *b = NULL;
     assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
-    char *init = test_picture_b64(80, 48, 0), *mask = test_picture_b64(80, 48, 1), *small = test_picture_b64(40, 24, 1);
+    const char *init = INIT_B64, *mask = MASK_B64, *small = SMALL_B64;
     const char *dump = getenv("GENAPI_DUMP_BODIES");
     int bad = 0;
     for (size_t i = 0; i < N_PINNED; i++) {
@@ -522,11 +524,317 @@ static void test_pinned_bodies(void **state)
         genapi_http_response_release(b, &r);
         free(body);
     }
-    free(init);
-    free(mask);
-    free(small);
     genapi_backend_free(b);
     assert_int_equal(bad, 0);
+}
+
+
+/* ---------------------------------------------------------------------------------------------
+ * The routes as jobs */
+
+static gs_job *begin_job(genapi_backend *b, const char *path, const char *body, genapi_http_response *r)
+{
+    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
+    gs_job *job = NULL;
+    assert_int_equal(gs_begin(b, &req, r, &job), GENAPI_OK);
+    return job;
+}
+
+/* Step every pinned request's job by hand, reading the output as it grows: the head comes at
+ * the end, the bytes are the pinned ones; refused requests are answered at once. */
+static void test_route_jobs_stepped(void **state)
+{
+    (void)state;
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    for (size_t i = 0; i < N_PINNED; i++) {
+        char *body = format_body(PINNED[i].body, INIT_B64, MASK_B64, SMALL_B64);
+        genapi_http_response r;
+        gs_job *job = begin_job(b, PINNED[i].path, body, &r);
+        char hex[65];
+        if (PINNED[i].status != 200) {
+            assert_null(job);
+            assert_int_equal(r.status, PINNED[i].status);
+            sha256_hex(r.body, r.body_len, hex);
+            assert_string_equal(hex, PINNED[i].sha256);
+            genapi_http_response_release(b, &r);
+            free(body);
+            continue;
+        }
+        assert_non_null(job);
+        size_t cap = 1 << 16, len = 0;
+        char *got = malloc(cap);
+        assert_non_null(got);
+        int steps = 0;
+        while (!gs_job_done(job)) {
+            assert_false(gs_job_head_ready(job));
+            gs_job_step(job);
+            steps++;
+            char chunk[4096];
+            size_t n;
+            while ((n = gs_job_read(job, chunk, sizeof chunk)) > 0) {
+                if (len + n > cap) {
+                    cap *= 2;
+                    got = realloc(got, cap);
+                    assert_non_null(got);
+                }
+                memcpy(got + len, chunk, n);
+                len += n;
+            }
+        }
+        assert_true(steps > 3);
+        assert_true(gs_job_head_ready(job));
+        assert_int_equal(job->status, 200);
+        assert_string_equal(job->content_type, "application/json");
+        sha256_hex(got, len, hex);
+        if (strcmp(hex, PINNED[i].sha256) != 0)
+            fail_msg("request %zu stepped: %s", i, hex);
+        gs_job_free(job);
+        free(got);
+        free(body);
+    }
+    genapi_backend_free(b);
+}
+
+typedef struct progress_state {
+    double progress, eta;
+    int job_count, job_no, sampling_step, sampling_steps;
+    char job[64], textinfo[96], timestamp[32];
+    int has_image;
+    gi_image image; /* decoded current_image, if any */
+} progress_state;
+
+static progress_state read_progress(genapi_backend *b, const char *query)
+{
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    assert_int_equal(gs_handle_progress(b, query, &r), GENAPI_OK);
+    assert_int_equal(r.status, 200);
+    json_object *o = json_tokener_parse(r.body);
+    assert_non_null(o);
+    progress_state p;
+    memset(&p, 0, sizeof p);
+    json_object *st = json_object_object_get(o, "state"), *v;
+    p.progress = json_object_get_double(json_object_object_get(o, "progress"));
+    p.eta = json_object_get_double(json_object_object_get(o, "eta_relative"));
+    p.job_count = json_object_get_int(json_object_object_get(st, "job_count"));
+    p.job_no = json_object_get_int(json_object_object_get(st, "job_no"));
+    p.sampling_step = json_object_get_int(json_object_object_get(st, "sampling_step"));
+    p.sampling_steps = json_object_get_int(json_object_object_get(st, "sampling_steps"));
+    snprintf(p.job, sizeof p.job, "%s", json_object_get_string(json_object_object_get(st, "job")));
+    snprintf(p.timestamp, sizeof p.timestamp, "%s", json_object_get_string(json_object_object_get(st, "job_timestamp")));
+    assert_false(json_object_get_boolean(json_object_object_get(st, "skipped")));
+    assert_false(json_object_get_boolean(json_object_object_get(st, "interrupted")));
+    assert_true(json_object_object_get_ex(o, "textinfo", &v));
+    snprintf(p.textinfo, sizeof p.textinfo, "%s", v ? json_object_get_string(v) : "");
+    assert_true(json_object_object_get_ex(o, "current_image", &v));
+    if (v) {
+        const char *b64 = json_object_get_string(v);
+        size_t cap = strlen(b64), n = 0;
+        uint8_t *png = malloc(cap);
+        assert_non_null(png);
+        assert_int_equal(sodium_base642bin(png, cap, b64, strlen(b64), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+        assert_int_equal(gi_png_decode(&A, png, n, &p.image, NULL), GENAPI_OK);
+        free(png);
+        p.has_image = 1;
+    }
+    json_object_put(o);
+    genapi_http_response_release(b, &r);
+    return p;
+}
+
+static void expect_idle(genapi_backend *b)
+{
+    progress_state p = read_progress(b, "skip_current_image=false");
+    assert_true(p.progress == 0.0 && p.eta == 0.0);
+    assert_int_equal(p.job_count, 0);
+    assert_string_equal(p.job, "");
+    assert_string_equal(p.timestamp, "0");
+    assert_false(p.has_image);
+}
+
+/* Check one reading against the expected counters; progress follows the WebUI formula and
+ * never goes back. */
+static void expect_progress(const progress_state *p, int job_no, int step, const char *text, double *last)
+{
+    assert_string_equal(p->job, "scripts_txt2img");
+    assert_int_equal(p->job_count, 2);
+    assert_int_equal(p->sampling_steps, 17);
+    assert_int_equal(p->job_no, job_no);
+    assert_int_equal(p->sampling_step, step);
+    if (text)
+        assert_string_equal(p->textinfo, text);
+    assert_int_equal(strlen(p->timestamp), 14);
+    double want = 0.01 + job_no / 2.0 + step / 17.0 / 2.0;
+    want = want > 1.0 ? 1.0 : want;
+    assert_true(p->progress > want - 1e-9 && p->progress < want + 1e-9);
+    assert_true(p->progress >= *last);
+    assert_true(p->eta >= 0.0);
+    *last = p->progress;
+}
+
+/* A txt2img job stepped by hand, progress read between steps: the sampling step is the share of
+ * rows done (checked against an engine job stepped alongside with the same budget), the job
+ * number follows the batch, and a preview shows exactly the rows done. */
+static void test_progress_while_stepping(void **state)
+{
+    (void)state;
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    expect_idle(b);
+    genapi_http_response r;
+    gs_job *job = begin_job(b,
+                            "/sdapi/v1/txt2img",
+                            "{\"prompt\": \"a windmill\", \"seed\": 99, \"steps\": 17, \"width\": 256, \"height\": 128, "
+                            "\"batch_size\": 2, \"sampler_name\": \"Euler\"}",
+                            &r);
+    assert_non_null(job);
+    expect_idle(b); /* not running before its first step */
+    gi_gen_config c;
+    memset(&c, 0, sizeof c);
+    c.prompt = "a windmill";
+    c.negative_prompt = "";
+    c.seed = 99;
+    c.steps = 17;
+    c.cfg_scale = 6.0;
+    c.sampler_name = "Euler";
+    c.width = 256;
+    c.height = 128;
+    double last = 0.0;
+    int previews = 0;
+    for (int img = 0; img < 2; img++) {
+        char text[64];
+        gs_job_step(job);
+        snprintf(text, sizeof text, "Sampling image %d of 2", img + 1);
+        progress_state p = read_progress(b, NULL);
+        expect_progress(&p, img, 0, text, &last);
+        gi_gen_job *shadow = NULL;
+        assert_int_equal(gi_gen_begin(&A, &c, (uint32_t)img, &shadow, NULL), GENAPI_OK);
+        int gen_steps = 0;
+        while (!gi_gen_done(shadow)) {
+            gs_job_step(job);
+            assert_int_equal(gi_gen_step(shadow, 0, NULL), GENAPI_OK);
+            gen_steps++;
+            int32_t rows = 0;
+            gi_gen_image(shadow, &rows);
+            int with_image = gen_steps == 3;
+            p = read_progress(b, with_image ? "a=1&skip_current_image=false" : "skip_current_image=true");
+            expect_progress(&p, img, rows * 17 / 128, NULL, &last);
+            if (with_image) {
+                /* The preview: the final rows so far, then transparent black. */
+                assert_true(p.has_image);
+                assert_int_equal(p.image.width, 256);
+                assert_int_equal(p.image.height, 128);
+                gi_image ref;
+                assert_int_equal(gi_generate(&A, &c, (uint32_t)img, &ref, NULL), GENAPI_OK);
+                size_t row = 256 * 4;
+                assert_true(rows > 0 && rows < 128);
+                assert_memory_equal(p.image.rgba, ref.rgba, (size_t)rows * row);
+                for (size_t k = (size_t)rows * row; k < (size_t)128 * row; k++)
+                    assert_int_equal(p.image.rgba[k], 0);
+                gi_image_free(&A, &ref);
+                gi_image_free(&A, &p.image);
+                previews++;
+            } else {
+                assert_false(p.has_image);
+            }
+        }
+        assert_true(gen_steps >= 4);
+        gi_gen_free(shadow);
+        snprintf(text, sizeof text, "Encoding image %d of 2", img + 1);
+        assert_string_equal(p.textinfo, text);
+        int png_steps = 0;
+        while (strcmp(p.textinfo, text) == 0) {
+            gs_job_step(job);
+            png_steps++;
+            p = read_progress(b, NULL);
+            if (strcmp(p.textinfo, text) == 0)
+                expect_progress(&p, img, 17, text, &last);
+        }
+        assert_true(png_steps >= 2);
+        if (img == 0)
+            expect_progress(&p, 1, 0, "Sampling", &last);
+        else
+            expect_progress(&p, 1, 17, "Writing the answer", &last);
+    }
+    assert_true(last == 1.0);
+    assert_false(gs_job_done(job));
+    gs_job_step(job);
+    assert_true(gs_job_done(job));
+    assert_int_equal(job->status, 200);
+    expect_idle(b);
+    assert_int_equal(previews, 2);
+    gs_job_free(job);
+    genapi_backend_free(b);
+}
+
+/* Several jobs: the most recently started running one is reported; freeing jobs part-way
+ * takes them out. */
+static void test_progress_several_jobs(void **state)
+{
+    (void)state;
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    genapi_http_response r;
+    gs_job *a = begin_job(b, "/sdapi/v1/txt2img", "{\"prompt\": \"a\", \"seed\": 1, \"steps\": 5, \"width\": 128, \"height\": 128}", &r);
+    char *body = format_body("{\"image\": \"@INIT@\", \"upscaler_1\": \"Lanczos\", \"upscaling_resize\": 3}", INIT_B64, NULL, NULL);
+    gs_job *u = begin_job(b, "/sdapi/v1/extra-single-image", body, &r);
+    gs_job *i2 = begin_job(b, "/sdapi/v1/img2img", "{\"init_images\": [\"x\"]}", &r);
+    assert_null(i2); /* refused at once */
+    genapi_http_response_release(b, &r);
+    assert_non_null(a);
+    assert_non_null(u);
+    gs_job_step(a);
+    gs_job_step(a);
+    progress_state p = read_progress(b, NULL);
+    assert_string_equal(p.job, "scripts_txt2img");
+    gs_job_step(u);
+    p = read_progress(b, "skip_current_image=false");
+    assert_string_equal(p.job, "extras");
+    assert_int_equal(p.job_count, 1);
+    assert_int_equal(p.sampling_steps, 0);
+    assert_string_equal(p.textinfo, "Upscaling");
+    assert_false(p.has_image); /* nothing to show while resampling */
+    assert_true(p.progress > 0.0099 && p.progress < 0.0101);
+    gs_job_step(a); /* stepping the older job does not make it the one reported */
+    p = read_progress(b, NULL);
+    assert_string_equal(p.job, "extras");
+    gs_job_free(u);
+    p = read_progress(b, NULL);
+    assert_string_equal(p.job, "scripts_txt2img");
+    assert_int_equal(p.job_count, 1);
+    gs_job_free(a);
+    expect_idle(b);
+    free(body);
+    genapi_backend_free(b);
+}
+
+/* Every pinned request's job freed after a number of steps, with progress read in between. */
+static void test_route_jobs_freed_midway(void **state)
+{
+    (void)state;
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    static const int stops[] = {0, 1, 2, 3, 5, 9, 14, 30, 60};
+    for (size_t i = 0; i < N_PINNED; i++) {
+        if (PINNED[i].status != 200)
+            continue;
+        char *body = format_body(PINNED[i].body, INIT_B64, MASK_B64, SMALL_B64);
+        for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++) {
+            genapi_http_response r;
+            gs_job *job = begin_job(b, PINNED[i].path, body, &r);
+            assert_non_null(job);
+            for (int k = 0; k < stops[s] && !gs_job_done(job); k++) {
+                gs_job_step(job);
+                progress_state p = read_progress(b, "skip_current_image=false");
+                gi_image_free(&A, &p.image);
+            }
+            gs_job_free(job);
+            expect_idle(b);
+        }
+        free(body);
+    }
+    genapi_backend_free(b);
 }
 
 int main(void)
@@ -538,6 +846,9 @@ int main(void)
     MASK = test_picture(150, 90, 1);
     MASK_EMPTY = test_picture(150, 90, 1);
     memset(MASK_EMPTY.rgba, 0, (size_t)150 * 90 * 4);
+    INIT_B64 = test_picture_b64(80, 48, 0);
+    MASK_B64 = test_picture_b64(80, 48, 1);
+    SMALL_B64 = test_picture_b64(40, 24, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engine_digests),
         cmocka_unit_test(test_generation_any_budget),
@@ -546,10 +857,17 @@ int main(void)
         cmocka_unit_test(test_png_any_budget),
         cmocka_unit_test(test_free_midway),
         cmocka_unit_test(test_pinned_bodies),
+        cmocka_unit_test(test_route_jobs_stepped),
+        cmocka_unit_test(test_progress_while_stepping),
+        cmocka_unit_test(test_progress_several_jobs),
+        cmocka_unit_test(test_route_jobs_freed_midway),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(INIT.rgba);
     free(MASK.rgba);
     free(MASK_EMPTY.rgba);
+    free(INIT_B64);
+    free(MASK_B64);
+    free(SMALL_B64);
     return rc;
 }

@@ -399,8 +399,10 @@ static void img_step(gs_job *jb)
         return;
     }
     case ST_UPSCALE:
-        if (!gi_upscale_step(j->up, 0))
+        if (!gi_upscale_step(j->up, 0)) {
+            gs_progress_set(b->progress, &j->prog, 0, 0, "Upscaling", NULL, 0);
             return;
+        }
         if (gi_upscale_end(j->up, &j->img, &err) != GENAPI_OK) {
             j->up = NULL;
             fail_nomem(j);
