@@ -2,8 +2,10 @@
  * encoding and banded upscaling give the same bytes as the one-shot calls for any band size;
  * the image routes answer through jobs with the pinned bodies; progress rises while a job is
  * stepped; a job freed half-way leaks nothing. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -809,6 +811,69 @@ static void test_progress_several_jobs(void **state)
     genapi_backend_free(b);
 }
 
+typedef struct stepper {
+    gs_job *job;
+    atomic_int done;
+} stepper;
+
+static void *step_to_end(void *arg)
+{
+    stepper *s = arg;
+    while (!gs_job_done(s->job))
+        gs_job_step(s->job);
+    atomic_store(&s->done, 1);
+    return NULL;
+}
+
+/* One thread steps an inpainting job while this one reads the progress, preview included. */
+static void test_progress_from_another_thread(void **state)
+{
+    (void)state;
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    char *body = format_body("{\"init_images\": [\"@INIT@\"], \"mask\": \"@MASK@\", \"prompt\": \"a clock tower\", "
+                             "\"seed\": 4, \"steps\": 30, \"width\": 384, \"height\": 256, \"batch_size\": 3, "
+                             "\"mask_blur\": 6, \"inpainting_fill\": 0}",
+                             INIT_B64, MASK_B64, NULL);
+    genapi_http_response r;
+    stepper s;
+    s.job = begin_job(b, "/sdapi/v1/img2img", body, &r);
+    atomic_init(&s.done, 0);
+    assert_non_null(s.job);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, step_to_end, &s), 0);
+    double last = 0.0;
+    int reads = 0, images = 0;
+    for (;;) {
+        int ended = atomic_load(&s.done);
+        progress_state p = read_progress(b, reads % 2 ? "skip_current_image=false" : NULL);
+        reads++;
+        if (p.job_count == 0) {
+            if (ended || last > 0.0)
+                break; /* the job has ended */
+            continue;  /* not started yet */
+        }
+        assert_string_equal(p.job, "scripts_img2img");
+        assert_int_equal(p.job_count, 3);
+        assert_true(p.progress >= last);
+        last = p.progress;
+        if (p.has_image) {
+            assert_int_equal(p.image.width, 384);
+            assert_int_equal(p.image.height, 256);
+            gi_image_free(&A, &p.image);
+            images++;
+        }
+    }
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_true(atomic_load(&s.done));
+    assert_int_equal(s.job->status, 200);
+    assert_true(reads > 1);
+    (void)images;
+    gs_job_free(s.job);
+    free(body);
+    genapi_backend_free(b);
+}
+
 /* Every pinned request's job freed after a number of steps, with progress read in between. */
 static void test_route_jobs_freed_midway(void **state)
 {
@@ -860,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_route_jobs_stepped),
         cmocka_unit_test(test_progress_while_stepping),
         cmocka_unit_test(test_progress_several_jobs),
+        cmocka_unit_test(test_progress_from_another_thread),
         cmocka_unit_test(test_route_jobs_freed_midway),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
