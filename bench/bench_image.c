@@ -81,7 +81,7 @@ static result time_generate(const gi_gen_config *c, int runs, double *t)
 }
 
 typedef struct steps_result {
-    double begin, median, max, total;
+    double begin, median, p99, max, total;
     int n;
 } steps_result;
 
@@ -101,7 +101,7 @@ static void add_step(int *n, double t)
 
 static steps_result steps_summary(double begin, int n, double end)
 {
-    steps_result r = {begin, 0, 0, begin + end, n};
+    steps_result r = {begin, 0, 0, 0, begin + end, n};
     for (int i = 0; i < n; i++) {
         r.total += step_times[i];
         if (step_times[i] > r.max)
@@ -109,6 +109,7 @@ static steps_result steps_summary(double begin, int n, double end)
     }
     qsort(step_times, (size_t)n, sizeof *step_times, cmp_double);
     r.median = n ? step_times[n / 2] : 0.0;
+    r.p99 = n ? step_times[(n * 99) / 100] : 0.0;
     return r;
 }
 
@@ -180,8 +181,8 @@ static steps_result steps_upscale(const gi_image *in, double factor, const char 
 
 static void report_steps(const char *name, steps_result r)
 {
-    printf("%-44s begin %6.3f ms  step median %6.3f max %6.3f ms  %5d steps  total %8.2f ms\n", name, r.begin,
-           r.median, r.max, r.n, r.total);
+    printf("%-40s begin %6.3f ms  step median %5.3f p99 %5.3f max %5.3f ms  %4d steps  total %6.2f ms\n", name,
+           r.begin, r.median, r.p99, r.max, r.n, r.total);
 }
 
 static void report(const char *name, result r, result base)

@@ -853,8 +853,7 @@ static genapi_status validate(const gi_gen_config *cfg, genapi_error *err)
 #define U_COMPOSITE 8
 
 enum ph_kind {
-    PH_RS_H,     /* arg: resample id (RS_*) */
-    PH_RS_V,
+    PH_RS,       /* arg: resample id (RS_*) */
     PH_FIT_COPY, /* arg: 0 init, 1 mask */
     PH_THRESH,
     PH_BLUR,     /* arg: 0 along rows, 1 along columns */
@@ -920,22 +919,13 @@ static void add_phase(gi_gen_job *j, int kind, int arg, int32_t rows, int64_t co
     j->total += p->share;
 }
 
-static int64_t rs_estimate(int32_t sw, int32_t sh, int32_t w, int32_t h, int vertical)
-{
-    /* AUTO kernel: 2 taps growing, ceil(scale) + 2 shrinking (the tap-table width). */
-    int32_t src = vertical ? sh : sw, dst = vertical ? h : w;
-    int32_t taps = src > dst ? (src + dst - 1) / dst + 2 : 2;
-    return (int64_t)w * 4 * (taps + 1) * (vertical ? h : sh);
-}
-
-/* Phases of a resample of an sw x sh image to w x h (shares estimated from the sizes). */
+/* Phases of a resample of an sw x sh image to w x h (share estimated from the sizes: tap-table
+ * widths of the AUTO kernel, 2 when growing, ceil(scale) + 2 when shrinking). */
 static void add_resample(gi_gen_job *j, int id, int32_t sw, int32_t sh, int32_t w, int32_t h)
 {
-    add_phase(j, PH_RS_H, id, sh, 0);
-    j->ph[j->n_ph - 1].share = rs_estimate(sw, sh, w, h, 0);
-    add_phase(j, PH_RS_V, id, h, 0);
-    j->ph[j->n_ph - 1].share = rs_estimate(sw, sh, w, h, 1);
-    j->total += j->ph[j->n_ph - 2].share + j->ph[j->n_ph - 1].share;
+    int32_t tx = sw > w ? (sw + w - 1) / w + 2 : 2, ty = sh > h ? (sh + h - 1) / h + 2 : 2;
+    int64_t w4 = (int64_t)w * 4;
+    add_phase(j, PH_RS, id, h, w4 * (ty + 1) + w4 * (tx + 1) * sh / h);
 }
 
 static void add_prefill(gi_gen_job *j, int32_t w, int32_t h)
@@ -1062,7 +1052,7 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
     genapi_status st = GENAPI_OK;
     int empty = j->mode == MODE_FULL && j->box.x1 < 0;
     switch (p->kind) {
-    case PH_RS_H: {
+    case PH_RS: {
         if (empty && (p->arg == RS_REGION || p->arg == RS_BACK)) {
             p->rows = 0;
             break;
@@ -1075,18 +1065,10 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
         if (st != GENAPI_OK)
             break;
         j->rs_active = 1;
-        p->rows = src->height;
-        p->cost = gi__rs_hcost(&j->rs);
+        p->rows = h;
+        p->cost = gi__rs_row_cost(&j->rs);
         break;
     }
-    case PH_RS_V:
-        if (!j->rs_active) {
-            p->rows = 0;
-            break;
-        }
-        p->rows = j->rs.out->height;
-        p->cost = gi__rs_vcost(&j->rs);
-        break;
     case PH_FIT_COPY:
         st = gi__image_alloc(a, j->cfg.width, j->cfg.height, p->arg == RS_INIT ? &j->initf : &j->maskf, err);
         break;
@@ -1173,11 +1155,8 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
 static void phase_rows(gi_gen_job *j, const phase *p, int32_t p0, int32_t p1)
 {
     switch (p->kind) {
-    case PH_RS_H:
-        gi__rs_hrows(&j->rs, p1 - p0);
-        break;
-    case PH_RS_V:
-        gi__rs_vrows(&j->rs, p1 - p0);
+    case PH_RS:
+        gi__rs_rows(&j->rs, p1 - p0);
         break;
     case PH_FIT_COPY:
         fit_copy_rows(&j->mid, p->arg == RS_INIT ? &j->initf : &j->maskf, p0, p1);
@@ -1251,7 +1230,7 @@ static void phase_end(gi_gen_job *j, const phase *p)
 {
     const ga_alloc *a = j->a;
     switch (p->kind) {
-    case PH_RS_V:
+    case PH_RS:
         gi__rs_end(&j->rs);
         j->rs_active = 0;
         if (p->arg == RS_REGION)

@@ -23,31 +23,31 @@ typedef struct gi__taps {
     double *w;    /* dst * max weights */
 } gi__taps;
 
-/* A separable resample done in rows: every horizontal-pass row (one per source row, into a
- * double buffer), then every vertical-pass row (one per destination row). Doing the rows in
- * any grouping gives the same bytes as gi__resample, which is begin + all rows + end. */
+/* A separable resample done in destination rows: each needs the horizontal pass of the few
+ * source rows it reads, kept in a small ring (recomputed if ever dropped), then the vertical
+ * pass. Doing the rows in any grouping gives the same bytes as gi__resample, which is begin +
+ * all rows + end. */
 typedef struct gi__rs {
     const ga_alloc *a;
     const gi_image *in; /* borrowed until gi__rs_end */
     gi_image *out;      /* allocated by gi__rs_begin, owned by the caller */
     gi__taps tx, ty;
-    double *tmp;        /* out->width * in->height * 4 */
-    int32_t h_done, v_done;
+    double *ring;       /* ring_rows horizontal-pass rows of out->width * 4 */
+    int32_t *slot_row;  /* source row held by each ring slot, or -1 */
+    const double **src; /* ty.max row pointers (scratch) */
+    int32_t ring_rows;
+    int32_t v_done;     /* destination rows done */
 } gi__rs;
 
-/* Validate, allocate out (w x h, not zeroed) and the tap tables; nothing else is done. On failure nothing
- * stays allocated. */
+/* Validate, allocate out (w x h, not zeroed), the tap tables and the ring; nothing else is
+ * done. On failure nothing stays allocated. */
 genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi__rs *rs,
                            gi_image *out, genapi_error *err);
-/* Horizontal pass of source rows [h_done, h_done + n) (n clamped). */
-void gi__rs_hrows(gi__rs *rs, int32_t n);
-/* Vertical pass of destination rows [v_done, v_done + n) (n clamped); needs every
- * horizontal row done. */
-void gi__rs_vrows(gi__rs *rs, int32_t n);
-/* Work units of one horizontal / vertical row (see GI_STEP_UNITS). */
-int64_t gi__rs_hcost(const gi__rs *rs);
-int64_t gi__rs_vcost(const gi__rs *rs);
-/* Free the tables and the double buffer (out stays with the caller). Safe on a zeroed rs. */
+/* Destination rows [v_done, v_done + n) (n clamped). */
+void gi__rs_rows(gi__rs *rs, int32_t n);
+/* Work units of one destination row, on average (see GI_STEP_UNITS). */
+int64_t gi__rs_row_cost(const gi__rs *rs);
+/* Free the tables and the ring (out stays with the caller). Safe on a zeroed rs. */
 void gi__rs_end(gi__rs *rs);
 
 /* Rows a step may do: budget / cost, at least 1, at most remaining; the budget is reduced. */

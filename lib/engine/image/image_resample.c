@@ -202,47 +202,60 @@ genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int
         return ga_err(err, GENAPI_E_INVALID_ARG, "width", "width must be in 1..%d, got %d", GI_MAX_SIDE, (int)w);
     if (h < 1 || h > GI_MAX_SIDE)
         return ga_err(err, GENAPI_E_INVALID_ARG, "height", "height must be in 1..%d, got %d", GI_MAX_SIDE, (int)h);
-    /* Neither buffer is zeroed: every byte is written before it is read. */
+    /* The output is not zeroed: every byte is written before it is read. */
     genapi_status st = image_alloc(a, w, h, 0, out, err);
     if (st != GENAPI_OK)
         return st;
     rs->a = a;
     rs->in = in;
     rs->out = out;
-    if (taps_build(a, &rs->tx, in->width, w, k) != 0 || taps_build(a, &rs->ty, in->height, h, k) != 0 ||
-        !(rs->tmp = ga_malloc(a, (size_t)w * (size_t)in->height * 4 * sizeof *rs->tmp))) {
+    if (taps_build(a, &rs->tx, in->width, w, k) != 0 || taps_build(a, &rs->ty, in->height, h, k) != 0) {
         gi__rs_end(rs);
         gi_image_free(a, out);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while resampling");
     }
+    /* A destination row reads at most ty.max consecutive source rows (clamped at the edges), so
+     * a ring of ty.max + 1 horizontal-pass rows holds all it needs. */
+    rs->ring_rows = rs->ty.max + 1;
+    rs->ring = ga_malloc(a, (size_t)rs->ring_rows * (size_t)w * 4 * sizeof *rs->ring);
+    rs->slot_row = ga_malloc(a, (size_t)rs->ring_rows * sizeof *rs->slot_row);
+    rs->src = ga_malloc(a, (size_t)rs->ty.max * sizeof *rs->src);
+    if (!rs->ring || !rs->slot_row || !rs->src) {
+        gi__rs_end(rs);
+        gi_image_free(a, out);
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while resampling");
+    }
+    for (int32_t i = 0; i < rs->ring_rows; i++)
+        rs->slot_row[i] = -1;
     return GENAPI_OK;
 }
 
-void gi__rs_hrows(gi__rs *rs, int32_t n)
+/* The horizontal pass of source row y, in the ring (computed again if it was dropped). */
+static const double *rs_hrow(gi__rs *rs, int32_t y)
 {
-    const gi_image *in = rs->in;
-    int32_t w = rs->out->width, end = rs->h_done + n > in->height ? in->height : rs->h_done + n;
+    int32_t w = rs->out->width, slot = y % rs->ring_rows;
+    double *trow = rs->ring + (size_t)slot * (size_t)w * 4;
+    if (rs->slot_row[slot] == y)
+        return trow;
     const taps *tx = &rs->tx;
-    for (int32_t y = rs->h_done; y < end; y++) {
-        const uint8_t *row = in->rgba + (size_t)y * (size_t)in->width * 4;
-        double *trow = rs->tmp + (size_t)y * (size_t)w * 4;
-        for (int32_t x = 0; x < w; x++) {
-            const int32_t *ix = tx->idx + (size_t)x * (size_t)tx->max;
-            const double *wt = tx->w + (size_t)x * (size_t)tx->max;
-            double acc[4] = {0, 0, 0, 0};
-            for (int32_t q = 0; q < tx->n[x]; q++) {
-                const uint8_t *p = row + (size_t)ix[q] * 4;
-                for (int c = 0; c < 4; c++)
-                    acc[c] += wt[q] * (double)p[c];
-            }
+    const uint8_t *row = rs->in->rgba + (size_t)y * (size_t)rs->in->width * 4;
+    for (int32_t x = 0; x < w; x++) {
+        const int32_t *ix = tx->idx + (size_t)x * (size_t)tx->max;
+        const double *wt = tx->w + (size_t)x * (size_t)tx->max;
+        double acc[4] = {0, 0, 0, 0};
+        for (int32_t q = 0; q < tx->n[x]; q++) {
+            const uint8_t *p = row + (size_t)ix[q] * 4;
             for (int c = 0; c < 4; c++)
-                trow[(size_t)x * 4 + (size_t)c] = acc[c];
+                acc[c] += wt[q] * (double)p[c];
         }
+        for (int c = 0; c < 4; c++)
+            trow[(size_t)x * 4 + (size_t)c] = acc[c];
     }
-    rs->h_done = end;
+    rs->slot_row[slot] = y;
+    return trow;
 }
 
-void gi__rs_vrows(gi__rs *rs, int32_t n)
+void gi__rs_rows(gi__rs *rs, int32_t n)
 {
     gi_image *out = rs->out;
     int32_t w = out->width, end = rs->v_done + n > out->height ? out->height : rs->v_done + n;
@@ -251,24 +264,32 @@ void gi__rs_vrows(gi__rs *rs, int32_t n)
         const int32_t *iy = ty->idx + (size_t)y * (size_t)ty->max;
         const double *wt = ty->w + (size_t)y * (size_t)ty->max;
         uint8_t *orow = out->rgba + (size_t)y * (size_t)w * 4;
+        /* Source rows in increasing order, so each is computed once in the common case. */
+        int32_t lo = iy[0], hi = iy[0];
+        for (int32_t q = 1; q < ty->n[y]; q++) {
+            lo = iy[q] < lo ? iy[q] : lo;
+            hi = iy[q] > hi ? iy[q] : hi;
+        }
+        for (int32_t r = lo; r <= hi; r++)
+            rs_hrow(rs, r);
+        const double **src = rs->src;
+        for (int32_t q = 0; q < ty->n[y]; q++)
+            src[q] = rs_hrow(rs, iy[q]);
         for (size_t x = 0; x < (size_t)w * 4; x++) {
             double acc = 0.0;
             for (int32_t q = 0; q < ty->n[y]; q++)
-                acc += wt[q] * rs->tmp[(size_t)iy[q] * (size_t)w * 4 + x];
+                acc += wt[q] * src[q][x];
             orow[x] = to_u8(acc);
         }
     }
     rs->v_done = end;
 }
 
-int64_t gi__rs_hcost(const gi__rs *rs)
+int64_t gi__rs_row_cost(const gi__rs *rs)
 {
-    return (int64_t)rs->out->width * 4 * (rs->tx.max + 1) * RS_UNITS_PER_TAP;
-}
-
-int64_t gi__rs_vcost(const gi__rs *rs)
-{
-    return (int64_t)rs->out->width * 4 * (rs->ty.max + 1) * RS_UNITS_PER_TAP;
+    int64_t w4 = (int64_t)rs->out->width * 4 * RS_UNITS_PER_TAP;
+    int64_t h = w4 * (rs->tx.max + 1) * rs->in->height / rs->out->height;
+    return w4 * (rs->ty.max + 1) + h;
 }
 
 void gi__rs_end(gi__rs *rs)
@@ -276,8 +297,12 @@ void gi__rs_end(gi__rs *rs)
     if (rs->a) {
         taps_free(rs->a, &rs->tx);
         taps_free(rs->a, &rs->ty);
-        if (rs->tmp)
-            ga_free(rs->a, rs->tmp);
+        if (rs->ring)
+            ga_free(rs->a, rs->ring);
+        if (rs->slot_row)
+            ga_free(rs->a, rs->slot_row);
+        if (rs->src)
+            ga_free(rs->a, (void *)rs->src);
     }
     memset(rs, 0, sizeof *rs);
 }
@@ -302,8 +327,7 @@ genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int
     genapi_status st = gi__rs_begin(a, in, w, h, k, &rs, out, err);
     if (st != GENAPI_OK)
         return st;
-    gi__rs_hrows(&rs, in->height);
-    gi__rs_vrows(&rs, h);
+    gi__rs_rows(&rs, h);
     gi__rs_end(&rs);
     return GENAPI_OK;
 }
@@ -341,29 +365,35 @@ const char *const *gi_upscaler_names(void)
     return UPSCALER_NAMES;
 }
 
-/* Unsharp mask of rows [y0, y1) of src into dst (same size): the alpha channel is copied. */
-static void unsharp_rows(const gi_image *srci, gi_image *dsti, double amount, int32_t y0, int32_t y1)
+/* Unsharp mask, in place, of rows [y0, y1) of img (rows before y0 already done, in order):
+ * prev holds the original of row y0 - 1, cur receives the original of each row before it is
+ * overwritten; the alpha channel is kept. */
+static void unsharp_rows(gi_image *img, double amount, uint8_t **prev, uint8_t **cur, int32_t y0, int32_t y1)
 {
-    size_t w = (size_t)srci->width, h = (size_t)srci->height;
-    const uint8_t *src = srci->rgba;
+    size_t w = (size_t)img->width, h = (size_t)img->height;
     static const int K[3] = {1, 2, 1};
     for (size_t y = (size_t)y0; y < (size_t)y1; y++) {
-        memcpy(dsti->rgba + y * w * 4, src + y * w * 4, w * 4);
+        uint8_t *row = img->rgba + y * w * 4;
+        memcpy(*cur, row, w * 4);
+        const uint8_t *rows[3] = {y == 0 ? *cur : *prev, *cur, y + 1 == h ? *cur : row + w * 4};
         for (size_t x = 0; x < w; x++) {
             for (size_t c = 0; c < 3; c++) {
                 int sum = 0;
                 for (int dy = -1; dy <= 1; dy++) {
-                    size_t yy = (dy < 0 && y == 0) ? 0 : (dy > 0 && y + 1 == h) ? y : (size_t)((int64_t)y + dy);
+                    const uint8_t *sr = rows[dy + 1];
                     for (int dx = -1; dx <= 1; dx++) {
                         size_t xx = (dx < 0 && x == 0) ? 0 : (dx > 0 && x + 1 == w) ? x : (size_t)((int64_t)x + dx);
-                        sum += K[dy + 1] * K[dx + 1] * src[(yy * w + xx) * 4 + c];
+                        sum += K[dy + 1] * K[dx + 1] * sr[xx * 4 + c];
                     }
                 }
-                double v = (double)src[(y * w + x) * 4 + c];
+                double v = (double)(*cur)[x * 4 + c];
                 double blur = (double)sum / 16.0;
-                dsti->rgba[(y * w + x) * 4 + c] = to_u8(v + amount * (v - blur));
+                row[x * 4 + c] = to_u8(v + amount * (v - blur));
             }
         }
+        uint8_t *t = *prev;
+        *prev = *cur;
+        *cur = t;
     }
 }
 
@@ -373,10 +403,10 @@ static void unsharp_rows(const gi_image *srci, gi_image *dsti, double amount, in
 struct gi_upscale_job {
     const ga_alloc *a;
     gi__rs rs;
-    gi_image r;   /* the resampled image */
-    gi_image out; /* the sharpened image (or r itself when there is no sharpening) */
+    gi_image r;          /* the result (resampled, then sharpened in place) */
+    uint8_t *prev, *cur; /* original rows kept while sharpening */
     double sharpen;
-    int phase; /* 0 horizontal pass, 1 vertical pass, 2 sharpening, 3 done */
+    int phase;           /* 0 resampling, 1 sharpening, 2 done */
     int32_t sharp_done;
     int64_t done_units, total_units;
 };
@@ -417,13 +447,17 @@ genapi_status gi_upscale_begin(const ga_alloc *a, const gi_image *in, double fac
     j->a = a;
     j->sharpen = u->sharpen;
     genapi_status st = gi__rs_begin(a, in, (int32_t)fw, (int32_t)fh, u->kernel, &j->rs, &j->r, err);
-    if (st == GENAPI_OK && j->sharpen > 0.0)
-        st = gi__image_alloc(a, j->r.width, j->r.height, &j->out, err);
+    if (st == GENAPI_OK && j->sharpen > 0.0) {
+        j->prev = ga_malloc(a, (size_t)j->r.width * 4);
+        j->cur = ga_malloc(a, (size_t)j->r.width * 4);
+        if (!j->prev || !j->cur)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory");
+    }
     if (st != GENAPI_OK) {
         gi_upscale_free(j);
         return st;
     }
-    j->total_units = gi__rs_hcost(&j->rs) * in->height + gi__rs_vcost(&j->rs) * j->r.height;
+    j->total_units = gi__rs_row_cost(&j->rs) * j->r.height;
     if (j->sharpen > 0.0)
         j->total_units += (int64_t)j->r.width * UNSHARP_UNITS * j->r.height;
     *job = j;
@@ -435,39 +469,32 @@ int gi_upscale_step(gi_upscale_job *j, int64_t budget)
     if (budget <= 0)
         budget = GI_STEP_UNITS;
     int64_t left = budget;
-    while (left > 0 && j->phase < 3) {
+    while (left > 0 && j->phase < 2) {
         if (j->phase == 0) {
-            int64_t c = gi__rs_hcost(&j->rs);
-            int32_t n = gi__take_rows(&left, c, j->rs.in->height - j->rs.h_done);
-            gi__rs_hrows(&j->rs, n);
-            j->done_units += c * n;
-            if (j->rs.h_done == j->rs.in->height)
-                j->phase = 1;
-        } else if (j->phase == 1) {
-            int64_t c = gi__rs_vcost(&j->rs);
+            int64_t c = gi__rs_row_cost(&j->rs);
             int32_t n = gi__take_rows(&left, c, j->r.height - j->rs.v_done);
-            gi__rs_vrows(&j->rs, n);
+            gi__rs_rows(&j->rs, n);
             j->done_units += c * n;
             if (j->rs.v_done == j->r.height) {
-                gi__rs_end(&j->rs); /* the double buffer is not needed any more */
-                j->phase = j->sharpen > 0.0 ? 2 : 3;
+                gi__rs_end(&j->rs);
+                j->phase = j->sharpen > 0.0 ? 1 : 2;
             }
         } else {
             int64_t c = (int64_t)j->r.width * UNSHARP_UNITS;
             int32_t n = gi__take_rows(&left, c, j->r.height - j->sharp_done);
-            unsharp_rows(&j->r, &j->out, j->sharpen, j->sharp_done, j->sharp_done + n);
+            unsharp_rows(&j->r, j->sharpen, &j->prev, &j->cur, j->sharp_done, j->sharp_done + n);
             j->sharp_done += n;
             j->done_units += c * n;
             if (j->sharp_done == j->r.height)
-                j->phase = 3;
+                j->phase = 2;
         }
     }
-    return j->phase == 3;
+    return j->phase == 2;
 }
 
 int gi_upscale_done(const gi_upscale_job *j)
 {
-    return j->phase == 3;
+    return j->phase == 2;
 }
 
 void gi_upscale_progress(const gi_upscale_job *j, int64_t *done, int64_t *total)
@@ -489,13 +516,8 @@ genapi_status gi_upscale_end(gi_upscale_job *j, gi_image *out, genapi_error *err
     }
     while (!gi_upscale_step(j, INT64_MAX))
         ;
-    if (j->sharpen > 0.0) {
-        *out = j->out;
-        j->out.rgba = NULL;
-    } else {
-        *out = j->r;
-        j->r.rgba = NULL;
-    }
+    *out = j->r;
+    j->r.rgba = NULL;
     gi_upscale_free(j);
     return GENAPI_OK;
 }
@@ -506,7 +528,10 @@ void gi_upscale_free(gi_upscale_job *j)
         return;
     gi__rs_end(&j->rs);
     gi_image_free(j->a, &j->r);
-    gi_image_free(j->a, &j->out);
+    if (j->prev)
+        ga_free(j->a, j->prev);
+    if (j->cur)
+        ga_free(j->a, j->cur);
     ga_free(j->a, j);
 }
 
