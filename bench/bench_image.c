@@ -7,11 +7,15 @@
  *
  * The second part measures the same work in bounded steps (default budget): the cost of begin,
  * the median and largest step and the number of steps, for generation (txt2img, img2img,
- * inpainting, full-resolution inpainting), PNG encoding and upscaling.
+ * inpainting, full-resolution inpainting), PNG encoding and upscaling; and the steps of the
+ * reference server's image route jobs (generation, PNG, base64, the JSON body at the end).
  *
  * Usage: bench_image [runs]    (default 7)
  */
 #include "engine/image/image_engine.h"
+#include "server/job.h"
+
+#include <sodium.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +183,31 @@ static steps_result steps_upscale(const gi_image *in, double factor, const char 
     return steps_summary(begin, n, end);
 }
 
+/* A route job through the reference backend; begin is the routing (parse, validate, decode). */
+static steps_result steps_route(genapi_backend *b, const char *path, const char *body)
+{
+    int n = 0;
+    genapi_http_request req = {"POST", path, NULL, "application/json", body, strlen(body)};
+    genapi_http_response r;
+    gs_job *job = NULL;
+    double t0 = now_ms();
+    if (gs_begin(b, &req, &r, &job) != GENAPI_OK || job == NULL) {
+        fprintf(stderr, "%s: not a job (%d)\n", path, (int)r.status);
+        exit(1);
+    }
+    double begin = now_ms() - t0;
+    while (!gs_job_done(job)) {
+        double t = now_ms();
+        gs_job_step(job);
+        add_step(&n, now_ms() - t);
+    }
+    if (job->status != 200)
+        exit(1);
+    t0 = now_ms();
+    gs_job_free(job);
+    return steps_summary(begin, n, now_ms() - t0);
+}
+
 static void report_steps(const char *name, steps_result r)
 {
     printf("%-40s begin %6.3f ms  step median %5.3f p99 %5.3f max %5.3f ms  %4d steps  total %6.2f ms\n", name,
@@ -288,6 +317,34 @@ int main(int argc, char **argv)
     report_steps("upscale 128x128 x4 R-ESRGAN 4x+", steps_upscale(&small, 4.0, "R-ESRGAN 4x+"));
     report_steps("upscale 512x512 x0.25 SwinIR_4x", steps_upscale(&pic, 0.25, "SwinIR_4x"));
     gi_image_free(&A, &small);
+
+    printf("\nreference server route jobs (begin = routing: parse, validate, decode inputs)\n");
+    genapi_backend *b = NULL;
+    if (genapi_backend_new(NULL, &b, NULL) != GENAPI_OK)
+        return 1;
+    report_steps("POST txt2img 512x512 20 steps",
+                 steps_route(b, "/sdapi/v1/txt2img",
+                             "{\"prompt\": \"a lighthouse\", \"seed\": 1, \"steps\": 20, \"width\": 512, "
+                             "\"height\": 512}"));
+    uint8_t *png = NULL;
+    size_t png_len = 0;
+    if (gi_png_encode(&A, &pic, NULL, &png, &png_len, NULL) != GENAPI_OK)
+        return 1;
+    size_t cap = sodium_base64_encoded_len(png_len, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(cap), *req = malloc(cap + 256);
+    if (!b64 || !req)
+        return 1;
+    sodium_bin2base64(b64, cap, png, png_len, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(req, cap + 256, "{\"init_images\": [\"%s\"], \"prompt\": \"a castle\", \"seed\": 2, \"steps\": 20}",
+             b64);
+    report_steps("POST img2img 512x512 20 steps", steps_route(b, "/sdapi/v1/img2img", req));
+    snprintf(req, cap + 256, "{\"image\": \"%s\", \"upscaler_1\": \"R-ESRGAN 4x+\", \"upscaling_resize\": 2}",
+             b64);
+    report_steps("POST extra-single-image 512x512 x2", steps_route(b, "/sdapi/v1/extra-single-image", req));
+    genapi_backend_free(b);
+    free(b64);
+    free(req);
+    ga_free(&A, png);
     gi_image_free(&A, &pic);
     free(mask.rgba);
     free(step_times);

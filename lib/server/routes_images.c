@@ -343,10 +343,14 @@ static void finish(img_job *j)
         return;
     }
     gs_job_set_head(&j->base, 200, "application/json", 0);
-    size_t len = 0;
-    char *data = ga_buf_take(&j->body, &len);
-    ga_buf_append(&j->base.out, data, len);
-    ga_free(&j->base.b->alloc, data);
+    if (j->base.out.len == 0 && j->base.out_read == 0) {
+        /* Hand the body over whole rather than copy it (it is megabytes for large images). */
+        ga_buf empty = j->base.out;
+        j->base.out = j->body;
+        j->body = empty;
+    } else {
+        ga_buf_append(&j->base.out, j->body.data, j->body.len);
+    }
     j->base.done = 1;
 }
 

@@ -89,9 +89,9 @@ void gi_gen_progress(const gi_gen_job *j, int64_t *done, int64_t *total);
 /* floor(done / total * steps): the sampling step the work done corresponds to (cfg->steps at
  * the end). The engine has no sampler loop; the steps only set the detail in closed form. */
 int32_t gi_gen_sampling_step(const gi_gen_job *j);
-/* The output image as it is being produced and how many of its top rows are final (the rest
- * is zero); valid until the next step or the end of the job. Width and height are 0 until the
- * output exists. */
+/* The output image as it is being produced and how many of its top rows are final (the other
+ * rows are not meaningful yet; final rows are never written again). Valid until the job ends;
+ * width and height are 0 until the output exists. */
 const gi_image *gi_gen_image(const gi_gen_job *j, int32_t *rows_ready);
 /* Finish any remaining work, hand over the image, free the job (also on failure). */
 genapi_status gi_gen_end(gi_gen_job *j, gi_image *out, genapi_error *err);

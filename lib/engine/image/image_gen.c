@@ -845,7 +845,7 @@ static genapi_status validate(const gi_gen_config *cfg, genapi_error *err)
 #define U_RENDER_I2I 95 /* img2img blend (two palettes) */
 #define U_THRESH 3
 #define U_BLUR 3       /* one box pass */
-#define U_SCAN 1
+#define U_SCAN 2
 #define U_AVG 2
 #define U_FILL 3
 #define U_FILL_NOISE 45
@@ -925,7 +925,7 @@ static void add_resample(gi_gen_job *j, int id, int32_t sw, int32_t sh, int32_t 
 {
     int32_t tx = sw > w ? (sw + w - 1) / w + 2 : 2, ty = sh > h ? (sh + h - 1) / h + 2 : 2;
     int64_t w4 = (int64_t)w * 4;
-    add_phase(j, PH_RS, id, h, w4 * (ty + 1) + w4 * (tx + 1) * sh / h);
+    add_phase(j, PH_RS, id, h, (w4 * (ty + 1) + w4 * (tx + 1) * sh / h) * 3 / 2);
 }
 
 static void add_prefill(gi_gen_job *j, int32_t w, int32_t h)
@@ -1045,7 +1045,9 @@ static void prefill_target(gi_gen_job *j)
     }
 }
 
-/* Allocate what a phase needs and fix its row count and row cost. */
+/* Allocate what a phase needs and fix its row count and row cost. Buffers are not zeroed:
+ * every row is written before it is read (zeroing would touch every page up front, costing
+ * about a millisecond per megabyte-sized image in one step). */
 static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
 {
     const ga_alloc *a = j->a;
@@ -1070,7 +1072,7 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
         break;
     }
     case PH_FIT_COPY:
-        st = gi__image_alloc(a, j->cfg.width, j->cfg.height, p->arg == RS_INIT ? &j->initf : &j->maskf, err);
+        st = gi__image_alloc_raw(a, j->cfg.width, j->cfg.height, p->arg == RS_INIT ? &j->initf : &j->maskf, err);
         break;
     case PH_THRESH: {
         const gi_image *m = j->mode == MODE_FULL ? j->cfg.mask : &j->maskf;
@@ -1091,7 +1093,7 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
             break;
         }
         full_res_box(&j->cfg, j->box, j->aw, j->ah, &j->cx, &j->cy, &j->cw, &j->ch);
-        st = gi__image_alloc(a, j->cw, j->ch, &j->c, err);
+        st = gi__image_alloc_raw(a, j->cw, j->ch, &j->c, err);
         if (st == GENAPI_OK)
             st = alloc_bytes(a, &j->ca, (size_t)j->cw * (size_t)j->ch, err);
         p->rows = j->ch;
@@ -1123,7 +1125,7 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
         }
         prefill_target(j);
         if (j->pf.dst == &j->base)
-            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->base, err);
+            st = gi__image_alloc_raw(a, j->cfg.width, j->cfg.height, &j->base, err);
         p->rows = j->pf.img->height;
         p->cost = (int64_t)j->pf.img->width * (j->cfg.inpainting_fill == 2 ? U_FILL_NOISE : U_FILL);
         break;
@@ -1133,17 +1135,17 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
             break;
         }
         if (j->mode == MODE_FULL)
-            st = gi__image_alloc(a, j->g.w, j->g.h, &j->p, err);
+            st = gi__image_alloc_raw(a, j->g.w, j->g.h, &j->p, err);
         else if (j->mode == MODE_TXT || j->mode == MODE_I2I)
-            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->out, err);
+            st = gi__image_alloc_raw(a, j->cfg.width, j->cfg.height, &j->out, err);
         break;
     case PH_RENDER_COMP:
-        st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->p, err);
+        st = gi__image_alloc_raw(a, j->cfg.width, j->cfg.height, &j->p, err);
         if (st == GENAPI_OK)
-            st = gi__image_alloc(a, j->cfg.width, j->cfg.height, &j->out, err);
+            st = gi__image_alloc_raw(a, j->cfg.width, j->cfg.height, &j->out, err);
         break;
     case PH_FINAL:
-        st = gi__image_alloc(a, j->cfg.init->width, j->cfg.init->height, &j->out, err);
+        st = gi__image_alloc_raw(a, j->cfg.init->width, j->cfg.init->height, &j->out, err);
         break;
     default:
         break;

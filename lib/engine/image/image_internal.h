@@ -55,6 +55,8 @@ int32_t gi__take_rows(int64_t *budget, int64_t cost, int32_t remaining);
 
 /* Allocate a w x h image (contents zeroed). */
 genapi_status gi__image_alloc(const ga_alloc *a, int32_t w, int32_t h, gi_image *out, genapi_error *err);
+/* The same, contents not zeroed (for images whose every byte is written before it is read). */
+genapi_status gi__image_alloc_raw(const ga_alloc *a, int32_t w, int32_t h, gi_image *out, genapi_error *err);
 /* Separable resample of in to w x h with the given kernel; out is allocated. */
 genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi_image *out,
                            genapi_error *err);

@@ -39,6 +39,11 @@ genapi_status gi__image_alloc(const ga_alloc *a, int32_t w, int32_t h, gi_image 
     return image_alloc(a, w, h, 1, out, err);
 }
 
+genapi_status gi__image_alloc_raw(const ga_alloc *a, int32_t w, int32_t h, gi_image *out, genapi_error *err)
+{
+    return image_alloc(a, w, h, 0, out, err);
+}
+
 void gi_image_free(const ga_alloc *a, gi_image *img)
 {
     if (!img)
@@ -188,9 +193,9 @@ static int image_ok(const gi_image *in)
            in->height <= GI_MAX_SIDE && (int64_t)in->width * in->height <= GI_MAX_PIXELS;
 }
 
-/* Work units per tap and channel of a resampling pass (calibrated so that a unit is about a
- * nanosecond on the reference machine). */
-#define RS_UNITS_PER_TAP 1
+/* Work units per tap and channel of a resampling pass, times 2 (calibrated so that a unit is
+ * about a nanosecond on the reference machine). */
+#define RS_UNITS_PER_TAP2 3
 
 genapi_status gi__rs_begin(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi__rs *rs,
                            gi_image *out, genapi_error *err)
@@ -287,9 +292,9 @@ void gi__rs_rows(gi__rs *rs, int32_t n)
 
 int64_t gi__rs_row_cost(const gi__rs *rs)
 {
-    int64_t w4 = (int64_t)rs->out->width * 4 * RS_UNITS_PER_TAP;
+    int64_t w4 = (int64_t)rs->out->width * 4;
     int64_t h = w4 * (rs->tx.max + 1) * rs->in->height / rs->out->height;
-    return w4 * (rs->ty.max + 1) + h;
+    return (w4 * (rs->ty.max + 1) + h) * RS_UNITS_PER_TAP2 / 2;
 }
 
 void gi__rs_end(gi__rs *rs)
