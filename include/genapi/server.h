@@ -84,13 +84,22 @@ GENAPI_EXPORT void genapi_http_response_release(genapi_backend *backend, genapi_
 typedef struct genapi_server genapi_server;
 
 /**
- * @brief Start serving a backend over HTTP on its own thread (libmicrohttpd's).
+ * @brief Start serving a backend over HTTP on threads of its own.
+ *
+ * libmicrohttpd answers on 2 polling threads (up to 1,024 connections, fewer if the process's
+ * descriptor limit is lower; 60 s idle timeout; bodies up to 64 MiB). Generations (chat,
+ * completions, images) are queued in arrival order and run by the backend's `parallel`
+ * worker threads, at most that many at once; streams are sent as they are generated, and a
+ * client that disconnects cancels its generation. Other requests are answered at once. See
+ * the "Concurrency" section of the reference backend page.
+ *
  * @param backend Backend to serve; must outlive the server.
  * @param host IPv4 address or name to bind, e.g. "127.0.0.1"; NULL = 127.0.0.1.
  * @param port TCP port; 0 picks a free one (see genapi_server_port()).
  * @param[out] out Receives the server; stop with genapi_server_stop().
  * @param err Filled on failure (e.g. port in use); may be NULL.
- * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG or ::GENAPI_E_CONNECT.
+ * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG, ::GENAPI_E_CONNECT, or ::GENAPI_E_NOMEM /
+ *         ::GENAPI_E_INTERNAL when its threads cannot be set up.
  */
 GENAPI_EXPORT genapi_status genapi_server_start(genapi_backend *backend, const char *host, uint16_t port,
                                                 genapi_server **out, genapi_error *err);
