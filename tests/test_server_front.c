@@ -478,6 +478,33 @@ static void test_stream_cancelled_when_client_leaves(void **state)
     front_stop(&f);
 }
 
+/* A client that leaves while waiting for a whole answer (its connection suspended, nothing
+ * written yet) cancels the generation too. */
+static void test_whole_answer_cancelled_when_client_leaves(void **state)
+{
+    (void)state;
+    front f;
+    front_start(&f, 1);
+    char *body = chat_body(0, 3000, 12, 20);
+    conn c;
+    assert_int_equal(conn_open(&c, f.port, 0), 0);
+    assert_int_equal(conn_send(&c, "POST", "/v1/chat/completions", body), 0);
+    gs_front_stats st;
+    ASSERT_EVENTUALLY(&f, st, st.started == 1);
+    conn_close(&c);
+    ASSERT_EVENTUALLY(&f, st, st.cancelled == 1 && st.running == 0);
+    assert_int_equal(st.finished, 0);
+    /* The server goes on serving. */
+    assert_int_equal(conn_open(&c, f.port, 0), 0);
+    reply r;
+    request_ok(&c, "GET", "/v1/models", NULL, &r);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    conn_close(&c);
+    free(body);
+    front_stop(&f);
+}
+
 /* More generations than workers: they queue, never more than `parallel` run, all complete,
  * and a listing is answered meanwhile. */
 static void test_jobs_queue_and_complete(void **state)
@@ -649,6 +676,7 @@ int main(void)
         cmocka_unit_test(test_many_connections),
         cmocka_unit_test(test_parallel_setting),
         cmocka_unit_test(test_stream_cancelled_when_client_leaves),
+        cmocka_unit_test(test_whole_answer_cancelled_when_client_leaves),
         cmocka_unit_test(test_jobs_queue_and_complete),
         cmocka_unit_test(test_slow_reader_bounded),
         cmocka_unit_test(test_body_cap),
