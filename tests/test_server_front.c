@@ -1,8 +1,8 @@
 /* genapi-server's front (lib/server/http_front.c) over real sockets: hundreds of keep-alive
  * connections served at once, `--parallel` reported and validated, streams sent as they are
- * generated, a client that leaves cancels its generation, more generations than workers
- * queue and all complete, output held for a slow reader stays bounded, the body cap, and a
- * stop while generations run. No timing is asserted beyond generous deadlines. */
+ * generated, a client that leaves cancels its generation (text or image), more generations
+ * than workers queue and all complete, output held for a slow reader stays bounded, the body
+ * cap, and a stop while generations run. No timing is asserted beyond generous deadlines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -505,6 +505,43 @@ static void test_whole_answer_cancelled_when_client_leaves(void **state)
     front_stop(&f);
 }
 
+/* Image generations are jobs too: a small one completes as a whole answer; a large one is
+ * cancelled when its client leaves, and progress is answered while it runs. */
+static void test_images_as_jobs(void **state)
+{
+    (void)state;
+    front f;
+    front_start(&f, 1);
+    conn c;
+    assert_int_equal(conn_open(&c, f.port, 0), 0);
+    reply r;
+    request_ok(&c, "POST", "/sdapi/v1/txt2img", "{\"prompt\":\"mountains\",\"steps\":5,\"width\":64,\"height\":64,\"seed\":5}",
+               &r);
+    assert_int_equal(r.status, 200);
+    assert_true(head_has(&r, "content-length:"));
+    assert_non_null(strstr(r.body, "\"images\""));
+    free(r.body);
+    gs_front_stats st;
+    ASSERT_EVENTUALLY(&f, st, st.finished == 1 && st.running == 0);
+    assert_int_equal(st.admitted, 1);
+
+    assert_int_equal(conn_send(&c, "POST", "/sdapi/v1/txt2img",
+                               "{\"prompt\":\"mountains\",\"steps\":50,\"width\":1024,\"height\":1024,\"batch_size\":2,"
+                               "\"seed\":6}"),
+                     0);
+    ASSERT_EVENTUALLY(&f, st, st.started == 2);
+    conn p;
+    assert_int_equal(conn_open(&p, f.port, 0), 0);
+    request_ok(&p, "GET", "/sdapi/v1/progress", NULL, &r);
+    assert_int_equal(r.status, 200);
+    free(r.body);
+    conn_close(&p);
+    conn_close(&c);
+    ASSERT_EVENTUALLY(&f, st, st.cancelled == 1 && st.running == 0);
+    assert_int_equal(st.finished, 1);
+    front_stop(&f);
+}
+
 /* More generations than workers: they queue, never more than `parallel` run, all complete,
  * and a listing is answered meanwhile. */
 static void test_jobs_queue_and_complete(void **state)
@@ -677,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_parallel_setting),
         cmocka_unit_test(test_stream_cancelled_when_client_leaves),
         cmocka_unit_test(test_whole_answer_cancelled_when_client_leaves),
+        cmocka_unit_test(test_images_as_jobs),
         cmocka_unit_test(test_jobs_queue_and_complete),
         cmocka_unit_test(test_slow_reader_bounded),
         cmocka_unit_test(test_body_cap),
