@@ -26,7 +26,7 @@ void gs_job_set_head(gs_job *j, int32_t status, const char *content_type, int32_
 
 void gs_job_finish_with(gs_job *j, genapi_http_response *r)
 {
-    if (!j->head_ready || j->out.len == 0)
+    if (!j->head_ready)
         gs_job_set_head(j, r->status, r->content_type, r->retry_after_s);
     if (r->body)
         ga_buf_append(&j->out, r->body, r->body_len);

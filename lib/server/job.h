@@ -58,7 +58,8 @@ gs_job *gs_job_new(genapi_backend *b, const gs_job_ops *ops, size_t size);
 /* Set the head of a job (status, content type, Retry-After seconds or 0). */
 void gs_job_set_head(gs_job *j, int32_t status, const char *content_type, int32_t retry_after_s);
 
-/* Finish a job with a whole answer (head and body taken from r, whose body is consumed). */
+/* Finish a job with a whole answer: the head from r unless one was set already, the body appended
+ * (r's body is consumed). */
 void gs_job_finish_with(gs_job *j, genapi_http_response *r);
 
 /* Do one unit of work; nothing when the job is done. */
