@@ -100,7 +100,7 @@ struct gs_req {
     size_t peak_unread;
 };
 
-/* ---- small helpers ------------------------------------------------------------------- */
+/* ---- time, conditions, sockets ------------------------------------------------------- */
 
 static void deadline_after_ms(struct timespec *ts, long ms)
 {
