@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -874,6 +875,97 @@ static void test_progress_from_another_thread(void **state)
     genapi_backend_free(b);
 }
 
+/* An allocator that fails one chosen allocation (counted from when it is armed). */
+typedef struct failing {
+    long count, fail_at; /* fail_at < 0: never */
+    long live;
+} failing;
+
+static void *f_malloc(size_t n, void *user)
+{
+    failing *f = user;
+    if (f->fail_at >= 0 && f->count++ == f->fail_at)
+        return NULL;
+    void *p = malloc(n);
+    if (p)
+        f->live++;
+    return p;
+}
+
+static void *f_realloc(void *ptr, size_t n, void *user)
+{
+    failing *f = user;
+    if (f->fail_at >= 0 && f->count++ == f->fail_at)
+        return NULL;
+    void *p = realloc(ptr, n);
+    if (p && !ptr)
+        f->live++;
+    return p;
+}
+
+static void f_free(void *ptr, void *user)
+{
+    failing *f = user;
+    if (ptr)
+        f->live--;
+    free(ptr);
+}
+
+/* Each allocation of an image request failing in turn: the answer is the normal one or an
+ * error, never a crash, and nothing is left allocated. */
+static void test_route_jobs_out_of_memory(void **state)
+{
+    (void)state;
+    static const size_t cases[] = {0, 2, 3, 4, 5, 6};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *body = format_body(PINNED[cases[k]].body, INIT_B64, MASK_B64, SMALL_B64);
+        long total = -1;
+        for (long at = -1; at < (total < 0 ? 1 : total); at++) {
+            failing f = {0, -1, 0};
+            genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
+            genapi_backend_config cfg;
+            memset(&cfg, 0, sizeof cfg);
+            cfg.struct_size = sizeof cfg;
+            cfg.allocator = &hooks;
+            genapi_backend *b = NULL;
+            assert_int_equal(genapi_backend_new(&cfg, &b, NULL), GENAPI_OK);
+            long base = f.live;
+            f.fail_at = at;
+            genapi_http_request req = {"POST", PINNED[cases[k]].path, NULL, "application/json", body, strlen(body)};
+            genapi_http_response r;
+            memset(&r, 0, sizeof r);
+            genapi_status st = genapi_backend_handle(b, &req, &r);
+            if (at < 0) {
+                assert_int_equal(st, GENAPI_OK);
+                assert_int_equal(r.status, 200);
+            }
+            if (st == GENAPI_OK && r.status == 200) {
+                char hex[65];
+                sha256_hex(r.body, r.body_len, hex);
+                assert_string_equal(hex, PINNED[cases[k]].sha256);
+            }
+            genapi_http_response_release(b, &r);
+            assert_int_equal(f.live, base);
+            if (at < 0) {
+                /* Count the allocations of one request with a counter that never fails. */
+                f.fail_at = LONG_MAX;
+                f.count = 0;
+                genapi_http_response r2;
+                assert_int_equal(genapi_backend_handle(b, &req, &r2), GENAPI_OK);
+                genapi_http_response_release(b, &r2);
+                total = f.count;
+                assert_true(total > 10);
+                if (getenv("GENAPI_DUMP_BODIES"))
+                    printf("request %zu: %ld allocations\n", cases[k], total);
+            }
+            f.fail_at = -1;
+            genapi_backend_free(b);
+            assert_int_equal(f.live, 0);
+        }
+        free(body);
+    }
+}
+
 /* Every pinned request's job freed after a number of steps, with progress read in between. */
 static void test_route_jobs_freed_midway(void **state)
 {
@@ -927,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_progress_several_jobs),
         cmocka_unit_test(test_progress_from_another_thread),
         cmocka_unit_test(test_route_jobs_freed_midway),
+        cmocka_unit_test(test_route_jobs_out_of_memory),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(INIT.rgba);
