@@ -205,6 +205,10 @@ static void img_destroy(gs_job *jb)
 /* End the job with an error answer built by one of the helpers into r. */
 static void fail_with(img_job *j, genapi_http_response *r)
 {
+    if (r->status == 0) { /* not even the error body could be built */
+        r->status = 500;
+        r->content_type = "application/json";
+    }
     gs_progress_stop(j->base.b->progress, &j->prog);
     gs_job_finish_with(&j->base, r);
 }

@@ -890,7 +890,6 @@ struct gi_gen_job {
     int32_t rows_ready;
     int32_t fit_w, fit_h; /* size before the crop / fill of resize modes 1 and 2 */
     gi__rs rs;
-    int rs_active;
     gi_image mid, initf, maskf, base, p;
     uint8_t *alpha, *btmp;
     int32_t aw, ah, blur_r;
@@ -1066,7 +1065,6 @@ static genapi_status phase_start(gi_gen_job *j, phase *p, genapi_error *err)
         st = gi__rs_begin(a, src, w, h, GI_K_AUTO, &j->rs, dst, err);
         if (st != GENAPI_OK)
             break;
-        j->rs_active = 1;
         p->rows = h;
         p->cost = gi__rs_row_cost(&j->rs);
         break;
@@ -1234,7 +1232,6 @@ static void phase_end(gi_gen_job *j, const phase *p)
     switch (p->kind) {
     case PH_RS:
         gi__rs_end(&j->rs);
-        j->rs_active = 0;
         if (p->arg == RS_REGION)
             gi_image_free(a, &j->c);
         else if (p->arg == RS_BACK)
