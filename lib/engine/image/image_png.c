@@ -1,6 +1,8 @@
-/* PNG encode / decode through libspng. The encoded bytes are written through a stream callback
- * into a buffer grown with the engine's allocator; decoded pixels go straight into an
- * allocator-owned buffer (libspng's own small working state uses its default allocator). */
+/* PNG encode / decode through libspng. Encoding is progressive (rows handed over one at a time,
+ * so it can be split into steps); gi_png_encode is the same encoder run to the end. The encoded
+ * bytes are written through a stream callback into a buffer grown with the engine's allocator;
+ * decoded pixels go straight into an allocator-owned buffer (libspng's own small working state
+ * uses its default allocator). */
 #include <spng.h>
 #include <string.h>
 

@@ -1,7 +1,9 @@
 /* Resampling and upscaling for the reference image engine.
  *
- * Every resample is separable (a horizontal pass into a double buffer, then a vertical pass)
- * driven by per-axis tap tables, all four channels treated alike (no premultiplication):
+ * Every resample is separable (a horizontal pass into double rows, then a vertical pass) driven
+ * by per-axis tap tables, all four channels treated alike (no premultiplication). It runs one
+ * destination row at a time, keeping only the few horizontal-pass rows that row reads, so it
+ * can be split into steps (gi_upscale_begin / step / end) without changing a byte:
  *   - gi_resize / GI_K_AUTO: an axis that grows (or keeps its size) uses bilinear interpolation
  *     between pixel centres (edges clamped), so an unchanged size is an exact copy; an axis that
  *     shrinks uses box / area averaging: each destination pixel is the coverage-weighted mean of
