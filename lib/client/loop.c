@@ -67,13 +67,15 @@ static void process_commands(genapi_client *c)
     }
     genapi_request *list = c->cmd_head;
     c->cmd_head = c->cmd_tail = NULL;
-    for (genapi_request *r = list; r; r = r->cmd_next)
-        r->cmd_queued = 0;
     pthread_mutex_unlock(&c->mu);
     while (list) {
         genapi_request *r = list;
-        list = r->cmd_next;
+        /* A request stays marked queued until taken here, so a command arriving meanwhile
+         * only sets its flags and never relinks the list being walked. */
         pthread_mutex_lock(&c->mu);
+        list = r->cmd_next;
+        r->cmd_next = NULL;
+        r->cmd_queued = 0;
         int cancel = r->cancel_flag && !r->done, resume = r->resume_flag;
         r->resume_flag = 0;
         pthread_mutex_unlock(&c->mu);

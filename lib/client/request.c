@@ -454,6 +454,20 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
     r->err.status = st;
     r->result = result;
     c->pending--;
+    if (r->cmd_queued) { /* a command that came too late: drop it, the request may be freed soon */
+        genapi_request **pp = &c->cmd_head, *prev = NULL;
+        while (*pp && *pp != r) {
+            prev = *pp;
+            pp = &(*pp)->cmd_next;
+        }
+        if (*pp) {
+            *pp = r->cmd_next;
+            if (c->cmd_tail == r)
+                c->cmd_tail = prev;
+        }
+        r->cmd_queued = 0;
+        r->cmd_next = NULL;
+    }
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
     if (r->cb.on_done)
@@ -684,7 +698,7 @@ genapi_status genapi_stream_next(genapi_request *r, genapi_stream_delta *delta)
         r->current = q;
         *delta = q->d;
         st = GENAPI_OK;
-        if (r->q_paused && r->q_bytes <= GC_PULL_QUEUE_MAX / 2 && r->c) {
+        if (r->q_paused && r->q_bytes <= GC_PULL_QUEUE_MAX / 2 && r->c && !r->done) {
             r->q_paused = 0;
             r->resume_flag = 1;
             gc_command_locked(r->c, r);

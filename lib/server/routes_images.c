@@ -358,7 +358,7 @@ static void finish(img_job *j)
     j->base.done = 1;
 }
 
-static void img_step(gs_job *jb)
+static void img_step_once(gs_job *jb)
 {
     img_job *j = (img_job *)jb;
     genapi_backend *b = jb->b;
@@ -432,6 +432,26 @@ static void img_step(gs_job *jb)
     default:
         finish(j);
         return;
+    }
+}
+
+/* One step, then the job's own progress fields (what an in-process caller reads) follow the
+ * record's entry. */
+static void img_step(gs_job *jb)
+{
+    img_job *j = (img_job *)jb;
+    img_step_once(jb);
+    if (j->kind == KIND_UPSCALE)
+        return;
+    jb->image = 1;
+    jb->job_count = (int32_t)j->c.batch;
+    jb->sampling_steps = (int32_t)j->c.steps;
+    if (jb->done) {
+        jb->job_no = jb->job_count > 0 ? jb->job_count - 1 : 0;
+        jb->sampling_step = jb->sampling_steps;
+    } else if (j->prog.listed) {
+        jb->job_no = j->prog.job_no;
+        jb->sampling_step = j->prog.sampling_step;
     }
 }
 
