@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "fake_http.h"
+#include "server/http_front.h"
 #include "test_support.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -1204,6 +1205,113 @@ static void test_queue_beyond_max_active(void **state)
     genapi_client_free(c);
 }
 
+/* The server sees a cancelled request leave and stops its generation: a reference server in
+ * this process, whose scheduler counters are read directly. */
+static void cancel_seen_by_server(int image)
+{
+    genapi_backend *b = NULL;
+    assert_int_equal(genapi_backend_new(NULL, &b, NULL), GENAPI_OK);
+    genapi_server *srv = NULL;
+    assert_int_equal(genapi_server_start(b, "127.0.0.1", 0, &srv, NULL), GENAPI_OK);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)genapi_server_port(srv));
+    genapi_client *c = client_for(url);
+    cancel_ctx x = {0};
+    call k;
+    genapi_txt2img_params p;
+    if (image) {
+        genapi_txt2img_params_init(&p, sizeof p);
+        GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, "genapi-ref-image");
+        GENAPI_TXT2IMG_SET(&p, prompt, "a city at night");
+        GENAPI_TXT2IMG_SET(&p, seed, 2);
+        GENAPI_TXT2IMG_SET(&p, width, 1024);
+        GENAPI_TXT2IMG_SET(&p, height, 1024);
+        GENAPI_TXT2IMG_SET(&p, batch_size, 8);
+        x.cancel_at_progress = 1;
+        genapi_callbacks cb = {cancel_done, NULL, cancel_progress, &x, 0, 0};
+        assert_int_equal(genapi_txt2img_start(c, &p, &cb, &x.req, NULL), GENAPI_OK);
+    } else {
+        long_chat(&k);
+        GENAPI_TEXT_SET(&k.p, max_tokens, 4000);
+        x.cancel_at = 3;
+        genapi_callbacks cb = {cancel_done, cancel_delta, NULL, &x, 0, 0};
+        assert_int_equal(genapi_chat_stream_start(c, &k.chat, &cb, &x.req, NULL), GENAPI_OK);
+    }
+    int inside = 0;
+    pump_until_idle(c, &inside);
+    assert_int_equal(x.done_calls, 1);
+    assert_int_equal(x.status, GENAPI_E_CANCELLED);
+    gs_front_stats st;
+    double t0 = now_s();
+    do {
+        gs_front_stats_get(srv, &st);
+        if (st.cancelled >= 1 && st.running == 0)
+            break;
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    } while (now_s() - t0 < 20);
+    assert_int_equal(st.cancelled, 1);
+    assert_int_equal(st.finished, 0); /* stopped, not run to its end */
+    assert_int_equal(st.running, 0);
+    genapi_request_release(x.req);
+    if (!image)
+        call_free(&k);
+    genapi_client_free(c);
+    genapi_server_stop(srv);
+    genapi_backend_free(b);
+}
+
+static void test_cancel_stream_seen_by_server(void **state)
+{
+    (void)state;
+    cancel_seen_by_server(0);
+}
+
+static void test_cancel_image_seen_by_server(void **state)
+{
+    (void)state;
+    cancel_seen_by_server(1);
+}
+
+/* 1000 requests in flight on one client: all queued at once, none needs a thread, all end. */
+static void test_thousand_in_flight(void **state)
+{
+    (void)state;
+    genapi_client *c = client_for(NULL);
+    enum { N = 1000 };
+    call *k = calloc(N, sizeof *k);
+    genapi_request **r = calloc(N, sizeof *r);
+    assert_non_null(k);
+    assert_non_null(r);
+    int inside = 0;
+    for (int i = 0; i < N; i++) {
+        call_init(&k[i], i % 2 ? K_TOKENIZE : K_COMPLETE_STREAM, i % 50);
+        GENAPI_TEXT_SET(&k[i].p, max_tokens, 4);
+        k[i].inside_poll = &inside;
+        assert_int_equal(start_async(c, &k[i], &r[i]), GENAPI_OK);
+    }
+    assert_int_equal(genapi_pending(c), N);
+    /* Cancel every tenth while they run. */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(genapi_poll(c, 0), GENAPI_OK);
+    for (int i = 0; i < N; i += 10)
+        genapi_request_cancel(r[i]);
+    pump_until_idle(c, &inside);
+    int ok = 0, cancelled = 0;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(k[i].done_calls, 1);
+        ok += k[i].status == GENAPI_OK;
+        cancelled += k[i].status == GENAPI_E_CANCELLED;
+        genapi_request_release(r[i]);
+        call_free(&k[i]);
+    }
+    assert_int_equal(ok + cancelled, N);
+    assert_true(cancelled <= N / 10);
+    free(k);
+    free(r);
+    genapi_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1230,6 +1338,9 @@ int main(void)
         cmocka_unit_test(test_threads_submit_and_cancel_while_one_pumps),
         cmocka_unit_test(test_threads_submit_and_cancel_with_worker),
         cmocka_unit_test(test_worker_with_pull_consumer_thread),
+        cmocka_unit_test(test_cancel_stream_seen_by_server),
+        cmocka_unit_test(test_cancel_image_seen_by_server),
+        cmocka_unit_test(test_thousand_in_flight),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(small_png_b64);

@@ -67,7 +67,13 @@ GENAPI_EXPORT genapi_status genapi_client_new(const genapi_client_config *config
 
 /**
  * @brief Free a client and wipe its API key. NULL is ignored.
- * @param client Client to free. No request may be running on it.
+ *
+ * A worker thread is stopped first; every request still running then ends with
+ * ::GENAPI_E_CANCELLED, its completion callback running here, on the calling thread. Request
+ * handles still held afterwards stay valid for genapi_request_status(), the take functions
+ * and genapi_request_release() only. Not from inside a callback, and not while another thread
+ * uses the client.
+ * @param client Client to free.
  */
 GENAPI_EXPORT void genapi_client_free(genapi_client *client);
 

@@ -5,8 +5,10 @@
  *
  * The request is sent with `"stream": true` and `"stream_options": {"include_usage": true}`,
  * and the server-sent events are decoded whatever their chunking (split lines, CRLF, comment
- * keep-alives, UTF-8 split across reads). These calls block until the stream ends; the
- * callback runs on the calling thread.
+ * keep-alives, UTF-8 split across reads). These calls block until the stream ends: they are
+ * genapi_chat_stream_start() / genapi_complete_stream_start() (async.h) plus a wait. The
+ * callback runs on the thread that drives the client's loop: the calling thread, unless a
+ * worker runs or another thread pumps the client with genapi_poll().
  */
 #ifndef GENAPI_STREAM_H
 #define GENAPI_STREAM_H
