@@ -1312,6 +1312,31 @@ static void test_thousand_in_flight(void **state)
     genapi_client_free(c);
 }
 
+/* A client holds at most 65536 requests; the next start is refused, and nothing leaks. */
+static void test_pending_requests_are_bounded(void **state)
+{
+    (void)state;
+    genapi_client *c = client_for(NULL);
+    enum { MAX = 65536 };
+    genapi_request **r = calloc(MAX, sizeof *r);
+    assert_non_null(r);
+    for (int i = 0; i < MAX; i++)
+        assert_int_equal(genapi_list_text_models_start(c, NULL, &r[i], NULL), GENAPI_OK);
+    genapi_request *extra = NULL;
+    genapi_error err;
+    assert_int_equal(genapi_list_text_models_start(c, NULL, &extra, &err), GENAPI_E_BUSY);
+    assert_null(extra);
+    assert_non_null(strstr(err.message, "65536"));
+    for (int i = 0; i < MAX; i++)
+        genapi_request_release(r[i]); /* cancels them */
+    int inside = 0;
+    pump_until_idle(c, &inside);
+    assert_int_equal(genapi_list_text_models_start(c, NULL, &extra, NULL), GENAPI_OK);
+    genapi_request_release(extra);
+    free(r);
+    genapi_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1341,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_cancel_stream_seen_by_server),
         cmocka_unit_test(test_cancel_image_seen_by_server),
         cmocka_unit_test(test_thousand_in_flight),
+        cmocka_unit_test(test_pending_requests_are_bounded),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(small_png_b64);

@@ -33,8 +33,10 @@
  *
  * **Bounds.** A client holds at most genapi_client_set_max_active() transfers (default 64)
  * on connections or engine lanes at once; further requests wait in a queue that holds only
- * their serialized body. A pull-stream queue holds at most 1 MiB of unread deltas, past which
- * the transfer pauses until the consumer catches up.
+ * their serialized body; a client holds at most 65536 requests (a further start answers
+ * ::GENAPI_E_BUSY). A pull-stream queue holds at most 1 MiB of unread deltas, past which the
+ * transfer pauses until the consumer catches up. Each HTTP attempt is bounded by the client's
+ * timeouts (genapi_client_config), a collected body by 512 MiB.
  */
 #ifndef GENAPI_ASYNC_H
 #define GENAPI_ASYNC_H
@@ -113,7 +115,8 @@ typedef enum genapi_request_kind {
  *        handle with genapi_request_done()).
  * @param[out] out Receives the handle; release it with genapi_request_release().
  * @param err Filled on failure; may be NULL.
- * @return ::GENAPI_OK, or what the blocking function returns for the same bad input.
+ * @return ::GENAPI_OK, what the blocking function returns for the same bad input, or
+ *         ::GENAPI_E_BUSY when the client already holds 65536 requests.
  * @{
  */
 /** @brief Start a chat completion (result: genapi_request_take_chat()). */

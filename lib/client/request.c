@@ -12,6 +12,8 @@
 
 /* Most unread bytes a pull stream queues before its transfer pauses. */
 #define GC_PULL_QUEUE_MAX (1024u * 1024u)
+/* Most requests one client holds at once (queued, running or waiting to retry). */
+#define GC_MAX_PENDING 65536
 /* How often an HTTP image request asks the server for progress. */
 #define GC_PROGRESS_PERIOD_NS (250 * 1000000LL)
 
@@ -94,6 +96,13 @@ genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *met
     r->status = GENAPI_E_AGAIN;
     r->last_progress = -1;
     pthread_mutex_lock(&c->mu);
+    if (c->pending >= GC_MAX_PENDING) {
+        pthread_mutex_unlock(&c->mu);
+        ga_free(&c->alloc, body);
+        ga_free(&c->alloc, r);
+        return ga_err(err, GENAPI_E_BUSY, NULL, "the client already holds %d requests; wait for some to end",
+                      GC_MAX_PENDING);
+    }
     c->pending++;
     r->all_next = c->all;
     if (c->all)
