@@ -119,23 +119,35 @@ static int64_t next_timeout_ms(genapi_client *c, int64_t timers_ns)
 /* Wait for a descriptor, the wake-up pipe or the time-out. */
 static void wait_for_activity(genapi_client *c, int64_t timeout_ms)
 {
-    struct pollfd stack[65];
-    genapi_pollfd fds[64];
-    size_t n = c->transport->fds(c->transport, fds, 64);
-    if (n > 64)
-        n = 64; /* the rest is served by the short time-out below */
-    for (size_t i = 0; i < n; i++) {
-        stack[i].fd = fds[i].fd;
-        stack[i].events = (short)(((fds[i].events & GENAPI_POLL_IN) ? POLLIN : 0) |
-                                  ((fds[i].events & GENAPI_POLL_OUT) ? POLLOUT : 0));
-        stack[i].revents = 0;
+    genapi_pollfd small[64];
+    struct pollfd pstack[65];
+    size_t n = c->transport->fds(c->transport, small, 64);
+    genapi_pollfd *fds = small;
+    struct pollfd *p = pstack;
+    if (n > 64) { /* many transfers: a table of the right size */
+        fds = ga_malloc(&c->alloc, n * sizeof *fds);
+        p = ga_malloc(&c->alloc, (n + 1) * sizeof *p);
+        if (fds == NULL || p == NULL) {
+            ga_free(&c->alloc, fds == small ? NULL : fds);
+            ga_free(&c->alloc, p == pstack ? NULL : p);
+            return; /* the caller pumps without waiting */
+        }
+        n = c->transport->fds(c->transport, fds, n);
     }
-    stack[n].fd = c->wake_rd;
-    stack[n].events = POLLIN;
-    stack[n].revents = 0;
-    if (c->transport->fds(c->transport, NULL, 0) > 64 && (timeout_ms < 0 || timeout_ms > 5))
-        timeout_ms = 5;
-    poll(stack, (nfds_t)n + 1, timeout_ms < 0 ? -1 : timeout_ms > 2147483647 ? 2147483647 : (int)timeout_ms);
+    for (size_t i = 0; i < n; i++) {
+        p[i].fd = fds[i].fd;
+        p[i].events = (short)(((fds[i].events & GENAPI_POLL_IN) ? POLLIN : 0) |
+                              ((fds[i].events & GENAPI_POLL_OUT) ? POLLOUT : 0));
+        p[i].revents = 0;
+    }
+    p[n].fd = c->wake_rd;
+    p[n].events = POLLIN;
+    p[n].revents = 0;
+    poll(p, (nfds_t)n + 1, timeout_ms < 0 ? -1 : timeout_ms > 2147483647 ? 2147483647 : (int)timeout_ms);
+    if (fds != small) {
+        ga_free(&c->alloc, fds);
+        ga_free(&c->alloc, p);
+    }
 }
 
 void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
