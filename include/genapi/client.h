@@ -34,14 +34,19 @@ typedef struct genapi_client_config {
                                            too, the in-process reference backend (no network). */
     const char *api_key;              /**< Bearer key. NULL: GENAPI_API_KEY. Kept in guarded memory. */
     int64_t connect_timeout_ms;       /**< Connect timeout; 0 = 10 000 ms. */
-    int64_t timeout_ms;               /**< Whole-request timeout; 0 = 600 000 ms. */
+    int64_t timeout_ms;               /**< Bound on a whole call: every attempt and the waits between
+                                           them, counted from when the request leaves the client's
+                                           queue; 0 = 600 000 ms. Past it the call ends with
+                                           ::GENAPI_E_TIMEOUT and is not retried. */
     int32_t image_api;                /**< A ::genapi_image_api. */
     int32_t reserved;                 /**< Zero. */
     const genapi_allocator *allocator;/**< Allocation hooks (copied); NULL = C library. */
     const char *user_agent;           /**< User-Agent header; NULL = "libgenapi/VERSION". */
     int32_t max_retries;              /**< Retries after a connection failure, a timeout or HTTP 408, 409,
                                            429 or 5xx; 0 = 2, negative = never retry. */
-    int32_t reserved2;                /**< Zero. */
+    int32_t idle_timeout_s;           /**< An attempt that receives no byte for this many seconds fails
+                                           with ::GENAPI_E_TIMEOUT (then retried within timeout_ms);
+                                           0 = 60, negative = no idle limit. */
     int64_t retry_max_delay_ms;       /**< Longest wait between attempts; 0 = 8 000 ms. A server's
                                            `Retry-After` up to 60 s is honoured even when longer. */
 } genapi_client_config;

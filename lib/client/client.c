@@ -78,6 +78,10 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     c->image_api = config->image_api;
     c->max_retries = config->max_retries == 0 ? 2 : config->max_retries < 0 ? 0 : config->max_retries;
     c->retry_max_delay_ms = config->retry_max_delay_ms > 0 ? config->retry_max_delay_ms : 8000;
+    /* 0 = 10 min; at most 30 days, so deadlines in nanoseconds cannot overflow. */
+    c->timeout_ms = config->timeout_ms ? config->timeout_ms : 600000;
+    if (c->timeout_ms > 30LL * 86400 * 1000)
+        c->timeout_ms = 30LL * 86400 * 1000;
     genapi_status st = gc_loop_init(c, err);
     if (st != GENAPI_OK) {
         ga_free(&a, c);
@@ -114,7 +118,9 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     if (st == GENAPI_OK && c->base_url) {
         gt_http_config hc = {c->base_url, c->api_key, c->user_agent,
                              config->connect_timeout_ms ? (long)config->connect_timeout_ms : 10000L,
-                             config->timeout_ms ? (long)config->timeout_ms : 600000L};
+                             config->timeout_ms ? (long)config->timeout_ms : 600000L,
+                             config->idle_timeout_s == 0 ? 60L : config->idle_timeout_s < 0 ? 0L
+                                                                                             : (long)config->idle_timeout_s};
         c->transport = gt_http_new(&a, &hc);
         if (c->transport == NULL)
             st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");

@@ -22,6 +22,7 @@ struct genapi_client {
     gt_transport *transport;
     int32_t max_retries;
     int64_t retry_max_delay_ms;
+    int64_t timeout_ms;       /* bound on a whole call, all attempts */
 
     /* The loop (lib/client/loop.c). */
     pthread_mutex_t mu;       /* guards the fields below marked (mu) and requests' shared fields */

@@ -72,13 +72,18 @@ static int64_t retry_after_ms(const char *v)
         return -1;
     char *end;
     double secs = strtod(v, &end);
-    if (end != v && *end == '\0' && secs >= 0)
+    if (end != v && *end == '\0' && secs >= 0) {
+        /* Clamp before converting: "1e300" or "inf" must not overflow an integer. */
+        if (!(secs <= 86400.0 * 365))
+            secs = 86400.0 * 365;
         return (int64_t)(secs * 1000.0);
+    }
     time_t when = curl_getdate(v, NULL);
     if (when < 0)
         return -1;
     time_t now = time(NULL);
-    return when > now ? (int64_t)(when - now) * 1000 : 0;
+    int64_t secs_left = when > now ? (int64_t)(when - now) : 0;
+    return (secs_left > 86400 * 365 ? 86400 * 365 : secs_left) * 1000;
 }
 
 static void parse_body(json_object *root, genapi_error *err)

@@ -1,5 +1,5 @@
-/* Image generation and upscale results: base64 images decoded (libsodium), probed, and the
- * `info` JSON-in-a-string decoded. */
+/* Image generation and upscale results: base64 images decoded (a table for the canonical
+ * shape, libsodium for the rest), probed, and the `info` JSON-in-a-string decoded. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +17,74 @@
 typedef JR_HOLDER(genapi_images_result) images_holder;
 typedef JR_HOLDER(genapi_upscale_result) upscale_holder;
 
+/* Value of each base64 character (standard alphabet); 255 for any other byte. */
+static const uint8_t B64_VALUE[256] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,  62, 255, 255, 255,  63,
+     52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255, 255, 255, 255, 255,
+    255,   0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,
+     15,  16,  17,  18,  19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255, 255,
+    255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,
+     41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+};
+
+/* Decode canonical padded base64 without line breaks through a table: the shape every server
+ * sends, about five times faster than libsodium's constant-time decoder (image data is not
+ * secret). Returns 0 when the text is not exactly that shape, or its padding bits are not zero,
+ * and the caller decodes it with libsodium, which decides what is accepted. */
+static int b64_decode_fast(const char *b64, size_t len, uint8_t *out, size_t *out_len)
+{
+    if (len == 0 || len % 4 != 0)
+        return 0;
+    const unsigned char *in = (const unsigned char *)b64;
+    size_t quads = len / 4 - 1, o = 0;
+    uint32_t bad = 0;
+    for (size_t i = 0; i < quads; i++, in += 4) {
+        uint32_t a = B64_VALUE[in[0]], b = B64_VALUE[in[1]], c = B64_VALUE[in[2]], d = B64_VALUE[in[3]];
+        bad |= a | b | c | d;
+        uint32_t v = a << 18 | b << 12 | c << 6 | d;
+        out[o] = (uint8_t)(v >> 16);
+        out[o + 1] = (uint8_t)(v >> 8);
+        out[o + 2] = (uint8_t)v;
+        o += 3;
+    }
+    if (bad & 0xC0u)
+        return 0;
+    uint32_t a = B64_VALUE[in[0]], b = B64_VALUE[in[1]];
+    if ((a | b) & 0xC0u)
+        return 0;
+    out[o++] = (uint8_t)(a << 2 | b >> 4);
+    if (in[2] == '=') {
+        if (in[3] != '=' || (b & 0x0Fu) != 0)
+            return 0;
+    } else {
+        uint32_t c = B64_VALUE[in[2]];
+        if (c & 0xC0u)
+            return 0;
+        out[o++] = (uint8_t)((b & 0x0Fu) << 4 | c >> 2);
+        if (in[3] == '=') {
+            if ((c & 0x03u) != 0)
+                return 0;
+        } else {
+            uint32_t d = B64_VALUE[in[3]];
+            if (d & 0xC0u)
+                return 0;
+            out[o++] = (uint8_t)((c & 0x03u) << 6 | d);
+        }
+    }
+    *out_len = o;
+    return 1;
+}
+
 /* Decode one base64 image (a data: URI prefix is accepted) into img. */
 static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, const char *field, genapi_image *img,
                                   genapi_error *err)
@@ -33,8 +101,9 @@ static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, con
     if (bytes == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     const char *end = NULL;
-    if (sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != b64 + len)
+    if (!b64_decode_fast(b64, len, bytes, &n) &&
+        (sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+         end != b64 + len))
         return ga_err(err, GENAPI_E_PARSE, field, "%s holds data that is not base64", field);
     img->data = bytes;
     img->size = n;

@@ -323,9 +323,25 @@ static void progress_tick(genapi_client *c, genapi_request *r, int64_t now)
 static void complete(genapi_request *r, genapi_status st, const genapi_error *err, void *result);
 static void on_done(gt_xfer *x, genapi_status st, const genapi_error *err);
 
+static void timed_out(genapi_client *c, genapi_request *r)
+{
+    genapi_error err;
+    genapi_error_clear(&err);
+    ga_err(&err, GENAPI_E_TIMEOUT, NULL, "the call did not end within timeout_ms (%lld ms, every attempt included)",
+           (long long)c->timeout_ms);
+    void *result = r->stream && r->acc && r->x.resp.delivered ? stream_result(r, r->x.resp.status) : NULL;
+    complete(r, GENAPI_E_TIMEOUT, &err, result);
+}
+
 static void attempt_begin(genapi_client *c, genapi_request *r)
 {
+    int64_t left_ms = (r->deadline_ns - gt_now_ns()) / 1000000;
+    if (left_ms <= 0) {
+        timed_out(c, r);
+        return;
+    }
     memset(&r->x, 0, sizeof r->x);
+    r->x.timeout_ms = left_ms;
     r->x.method = r->method;
     r->x.path = r->path;
     r->x.body = r->body;
@@ -418,9 +434,14 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
         complete(r, st, &err, result);
         return;
     }
+    int64_t at = gt_now_ns() + retry_delay_ms(c, r->attempt + 1, retry_after) * 1000000;
+    if (at >= r->deadline_ns) { /* no time left for another attempt: this answer is final */
+        complete(r, st, &err, NULL);
+        return;
+    }
     r->attempt++;
     r->state = GC_RETRY_WAIT;
-    r->retry_at_ns = gt_now_ns() + retry_delay_ms(c, r->attempt, retry_after) * 1000000;
+    r->retry_at_ns = at;
 }
 
 /* Remove r from the loop's lists (loop thread). */
@@ -512,6 +533,7 @@ void gc_req_activate(genapi_client *c, genapi_request *r)
     c->active = r;
     c->n_active++;
     r->state = GC_ACTIVE;
+    r->deadline_ns = gt_now_ns() + c->timeout_ms * 1000000;
     attempt_begin(c, r);
 }
 
@@ -541,6 +563,17 @@ int64_t gc_req_timers(genapi_client *c, int64_t now)
     int64_t next = -1;
     for (genapi_request *r = c->active; r;) {
         genapi_request *n = r->next;
+        if ((r->state == GC_ACTIVE || r->state == GC_RETRY_WAIT) && now >= r->deadline_ns) {
+            /* The whole call's time is up, whatever the attempt is doing. */
+            if (r->state == GC_ACTIVE && r->x.priv)
+                c->transport->cancel(c->transport, &r->x);
+            gt_response_free(&r->alloc, &r->x.resp);
+            timed_out(c, r);
+            r = n;
+            continue;
+        }
+        if ((r->state == GC_ACTIVE || r->state == GC_RETRY_WAIT) && (next < 0 || r->deadline_ns < next))
+            next = r->deadline_ns;
         if (r->state == GC_RETRY_WAIT) {
             if (now >= r->retry_at_ns)
                 attempt_begin(c, r);

@@ -65,6 +65,7 @@ struct genapi_request {
     gc_state state;
     int attempt;
     int64_t retry_at_ns;
+    int64_t deadline_ns;      /* the whole call's end (timeout_ms after it left the queue), 0 = not yet */
     gt_xfer x;
     genapi_request *next, *prev; /* in the client's queued / active / retry list */
     gsse_decoder sse;

@@ -16,9 +16,6 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* Larger bodies are refused rather than buffered without bound. */
-#define GT_MAX_RESPONSE (512u * 1024u * 1024u)
-
 typedef struct sock {
     curl_socket_t fd;
     int what; /* CURL_POLL_IN / OUT / INOUT */
@@ -42,6 +39,7 @@ typedef struct hx {
     ga_buf body;
     ga_buf url;
     char errbuf[CURL_ERROR_SIZE];
+    size_t received; /* body bytes after content decoding */
     int too_large;
     int paused;
 } hx;
@@ -95,6 +93,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
     hx *t = user;
     gt_xfer *x = t->x;
     size_t n = size * nmemb;
+    if (t->received + n > GT_MAX_RESPONSE) { /* streamed or not, decoded size */
+        t->too_large = 1;
+        return 0;
+    }
+    t->received += n;
     if (x->stream) {
         long code = 0;
         curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
@@ -111,10 +114,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
             }
             return n;
         }
-    }
-    if (t->body.len + n > GT_MAX_RESPONSE) {
-        t->too_large = 1;
-        return 0;
     }
     return ga_buf_append(&t->body, data, n) == 0 ? n : 0;
 }
@@ -231,7 +230,15 @@ static genapi_status http_begin(gt_transport *tr, gt_xfer *x, genapi_error *err)
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(e, CURLOPT_USERAGENT, h->cfg.user_agent);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->cfg.timeout_ms);
+    long timeout = h->cfg.timeout_ms;
+    if (x->timeout_ms > 0 && (timeout <= 0 || x->timeout_ms < timeout))
+        timeout = (long)x->timeout_ms;
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout);
+    if (h->cfg.idle_timeout_s > 0) {
+        /* Less than one byte a second for idle_timeout_s seconds: the server went silent. */
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, h->cfg.idle_timeout_s);
+    }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);

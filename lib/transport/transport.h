@@ -42,6 +42,7 @@ struct gt_xfer {
     const char *body;         /* NULL for GET */
     size_t body_len;
     int stream;               /* a 2xx body goes to on_data as it arrives instead of resp.body */
+    int64_t timeout_ms;       /* this attempt's time limit (what is left of the call's), 0 = none */
     int (*on_data)(gt_xfer *x, const char *bytes, size_t len);
     /* In-process image generations: the engine's progress after each step (may be NULL). */
     void (*on_progress)(gt_xfer *x, int32_t step, int32_t steps, int32_t job_no, int32_t job_count);
@@ -80,12 +81,17 @@ typedef struct gt_http_config {
     const char *user_agent;
     long connect_timeout_ms;
     long timeout_ms;
+    long idle_timeout_s;         /* no byte for this long fails the attempt; 0 = no limit */
 } gt_http_config;
 
 gt_transport *gt_http_new(const ga_alloc *a, const gt_http_config *cfg);
 gt_transport *gt_inproc_new(const ga_alloc *a, genapi_backend *backend);
 
 void gt_response_free(const ga_alloc *a, gt_response *r);
+
+/* Most bytes of one response, streamed or collected, counted after content decoding (so a
+ * gzip body counts as what it inflates to). */
+#define GT_MAX_RESPONSE (512u * 1024u * 1024u)
 
 /* Monotonic clock in nanoseconds. */
 int64_t gt_now_ns(void);
