@@ -43,7 +43,7 @@ class ClientConfigStruct(ctypes.Structure):
         ("allocator", c_void_p),
         ("user_agent", c_char_p),
         ("max_retries", c_int32),
-        ("reserved2", c_int32),
+        ("idle_timeout_s", c_int32),
         ("retry_max_delay_ms", c_int64),
     ]
 
