@@ -213,6 +213,28 @@ static void test_absurd_retry_after(void **state)
     }
 }
 
+/* A redirect is an HTTP error that carries its status and where it points; it is not followed. */
+static void test_redirect_is_an_error(void **state)
+{
+    (void)state;
+    fh_response script[] = {{302, "Location: https://elsewhere.example/v1/chat/completions\r\n", ""}};
+    char url[64];
+    fake_http *f = fh_start(script, 1, url, sizeof url);
+    assert_non_null(f);
+    genapi_client *c = client_for(url, 0, 0);
+    chat k;
+    chat_init(&k, "m");
+    genapi_chat_result *r = NULL;
+    genapi_error err;
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_E_HTTP);
+    assert_null(r);
+    assert_int_equal(err.http_status, 302);
+    assert_non_null(strstr(err.message, "https://elsewhere.example/v1/chat/completions"));
+    assert_int_equal(fh_requests(f), 1);
+    genapi_client_free(c);
+    fh_stop(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_deadline_in_process),
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_absurd_retry_after),
+        cmocka_unit_test(test_redirect_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,7 +155,13 @@ genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err)
     if (root)
         parse_body(root, err);
     json_object_put(root);
-    if (err->message[0] == '\0') {
+    if (resp->status >= 300 && resp->status < 400) {
+        /* Redirects are not followed (a key must not travel to another host): say where to. */
+        char msg[400];
+        snprintf(msg, sizeof msg, "HTTP %d redirect to '%s'; redirects are not followed, use that URL as base_url",
+                 resp->status, resp->location[0] ? resp->location : "(no Location header)");
+        set_text(err->message, sizeof err->message, msg, NULL);
+    } else if (err->message[0] == '\0') {
         /* No message in the body (proxy page, empty body): say what happened. */
         char msg[160];
         snprintf(msg, sizeof msg, "HTTP %d from the server (%s)", resp->status,

@@ -402,7 +402,7 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
     if (st != GENAPI_OK && terr)
         err = *terr;
     int http = st == GENAPI_OK ? x->resp.status : 0;
-    if (st == GENAPI_OK && http >= 100 && http < 400) {
+    if (st == GENAPI_OK && http >= 200 && http < 300) {
         void *result = NULL;
         if (r->stream) {
             st = stream_outcome(r, http, &err);

@@ -141,9 +141,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (redirect, 100-continue) */
         r->retry_after[0] = '\0';
         r->request_id[0] = '\0';
+        r->location[0] = '\0';
     }
     header_value(line, n, "retry-after", r->retry_after, sizeof r->retry_after);
     header_value(line, n, "x-request-id", r->request_id, sizeof r->request_id);
+    header_value(line, n, "location", r->location, sizeof r->location);
     return n;
 }
 

@@ -23,6 +23,7 @@ typedef struct gt_response {
     char content_type[128];
     char retry_after[64];     /* raw Retry-After header, "" if absent */
     char request_id[128];     /* raw x-request-id header, "" if absent */
+    char location[256];       /* Location header of a redirect, "" if absent (cut to fit) */
     int delivered;            /* on_data received bytes (a failure after that cannot be retried) */
     int stopped;              /* on_data asked to stop */
 } gt_response;
