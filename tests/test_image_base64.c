@@ -1,0 +1,179 @@
+/* Base64 images in results: whatever the text (canonical, with line breaks or spaces, bad
+ * padding, stray characters, truncated), the parser accepts exactly what libsodium's decoder
+ * accepts (ignoring CR, LF and space, padding required, unused bits zero) and returns the same
+ * bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <genapi/genapi.h>
+#include <sodium.h>
+
+static genapi_client *client;
+
+static int setup(void **state)
+{
+    (void)state;
+    genapi_client_config cfg;
+    genapi_client_config_init(&cfg, sizeof cfg);
+    cfg.ignore_environment = 1;
+    return genapi_client_new(&cfg, &client, NULL) == GENAPI_OK && sodium_init() >= 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    genapi_client_free(client);
+    return 0;
+}
+
+/* The reference: libsodium with the parser's rules. Returns the byte count, or -1. */
+static long reference(const char *b64, size_t len, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    const char *end = NULL;
+    if (sodium_base642bin(out, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != b64 + len)
+        return -1;
+    return (long)n;
+}
+
+/* Parse {"images": ["<b64>"]} (CR and LF written as JSON escapes) and compare with the
+ * reference. */
+static void check(const char *b64, size_t len)
+{
+    size_t cap = len / 4 * 3 + 3;
+    uint8_t *want = malloc(cap + 1);
+    char *body = malloc(len * 2 + 32);
+    assert_non_null(want);
+    assert_non_null(body);
+    long want_len = reference(b64, len, want, cap + 1);
+    size_t o = (size_t)sprintf(body, "{\"images\": [\"");
+    for (size_t i = 0; i < len; i++) {
+        if (b64[i] == '\n' || b64[i] == '\r') {
+            body[o++] = '\\';
+            body[o++] = b64[i] == '\n' ? 'n' : 'r';
+        } else {
+            body[o++] = b64[i];
+        }
+    }
+    o += (size_t)sprintf(body + o, "\"]}");
+    genapi_images_result *r = NULL;
+    genapi_error err;
+    genapi_status st = genapi_images_result_parse(client, body, o, &r, &err);
+    if (want_len < 0) {
+        if (st != GENAPI_E_PARSE)
+            fprintf(stderr, "accepted: %.*s\n", (int)len, b64);
+        assert_int_equal(st, GENAPI_E_PARSE);
+        assert_null(r);
+    } else {
+        if (st != GENAPI_OK)
+            fprintf(stderr, "rejected: %.*s\n", (int)len, b64);
+        assert_int_equal(st, GENAPI_OK);
+        assert_int_equal(r->images[0].size, (size_t)want_len);
+        if (want_len > 0)
+            assert_memory_equal(r->images[0].data, want, (size_t)want_len);
+        genapi_images_result_free(r);
+    }
+    free(want);
+    free(body);
+}
+
+static void check_str(const char *s) { check(s, strlen(s)); }
+
+static void test_chosen_texts(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "", "aGVsbG8=", "aGVsbA==", "aGVs", "aGVsbG8", "aGVsbA=", "aGVsbA", "aGVsbG9=", "aGVsbB==", "aGVsbA=A",
+        "aGV=bG8=", "=aGVsbG8", "====", "aG==aG==", "aGVs\nbG8=", "aGVs\r\nbG8=", "aGVsbG8=\n", " aGVsbG8=",
+        "aGVsbG8 =", "aGVsbA= =", "aGVs-G8=", "aGVs_G8=", "aGVs.G8=", "aGVsbG8==", "aGVsbG8=A", "A", "AA", "AAA",
+        "AA==", "AAA=", "AAAA", "////", "++++", "/w==", "/x=="};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        check_str(texts[i]);
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t next_u32(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 32);
+}
+
+/* Every length up to 300 bytes, canonical and broken into lines; then single-character
+ * mutations of each. */
+static void test_every_length_and_mutations(void **state)
+{
+    (void)state;
+    static const char swaps[] = "A/+=\n\r -_.*9z";
+    for (size_t n = 0; n <= 300; n++) {
+        uint8_t bin[300];
+        for (size_t i = 0; i < n; i++)
+            bin[i] = (uint8_t)next_u32();
+        size_t cap = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+        char *b64 = malloc(cap);
+        char *lines = malloc(cap * 2);
+        assert_non_null(b64);
+        assert_non_null(lines);
+        sodium_bin2base64(b64, cap, bin, n, sodium_base64_VARIANT_ORIGINAL);
+        size_t len = strlen(b64);
+        check(b64, len);
+        size_t l = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (i > 0 && i % 76 == 0) {
+                lines[l++] = '\r';
+                lines[l++] = '\n';
+            }
+            lines[l++] = b64[i];
+        }
+        check(lines, l);
+        for (int m = 0; m < 8 && len > 0; m++) {
+            size_t at = next_u32() % len;
+            char saved = b64[at];
+            b64[at] = swaps[next_u32() % (sizeof swaps - 1)];
+            check(b64, len);
+            b64[at] = saved;
+        }
+        if (len > 0)
+            check(b64, len - 1 - next_u32() % (len < 4 ? len : 4)); /* truncated */
+        free(b64);
+        free(lines);
+    }
+}
+
+/* A large image's worth, as servers send it. */
+static void test_large(void **state)
+{
+    (void)state;
+    size_t n = 400000 + 2;
+    uint8_t *bin = malloc(n);
+    assert_non_null(bin);
+    for (size_t i = 0; i < n; i++)
+        bin[i] = (uint8_t)next_u32();
+    size_t cap = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
+    char *b64 = malloc(cap);
+    assert_non_null(b64);
+    sodium_bin2base64(b64, cap, bin, n, sodium_base64_VARIANT_ORIGINAL);
+    check(b64, strlen(b64));
+    b64[cap / 2] = '!';
+    check(b64, strlen(b64));
+    free(b64);
+    free(bin);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_chosen_texts),
+        cmocka_unit_test(test_every_length_and_mutations),
+        cmocka_unit_test(test_large),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
