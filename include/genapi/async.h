@@ -123,47 +123,111 @@ typedef enum genapi_request_kind {
  *         ::GENAPI_E_BUSY when the client already holds 65536 requests.
  * @{
  */
-/** @brief Start a chat completion (result: genapi_request_take_chat()). */
+/** @brief Start a chat completion (result: genapi_request_take_chat()).
+ * @param client Client.
+ * @param request The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_chat_start(genapi_client *client, const genapi_chat_request *request,
                                               const genapi_callbacks *callbacks, genapi_request **out,
                                               genapi_error *err);
 /** @brief Start a streamed chat completion (deltas: on_delta or genapi_stream_next(); result:
- *         genapi_request_take_chat(), partial after ::GENAPI_E_STREAM or ::GENAPI_E_CANCELLED). */
+ *         genapi_request_take_chat(), partial after ::GENAPI_E_STREAM or ::GENAPI_E_CANCELLED).
+ * @param client Client.
+ * @param request The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_chat_stream_start(genapi_client *client, const genapi_chat_request *request,
                                                      const genapi_callbacks *callbacks, genapi_request **out,
                                                      genapi_error *err);
-/** @brief Start a text completion (result: genapi_request_take_completion()). */
+/** @brief Start a text completion (result: genapi_request_take_completion()).
+ * @param client Client.
+ * @param request The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_complete_start(genapi_client *client, const genapi_completion_request *request,
                                                   const genapi_callbacks *callbacks, genapi_request **out,
                                                   genapi_error *err);
-/** @brief Start a streamed text completion (as genapi_chat_stream_start()). */
+/** @brief Start a streamed text completion (as genapi_chat_stream_start()).
+ * @param client Client.
+ * @param request The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_complete_stream_start(genapi_client *client,
                                                          const genapi_completion_request *request,
                                                          const genapi_callbacks *callbacks, genapi_request **out,
                                                          genapi_error *err);
-/** @brief Start a tokenize call (result: genapi_request_take_tokenize()). */
+/** @brief Start a tokenize call (result: genapi_request_take_tokenize()).
+ * @param client Client.
+ * @param request The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_tokenize_start(genapi_client *client, const genapi_tokenize_request *request,
                                                   const genapi_callbacks *callbacks, genapi_request **out,
                                                   genapi_error *err);
-/** @brief Start listing the text models (result: genapi_request_take_model_list()). */
+/** @brief Start listing the text models (result: genapi_request_take_model_list()).
+ * @param client Client.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_list_text_models_start(genapi_client *client, const genapi_callbacks *callbacks,
                                                           genapi_request **out, genapi_error *err);
-/** @brief Start an image listing (result: genapi_request_take_image_listing()). */
+/** @brief Start an image listing (result: genapi_request_take_image_listing()).
+ * @param client Client.
+ * @param kind Which listing.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_list_image_start(genapi_client *client, genapi_image_listing_kind kind,
                                                     const genapi_callbacks *callbacks, genapi_request **out,
                                                     genapi_error *err);
-/** @brief Start fetching the image options (result: genapi_request_take_options()). */
+/** @brief Start fetching the image options (result: genapi_request_take_options()).
+ * @param client Client.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_image_options_start(genapi_client *client, const genapi_callbacks *callbacks,
                                                        genapi_request **out, genapi_error *err);
-/** @brief Start a txt2img generation (progress: on_progress; result: genapi_request_take_images()). */
+/** @brief Start a txt2img generation (progress: on_progress; result: genapi_request_take_images()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_txt2img_start(genapi_client *client, const genapi_txt2img_params *params,
                                                  const genapi_callbacks *callbacks, genapi_request **out,
                                                  genapi_error *err);
-/** @brief Start an img2img generation (as genapi_txt2img_start()). */
+/** @brief Start an img2img generation (as genapi_txt2img_start()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_img2img_start(genapi_client *client, const genapi_img2img_params *params,
                                                  const genapi_callbacks *callbacks, genapi_request **out,
                                                  genapi_error *err);
-/** @brief Start an upscale (result: genapi_request_take_upscale()). */
+/** @brief Start an upscale (result: genapi_request_take_upscale()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_upscale_start(genapi_client *client, const genapi_upscale_params *params,
                                                  const genapi_callbacks *callbacks, genapi_request **out,
                                                  genapi_error *err);
@@ -309,21 +373,45 @@ GENAPI_EXPORT genapi_status genapi_request_wait(genapi_request *request, int32_t
  *         ::GENAPI_E_INVALID_ARG for another kind; else the request's failure status.
  * @{
  */
-/** @brief Result of a chat request. */
+/** @brief Result of a chat request.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_chat(genapi_request *request, genapi_chat_result **out);
-/** @brief Result of a completion request. */
+/** @brief Result of a completion request.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_completion(genapi_request *request, genapi_completion_result **out);
-/** @brief Result of a tokenize request. */
+/** @brief Result of a tokenize request.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_tokenize(genapi_request *request, genapi_tokenize_result **out);
-/** @brief Result of a text model listing. */
+/** @brief Result of a text model listing.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_model_list(genapi_request *request, genapi_model_list **out);
-/** @brief Result of an image listing. */
+/** @brief Result of an image listing.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_image_listing(genapi_request *request, genapi_image_listing **out);
-/** @brief The image options JSON text (free with genapi_free() and the client's allocator). */
+/** @brief The image options JSON text (free with genapi_free() and the client's allocator).
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_options(genapi_request *request, char **out);
-/** @brief Result of a txt2img or img2img request. */
+/** @brief Result of a txt2img or img2img request.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_images(genapi_request *request, genapi_images_result **out);
-/** @brief Result of an upscale request. */
+/** @brief Result of an upscale request.
+ * @param request Request.
+ * @param[out] out Receives the result, or NULL.
+ * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_upscale(genapi_request *request, genapi_upscale_result **out);
 /** @} */
 
