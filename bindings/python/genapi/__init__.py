@@ -6,8 +6,15 @@
         print(r.choices[0].content, r.usage.total_tokens)
         t = c.complete("Once upon a time", model="genapi-ref", max_tokens=16, logprobs=2)
         s = c.chat_stream("Hello", model="genapi-ref", on_delta=lambda d: print(d.content or "", end=""))
+        for d in c.chat("Hello", model="genapi-ref", stream=True):   # a genapi.Stream of StreamDelta
+            print(d.content or "", end="")
         ids = c.tokenize("Once upon a time", model="genapi-ref").tokens
         imgs = c.txt2img(sd_model_checkpoint="genapi-ref-image", prompt="a cat", seed=5).images
+
+    async def main(c):                             # asyncio: no thread per request
+        r = await c.achat("Hello", model="genapi-ref")
+        async for d in c.achat("Hello", model="genapi-ref", stream=True):
+            print(d.content or "", end="")
 
 The parameters (text, txt2img, img2img, upscale) are not listed anywhere in this package: the ctypes struct, the accepted
 keyword names and their parsing all come from the loaded library's parameter table.
@@ -36,6 +43,8 @@ from ._client import (
     Upscaler,
     Usage,
 )
+from ._aio import AsyncStream, Progress  # noqa: I001 - after _client, which loads it
+from ._requests import Stream
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -78,6 +87,7 @@ def status_str(status: int) -> str:
 
 __all__ = [
     "ABI_VERSION",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "ChatChoice",
@@ -97,10 +107,12 @@ __all__ = [
     "ModelInfo",
     "NotFoundError",
     "ParseError",
+    "Progress",
     "RateLimitError",
     "RequestTimeoutError",
     "SAMPLER_NAMES",
     "ServerError",
+    "Stream",
     "StreamDelta",
     "TextParams",
     "TokenLogprob",

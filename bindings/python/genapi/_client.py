@@ -3,6 +3,7 @@ tokenization (tokenize.h), token logprobs (logprobs.h), model listings (models.h
 generation, upscaling, listings and options (images.h)."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import codecs
 import ctypes
@@ -382,6 +383,47 @@ class ImageListingStruct(ctypes.Structure):
     ]
 
 
+# --- async.h -------------------------------------------------------------------------------------
+class ProgressStruct(ctypes.Structure):
+    """genapi_progress"""
+
+    _fields_ = [
+        ("progress", c_double),
+        ("eta_relative", c_double),
+        ("sampling_step", c_int32),
+        ("sampling_steps", c_int32),
+        ("job_no", c_int32),
+        ("job_count", c_int32),
+    ]
+
+
+# typedef void (*genapi_done_fn)(genapi_request *request, void *user);
+DONE_FN = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+# typedef void (*genapi_progress_fn)(const genapi_progress *progress, void *user);
+PROGRESS_FN = ctypes.CFUNCTYPE(None, P(ProgressStruct), c_void_p)
+
+
+class CallbacksStruct(ctypes.Structure):
+    """genapi_callbacks (copied by every *_start function)."""
+
+    _fields_ = [
+        ("on_done", DONE_FN),
+        ("on_delta", STREAM_FN),
+        ("on_progress", PROGRESS_FN),
+        ("user", c_void_p),
+        ("pull", c_int32),
+        ("reserved", c_int32),
+    ]
+
+
+class PollFdStruct(ctypes.Structure):
+    """genapi_pollfd"""
+
+    _fields_ = [("fd", ctypes.c_int), ("events", c_int32)]
+
+
+POLL_IN, POLL_OUT = 1, 2  # GENAPI_POLL_IN, GENAPI_POLL_OUT
+
 IMAGE_API = {"hosted": 0, "webui": 1}  # genapi_image_api
 IMAGE_FORMATS = {0: "unknown", 1: "png", 2: "jpeg", 3: "webp"}  # genapi_image_format
 LISTING_MODELS, LISTING_SAMPLERS, LISTING_UPSCALERS = 0, 1, 2  # genapi_image_listing_kind
@@ -424,6 +466,45 @@ genapi_image_to_base64 = _f("genapi_image_to_base64", ctypes.c_int,
 genapi_list_image = _f("genapi_list_image", ctypes.c_int, [c_void_p, ctypes.c_int, P(P(ImageListingStruct)), _ERR])
 genapi_image_listing_free = _f("genapi_image_listing_free", None, [P(ImageListingStruct)])
 genapi_image_options = _f("genapi_image_options", ctypes.c_int, [c_void_p, P(c_void_p), _ERR])
+
+# async.h: requests are `genapi_request *` handles, passed around as plain integers (c_void_p)
+_CB = P(CallbacksStruct)
+_OUT = P(c_void_p)
+genapi_chat_start = _f("genapi_chat_start", ctypes.c_int, [c_void_p, P(ChatRequestStruct), _CB, _OUT, _ERR])
+genapi_chat_stream_start = _f("genapi_chat_stream_start", ctypes.c_int,
+                              [c_void_p, P(ChatRequestStruct), _CB, _OUT, _ERR])
+genapi_complete_start = _f("genapi_complete_start", ctypes.c_int,
+                           [c_void_p, P(CompletionRequestStruct), _CB, _OUT, _ERR])
+genapi_complete_stream_start = _f("genapi_complete_stream_start", ctypes.c_int,
+                                  [c_void_p, P(CompletionRequestStruct), _CB, _OUT, _ERR])
+genapi_tokenize_start = _f("genapi_tokenize_start", ctypes.c_int, [c_void_p, P(TokenizeRequestStruct), _CB, _OUT, _ERR])
+genapi_list_text_models_start = _f("genapi_list_text_models_start", ctypes.c_int, [c_void_p, _CB, _OUT, _ERR])
+genapi_list_image_start = _f("genapi_list_image_start", ctypes.c_int, [c_void_p, ctypes.c_int, _CB, _OUT, _ERR])
+genapi_image_options_start = _f("genapi_image_options_start", ctypes.c_int, [c_void_p, _CB, _OUT, _ERR])
+genapi_txt2img_start = _f("genapi_txt2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
+genapi_img2img_start = _f("genapi_img2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
+genapi_upscale_start = _f("genapi_upscale_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
+genapi_poll = _f("genapi_poll", ctypes.c_int, [c_void_p, c_int32])
+genapi_pending = _f("genapi_pending", c_size_t, [c_void_p])
+genapi_poll_fds = _f("genapi_poll_fds", c_size_t, [c_void_p, P(PollFdStruct), c_size_t])
+genapi_poll_timeout = _f("genapi_poll_timeout", c_int64, [c_void_p])
+genapi_request_cancel = _f("genapi_request_cancel", None, [c_void_p])
+genapi_request_release = _f("genapi_request_release", None, [c_void_p])
+genapi_request_done = _f("genapi_request_done", ctypes.c_int, [c_void_p])
+genapi_request_status = _f("genapi_request_status", ctypes.c_int, [c_void_p, _ERR])
+genapi_request_wait = _f("genapi_request_wait", ctypes.c_int, [c_void_p, c_int32])
+genapi_request_take_chat = _f("genapi_request_take_chat", ctypes.c_int, [c_void_p, P(P(ChatResultStruct))])
+genapi_request_take_completion = _f("genapi_request_take_completion", ctypes.c_int,
+                                    [c_void_p, P(P(CompletionResultStruct))])
+genapi_request_take_tokenize = _f("genapi_request_take_tokenize", ctypes.c_int, [c_void_p, P(P(TokenizeResultStruct))])
+genapi_request_take_model_list = _f("genapi_request_take_model_list", ctypes.c_int, [c_void_p, P(P(ModelListStruct))])
+genapi_request_take_image_listing = _f("genapi_request_take_image_listing", ctypes.c_int,
+                                       [c_void_p, P(P(ImageListingStruct))])
+genapi_request_take_options = _f("genapi_request_take_options", ctypes.c_int, [c_void_p, P(c_void_p)])
+genapi_request_take_images = _f("genapi_request_take_images", ctypes.c_int, [c_void_p, P(P(ImagesResultStruct))])
+genapi_request_take_upscale = _f("genapi_request_take_upscale", ctypes.c_int, [c_void_p, P(P(UpscaleResultStruct))])
+genapi_stream_next = _f("genapi_stream_next", ctypes.c_int, [c_void_p, P(StreamDeltaStruct)])
+genapi_stream_next_wait = _f("genapi_stream_next_wait", ctypes.c_int, [c_void_p, P(StreamDeltaStruct), c_int32])
 
 
 # --- Python results --------------------------------------------------------------------------------
@@ -725,6 +806,77 @@ def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
     return TokenizeResult(int(r.count), int(r.max_model_len), tokens, strs)
 
 
+def _convert_model_list(lst: ModelListStruct) -> list[ModelInfo]:
+    dec = _lib.dec
+    return [
+        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len))
+        for m in (lst.items[i] for i in range(lst.count if lst.items else 0))
+    ]
+
+
+def _image_model_info(m: ImageListingItemStruct) -> ImageModelInfo:
+    dec = _lib.dec
+    return ImageModelInfo(dec(m.name) or "", dec(m.model_name), dec(m.hash), dec(m.sha256), dec(m.filename))
+
+
+def _image_sampler(m: ImageListingItemStruct) -> ImageSampler:
+    dec = _lib.dec
+    return ImageSampler(dec(m.name) or "", [dec(m.aliases[k]) or "" for k in range(m.alias_count if m.aliases else 0)])
+
+
+def _upscaler(m: ImageListingItemStruct) -> Upscaler:
+    dec = _lib.dec
+    return Upscaler(dec(m.name) or "", dec(m.model_name), float(m.scale) if m.has_scale else None)
+
+
+# genapi_image_listing_kind -> the Python type of one item
+LISTING_ITEM = {LISTING_MODELS: _image_model_info, LISTING_SAMPLERS: _image_sampler, LISTING_UPSCALERS: _upscaler}
+
+
+def _convert_listing(lst: ImageListingStruct, kind: int) -> list:
+    _check_struct_size(lst, "genapi_image_listing")
+    item = LISTING_ITEM[kind]
+    return [item(lst.items[i]) for i in range(lst.count if lst.items else 0)]
+
+
+def _convert_upscale(r: UpscaleResultStruct) -> UpscaledImage:
+    _check_struct_size(r, "genapi_upscale_result")
+    return _convert_image(r.image, UpscaledImage, html_info=_lib.dec(r.html_info), http_status=int(r.http_status))
+
+
+class _DeltaDecoder:
+    """Turns genapi_stream_delta structs into StreamDelta objects, decoding the counted UTF-8
+    pieces with one incremental decoder per choice index and field (what a finishing delta
+    still holds is flushed into it). One per stream; the struct's pointers are read at once."""
+
+    def __init__(self) -> None:
+        self.decoders: dict[tuple[int, str], Any] = {}
+
+    def decode(self, index: int, which: str, ptr: int | None, n: int, final: bool) -> str | None:
+        key = (index, which)
+        d = self.decoders.get(key)
+        data = ctypes.string_at(ptr, n) if ptr and n else b""
+        if d is None:
+            if not data:
+                return None
+            d = self.decoders[key] = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        text = d.decode(data, final=final)
+        if final:
+            del self.decoders[key]
+        return text or None
+
+    def convert(self, dl: StreamDeltaStruct) -> StreamDelta:
+        index = int(dl.index)
+        final = dl.finish_reason is not None
+        return StreamDelta(
+            index,
+            self.decode(index, "content", dl.content, dl.content_len, final),
+            self.decode(index, "reasoning", dl.reasoning, dl.reasoning_len, final),
+            _lib.dec(dl.finish_reason),
+            _stop_reason(dl) if final else None,
+        )
+
+
 class _StreamDispatcher:
     """The genapi_stream_fn given to the C library for one streaming call.
 
@@ -741,39 +893,17 @@ class _StreamDispatcher:
             raise InvalidArgumentError(f"on_delta must be callable, got {type(on_delta).__name__}",
                                        param="on_delta")
         self.on_delta = on_delta
-        self.decoders: dict[tuple[int, str], Any] = {}
+        self.decoder = _DeltaDecoder()
         self.exception: BaseException | None = None
         self.stopped = False  # on_delta asked to stop (or raised)
         self.count = 0  # deltas handed to on_delta
         self.c_fn = STREAM_FN(self._callback)
 
-    def _decode(self, index: int, which: str, ptr: int | None, n: int, final: bool) -> str | None:
-        key = (index, which)
-        d = self.decoders.get(key)
-        data = ctypes.string_at(ptr, n) if ptr and n else b""
-        if d is None:
-            if not data:
-                return None
-            d = self.decoders[key] = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        text = d.decode(data, final=final)
-        if final:
-            del self.decoders[key]
-        return text or None
-
     def _callback(self, delta_p, _user) -> int:
         if self.stopped:
             return 1  # already asked to stop: never call on_delta again
         try:
-            dl = delta_p.contents
-            index = int(dl.index)
-            final = dl.finish_reason is not None
-            delta = StreamDelta(
-                index,
-                self._decode(index, "content", dl.content, dl.content_len, final),
-                self._decode(index, "reasoning", dl.reasoning, dl.reasoning_len, final),
-                _lib.dec(dl.finish_reason),
-                _stop_reason(dl) if final else None,
-            )
+            delta = self.decoder.convert(delta_p.contents)
             self.count += 1
             if self.on_delta(delta):
                 self.stopped = True
@@ -935,6 +1065,12 @@ class Client:
         self._handle: int | None = None
         self._lock = threading.RLock()
         self._in_on_delta = 0  # > 0 while a streaming call runs the caller's on_delta
+        # Calls that do not hold _lock (starting requests, polling from an event loop, reading
+        # streams) count themselves in _users; close() waits for them before freeing.
+        self._cv = threading.Condition(threading.Lock())
+        self._users = 0
+        self._closing = False
+        self._driver = None  # the _aio.Driver of the event loop that drives this client
         cfg = ClientConfigStruct()
         st = genapi_client_config_init(ctypes.byref(cfg), ctypes.sizeof(cfg))
         if st != 0:
@@ -960,12 +1096,68 @@ class Client:
 
     # -- lifetime --
     def close(self) -> None:
+        """Free the client. Requests still running end with "cancelled" (awaiting coroutines
+        raise genapi.Error, open streams end); an event loop stops watching its descriptors."""
         with self._lock:
             if self._in_on_delta:
                 raise InvalidArgumentError("a client cannot be closed from inside its own on_delta callback")
-            if self._handle:
+            with self._cv:
+                if not self._handle:
+                    return
+                self._closing = True
+                while self._users:
+                    self._cv.wait()
                 h, self._handle = self._handle, None
-                genapi_client_free(h)
+                drv, self._driver = self._driver, None
+            if drv is not None:
+                drv.detach()  # before genapi_client_free closes the descriptors it watches
+            genapi_client_free(h)
+
+    def _use(self) -> int:
+        """The C handle for a call made without _lock; pair with _unuse()."""
+        h = self._try_use()
+        if h is None:
+            raise InvalidArgumentError("the client is closed")
+        return h
+
+    def _try_use(self) -> int | None:
+        with self._cv:
+            if self._closing or not self._handle:
+                return None
+            self._users += 1
+            return self._handle
+
+    def _unuse(self) -> None:
+        with self._cv:
+            self._users -= 1
+            if not self._users:
+                self._cv.notify_all()
+
+    def _driver_for(self, loop):
+        """The driver of this client on `loop` (the running loop), made on first use."""
+        with self._cv:
+            if self._closing or not self._handle:
+                raise InvalidArgumentError("the client is closed")
+            old = self._driver
+            if old is not None and old.loop is loop and not old.detached:
+                return old
+            if old is not None and not old.detached and old.busy() and not old.loop.is_closed():
+                raise InvalidArgumentError("the client has requests running on another event loop; "
+                                           "use one client per event loop")
+            drv = self._driver = _aio.Driver(self, loop)
+        if old is not None:
+            old.detach()
+        return drv
+
+    def pending(self) -> int:
+        """Requests started on this client and not ended yet (genapi_pending)."""
+        h = self._try_use()
+        if h is None:
+            return 0
+        try:
+            return int(genapi_pending(h))
+        finally:
+            self._unuse()
 
     def __del__(self):
         try:
@@ -1072,18 +1264,25 @@ class Client:
         params: TextParams | Mapping[str, Any] | None = None,
         *,
         extra: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
         **kwargs: Any,
-    ) -> ChatResult:
+    ) -> ChatResult | "_requests.Stream":
         """Run a chat completion (genapi_chat_complete) and return a ChatResult.
 
         messages: list of {"role", "content"[, "name"]} dicts (or (role, content) tuples, or one
         str as a single user message). Text parameters are keyword arguments by JSON name
         (model="genapi-ref", temperature=0.7, ...) and/or a TextParams / mapping in ``params``
         (keywords win). ``extra`` is a JSON object merged into the body last.
+
+        ``stream=True`` starts a streamed chat (genapi_chat_stream_start, a pull stream) and
+        returns a genapi.Stream at once: iterate it for StreamDelta objects; ``.result`` is the
+        accumulated ChatResult after the last one.
         """
         p, temp = self._params(params, kwargs)
         try:
             req = _Request(messages, p, extra)
+            if stream:
+                return _requests.Stream(self, genapi_chat_stream_start, req, _requests.CHAT)
             out = P(ChatResultStruct)()
             err = _lib.new_error()
             with self._lock:
@@ -1160,8 +1359,9 @@ class Client:
         echo: bool = False,
         params: TextParams | Mapping[str, Any] | None = None,
         extra_json: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
         **kwargs: Any,
-    ) -> CompletionResult:
+    ) -> CompletionResult | "_requests.Stream":
         """Run a text completion (genapi_complete) and return a CompletionResult.
 
         prompt: the prompt text (str), or the prompt as token ids (a list of ints, e.g. from
@@ -1169,10 +1369,15 @@ class Client:
         are keyword arguments by JSON name and/or a TextParams / mapping in ``params`` (keywords
         win); they are validated in C before anything is sent. ``extra_json`` (dict or JSON
         object text) is merged into the body last.
+
+        ``stream=True`` returns a genapi.Stream of StreamDelta (see chat()); ``.result`` is the
+        accumulated CompletionResult after the last delta.
         """
         p, temp = self._params(params, kwargs)
         try:
             req = _CompletionRequest(prompt, echo, p, extra_json)
+            if stream:
+                return _requests.Stream(self, genapi_complete_stream_start, req, _requests.COMPLETION)
             out = P(CompletionResultStruct)()
             err = _lib.new_error()
             with self._lock:
@@ -1279,12 +1484,7 @@ class Client:
             st = genapi_list_text_models(self._h(), ctypes.byref(out), ctypes.byref(err))
         _lib.check(st, err)
         try:
-            lst = out.contents
-            dec = _lib.dec
-            return [
-                ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len))
-                for m in (lst.items[i] for i in range(lst.count if lst.items else 0))
-            ]
+            return _convert_model_list(out.contents)
         finally:
             genapi_model_list_free(out)
 
@@ -1358,10 +1558,7 @@ class Client:
                 _lib.check(st, err)
                 if not out:
                     raise Error("genapi_upscale returned no result", status=E_INTERNAL)
-                r = out.contents
-                _check_struct_size(r, "genapi_upscale_result")
-                return _convert_image(r.image, UpscaledImage, html_info=_lib.dec(r.html_info),
-                                      http_status=int(r.http_status))
+                return _convert_upscale(out.contents)
             finally:
                 if out:
                     genapi_upscale_result_free(out)
@@ -1380,7 +1577,7 @@ class Client:
             _lib.check(st, err)
             return _lib.take_string(out.value, genapi_client_allocator(h))
 
-    def _listing(self, kind: int, convert) -> list:
+    def _listing(self, kind: int) -> list:
         out = P(ImageListingStruct)()
         err = _lib.new_error()
         with self._lock:
@@ -1389,30 +1586,22 @@ class Client:
             _lib.check(st, err)
             if not out:
                 raise Error("genapi_list_image returned no result", status=E_INTERNAL)
-            lst = out.contents
-            _check_struct_size(lst, "genapi_image_listing")
-            return [convert(lst.items[i]) for i in range(lst.count if lst.items else 0)]
+            return _convert_listing(out.contents, kind)
         finally:
             if out:
                 genapi_image_listing_free(out)
 
     def list_image_models(self) -> list[ImageModelInfo]:
         """Image models (GET /v1/models/image-models, or /sdapi/v1/sd-models with image_api="webui")."""
-        dec = _lib.dec
-        return self._listing(LISTING_MODELS, lambda m: ImageModelInfo(
-            dec(m.name) or "", dec(m.model_name), dec(m.hash), dec(m.sha256), dec(m.filename)))
+        return self._listing(LISTING_MODELS)
 
     def list_samplers(self) -> list[ImageSampler]:
         """Image samplers (GET /v1/img-samplers, or /sdapi/v1/samplers)."""
-        dec = _lib.dec
-        return self._listing(LISTING_SAMPLERS, lambda m: ImageSampler(
-            dec(m.name) or "", [dec(m.aliases[k]) or "" for k in range(m.alias_count if m.aliases else 0)]))
+        return self._listing(LISTING_SAMPLERS)
 
     def list_upscalers(self) -> list[Upscaler]:
         """Upscalers (GET /v1/upscalers, or /sdapi/v1/upscalers)."""
-        dec = _lib.dec
-        return self._listing(LISTING_UPSCALERS, lambda m: Upscaler(
-            dec(m.name) or "", dec(m.model_name), float(m.scale) if m.has_scale else None))
+        return self._listing(LISTING_UPSCALERS)
 
     def image_options(self) -> dict:
         """The image server's options (GET /v1/img-options, /sdapi/v1/options) as a dict."""
@@ -1423,3 +1612,193 @@ class Client:
             st = genapi_image_options(h, ctypes.byref(out), ctypes.byref(err))
             _lib.check(st, err)
             return json.loads(_lib.take_string(out.value, genapi_client_allocator(h)))
+
+    # -- asyncio (async.h, driven by the running event loop) --
+    def achat(
+        self,
+        messages: str | Sequence[Mapping[str, Any]] | Iterable[Any],
+        params: TextParams | Mapping[str, Any] | None = None,
+        *,
+        extra: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
+        **kwargs: Any,
+    ):
+        """``await client.achat(...)`` -> ChatResult (genapi_chat_start), arguments as for chat().
+
+        With ``stream=True`` it returns a genapi.AsyncStream for ``async for delta in ...``
+        instead (see achat_stream()). Cancelling the awaiting task cancels the request.
+        """
+        if stream:
+            return self.achat_stream(messages, params, extra=extra, **kwargs)
+        return self._achat(messages, params, extra, kwargs)
+
+    async def _achat(self, messages, params, extra, kwargs) -> ChatResult:
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _Request(messages, p, extra)
+            op = self._aop(genapi_chat_start, (ctypes.byref(req.req),), _requests.CHAT)
+        finally:
+            if temp:
+                p.close()
+        return await op.wait()
+
+    def achat_stream(
+        self,
+        messages: str | Sequence[Mapping[str, Any]] | Iterable[Any],
+        params: TextParams | Mapping[str, Any] | None = None,
+        *,
+        extra: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> "_aio.AsyncStream":
+        """A streamed chat for ``async for delta in client.achat_stream(...)`` (a pull stream
+        started with genapi_chat_stream_start at the first iteration). Parameters are parsed
+        here; ``.result`` is the accumulated ChatResult after the last delta."""
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _Request(messages, p, extra)
+        except BaseException:
+            if temp:
+                p.close()
+            raise
+        return _aio.AsyncStream(self, genapi_chat_stream_start, req, p if temp else None, _requests.CHAT)
+
+    def acomplete(
+        self,
+        prompt: str | Sequence[int],
+        *,
+        echo: bool = False,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra_json: Mapping[str, Any] | str | None = None,
+        stream: bool = False,
+        **kwargs: Any,
+    ):
+        """``await client.acomplete(...)`` -> CompletionResult (genapi_complete_start), arguments
+        as for complete(); ``stream=True`` returns a genapi.AsyncStream (acomplete_stream())."""
+        if stream:
+            return self.acomplete_stream(prompt, echo=echo, params=params, extra_json=extra_json, **kwargs)
+        return self._acomplete(prompt, echo, params, extra_json, kwargs)
+
+    async def _acomplete(self, prompt, echo, params, extra_json, kwargs) -> CompletionResult:
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _CompletionRequest(prompt, echo, p, extra_json)
+            op = self._aop(genapi_complete_start, (ctypes.byref(req.req),), _requests.COMPLETION)
+        finally:
+            if temp:
+                p.close()
+        return await op.wait()
+
+    def acomplete_stream(
+        self,
+        prompt: str | Sequence[int],
+        *,
+        echo: bool = False,
+        params: TextParams | Mapping[str, Any] | None = None,
+        extra_json: Mapping[str, Any] | str | None = None,
+        **kwargs: Any,
+    ) -> "_aio.AsyncStream":
+        """A streamed text completion for ``async for`` (see achat_stream())."""
+        p, temp = self._params(params, kwargs)
+        try:
+            req = _CompletionRequest(prompt, echo, p, extra_json)
+        except BaseException:
+            if temp:
+                p.close()
+            raise
+        return _aio.AsyncStream(self, genapi_complete_stream_start, req, p if temp else None, _requests.COMPLETION)
+
+    async def atokenize(
+        self,
+        prompt: str | None = None,
+        messages: str | Sequence[Mapping[str, Any]] | Iterable[Any] | None = None,
+        model: str | None = None,
+        multi_models: Sequence[str] | str | None = None,
+        return_token_strs: bool = False,
+        add_generation_prompt: bool = True,
+    ) -> TokenizeResult:
+        """``await client.atokenize(...)`` -> TokenizeResult; arguments as for tokenize()."""
+        req = _TokenizeRequest(prompt, messages, model, multi_models, return_token_strs, add_generation_prompt)
+        op = self._aop(genapi_tokenize_start, (ctypes.byref(req.req),), _requests.TOKENIZE)
+        return await op.wait()
+
+    async def alist_text_models(self) -> list[ModelInfo]:
+        """``await client.alist_text_models()`` -> list of ModelInfo."""
+        return await self._aop(genapi_list_text_models_start, (), _requests.TEXT_MODELS).wait()
+
+    async def _aimages(self, fn, p: _Params, temp: bool, on_progress) -> ImagesResult:
+        try:
+            op = self._aop(fn, (p._ptr(),), _requests.IMAGES, on_progress)
+        finally:
+            if temp:
+                p.close()
+        return await op.wait()
+
+    async def atxt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, *,
+                       on_progress: Callable[[Any], Any] | None = None, **kwargs: Any) -> ImagesResult:
+        """``await client.atxt2img(...)`` -> ImagesResult; parameters as for txt2img().
+        ``on_progress(genapi.Progress)`` is called on the event loop's thread while the
+        images are made (never with a smaller ``progress`` than before; 1.0 last on success).
+        An exception it raises cancels the request and is raised by the await."""
+        p, temp = self._params(params, kwargs, Txt2ImgParams)
+        return await self._aimages(genapi_txt2img_start, p, temp, on_progress)
+
+    async def aimg2img(
+        self,
+        init_images: Sequence[bytes] | bytes,
+        mask: bytes | None = None,
+        params: Img2ImgParams | Mapping[str, Any] | None = None,
+        *,
+        on_progress: Callable[[Any], Any] | None = None,
+        **kwargs: Any,
+    ) -> ImagesResult:
+        """``await client.aimg2img(...)`` -> ImagesResult; arguments as for img2img(),
+        ``on_progress`` as for atxt2img()."""
+        if isinstance(init_images, (bytes, bytearray, memoryview, str)):
+            init_images = [init_images]
+        kw = dict(kwargs)
+        kw["init_images"] = [_b64(x, "init_images") for x in init_images]
+        if mask is not None:
+            kw["mask"] = _b64(mask, "mask")
+        p, temp = self._params(params, kw, Img2ImgParams)
+        return await self._aimages(genapi_img2img_start, p, temp, on_progress)
+
+    async def aupscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
+                       **kwargs: Any) -> UpscaledImage:
+        """``await client.aupscale(...)`` -> UpscaledImage; arguments as for upscale()."""
+        kw = dict(kwargs)
+        kw["image"] = _b64(image, "image")
+        p, temp = self._params(params, kw, UpscaleParams)
+        try:
+            op = self._aop(genapi_upscale_start, (p._ptr(),), _requests.UPSCALE)
+        finally:
+            if temp:
+                p.close()
+        return await op.wait()
+
+    async def alist_image_models(self) -> list[ImageModelInfo]:
+        """``await client.alist_image_models()`` -> list of ImageModelInfo."""
+        return await self._aop(genapi_list_image_start, (LISTING_MODELS,), _requests.LISTINGS[LISTING_MODELS]).wait()
+
+    async def alist_samplers(self) -> list[ImageSampler]:
+        """``await client.alist_samplers()`` -> list of ImageSampler."""
+        return await self._aop(genapi_list_image_start, (LISTING_SAMPLERS,),
+                               _requests.LISTINGS[LISTING_SAMPLERS]).wait()
+
+    async def alist_upscalers(self) -> list[Upscaler]:
+        """``await client.alist_upscalers()`` -> list of Upscaler."""
+        return await self._aop(genapi_list_image_start, (LISTING_UPSCALERS,),
+                               _requests.LISTINGS[LISTING_UPSCALERS]).wait()
+
+    async def aimage_options(self) -> dict:
+        """``await client.aimage_options()`` -> dict of the image server's options."""
+        return await self._aop(genapi_image_options_start, (), _requests.OPTIONS).wait()
+
+    def _aop(self, fn, args: tuple, kind, on_progress=None):
+        """Start one request on the running loop's driver; the caller awaits op.wait()."""
+        op = _aio.Op(self._driver_for(asyncio.get_running_loop()), kind, on_progress)
+        op.start(self, fn, args)
+        return op
+
+
+# The request layers build on the declarations above.
+from . import _aio, _requests  # noqa: E402
