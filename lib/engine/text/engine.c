@@ -710,6 +710,10 @@ static genapi_status seq_step(gx_run *r, gx_seq *s, genapi_error *err)
                 if (mask[v] && (int32_t)v != GX_TOK_IM_END &&
                     gd_cursor_min_remaining_after(g, &s->guided, (int32_t)v) > left)
                     mask[v] = 0;
+        /* A constraint whose automaton could not grow gives incomplete masks: fail instead. */
+        genapi_status gst = gd_status(g, err);
+        if (gst != GENAPI_OK)
+            return gst;
         for (size_t v = 0; v < vocab; v++)
             if (!mask[v])
                 logits[v] = -INFINITY;

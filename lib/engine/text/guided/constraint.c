@@ -25,10 +25,20 @@ int gd_check_args(gd_alloc_hooks *out, const gd_alloc_hooks *a, const gd_vocab *
     return 0;
 }
 
+/* The error of a constraint that needed more than `limit` units of work. */
+static void work_error(const char *kind, const char *param_name, uint64_t limit, genapi_error *err)
+{
+    ga_err(err, GENAPI_E_INVALID_ARG, param_name,
+           "%s: the constraint is too complex (its automaton needs more than %llu units of work%s); simplify it",
+           kind, (unsigned long long)limit, limit == GD_WORK_COMPILE ? " to compile" : "");
+}
+
 gd_constraint *gd_build_error(const gd_nfa *m, const char *kind, const char *param_name, genapi_error *err)
 {
     if (m->failed == GD_NFA_NOMEM)
         ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+    else if (m->failed == GD_NFA_TOO_MUCH_WORK)
+        work_error(kind, param_name, m->work_limit, err);
     else
         ga_err(err, GENAPI_E_INVALID_ARG, param_name,
                "%s: the constraint is too large to compile (over %zu automaton states)", kind, m->limit);
@@ -53,10 +63,22 @@ gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v
     }
     c->hooks = *a;
     c->vocab = v;
+    c->kind = kind;
+    if (param_name) {
+        size_t pl = strlen(param_name);
+        if (pl >= sizeof c->param)
+            pl = sizeof c->param - 1;
+        memcpy(c->param, param_name, pl);
+    }
     gd_mask_init(c);
     int r = gd_dfa_init(&c->dfa, &c->hooks, m, start);
     if (r == 1) {
         ga_err(err, GENAPI_E_INVALID_ARG, param_name, "%s: %s", kind, empty_msg);
+        gd_free(c);
+        return NULL;
+    }
+    if (r == 2) {
+        work_error(kind, param_name, c->dfa.work_limit, err);
         gd_free(c);
         return NULL;
     }
@@ -73,7 +95,42 @@ gd_constraint *gd_constraint_from_nfa(const gd_alloc_hooks *a, const gd_vocab *v
         return NULL;
     }
     gd_cursor_start(c, &c->pos);
+    /* The allowed tokens at the start are needed by the first step of every output: computing
+     * them here puts the automaton's first and often largest piece of work under compilation,
+     * so that a constraint too complex to start is refused before anything is generated. */
+    uint8_t *mask = gd_malloc(&c->hooks, v->n);
+    if (mask == NULL) {
+        ga_err(err, GENAPI_E_NOMEM, param_name, "%s: out of memory", kind);
+        gd_free(c);
+        return NULL;
+    }
+    gd_mask_fill(c, c->dfa.start, mask);
+    gd_mfree(&c->hooks, mask);
+    if (gd_status(c, err) != GENAPI_OK) {
+        gd_free(c);
+        return NULL;
+    }
+    c->dfa.work_limit = GD_WORK_BUDGET; /* the generation may build the rest */
     return c;
+}
+
+genapi_status gd_status(const gd_constraint *c, genapi_error *err)
+{
+    const char *kind = c->kind ? c->kind : "guided decoding";
+    const char *param = c->param[0] ? c->param : NULL;
+    switch (c->dfa.failed) {
+    case GD_DFA_OK:
+        return GENAPI_OK;
+    case GD_DFA_WORK:
+        work_error(kind, param, c->dfa.work_limit, err);
+        return GENAPI_E_INVALID_ARG;
+    case GD_DFA_FULL:
+        return ga_err(err, GENAPI_E_INVALID_ARG, param,
+                      "%s: the constraint is too large (its automaton needs more than %zu states); simplify it", kind,
+                      c->dfa.max_states);
+    default:
+        return ga_err(err, GENAPI_E_NOMEM, param, "%s: out of memory", kind);
+    }
 }
 
 void gd_free(gd_constraint *c)

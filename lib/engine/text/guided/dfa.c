@@ -11,6 +11,9 @@
  * - A DFA state is the sorted set of "important" NFA states (byte ranges and the match state)
  *   in the epsilon closure; states are found again through an open-addressing hash table.
  *   Transitions are computed on first use (-2 = not computed yet).
+ * - Work: distances, closures and the member scans of new transitions are counted against the
+ *   constraint's work budget (d->work_limit: GD_WORK_COMPILE while compiling, GD_WORK_BUDGET
+ *   after); once it is spent no new state is built.
  */
 #include "engine/text/guided/guided_internal.h"
 
@@ -50,6 +53,7 @@ static int compute_dist(gd_dfa *d)
     }
     for (size_t s = 0; s < n; s++)
         off[s + 1] += off[s];
+    d->work += (uint64_t)n + (uint64_t)nedge;
     pred = gd_malloc(a, (nedge ? nedge : 1) * sizeof *pred);
     uint32_t *fill = gd_calloc(a, n + 1, sizeof *fill);
     if (pred == NULL || fill == NULL) {
@@ -143,6 +147,7 @@ static long closure_run(gd_dfa *d, size_t nstack)
     while (nstack > 0) {
         int32_t s = d->stack[--nstack];
         const gd_nstate q = d->ns[s];
+        d->work++;
         switch (q.kind) {
         case GD_NS_RANGE:
         case GD_NS_MATCH:
@@ -207,12 +212,12 @@ static int32_t intern(gd_dfa *d, size_t n)
         j = (j + 1) & (d->caphash - 1);
     }
     if (d->nst >= d->max_states || d->nmem + n > UINT32_MAX) {
-        d->failed = 1;
+        d->failed = GD_DFA_FULL;
         return -1;
     }
     if ((d->nst + 1) * 2 >= d->caphash) {
         if (rehash(d, d->caphash * 2) && d->nst + 2 >= d->caphash) {
-            d->failed = 1;
+            d->failed = GD_DFA_NOMEM;
             return -1;
         }
         j = h & (d->caphash - 1);
@@ -223,7 +228,7 @@ static int32_t intern(gd_dfa *d, size_t n)
         gd_reserve(d->a, (void **)&d->mem, &d->capmem, d->nmem, d->nmem + n, sizeof *d->mem) ||
         gd_reserve(d->a, (void **)&d->trans, &d->captrans, d->nst * d->nclass, (d->nst + 1) * d->nclass,
                    sizeof *d->trans)) {
-        d->failed = 1;
+        d->failed = GD_DFA_NOMEM;
         return -1;
     }
     int32_t id = (int32_t)d->nst;
@@ -261,6 +266,8 @@ int gd_dfa_init(gd_dfa *d, const gd_alloc_hooks *a, gd_nfa *m, int32_t start)
     m->n = m->cap = 0;
     d->nfa_start = start;
     d->start = -1;
+    d->work = m->work;
+    d->work_limit = m->work_limit ? m->work_limit : GD_WORK_COMPILE;
     /* byte classes */
     uint8_t bnd[257];
     memset(bnd, 0, sizeof bnd);
@@ -285,6 +292,10 @@ int gd_dfa_init(gd_dfa *d, const gd_alloc_hooks *a, gd_nfa *m, int32_t start)
     d->mark = gd_calloc(a, d->nn ? d->nn : 1, sizeof *d->mark);
     if (d->mark == NULL || compute_dist(d) || rehash(d, 64))
         return -1;
+    if (d->work > d->work_limit) {
+        d->failed = GD_DFA_WORK;
+        return 2;
+    }
     if (start < 0 || (size_t)start >= d->nn || d->ndist[start] == GD_DIST_INF)
         return 1;
     closure_begin(d);
@@ -296,6 +307,10 @@ int gd_dfa_init(gd_dfa *d, const gd_alloc_hooks *a, gd_nfa *m, int32_t start)
         return -1;
     if (n == 0)
         return 1;
+    if (d->work > d->work_limit) {
+        d->failed = GD_DFA_WORK;
+        return 2;
+    }
     d->start = intern(d, (size_t)n);
     return d->start < 0 ? -1 : 0;
 }
@@ -324,20 +339,29 @@ int32_t gd_dfa_step(gd_dfa *d, int32_t s, uint8_t b)
     int32_t t = d->trans[slot];
     if (t != -2)
         return t;
+    if (d->work > d->work_limit) {
+        d->failed = GD_DFA_WORK;
+        return -1;
+    }
     uint8_t rb = d->rep[c];
     closure_begin(d);
     size_t nstack = 0;
     const gd_dfa_state st = d->st[s];
+    d->work += st.mem_n;
     for (uint32_t i = 0; i < st.mem_n; i++) {
         const gd_nstate *q = &d->ns[d->mem[st.mem_off + i]];
         if (q->kind == GD_NS_RANGE && q->lo <= rb && rb <= q->hi && closure_push(d, &nstack, q->out1)) {
-            d->failed = 1;
+            d->failed = GD_DFA_NOMEM;
             return -1;
         }
     }
     long n = closure_run(d, nstack);
     if (n < 0) {
-        d->failed = 1;
+        d->failed = GD_DFA_NOMEM;
+        return -1;
+    }
+    if (d->work > d->work_limit) { /* this transition was the one too many: not kept */
+        d->failed = GD_DFA_WORK;
         return -1;
     }
     t = n == 0 ? -1 : intern(d, (size_t)n);

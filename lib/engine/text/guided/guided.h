@@ -110,6 +110,13 @@ size_t gd_min_remaining(const gd_constraint *c);
  * if the token is not allowed now. For EOS: 0 if allowed. */
 size_t gd_min_remaining_after(gd_constraint *c, int32_t token);
 
+/* GENAPI_OK while the constraint works; once its automaton could not grow (the work budget of
+ * guided_internal.h's GD_WORK_BUDGET spent, the DFA state cap reached, or memory exhausted) the
+ * masks it gives may be incomplete and this returns the error naming the parameter it was
+ * compiled for (GENAPI_E_INVALID_ARG, or GENAPI_E_NOMEM). Compilation fails the same way when
+ * the work runs out before the first step can be served. */
+genapi_status gd_status(const gd_constraint *c, genapi_error *err);
+
 /* Counters for tests and benchmarks. */
 typedef struct gd_stats {
     size_t nfa_states;        /* states of the compiled byte NFA */

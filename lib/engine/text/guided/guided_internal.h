@@ -26,6 +26,15 @@
 #define GD_JSON_MAX_REF_DEPTH 6                /* same $ref target open at most this many times */
 #define GD_JSON_INT_DIGITS 16                  /* integers have at most 16 digits */
 #define GD_JSON_FRAC_DIGITS 6                  /* numbers have at most 6 fraction digits */
+/* Automaton work, in units of 20-25 ns on the reference machine: one NFA state built, one NFA
+ * state or edge visited (distances, epsilon closures, the members of a DFA state scanned for a
+ * new transition). Compilation, which includes the allowed-token mask of the start state, may
+ * spend GD_WORK_COMPILE (about 0.1 s); a constraint's whole life, the lazily built states of
+ * the generation included, GD_WORK_BUDGET (about 0.4 s). Above either, compilation fails, or
+ * the step that crossed it (gd_status). Realistic constraints stay far below: "any JSON object"
+ * takes 0.35M units to compile, a string of at most 10,000 characters 1.7M. */
+#define GD_WORK_COMPILE ((uint64_t)4 << 20)
+#define GD_WORK_BUDGET ((uint64_t)16 << 20)
 #define GD_DIST_INF UINT32_MAX
 
 /* ---- memory (mem.c) ----------------------------------------------------------------------- */
@@ -98,13 +107,15 @@ typedef struct gd_frag {
     int32_t in, out;
 } gd_frag;
 
-enum { GD_NFA_OK = 0, GD_NFA_NOMEM = 1, GD_NFA_TOO_BIG = 2 };
+enum { GD_NFA_OK = 0, GD_NFA_NOMEM = 1, GD_NFA_TOO_BIG = 2, GD_NFA_TOO_MUCH_WORK = 3 };
 typedef struct gd_nfa {
     const gd_alloc_hooks *a;
     gd_nstate *s;
     size_t n, cap;
     size_t limit; /* maximum number of states */
     int failed;   /* GD_NFA_* */
+    uint64_t work;       /* units spent (see GD_WORK_BUDGET): one per state added */
+    uint64_t work_limit; /* GD_WORK_COMPILE unless set otherwise after gd_nfa_init */
 } gd_nfa;
 
 void gd_nfa_init(gd_nfa *m, const gd_alloc_hooks *a, size_t limit);
@@ -215,15 +226,20 @@ typedef struct gd_dfa {
     int32_t *stack, *set;
     size_t capstack, capset;
     size_t max_states;
-    int failed; /* 1 once the state cap or memory ran out */
+    int failed; /* GD_DFA_* once the state cap, memory or the work budget ran out */
     int32_t start;
+    uint64_t work, work_limit; /* units spent (the NFA's included) and allowed (see GD_WORK_BUDGET) */
 } gd_dfa;
 
-/* Take ownership of m's states (m is emptied), compute distances and the start state.
- * Returns 0, -1 (out of memory) or 1 (the language is empty). */
+enum { GD_DFA_OK = 0, GD_DFA_FULL = 1, GD_DFA_WORK = 2, GD_DFA_NOMEM = 3 };
+
+/* Take ownership of m's states (m is emptied, its work carried over), compute distances and the
+ * start state. Returns 0, -1 (out of memory), 1 (the language is empty) or 2 (the work budget
+ * ran out). */
 int gd_dfa_init(gd_dfa *d, const gd_alloc_hooks *a, gd_nfa *m, int32_t start);
 void gd_dfa_release(gd_dfa *d);
-/* Next state after byte b; -1: dead (or cap/memory exhausted: d->failed is then set). */
+/* Next state after byte b; -1: dead (or cap, memory or work budget exhausted: d->failed is then
+ * set). */
 int32_t gd_dfa_step(gd_dfa *d, int32_t s, uint8_t b);
 static inline int32_t gd_dfa_step_fast(gd_dfa *d, int32_t s, uint8_t b)
 {
@@ -268,6 +284,8 @@ struct gd_constraint {
     gd_cursor pos;        /* the position gd_reset / gd_allowed / gd_advance use */
     uint64_t n_mask_computed, n_mask_hits;
     uint64_t spread[256]; /* byte b -> 8 mask bytes (0/1), for expanding cached bitsets */
+    const char *kind;     /* "guided_regex", "guided_json", ... (static) */
+    char param[64];       /* the request parameter it came from */
 };
 
 /* Fill c->spread (once, at creation). */

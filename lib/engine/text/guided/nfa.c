@@ -1,8 +1,8 @@
 /*
  * Thompson NFA over bytes. Fragments have one entry and one exit (an EPS state whose out1 is
  * patched by the next construction), so front ends compose them like regex operators. Every
- * state is an index into one growable array; a failed allocation or the state cap sets
- * m->failed and makes every later construction return {-1,-1}.
+ * state is an index into one growable array; a failed allocation, the state cap or the work
+ * budget sets m->failed and makes every later construction return {-1,-1}.
  */
 #include "engine/text/guided/guided_internal.h"
 
@@ -14,6 +14,7 @@ void gd_nfa_init(gd_nfa *m, const gd_alloc_hooks *a, size_t limit)
     memset(m, 0, sizeof *m);
     m->a = a;
     m->limit = limit ? limit : GD_NFA_MAX_STATES;
+    m->work_limit = GD_WORK_COMPILE;
 }
 
 void gd_nfa_release(gd_nfa *m)
@@ -29,6 +30,10 @@ int32_t gd_nfa_add(gd_nfa *m, uint8_t kind, uint8_t lo, uint8_t hi, int32_t out1
         return -1;
     if (m->n >= m->limit || m->n >= (size_t)INT32_MAX) {
         m->failed = GD_NFA_TOO_BIG;
+        return -1;
+    }
+    if (++m->work > m->work_limit) {
+        m->failed = GD_NFA_TOO_MUCH_WORK;
         return -1;
     }
     if (gd_reserve(m->a, (void **)&m->s, &m->cap, m->n, m->n + 1, sizeof *m->s)) {
