@@ -16,6 +16,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_support.h"
 
 static const char *const chat_body =
     "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
@@ -235,6 +236,35 @@ static void test_redirect_is_an_error(void **state)
     fh_stop(f);
 }
 
+/* Credentials in a base URL never appear in an error message. */
+static void test_url_credentials_not_shown(void **state)
+{
+    (void)state;
+    char url[96];
+    snprintf(url, sizeof url, "http://alice:s3cr3t-pw@127.0.0.1:%d/v1", ts_unused_port());
+    genapi_client *c = client_for(url, 0, 0);
+    chat k;
+    chat_init(&k, "m");
+    genapi_chat_result *r = NULL;
+    genapi_error err;
+    genapi_client_config cfg;
+    genapi_client_config_init(&cfg, sizeof cfg);
+    genapi_client_free(c);
+    cfg.ignore_environment = 1;
+    cfg.base_url = url;
+    cfg.max_retries = -1;
+    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_E_CONNECT);
+    assert_non_null(strstr(err.message, "127.0.0.1"));
+    assert_null(strstr(err.message, "s3cr3t"));
+    assert_null(strstr(err.message, "alice"));
+    genapi_client_free(c);
+    cfg.base_url = "ftp://bob:hunter2@host/";
+    assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);
+    assert_null(strstr(err.message, "hunter2"));
+    assert_non_null(strstr(err.message, "ftp://host/"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_absurd_retry_after),
         cmocka_unit_test(test_redirect_is_an_error),
+        cmocka_unit_test(test_url_credentials_not_shown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,9 +20,11 @@ genapi_status genapi_client_config_init(genapi_client_config *config, size_t str
 /* Strip trailing slashes and one trailing "/v1"; require http:// or https://. */
 static genapi_status normalise_url(const ga_alloc *a, const char *in, char **out, genapi_error *err)
 {
+    char shown[512];
+    gt_url_for_display(in, shown, sizeof shown);
     if (strncmp(in, "http://", 7) != 0 && strncmp(in, "https://", 8) != 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, "base_url", "base_url must start with http:// or https://, got '%s'",
-                      in);
+                      shown);
     size_t n = strlen(in);
     while (n > 0 && in[n - 1] == '/')
         n--;
@@ -32,7 +34,7 @@ static genapi_status normalise_url(const ga_alloc *a, const char *in, char **out
         n--;
     size_t scheme = in[4] == 's' ? 8 : 7;
     if (n <= scheme)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "base_url", "base_url '%s' has no host", in);
+        return ga_err(err, GENAPI_E_INVALID_ARG, "base_url", "base_url '%s' has no host", shown);
     *out = ga_strndup(a, in, n);
     return *out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }

@@ -51,6 +51,18 @@ int64_t gt_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void gt_url_for_display(const char *url, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    size_t auth = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', auth);
+    const char *rest = at ? at + 1 : host;
+    snprintf(out, cap, "%.*s%s", (int)(host - url), url, rest);
+}
+
 static int on_socket(CURL *easy, curl_socket_t fd, int what, void *user, void *socketp)
 {
     (void)easy;
@@ -149,8 +161,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
     return n;
 }
 
-static genapi_status map_curl_error(CURLcode rc, const char *errbuf, const char *url, genapi_error *err)
+static genapi_status map_curl_error(CURLcode rc, const char *errbuf, const char *full_url, genapi_error *err)
 {
+    char url[512];
+    gt_url_for_display(full_url, url, sizeof url);
     const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -302,7 +316,9 @@ static void complete(http *h, hx *t, CURLcode rc)
     if (rc != CURLE_OK && x->resp.stopped) {
         x->resp.status = (int)code; /* the receiver stopped the stream; it reports why */
     } else if (rc != CURLE_OK && t->too_large) {
-        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", t->url.data,
+        char shown[512];
+        gt_url_for_display(t->url.data, shown, sizeof shown);
+        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", shown,
                     GT_MAX_RESPONSE);
     } else if (rc != CURLE_OK) {
         st = map_curl_error(rc, t->errbuf, t->url.data, &err);

@@ -94,6 +94,10 @@ void gt_response_free(const ga_alloc *a, gt_response *r);
  * gzip body counts as what it inflates to). */
 #define GT_MAX_RESPONSE (512u * 1024u * 1024u)
 
+/* url without its user-info ("http://user:secret@host/x" → "http://host/x"), for messages;
+ * cut to fit cap. */
+void gt_url_for_display(const char *url, char *out, size_t cap);
+
 /* Monotonic clock in nanoseconds. */
 int64_t gt_now_ns(void);
 
