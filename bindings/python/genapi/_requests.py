@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -251,7 +252,11 @@ class Stream:
             genapi_request_cancel(h)
             if self._client._try_use() is not None:
                 try:
-                    genapi_request_wait(h, CLOSE_WAIT_MS)
+                    # Turns of 1 ms: a longer wait would let the loop's turn keep waiting for
+                    # activity after the cancel has already ended the request.
+                    deadline = time.monotonic() + CLOSE_WAIT_MS / 1000.0
+                    while genapi_request_wait(h, 1) == E_AGAIN and time.monotonic() < deadline:
+                        pass
                 finally:
                     self._client._unuse()
             err = _lib.new_error()

@@ -274,6 +274,9 @@ class LayoutTest(unittest.TestCase):
             "genapi_txt2img_params": _params.Txt2ImgParamsStruct,
             "genapi_img2img_params": _params.Img2ImgParamsStruct,
             "genapi_upscale_params": _params.UpscaleParamsStruct,
+            "genapi_progress": _client.ProgressStruct,
+            "genapi_callbacks": _client.CallbacksStruct,
+            "genapi_pollfd": _client.PollFdStruct,
         }
         # parameter structs: header fields, then the rows of the C X-macro table
         tables = {"genapi_text_params": ("GENAPI_TEXT_PARAMS", _params.TEXT_TABLE),
