@@ -18,6 +18,7 @@ Every path clears the handle attribute first, so the release happens exactly onc
 """
 from __future__ import annotations
 
+import _thread
 import asyncio
 import ctypes
 import itertools
@@ -50,7 +51,7 @@ from ._client import (
     genapi_request_status,
     genapi_stream_next,
 )
-from ._errors import E_AGAIN, E_BUSY, E_END, OK, Error, InvalidArgumentError, error_from_struct
+from ._errors import E_AGAIN, E_BUSY, E_END, OK, Error, InvalidArgumentError
 from ._requests import ResultKind, outcome
 
 # How long to wait before polling again when genapi_poll() answers GENAPI_E_BUSY (another
@@ -80,13 +81,19 @@ def _lookup(user: int | None) -> Any:
     return ref() if ref is not None else None
 
 
+def _swallowed(e: BaseException) -> None:
+    """Nothing may cross the C frames; a Ctrl-C that landed in a callback is delivered again."""
+    if isinstance(e, KeyboardInterrupt):
+        _thread.interrupt_main()
+
+
 def _done_cb(_request, user) -> None:
     try:
         obj = _lookup(user)
         if obj is not None:
             obj._c_done()
-    except BaseException:  # noqa: BLE001 - nothing may cross the C frames
-        pass
+    except BaseException as e:  # noqa: BLE001
+        _swallowed(e)
 
 
 def _delta_cb(_delta, user) -> int:
@@ -94,8 +101,8 @@ def _delta_cb(_delta, user) -> int:
         obj = _lookup(user)
         if obj is not None:
             obj._c_ready()
-    except BaseException:  # noqa: BLE001
-        pass
+    except BaseException as e:  # noqa: BLE001
+        _swallowed(e)
     return 0  # never stops the stream: the consumer cancels through the handle
 
 
@@ -106,8 +113,8 @@ def _progress_cb(p, user) -> None:
             v = p.contents
             obj._c_progress(Progress(float(v.progress), float(v.eta_relative), int(v.sampling_step),
                                      int(v.sampling_steps), int(v.job_no), int(v.job_count)))
-    except BaseException:  # noqa: BLE001
-        pass
+    except BaseException as e:  # noqa: BLE001
+        _swallowed(e)
 
 
 _DONE_THUNK = DONE_FN(_done_cb)
@@ -157,8 +164,8 @@ class Driver:
         return threading.get_ident() == self.thread_id
 
     def schedule(self) -> None:
-        """Poll at the loop's next iteration (loop thread)."""
-        if self.soon is None and not self.detached:
+        """Poll at the loop's next iteration (loop thread); nothing once the loop is closed."""
+        if self.soon is None and not self.detached and not self.loop.is_closed():
             self.soon = self.loop.call_soon(self._run)
 
     def _ready(self) -> None:
@@ -399,7 +406,10 @@ class Op:
         h = getattr(self, "handle", None)
         if h is not None:
             self.handle = None
-            genapi_request_release(h)
+            try:
+                genapi_request_release(h)
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
 
 
 # --- streams -----------------------------------------------------------------------------------
@@ -617,15 +627,18 @@ class AsyncStream:
         await self.aclose()
 
     def __del__(self):
-        h = getattr(self, "_handle", None)
-        if h is not None:
-            self._handle = None
-            _LIVE.pop(self._key, None)
-            genapi_request_release(h)  # cancels a request that still runs
-        t = getattr(self, "_temp", None)
-        if t is not None:
-            self._temp = None
-            t.close()
+        try:
+            h = getattr(self, "_handle", None)
+            if h is not None:
+                self._handle = None
+                _LIVE.pop(self._key, None)
+                genapi_request_release(h)  # cancels a request that still runs
+            t = getattr(self, "_temp", None)
+            if t is not None:
+                self._temp = None
+                t.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
 
     @property
     def done(self) -> bool:

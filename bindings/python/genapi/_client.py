@@ -10,6 +10,7 @@ import ctypes
 import json
 import operator
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -1040,6 +1041,27 @@ class _TokenizeRequest:
             self.req.message_count = count
 
 
+class _ClientLock:
+    """The client's reentrant lock around blocking calls. A blocking call made on the thread of
+    the event loop that drives the client drives the client itself (and may open or close
+    sockets meanwhile), so leaving the lock there makes the loop read the descriptor set again."""
+
+    __slots__ = ("_rlock", "_client")
+
+    def __init__(self, client: "Client"):
+        self._rlock = threading.RLock()
+        self._client = weakref.ref(client)  # no cycle: a dropped client is freed at once
+
+    def __enter__(self) -> bool:
+        return self._rlock.__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._rlock.__exit__(*exc)
+        c = self._client()
+        if c is not None:
+            c._poke_driver()
+
+
 class Client:
     """A libgenapi client.
 
@@ -1063,14 +1085,14 @@ class Client:
         image_api: str = "hosted",
     ):
         self._handle: int | None = None
-        self._lock = threading.RLock()
+        self._driver = None  # the _aio.Driver of the event loop that drives this client
+        self._lock = _ClientLock(self)
         self._in_on_delta = 0  # > 0 while a streaming call runs the caller's on_delta
         # Calls that do not hold _lock (starting requests, polling from an event loop, reading
         # streams) count themselves in _users; close() waits for them before freeing.
         self._cv = threading.Condition(threading.Lock())
         self._users = 0
         self._closing = False
-        self._driver = None  # the _aio.Driver of the event loop that drives this client
         cfg = ClientConfigStruct()
         st = genapi_client_config_init(ctypes.byref(cfg), ctypes.sizeof(cfg))
         if st != 0:
@@ -1148,6 +1170,13 @@ class Client:
         if old is not None:
             old.detach()
         return drv
+
+    def _poke_driver(self) -> None:
+        """After this thread may have driven the client itself: let the event loop that drives
+        it (when this is its thread) poll and read the descriptor set again."""
+        d = self._driver
+        if d is not None and not d.detached and d.on_loop_thread():
+            d.schedule()
 
     def pending(self) -> int:
         """Requests started on this client and not ended yet (genapi_pending)."""

@@ -229,6 +229,7 @@ class Stream:
             return genapi_stream_next_wait(h, ctypes.byref(self._delta), WAIT_SLICE_MS)
         finally:
             self._client._unuse()
+            self._client._poke_driver()
 
     def _end(self, h: int) -> None:
         """The stream ended and every delta was read: record how, release, raise on failure."""
@@ -259,6 +260,7 @@ class Stream:
                         pass
                 finally:
                     self._client._unuse()
+                    self._client._poke_driver()
             err = _lib.new_error()
             if genapi_request_status(h, ctypes.byref(err)) != E_AGAIN:
                 self.status, self.result, _ = outcome(h, self._kind)
@@ -275,7 +277,10 @@ class Stream:
         h = getattr(self, "_handle", None)
         if h is not None:
             self._handle = None
-            genapi_request_release(h)  # cancels a request that still runs
+            try:
+                genapi_request_release(h)  # cancels a request that still runs
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
 
     @property
     def done(self) -> bool:

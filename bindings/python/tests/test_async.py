@@ -570,6 +570,27 @@ class AsyncTest(_Base):
         self.assertEqual(r.content, self.client.chat(PROMPT, model=REF_MODEL, seed=3, max_tokens=8).content)
 
 
+    def test_blocking_calls_on_the_loop_thread(self):
+        """A blocking call or a Stream read inside a coroutine drives the client itself; the
+        loop's requests go on and the loop watches the right descriptors afterwards."""
+        kw = [dict(model=REF_MODEL, seed=i, max_tokens=300, ignore_eos=True) for i in range(6)]
+        want = [self.client.chat(PROMPT, **k).content for k in kw]
+
+        async def main():
+            await self.client.achat(PROMPT, model=REF_MODEL, max_tokens=2)
+            tasks = [asyncio.create_task(self.client.achat(PROMPT, **k)) for k in kw]
+            await asyncio.sleep(0)
+            small = self.client.chat(PROMPT, model=REF_MODEL, seed=7, max_tokens=4)
+            streamed = "".join(d.content or "" for d in self.client.chat(PROMPT, stream=True, model=REF_MODEL,
+                                                                          seed=7, max_tokens=4))
+            rs = await asyncio.wait_for(asyncio.gather(*tasks), 60)
+            return small, streamed, rs
+
+        small, streamed, rs = run(main())
+        self.assertEqual(streamed, small.content)
+        self.assertEqual([r.content for r in rs], want)
+
+
 class AsyncHTTPTest(AsyncTest):
     SERVER_ARGS = ("--parallel", "1")
 
