@@ -1683,13 +1683,14 @@ class Client:
         started with genapi_chat_stream_start at the first iteration). Parameters are parsed
         here; ``.result`` is the accumulated ChatResult after the last delta."""
         p, temp = self._params(params, kwargs)
+        if not temp:
+            p = p.copy()  # sent when the stream starts: later changes to the caller's object stay out
         try:
             req = _Request(messages, p, extra)
         except BaseException:
-            if temp:
-                p.close()
+            p.close()
             raise
-        return _aio.AsyncStream(self, genapi_chat_stream_start, req, p if temp else None, _requests.CHAT)
+        return _aio.AsyncStream(self, genapi_chat_stream_start, req, p, _requests.CHAT)
 
     def acomplete(
         self,
@@ -1728,13 +1729,14 @@ class Client:
     ) -> "_aio.AsyncStream":
         """A streamed text completion for ``async for`` (see achat_stream())."""
         p, temp = self._params(params, kwargs)
+        if not temp:
+            p = p.copy()  # sent when the stream starts: later changes to the caller's object stay out
         try:
             req = _CompletionRequest(prompt, echo, p, extra_json)
         except BaseException:
-            if temp:
-                p.close()
+            p.close()
             raise
-        return _aio.AsyncStream(self, genapi_complete_stream_start, req, p if temp else None, _requests.COMPLETION)
+        return _aio.AsyncStream(self, genapi_complete_stream_start, req, p, _requests.COMPLETION)
 
     async def atokenize(
         self,

@@ -591,6 +591,38 @@ class AsyncTest(_Base):
         self.assertEqual([r.content for r in rs], want)
 
 
+    def test_other_threads_beside_the_loop(self):
+        """Once the loop drives the client, blocking calls and stream reads on other threads
+        are completed by its polls, and close() from another thread ends what runs."""
+        c = self.new_client()
+        ref = c.chat(PROMPT, model=REF_MODEL, seed=1, max_tokens=30).content
+
+        async def main():
+            await c.achat(PROMPT, model=REF_MODEL, max_tokens=2)
+            out = {}
+
+            def worker():
+                out["stream"] = "".join(d.content or "" for d in c.chat(PROMPT, stream=True, model=REF_MODEL,
+                                                                        seed=1, max_tokens=30))
+                out["blocking"] = c.chat(PROMPT, model=REF_MODEL, seed=1, max_tokens=30).content
+                s = c.chat(PROMPT, stream=True, **LONG)
+                next(s)
+                s.close()
+                out["closed"] = s.status
+
+            await asyncio.wait_for(asyncio.to_thread(worker), 60)
+            task = asyncio.create_task(c.achat(PROMPT, **LONG))
+            await asyncio.sleep(0.02)
+            await asyncio.wait_for(asyncio.to_thread(c.close), 30)
+            with self.assertRaises(genapi.Error) as cm:
+                await task
+            return out, cm.exception
+
+        out, e = run(main())
+        self.assertEqual(out, {"stream": ref, "blocking": ref, "closed": CANCELLED})
+        self.assertEqual(e.status_name, "cancelled")
+
+
 class AsyncHTTPTest(AsyncTest):
     SERVER_ARGS = ("--parallel", "1")
 
