@@ -114,7 +114,11 @@ static double lerp(double a, double b, double t)
 static uint8_t to_u8(double v)
 {
     v = floor(v + 0.5);
-    return v <= 0.0 ? 0 : v >= 255.0 ? 255 : (uint8_t)v;
+    if (v <= 0.0)
+        return 0;
+    if (v >= 255.0)
+        return 255;
+    return (uint8_t)v;
 }
 
 typedef struct rgb {

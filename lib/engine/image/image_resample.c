@@ -186,7 +186,11 @@ static void taps_free(const ga_alloc *a, taps *t)
 static uint8_t to_u8(double v)
 {
     v = floor(v + 0.5);
-    return v <= 0.0 ? 0 : v >= 255.0 ? 255 : (uint8_t)v;
+    if (v <= 0.0)
+        return 0;
+    if (v >= 255.0)
+        return 255;
+    return (uint8_t)v;
 }
 
 static int image_ok(const gi_image *in)
