@@ -1337,6 +1337,80 @@ static void test_pending_requests_are_bounded(void **state)
     genapi_client_free(c);
 }
 
+/* A turn whose commands already ended a request returns without waiting out its timeout. */
+static void test_poll_returns_once_a_callback_ran(void **state)
+{
+    (void)state;
+    genapi_client *c = client_for(NULL);
+    call k;
+    long_chat(&k);
+    cancel_ctx x = {0};
+    genapi_callbacks cb = {cancel_done, NULL, NULL, &x, 0, 0};
+    assert_int_equal(genapi_chat_stream_start(c, &k.chat, &cb, &x.req, NULL), GENAPI_OK);
+    genapi_request_cancel(x.req);
+    double t0 = now_s();
+    assert_int_equal(genapi_poll(c, 5000), GENAPI_OK);
+    assert_int_equal(x.done_calls, 1);
+    assert_true(now_s() - t0 < 2.5); /* not the 5 s timeout */
+    genapi_request_release(x.req);
+    call_free(&k);
+    genapi_client_free(c);
+}
+
+/* A blocking call on another thread while this one pumps (and then stops pumping) runs on a
+ * private loop: it completes without the pumping thread, whose callbacks stay in its polls. */
+typedef struct beside {
+    genapi_client *c;
+    genapi_status st;
+    size_t models;
+} beside;
+
+static void *blocking_beside(void *arg)
+{
+    beside *b = arg;
+    genapi_model_list *l = NULL;
+    b->st = genapi_list_text_models(b->c, &l, NULL);
+    b->models = l ? l->count : 0;
+    genapi_model_list_free(l);
+    genapi_chat_result *r = NULL;
+    call k;
+    call_init(&k, K_CHAT, 3);
+    if (b->st == GENAPI_OK)
+        b->st = genapi_chat_complete(b->c, &k.chat, &r, NULL);
+    genapi_chat_result_free(r);
+    call_free(&k);
+    return NULL;
+}
+
+static void test_blocking_beside_a_polling_thread(void **state)
+{
+    (void)state;
+    genapi_client *c = client_for(NULL);
+    call k;
+    long_chat(&k);
+    int inside = 0;
+    k.inside_poll = &inside;
+    genapi_callbacks cb = {on_done, on_delta, NULL, &k, 0, 0};
+    genapi_request *r = NULL;
+    assert_int_equal(genapi_chat_stream_start(c, &k.chat, &cb, &r, NULL), GENAPI_OK);
+    inside = 1;
+    assert_int_equal(genapi_poll(c, 0), GENAPI_OK); /* this thread is now the poller */
+    inside = 0;
+    beside b = {c, GENAPI_E_INTERNAL, 0};
+    pthread_t th;
+    pthread_create(&th, NULL, blocking_beside, &b);
+    pthread_join(th, NULL); /* completes while nobody polls */
+    assert_int_equal(b.st, GENAPI_OK);
+    assert_true(b.models >= 1);
+    assert_int_equal(k.done_calls, 0); /* the poller's request did not move without it */
+    pump_until_idle(c, &inside);
+    assert_int_equal(k.done_calls, 1);
+    assert_int_equal(k.outside_poll, 0);
+    genapi_request_release(r);
+    call_free(&k);
+    genapi_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1367,6 +1441,8 @@ int main(void)
         cmocka_unit_test(test_cancel_image_seen_by_server),
         cmocka_unit_test(test_thousand_in_flight),
         cmocka_unit_test(test_pending_requests_are_bounded),
+        cmocka_unit_test(test_poll_returns_once_a_callback_ran),
+        cmocka_unit_test(test_blocking_beside_a_polling_thread),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(small_png_b64);

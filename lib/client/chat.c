@@ -235,8 +235,9 @@ genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
     genapi_request *r = NULL;
-    genapi_status st = genapi_chat_start(c, req, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_chat_start(bc, req, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 void genapi_chat_result_free(genapi_chat_result *r)

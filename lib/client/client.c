@@ -123,6 +123,7 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
                              config->timeout_ms ? (long)config->timeout_ms : 600000L,
                              config->idle_timeout_s == 0 ? 60L : config->idle_timeout_s < 0 ? 0L
                                                                                              : (long)config->idle_timeout_s};
+        c->http_cfg = hc;
         c->transport = gt_http_new(&a, &hc);
         if (c->transport == NULL)
             st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
@@ -164,3 +165,50 @@ void genapi_client_free(genapi_client *c)
 const char *genapi_client_base_url(const genapi_client *c) { return c ? c->base_url : NULL; }
 
 const genapi_allocator *genapi_client_allocator(const genapi_client *c) { return c ? &c->hooks : NULL; }
+
+genapi_client *gc_blocking_client(genapi_client *c)
+{
+    if (c == NULL)
+        return NULL;
+    pthread_mutex_lock(&c->mu);
+    int beside_poller = c->pumped && !pthread_equal(c->poller, pthread_self()) && !c->worker_running;
+    pthread_mutex_unlock(&c->mu);
+    if (!beside_poller)
+        return c;
+    genapi_client *p = ga_calloc(&c->alloc, 1, sizeof *p);
+    if (p == NULL)
+        return c; /* then the call waits for the polling thread */
+    p->alloc = c->alloc;
+    p->hooks = c->hooks;
+    p->base_url = c->base_url;
+    p->api_key = c->api_key;
+    p->user_agent = c->user_agent;
+    p->image_api = c->image_api;
+    p->backend = c->backend;
+    p->http_cfg = c->http_cfg;
+    p->borrowed = 1;
+    p->max_retries = c->max_retries;
+    p->retry_max_delay_ms = c->retry_max_delay_ms;
+    p->timeout_ms = c->timeout_ms;
+    if (gc_loop_init(p, NULL) != GENAPI_OK) {
+        ga_free(&c->alloc, p);
+        return c;
+    }
+    p->transport = c->base_url ? gt_http_new(&p->alloc, &p->http_cfg) : gt_inproc_new(&p->alloc, c->backend);
+    if (p->transport == NULL) {
+        gc_loop_shutdown(p);
+        ga_free(&c->alloc, p);
+        return c;
+    }
+    return p;
+}
+
+void gc_blocking_client_done(genapi_client *bc)
+{
+    if (bc == NULL || !bc->borrowed)
+        return;
+    gc_loop_shutdown(bc);
+    bc->transport->destroy(bc->transport);
+    ga_alloc a = bc->alloc;
+    ga_free(&a, bc);
+}

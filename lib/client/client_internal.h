@@ -20,6 +20,8 @@ struct genapi_client {
     int32_t image_api;
     genapi_backend *backend;  /* in-process reference backend, or NULL */
     gt_transport *transport;
+    gt_http_config http_cfg;  /* the HTTP transport's settings (for private clients) */
+    int borrowed;             /* a private client for one blocking call: strings and backend are the parent's */
     int32_t max_retries;
     int64_t retry_max_delay_ms;
     int64_t timeout_ms;       /* bound on a whole call, all attempts */
@@ -45,8 +47,12 @@ struct genapi_client {
     /* Loop thread only. */
     genapi_request *queued_head, *queued_tail; /* waiting for an active slot */
     genapi_request *active;   /* transfers on the transport, or waiting to retry */
+    uint64_t events;          /* callbacks run so far (a turn that ran one does not wait) */
     size_t n_active;
 };
+
+/* Free a private client made by gc_blocking_client (nothing for a shared one). */
+void gc_blocking_client_done(genapi_client *bc);
 
 /* Fill err from an HTTP error response. Returns the mapped status. */
 genapi_status gc_error_from_response(const gt_response *resp, genapi_error *err);

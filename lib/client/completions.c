@@ -180,8 +180,9 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
     genapi_request *r = NULL;
-    genapi_status st = genapi_complete_start(c, req, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_complete_start(bc, req, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 void genapi_completion_result_free(genapi_completion_result *r)

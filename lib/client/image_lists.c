@@ -153,8 +153,9 @@ genapi_status genapi_list_image(genapi_client *c, genapi_image_listing_kind kind
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, kind or out is invalid");
     *out = NULL;
     genapi_request *r = NULL;
-    genapi_status st = genapi_list_image_start(c, kind, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_list_image_start(bc, kind, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 /* The options document is handed over as the server's own text, unchanged. */
@@ -196,6 +197,7 @@ genapi_status genapi_image_options(genapi_client *c, char **json_out, genapi_err
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or json_out is NULL");
     *json_out = NULL;
     genapi_request *r = NULL;
-    genapi_status st = genapi_image_options_start(c, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)json_out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_image_options_start(bc, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)json_out, err);
 }

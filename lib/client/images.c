@@ -374,22 +374,25 @@ genapi_status genapi_txt2img(genapi_client *c, const genapi_txt2img_params *para
                              genapi_error *err)
 {
     genapi_request *r = NULL;
-    genapi_status st = genapi_txt2img_start(c, params, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_txt2img_start(bc, params, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 genapi_status genapi_img2img(genapi_client *c, const genapi_img2img_params *params, genapi_images_result **out,
                              genapi_error *err)
 {
     genapi_request *r = NULL;
-    genapi_status st = genapi_img2img_start(c, params, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_img2img_start(bc, params, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 genapi_status genapi_upscale(genapi_client *c, const genapi_upscale_params *params, genapi_upscale_result **out,
                              genapi_error *err)
 {
     genapi_request *r = NULL;
-    genapi_status st = genapi_upscale_start(c, params, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_upscale_start(bc, params, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }

@@ -152,10 +152,11 @@ static void wait_for_activity(genapi_client *c, int64_t timeout_ms)
 
 void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
 {
+    uint64_t events = c->events;
     process_commands(c);
     start_queued(c);
     int64_t timers = gc_req_timers(c, gt_now_ns());
-    if (timeout_ms != 0) {
+    if (timeout_ms != 0 && c->events == events) { /* no callback ran yet: wait for something */
         int64_t t = next_timeout_ms(c, timers);
         int64_t wait = t < 0 ? timeout_ms : timeout_ms < 0 ? t : (t < timeout_ms ? t : timeout_ms);
         if (wait != 0) {

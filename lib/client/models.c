@@ -108,6 +108,7 @@ genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out,
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
     genapi_request *r = NULL;
-    genapi_status st = genapi_list_text_models_start(c, NULL, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_list_text_models_start(bc, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }

@@ -167,6 +167,8 @@ static int forward(const gacc_delta *d, void *user)
     genapi_stream_delta out = {d->index,         d->content,       d->content_len,       d->reasoning,
                                d->reasoning_len, d->finish_reason, d->stop_reason_kind, 0,
                                d->stop_token,    d->stop_string};
+    if (r->c)
+        r->c->events++;
     if (r->cb.pull)
         enqueue_delta(r, &out);
     if (r->cb.on_delta && r->cb.on_delta(&out, r->cb.user) != 0) {
@@ -500,6 +502,7 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
     }
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
+    c->events++;
     if (r->cb.on_done)
         r->cb.on_done(r, r->cb.user);
     pthread_mutex_lock(&c->mu);
@@ -678,13 +681,18 @@ genapi_status gc_take(genapi_request *r, genapi_request_kind kind, void **out)
     return st == GENAPI_OK && *out ? GENAPI_OK : st == GENAPI_OK ? GENAPI_E_INVALID_ARG : st;
 }
 
-genapi_status gc_finish_blocking(genapi_request *r, void **out, genapi_error *err)
+genapi_status gc_finish_blocking(genapi_client *bc, genapi_status st, genapi_request *r, void **out,
+                                 genapi_error *err)
 {
-    genapi_status st = gc_wait_for(r->c, r, is_done, -1);
+    if (st != GENAPI_OK) {
+        gc_blocking_client_done(bc);
+        return st;
+    }
+    st = gc_wait_for(r->c, r, is_done, -1);
     if (st != GENAPI_OK) {
         genapi_request_release(r);
-        return ga_err(err, st, NULL, "a blocking call cannot run inside a callback of the same client, nor while "
-                                     "it is driven elsewhere without an end");
+        gc_blocking_client_done(bc);
+        return ga_err(err, st, NULL, "a blocking call cannot run inside a callback of the same client");
     }
     lock(r);
     st = r->status;
@@ -698,6 +706,7 @@ genapi_status gc_finish_blocking(genapi_request *r, void **out, genapi_error *er
     else if (res && r->ops->free_result)
         r->ops->free_result(res, &r->alloc);
     genapi_request_release(r);
+    gc_blocking_client_done(bc);
     return st;
 }
 

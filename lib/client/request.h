@@ -99,9 +99,17 @@ struct genapi_request {
 genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
                        int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err);
 
-/* Blocking call = start + wait + take: wait for r, copy its error into err, move its result into
- * *out (may be NULL: the result is freed), release r. Returns the request's status. */
-genapi_status gc_finish_blocking(genapi_request *r, void **out, genapi_error *err);
+/* The client a blocking call runs on: c itself, or, when another thread pumps c with
+ * genapi_poll, a private client with c's settings and backend and a loop of its own (so the
+ * poller's callbacks stay in its polls and the call does not wait for them). NULL for NULL. */
+genapi_client *gc_blocking_client(genapi_client *c);
+
+/* Blocking call = start + wait + take. st is what the start on bc returned (r is valid only when
+ * it is GENAPI_OK): wait for r, copy its error into err, move its result into *out (may be NULL:
+ * the result is freed), release r, and free bc when it is a private client. Returns the
+ * request's status. */
+genapi_status gc_finish_blocking(genapi_client *bc, genapi_status st, genapi_request *r, void **out,
+                                 genapi_error *err);
 
 /* Take the result of kind `kind` (see genapi_request_take_*). */
 genapi_status gc_take(genapi_request *r, genapi_request_kind kind, void **out);

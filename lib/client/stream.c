@@ -68,8 +68,9 @@ genapi_status genapi_chat_stream(genapi_client *c, const genapi_chat_request *re
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client is NULL");
     genapi_callbacks cb = {NULL, on_delta, NULL, user, 0, 0};
     genapi_request *r = NULL;
-    genapi_status st = genapi_chat_stream_start(c, req, &cb, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_chat_stream_start(bc, req, &cb, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 genapi_status genapi_complete_stream(genapi_client *c, const genapi_completion_request *req,
@@ -83,6 +84,7 @@ genapi_status genapi_complete_stream(genapi_client *c, const genapi_completion_r
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client is NULL");
     genapi_callbacks cb = {NULL, on_delta, NULL, user, 0, 0};
     genapi_request *r = NULL;
-    genapi_status st = genapi_complete_stream_start(c, req, &cb, &r, err);
-    return st != GENAPI_OK ? st : gc_finish_blocking(r, (void **)out, err);
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_complete_stream_start(bc, req, &cb, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
