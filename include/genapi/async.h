@@ -17,11 +17,11 @@
  *   callbacks then run on that thread, and genapi_poll() answers ::GENAPI_E_BUSY.
  * - **Blocking:** the blocking functions (genapi_chat_complete(), genapi_txt2img(), …) are
  *   start + wait: they drive the loop themselves when nobody else does, or wait for the
- *   thread that does (the worker, or another thread calling genapi_poll()). Once a thread has
- *   called genapi_poll(), blocking calls on other threads wait for that thread's polls to
- *   complete them (its requests' callbacks stay inside its polls): keep polling, or use a
- *   client of its own for blocking work. While another thread's blocking call drives the loop,
- *   genapi_poll() answers ::GENAPI_E_BUSY for that turn.
+ *   thread that does (the worker). Once a thread has called genapi_poll(), a blocking call on
+ *   another thread runs on a private loop with the client's settings (its own connections), so
+ *   it neither waits for the polling thread nor moves that thread's requests: their callbacks
+ *   stay inside its polls. Before any genapi_poll(), a blocking call on another thread may be
+ *   driving the loop; genapi_poll() then answers ::GENAPI_E_BUSY for that turn.
  *
  * **Threads.** Starting requests, genapi_request_cancel(), genapi_stream_next(), the
  * `genapi_request_*` queries and genapi_request_release() may be called from any thread at
