@@ -595,15 +595,21 @@ int64_t gc_req_timers(genapi_client *c, int64_t now)
 
 /* ---- the public handle -------------------------------------------------------------------- */
 
+/* Ask the loop to cancel r unless it has ended (caller holds the lock). */
+static void cancel_locked(genapi_request *r)
+{
+    if (!r->done && !r->cancel_flag && r->c) {
+        r->cancel_flag = 1;
+        gc_command_locked(r->c, r);
+    }
+}
+
 void genapi_request_cancel(genapi_request *r)
 {
     if (r == NULL)
         return;
     lock(r);
-    if (!r->done && !r->cancel_flag && r->c) {
-        r->cancel_flag = 1;
-        gc_command_locked(r->c, r);
-    }
+    cancel_locked(r);
     unlock(r);
 }
 
@@ -612,10 +618,7 @@ void genapi_request_release(genapi_request *r)
     if (r == NULL)
         return;
     lock(r);
-    if (!r->done && !r->cancel_flag && r->c) {
-        r->cancel_flag = 1;
-        gc_command_locked(r->c, r);
-    }
+    cancel_locked(r);
     int last = unref_locked(r);
     unlock(r);
     if (last)
