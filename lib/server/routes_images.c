@@ -66,7 +66,8 @@ static int known_model(const char *m)
            strcmp(m, "genapi-ref-image.safetensors") == 0;
 }
 
-/* base64 (optionally a data: URI) → decoded image; 0 and a 500 written when it is not one. */
+/* base64 (optionally a data: URI) → decoded image (PNG, JPEG or WebP, gi_image_decode); 0 and a
+ * 500 written when it is not one. */
 static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, genapi_http_response *r)
 {
     size_t len = strlen(text);
@@ -86,12 +87,15 @@ static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, 
         return 0;
     }
     genapi_error err;
-    int ok = sodium_base642bin(bytes, cap, text, len, "\r\n ", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0 &&
-             gi_png_decode(&b->alloc, bytes, n, out, &err) == GENAPI_OK;
+    genapi_status st = GENAPI_E_INVALID_ARG;
+    if (sodium_base642bin(bytes, cap, text, len, "\r\n ", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
+        st = gi_image_decode(&b->alloc, bytes, n, NULL, out, &err);
     ga_free(&b->alloc, bytes);
-    if (!ok)
+    if (st == GENAPI_E_NOMEM)
+        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+    else if (st != GENAPI_OK)
         webui_error(b, r, 500, "Invalid encoded image");
-    return ok;
+    return st == GENAPI_OK;
 }
 
 /* Fields txt2img and img2img share, read from either struct through its table. */

@@ -1,7 +1,8 @@
 /* The reference image engine (internal): a deterministic procedural generator driven by prompt,
  * seed, steps, size, sampler and CFG scale; real img2img (resize modes, denoising strength),
  * inpainting (mask, blur, fill modes, invert, full-resolution crop with padding); resampling
- * and upscaling; PNG encode/decode through libspng. Everything is seeded and reproducible. */
+ * and upscaling; PNG encode/decode through libspng; decoding of PNG, JPEG and WebP inputs.
+ * Everything is seeded and reproducible. */
 #ifndef GENAPI_ENGINE_IMAGE_H
 #define GENAPI_ENGINE_IMAGE_H
 
@@ -145,6 +146,33 @@ const uint8_t *gi_png_encode_data(const gi_png_job *j, size_t *len);
 /* Finish, hand over the bytes (allocated with the job's allocator), free the job. */
 genapi_status gi_png_encode_end(gi_png_job *j, uint8_t **bytes, size_t *len, genapi_error *err);
 void gi_png_encode_free(gi_png_job *j);
+
+/* ---------------------------------------------------------------------------------------------
+ * Image inputs
+ *
+ * gi_image_decode reads an encoded image into 8-bit RGBA, its format told by the magic bytes:
+ *   - PNG through libspng: every colour type and bit depth (grey 1-16 bits, palette 1-8 bits,
+ *     RGB, grey + alpha, RGBA, interlaced or not); tRNS becomes alpha, 16-bit samples keep
+ *     their most significant byte;
+ *   - JPEG through libjpeg-turbo: baseline or progressive, grey, YCbCr at any subsampling, RGB,
+ *     and CMYK / YCCK converted as Pillow converts them (Adobe polarity); a file cut short is
+ *     refused, other damage the library recovers from is decoded as it recovers;
+ *   - WebP through libwebp: lossy, lossless, with or without alpha, and the first frame of an
+ *     animation composed on its canvas.
+ * The EXIF orientation of a JPEG (APP1), PNG (eXIf) or WebP (EXIF chunk) is applied, as
+ * AUTOMATIC1111 applies ImageOps.exif_transpose to API inputs. Before any pixel buffer is
+ * allocated, the width x height of the header is checked against the limits. Errors: anything
+ * undecodable (any other format, damage, a size over the limits) is GENAPI_E_INVALID_ARG, its
+ * message "Invalid encoded image" or one naming the size; GENAPI_E_NOMEM when an allocation
+ * failed. */
+typedef struct gi_decode_limits {
+    int32_t max_side;   /* largest width or height; <= 0: the engine's (32768) */
+    int64_t max_pixels; /* largest width * height; <= 0: the engine's (2^27) */
+} gi_decode_limits;
+
+/* lim may be NULL (the engine's limits); out is allocated with a. */
+genapi_status gi_image_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, const gi_decode_limits *lim,
+                              gi_image *out, genapi_error *err);
 
 void gi_image_free(const ga_alloc *a, gi_image *img);
 

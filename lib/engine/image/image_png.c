@@ -2,11 +2,13 @@
  * so it can be split into steps); gi_png_encode is the same encoder run to the end. The encoded
  * bytes are written through a stream callback into a buffer grown with the engine's allocator;
  * decoded pixels go straight into an allocator-owned buffer (libspng's own small working state
- * uses its default allocator). */
+ * uses its default allocator), once the header's size is within the limits; every colour type
+ * and bit depth becomes RGBA8 (tRNS as alpha, 16-bit samples to their high byte), and the eXIf
+ * chunk's orientation is reported to gi_image_decode. */
 #include <spng.h>
 #include <string.h>
 
-#include "engine/image/image_internal.h"
+#include "engine/image/image_decode.h"
 #include "util/err.h"
 
 typedef struct sink {
@@ -214,17 +216,35 @@ genapi_status gi_png_encode(const ga_alloc *a, const gi_image *img, const char *
     return gi_png_encode_end(j, bytes, len, err);
 }
 
-genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, gi_image *out, genapi_error *err)
+/* The payload of the first eXIf chunk, found by walking the chunk list (NULL when none). */
+static const uint8_t *png_exif(const uint8_t *d, size_t n, size_t *len)
 {
-    if (out) {
-        out->width = 0;
-        out->height = 0;
-        out->rgba = NULL;
+    size_t i = 8;
+    while (n - i >= 12) {
+        size_t clen = (size_t)d[i] << 24 | (size_t)d[i + 1] << 16 | (size_t)d[i + 2] << 8 | d[i + 3];
+        if (clen > n - i - 12)
+            break;
+        if (memcmp(d + i + 4, "eXIf", 4) == 0) {
+            *len = clen;
+            return d + i + 8;
+        }
+        if (memcmp(d + i + 4, "IEND", 4) == 0)
+            break;
+        i += 12 + clen;
     }
-    if (!out)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "", "Invalid encoded image");
+    *len = 0;
+    return NULL;
+}
+
+genapi_status gi__png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, const gi_decode_limits *lim,
+                             gi_image *out, int *orientation, genapi_error *err)
+{
+    out->width = 0;
+    out->height = 0;
+    out->rgba = NULL;
+    *orientation = 1;
     if (!bytes || len < 8)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "", "Invalid encoded image");
+        return gi__decode_invalid(err);
     spng_ctx *ctx = spng_ctx_new(0);
     if (!ctx)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG decoder");
@@ -235,26 +255,40 @@ genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len,
     spng_set_chunk_limits(ctx, (size_t)64 << 20, (size_t)64 << 20);
     int rc = spng_set_png_buffer(ctx, bytes, len);
     if (!rc)
-        rc = spng_set_image_limits(ctx, GI_MAX_SIDE, GI_MAX_SIDE);
-    if (!rc)
         rc = spng_get_ihdr(ctx, &ihdr);
-    if (!rc && (uint64_t)ihdr.width * ihdr.height > (uint64_t)GI_MAX_PIXELS)
-        rc = SPNG_EWIDTH;
     if (!rc)
+        st = gi__decode_check_size(lim, ihdr.width, ihdr.height, err);
+    if (!rc && st == GENAPI_OK)
         rc = spng_decoded_image_size(ctx, SPNG_FMT_RGBA8, &need);
-    if (!rc) {
-        st = gi__image_alloc(a, (int32_t)ihdr.width, (int32_t)ihdr.height, out, err);
+    if (!rc && st == GENAPI_OK) {
+        st = gi__image_alloc_raw(a, (int32_t)ihdr.width, (int32_t)ihdr.height, out, err);
         if (st == GENAPI_OK && need != (size_t)out->width * (size_t)out->height * 4)
             rc = SPNG_EINTERNAL;
     }
     if (!rc && st == GENAPI_OK)
         rc = spng_decode_image(ctx, out->rgba, need, SPNG_FMT_RGBA8, SPNG_DECODE_TRNS);
     spng_ctx_free(ctx);
-    if (st != GENAPI_OK)
-        return st;
-    if (rc) {
+    if (st == GENAPI_OK && rc)
+        st = gi__decode_invalid(err);
+    if (st != GENAPI_OK) {
         gi_image_free(a, out);
-        return ga_err(err, GENAPI_E_INVALID_ARG, "", "Invalid encoded image");
+        return st;
     }
+    size_t exif_len;
+    const uint8_t *exif = png_exif(bytes, len, &exif_len);
+    *orientation = gi__exif_orientation(exif, exif_len, 0);
     return GENAPI_OK;
+}
+
+genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, gi_image *out, genapi_error *err)
+{
+    if (out) {
+        out->width = 0;
+        out->height = 0;
+        out->rgba = NULL;
+    }
+    if (!a || !out)
+        return gi__decode_invalid(err);
+    int orientation;
+    return gi__png_decode(a, bytes, len, NULL, out, &orientation, err);
 }
