@@ -1,9 +1,12 @@
 /* Jobs: generations the router hands back to be stepped (see job.h). */
 #include "server/job.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/backend_internal.h"
+#include "server/limits.h"
 
 gs_job *gs_job_new(genapi_backend *b, const gs_job_ops *ops, size_t size)
 {
@@ -34,10 +37,63 @@ void gs_job_finish_with(gs_job *j, genapi_http_response *r)
     j->done = 1;
 }
 
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void gs_job_expire_default(gs_job *j, const char *msg)
+{
+    if (j->head_ready) { /* the head is out: nothing in the answer can say more */
+        j->done = 1;
+        return;
+    }
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    if (gs_respond_error(j->b, &r, 504, "Gateway Timeout", NULL, "%s", msg) != GENAPI_OK && r.body == NULL) {
+        gs_job_set_head(j, 504, "application/json", 0);
+        j->done = 1;
+        return;
+    }
+    gs_job_finish_with(j, &r);
+}
+
+/* The deadline passed: end the job with the answer its kind gives. */
+static void expire(gs_job *j)
+{
+    int64_t ms = gs_backend_max_request_ms(j->b);
+    char msg[160];
+    if (ms % 1000 == 0)
+        snprintf(msg, sizeof msg, "The request ran longer than the server's limit of %lld s and was stopped.",
+                 (long long)(ms / 1000));
+    else
+        snprintf(msg, sizeof msg, "The request ran longer than the server's limit of %lld ms and was stopped.",
+                 (long long)ms);
+    j->expired = 1;
+    if (j->ops->expire)
+        j->ops->expire(j, msg);
+    else
+        gs_job_expire_default(j, msg);
+    j->done = 1;
+}
+
+int gs_job_overdue(const gs_job *j) { return j->deadline_ns > 0 && !j->done && now_ns() >= j->deadline_ns; }
+
 void gs_job_step(gs_job *j)
 {
-    if (j && !j->done)
-        j->ops->step(j);
+    if (j == NULL || j->done)
+        return;
+    int64_t now = now_ns();
+    if (j->deadline_ns == 0) {
+        int64_t ms = gs_backend_max_request_ms(j->b);
+        j->deadline_ns = ms > 0 ? now + ms * 1000000 : INT64_MAX;
+    } else if (now >= j->deadline_ns) {
+        expire(j);
+        return;
+    }
+    j->ops->step(j);
     if (j && j->out.failed && !j->done) {
         /* Output could not grow: nothing sensible can follow. */
         j->done = 1;

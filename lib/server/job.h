@@ -11,7 +11,10 @@
  * once for a stream (200 text/event-stream), at the end for a whole answer (whose status may
  * still be an error found while generating). Its body grows with each step and is read with
  * gs_job_read(). A job that is freed before it is done stops: that is how a cancel or a
- * disconnect ends a generation. */
+ * disconnect ends a generation.
+ *
+ * A job has a deadline (the backend's, GS_MAX_REQUEST_S by default: limits.h), counted from its
+ * first step: the step after it passed ends the job instead of doing more work (ops->expire). */
 #ifndef GENAPI_SERVER_JOB_H
 #define GENAPI_SERVER_JOB_H
 
@@ -29,6 +32,10 @@ typedef struct gs_job_ops {
     void (*step)(gs_job *j);
     /* Free the job's own state (the gs_job itself and j->out are freed by gs_job_free). */
     void (*destroy)(gs_job *j);
+    /* End the job now, its deadline passed: an answer saying so (msg), and done. NULL: a whole
+     * answer 504 {"error": {"message", "type": "Gateway Timeout", "param": null, "code": 504}},
+     * or, when the head is already out, nothing more. */
+    void (*expire)(gs_job *j, const char *msg);
 } gs_job_ops;
 
 struct gs_job {
@@ -46,6 +53,8 @@ struct gs_job {
     int32_t sampling_steps;  /* image jobs: steps of one image */
     int32_t job_no;          /* image jobs: image of the batch being made (0-based) */
     int32_t job_count;       /* image jobs: images in the batch */
+    int64_t deadline_ns;     /* CLOCK_MONOTONIC time the job must end by; 0 before its first step */
+    int expired;             /* it ended at its deadline */
 };
 
 /* Route a request. Returns GENAPI_OK with *job NULL and the whole answer in r, or GENAPI_OK
@@ -62,8 +71,15 @@ void gs_job_set_head(gs_job *j, int32_t status, const char *content_type, int32_
  * (r's body is consumed). */
 void gs_job_finish_with(gs_job *j, genapi_http_response *r);
 
-/* Do one unit of work; nothing when the job is done. */
+/* Do one unit of work; nothing when the job is done. The first step starts the deadline; a
+ * step after it ends the job (ops->expire). */
 void gs_job_step(gs_job *j);
+
+/* 1 when a job that has started is past its deadline (its next step ends it). */
+int gs_job_overdue(const gs_job *j);
+
+/* The whole answer for an expired job, in the vLLM shape: 504 "Gateway Timeout" with msg. */
+void gs_job_expire_default(gs_job *j, const char *msg);
 
 /* 1 once the head is final. */
 int gs_job_head_ready(const gs_job *j);

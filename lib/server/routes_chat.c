@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "params/param_internal.h"
+#include "server/limits.h"
 #include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
@@ -10,38 +11,67 @@
 
 #define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
 
-/* Content may be a string, null, or an array of parts of which text parts are joined by "\n". */
-static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, const char **out, genapi_error *err)
+/* The error of messages over GS_LIMIT_TEXT_BYTES. */
+static genapi_status too_much_text(genapi_error *err, size_t bytes)
+{
+    return ga_err(err, GENAPI_E_INVALID_ARG, "messages",
+                  "The reference backend tokenizes at most %ld bytes of text per request; messages has %zu or more.",
+                  GS_LIMIT_TEXT_BYTES, bytes);
+}
+
+/* Text of a content part, or NULL when it is not a text part. */
+static const char *part_text(json_object *part, size_t *len)
+{
+    json_object *text = NULL, *type = NULL;
+    if (json_object_is_type(part, json_type_string)) {
+        *len = (size_t)json_object_get_string_len(part);
+        return json_object_get_string(part);
+    }
+    if (json_object_is_type(part, json_type_object) && json_object_object_get_ex(part, "type", &type) &&
+        strcmp(json_object_get_string(type), "text") == 0 && json_object_object_get_ex(part, "text", &text) &&
+        json_object_is_type(text, json_type_string)) {
+        *len = (size_t)json_object_get_string_len(text);
+        return json_object_get_string(text);
+    }
+    return NULL;
+}
+
+/* Content may be a string, null, or an array of parts of which text parts are joined by "\n".
+ * *total counts the bytes of text so far; it may not pass GS_LIMIT_TEXT_BYTES. */
+static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, const char **out, size_t *total,
+                                     genapi_error *err)
 {
     if (c == NULL) {
         *out = "";
         return GENAPI_OK;
     }
     if (json_object_is_type(c, json_type_string)) {
-        if (memchr(json_object_get_string(c), '\0', (size_t)json_object_get_string_len(c)) != NULL)
+        size_t len = (size_t)json_object_get_string_len(c);
+        if (memchr(json_object_get_string(c), '\0', len) != NULL)
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].content must not contain NUL characters.", i);
-        *out = ga_arena_strndup(ar, json_object_get_string(c), (size_t)json_object_get_string_len(c));
+        if ((*total += len) > (size_t)GS_LIMIT_TEXT_BYTES)
+            return too_much_text(err, *total);
+        *out = ga_arena_strndup(ar, json_object_get_string(c), len);
         return *out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
     if (!json_object_is_type(c, json_type_array))
         return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].content must be a string, an array of "
                       "content parts, or null.", i);
-    ga_buf buf;
-    ga_buf_init(&buf, &ar->alloc);
-    for (size_t k = 0; k < json_object_array_length(c); k++) {
-        json_object *part = json_object_array_get_idx(c, k), *text = NULL, *type = NULL;
-        const char *s = NULL;
-        if (json_object_is_type(part, json_type_string))
-            s = json_object_get_string(part);
-        else if (json_object_is_type(part, json_type_object) && json_object_object_get_ex(part, "type", &type) &&
-                 strcmp(json_object_get_string(type), "text") == 0 && json_object_object_get_ex(part, "text", &text) &&
-                 json_object_is_type(text, json_type_string))
-            s = json_object_get_string(text);
-        else {
-            ga_buf_free(&buf);
+    /* Sizes first: nothing is copied for text over the limit. */
+    size_t n_parts = json_object_array_length(c);
+    for (size_t k = 0; k < n_parts; k++) {
+        size_t len = 0;
+        if (part_text(json_object_array_get_idx(c, k), &len) == NULL)
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages",
                           "messages[%zu].content[%zu]: only text content parts are supported by this model.", i, k);
-        }
+        if ((*total += len + (k > 0)) > (size_t)GS_LIMIT_TEXT_BYTES)
+            return too_much_text(err, *total);
+    }
+    ga_buf buf;
+    ga_buf_init(&buf, &ar->alloc);
+    for (size_t k = 0; k < n_parts; k++) {
+        size_t len = 0;
+        const char *s = part_text(json_object_array_get_idx(c, k), &len);
         if (buf.len)
             ga_buf_puts(&buf, "\n");
         ga_buf_puts(&buf, s);
@@ -52,7 +82,8 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
     return joined ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
 
-genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, genapi_error *err)
+genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, size_t *bytes,
+                                     size_t *at_least, const genapi_backend *b, genapi_error *err)
 {
     json_object *m;
     if (!json_object_object_get_ex(root, "messages", &m) || !json_object_is_type(m, json_type_array))
@@ -63,17 +94,28 @@ genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message
     *msgs = ga_arena_alloc(ar, *n * sizeof **msgs);
     if (*msgs == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    /* The template: <|im_start|> role "\n" content <|im_end|> "\n" per message (4 tokens besides
+     * the role and the content), then <|im_start|> "assistant" "\n" (3). */
+    size_t total = 0, tokens = 3;
     for (size_t i = 0; i < *n; i++) {
         json_object *msg = json_object_array_get_idx(m, i), *role, *content = NULL;
         if (!json_object_is_type(msg, json_type_object) || !json_object_object_get_ex(msg, "role", &role) ||
             !json_object_is_type(role, json_type_string))
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu] must be an object with a string role.", i);
+        size_t role_len = (size_t)json_object_get_string_len(role), before = total;
+        if ((total += role_len) > (size_t)GS_LIMIT_TEXT_BYTES)
+            return too_much_text(err, total);
         (*msgs)[i].role = ga_arena_strdup(ar, json_object_get_string(role));
         json_object_object_get_ex(msg, "content", &content);
-        genapi_status st = message_content(ar, content, i, &(*msgs)[i].content, err);
+        genapi_status st = message_content(ar, content, i, &(*msgs)[i].content, &total, err);
         if (st != GENAPI_OK)
             return st;
+        tokens += 4 + gs_min_tokens(b, role_len) + gs_min_tokens(b, total - before - role_len);
     }
+    if (bytes)
+        *bytes = total;
+    if (at_least)
+        *at_least = tokens;
     return GENAPI_OK;
 }
 
@@ -196,11 +238,14 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
         return 0;
     }
     gx_message *msgs = NULL;
-    size_t n_msgs = 0;
-    if (gs_parse_chat_messages(ar, root, &msgs, &n_msgs, &err) != GENAPI_OK) {
+    size_t n_msgs = 0, text_bytes = 0, at_least = 0;
+    if (gs_parse_chat_messages(ar, root, &msgs, &n_msgs, &text_bytes, &at_least, b, &err) != GENAPI_OK) {
         *st = gs_respond_genapi_error(b, r, &err);
         return 0;
     }
+    /* Messages that cannot fit the context are refused before they are tokenized. */
+    if (!gs_check_prompt_fits(b, p, at_least, text_bytes, "messages", r))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     /* Chat default of the Aphrodite v0.10 server. */
     if (!IS(p, temperature))
         GENAPI_TEXT_SET(p, temperature, 0.7);
@@ -226,12 +271,22 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
         memcpy(ids, kept, n_prompt * sizeof *ids);
     ga_free(&b->alloc, prompt);
     genapi_status s = ids ? gx_check_request(e, p, n_prompt, &err) : ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
-    if (s == GENAPI_OK && IS(p, prompt_logprobs))
-        s = gx_prompt_logprobs(e, ids, n_prompt, p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs, ar,
-                               &cs->plp, &err);
+    if (s != GENAPI_OK) {
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
+    }
+    cs->top = IS(p, logprobs) ? p->logprobs : -1;
+    /* The work the request asks for, before any of it is done. */
+    int64_t plp_top = IS(p, prompt_logprobs) ? (p->prompt_logprobs < 0 ? 20 : p->prompt_logprobs) : -1;
+    gs_budget budget = {0, 0};
+    if (!gs_budget_add(b, &budget, p, n_prompt, 0, gs_answer_is_whole(p, stream), cs->top,
+                       cs->top > 0 ? "top_logprobs" : "logprobs", plp_top, "prompt_logprobs", r))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    /* Prompt logprobs are computed by the job's first steps. */
+    if (plp_top >= 0)
+        s = gs_text_job_prompt_logprobs(t, ids, n_prompt, (size_t)plp_top, &cs->plp, &err);
     if (s == GENAPI_OK)
         s = gx_guided_compile(e, p, &t->guided, &err);
-    cs->top = IS(p, logprobs) ? p->logprobs : -1;
     cs->n_prompt = n_prompt;
     cs->stream = stream;
     cs->created = (int64_t)time(NULL);

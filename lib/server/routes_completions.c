@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "server/limits.h"
 #include "server/stream.h"
 #include "server/text_common.h"
 #include "util/buf.h"
@@ -34,8 +35,8 @@ static char *detok(const gx_text_engine *e, const int32_t *ids, size_t n, ga_are
     return s;
 }
 
-static int parse_prompts(genapi_backend *b, json_object *root, ga_arena *ar, prompt **out, size_t *n_out,
-                         genapi_http_response *r)
+static int parse_prompts(genapi_backend *b, json_object *root, const genapi_text_params *p, ga_arena *ar, prompt **out,
+                         size_t *n_out, genapi_http_response *r)
 {
     json_object *pr;
     const char *empty = "Either prompt or prompt_embeds must be provided and non-empty.";
@@ -60,6 +61,21 @@ static int parse_prompts(genapi_backend *b, json_object *root, ga_arena *ar, pro
     } else {
         gs_respond_error(b, r, 400, "BadRequestError", "prompt", "%s", empty);
         return 0;
+    }
+    /* What the prompts ask for, before any is tokenized: the sequences of all of them, the text
+     * of all of them, and for each text whether it can fit the context at all. */
+    if (!gs_check_sequences(b, p, count, r))
+        return 0;
+    size_t text_bytes = 0;
+    for (size_t i = 0; i < count; i++) {
+        json_object *item = list_of_lists ? json_object_array_get_idx(pr, i) : single;
+        if (!json_object_is_type(item, json_type_string))
+            continue;
+        size_t len = (size_t)json_object_get_string_len(item);
+        text_bytes += len;
+        if (!gs_check_text_bytes(b, text_bytes, "prompt", r) ||
+            !gs_check_prompt_fits(b, p, gs_min_tokens(b, len), len, "prompt", r))
+            return 0;
     }
     prompt *ps = ga_arena_alloc(ar, count * sizeof *ps);
     if (ps == NULL)
@@ -229,7 +245,7 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
         *st = gs_respond_error(b, r, 400, "BadRequestError", "logprobs", "`logprobs` must be a positive value.");
         return 0;
     }
-    if (!parse_prompts(b, root, ar, &cs->ps, &cs->n_prompts, r))
+    if (!parse_prompts(b, root, p, ar, &cs->ps, &cs->n_prompts, r))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     gx_text_engine *e = b->text;
     prompt *ps = cs->ps;
@@ -242,22 +258,36 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     cs->plp = ga_arena_alloc(ar, cs->n_prompts * sizeof *cs->plp);
     genapi_status s = cs->plp ? gs_text_job_reserve(t, cs->n_prompts, &err)
                               : ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
-    /* One constraint for every prompt (each sequence keeps its own cursor on it). */
-    if (s == GENAPI_OK)
-        s = gx_guided_compile(e, p, &t->guided, &err);
-    for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
+    if (s != GENAPI_OK) {
+        *st = gs_respond_genapi_error(b, r, &err);
+        return 0;
+    }
+    /* Every prompt checked, and the work they ask for together, before any of it is done. */
+    int64_t plp_top = IS(p, prompt_logprobs) ? (p->prompt_logprobs < 0 ? 20 : p->prompt_logprobs)
+                      : cs->echo && cs->top >= 0 ? cs->top
+                                                 : -1;
+    gs_budget budget = {0, 0};
+    for (size_t k = 0; k < cs->n_prompts; k++) {
+        cs->plp[k] = NULL;
         ps[k].n = gx_truncate_prompt(e, p, &ps[k].ids, ps[k].n);
-        s = gx_check_request(e, p, ps[k].n, &err);
+        if (gx_check_request(e, p, ps[k].n, &err) != GENAPI_OK) {
+            *st = gs_respond_genapi_error(b, r, &err);
+            return 0;
+        }
+        if (!gs_budget_add(b, &budget, p, ps[k].n, 16, gs_answer_is_whole(p, cs->stream), cs->top, "logprobs",
+                           plp_top, IS(p, prompt_logprobs) ? "prompt_logprobs" : "logprobs", r))
+            return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
+    }
+    /* One constraint for every prompt (each sequence keeps its own cursor on it). */
+    s = gx_guided_compile(e, p, &t->guided, &err);
+    for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
         size_t vocab = gx_tokenizer_vocab_size(e->tok);
         uint8_t *topic = ga_arena_alloc(ar, vocab);
         if (topic && ps[k].text)
             gx_mark_topic(e, ps[k].text, topic);
-        if (s == GENAPI_OK && (IS(p, prompt_logprobs) || (cs->echo && cs->top >= 0)))
-            s = gx_prompt_logprobs(e, ps[k].ids, ps[k].n,
-                                   IS(p, prompt_logprobs)
-                                       ? (p->prompt_logprobs < 0 ? 20 : (size_t)p->prompt_logprobs)
-                                       : (size_t)cs->top,
-                                   ar, &cs->plp[k], &err);
+        /* Prompt logprobs are computed by the job's first steps. */
+        if (plp_top >= 0)
+            s = gs_text_job_prompt_logprobs(t, ps[k].ids, ps[k].n, (size_t)plp_top, &cs->plp[k], &err);
         gx_gen_request gr = {ps[k].ids, ps[k].n, p, 16, topic, seed, cs->top, 0, adapter, t->guided};
         cs->prompt_tokens += (int64_t)ps[k].n;
         if (s == GENAPI_OK)

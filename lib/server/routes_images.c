@@ -12,6 +12,7 @@
  * The body is the one json-c writes for the same values (JSON_C_TO_STRING_PLAIN, no slash
  * escapes), written piece by piece: "images" strings are base64 only, the other values are
  * serialised by json-c. The job reports its progress (progress.h) as it goes. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@
 #include "params/param_internal.h"
 #include "server/backend_internal.h"
 #include "server/job.h"
+#include "server/limits.h"
 #include "server/progress.h"
 #include "server/text_common.h"
 #include "util/buf.h"
@@ -459,7 +461,17 @@ static void img_step(gs_job *jb)
     }
 }
 
-static const gs_job_ops IMG_OPS = {img_step, img_destroy};
+/* The deadline passed: the error answer in the WebUI's HTTPException shape (504). */
+static void img_expire(gs_job *jb, const char *msg)
+{
+    img_job *j = (img_job *)jb;
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    webui_error(jb->b, &r, 504, msg);
+    fail_with(j, &r);
+}
+
+static const gs_job_ops IMG_OPS = {img_step, img_destroy, img_expire};
 
 /* A new job for kind, its parameters ready to be parsed with the backend's allocator. */
 static img_job *img_job_new(genapi_backend *b, int kind)
@@ -505,6 +517,24 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
     }
     if (gi_sampler_index(c->sampler) < 0) {
         webui_error(b, r, 404, "Sampler not found");
+        return 0;
+    }
+    /* The work of the batch, before any of it is done. */
+    uint64_t pixels = (uint64_t)c->width * (uint64_t)c->height * (uint64_t)c->batch;
+    if (pixels > (uint64_t)GS_LIMIT_IMAGE_PIXELS || pixels * (uint64_t)c->steps > (uint64_t)GS_LIMIT_IMAGE_PIXEL_STEPS) {
+        int too_many = pixels > (uint64_t)GS_LIMIT_IMAGE_PIXELS;
+        char msg[300];
+        if (too_many)
+            snprintf(msg, sizeof msg,
+                     "width x height x batch_size is %llu pixels; the reference backend makes at most %ld per "
+                     "request (one 4096 x 4096 image, or 64 of 512 x 512)",
+                     (unsigned long long)pixels, GS_LIMIT_IMAGE_PIXELS);
+        else
+            snprintf(msg, sizeof msg,
+                     "width x height x batch_size x steps is %llu; the reference backend allows at most %ld per "
+                     "request (one 4096 x 4096 image at 50 steps)",
+                     (unsigned long long)(pixels * (uint64_t)c->steps), GS_LIMIT_IMAGE_PIXEL_STEPS);
+        detail_error(b, r, too_many ? (c->batch > 1 ? "batch_size" : "width") : "steps", msg);
         return 0;
     }
     j->seed = c->seed >= 0 ? (uint64_t)c->seed : (uint64_t)randombytes_uniform(4294967294u);
@@ -580,6 +610,15 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
         return 0;
     j->upscaler = genapi_upscale_params_is_set(p, GENAPI_UPSCALE_PARAM_upscaler_1) ? p->upscaler_1 : "None";
     j->factor = genapi_upscale_params_is_set(p, GENAPI_UPSCALE_PARAM_upscaling_resize) ? p->upscaling_resize : 2.0;
+    /* The output's size as the upscaler rounds it, before any work. */
+    double ow = floor((double)j->init.width * j->factor + 0.5), oh = floor((double)j->init.height * j->factor + 0.5);
+    if (ow * oh > (double)GS_LIMIT_UPSCALE_PIXELS) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "the upscaled image would be %.0f x %.0f; the reference backend makes at most %ld "
+                 "pixels (4096 x 4096)", ow, oh, GS_LIMIT_UPSCALE_PIXELS);
+        detail_error(b, r, "upscaling_resize", msg);
+        return 0;
+    }
     genapi_error err;
     genapi_error_clear(&err);
     genapi_status st = gi_upscale_begin(&b->alloc, &j->init, j->factor, j->upscaler, &j->up, &err);

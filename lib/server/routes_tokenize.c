@@ -1,6 +1,8 @@
-/* POST /v1/tokenize: a prompt, or chat messages through the chat template. */
+/* POST /v1/tokenize: a prompt, or chat messages through the chat template. As on the servers the
+ * count is not held to the context length; the text is held to GS_LIMIT_TEXT_BYTES. */
 #include <string.h>
 
+#include "server/limits.h"
 #include "server/text_common.h"
 
 genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r)
@@ -43,7 +45,7 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
         size_t n_msgs = 0;
         genapi_error err;
         genapi_error_clear(&err);
-        if (gs_parse_chat_messages(&ar, root, &msgs, &n_msgs, &err) != GENAPI_OK) {
+        if (gs_parse_chat_messages(&ar, root, &msgs, &n_msgs, NULL, NULL, b, &err) != GENAPI_OK) {
             st = gs_respond_genapi_error(b, r, &err);
             goto out;
         }
@@ -54,6 +56,10 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
             goto out;
         }
     } else if (prompt != NULL && json_object_is_type(prompt, json_type_string)) {
+        if (!gs_check_text_bytes(b, (size_t)json_object_get_string_len(prompt), "prompt", r)) {
+            st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
+            goto out;
+        }
         if (gx_tokenize(e->tok, json_object_get_string(prompt), (size_t)json_object_get_string_len(prompt), &ids, &n,
                         &cap) != 0) {
             st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");

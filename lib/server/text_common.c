@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "params/param_internal.h"
+#include "server/limits.h"
 #include "util/err.h"
 
 #define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
@@ -29,6 +30,8 @@ json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, ge
         gs_respond_error(b, r, 400, "Bad Request", NULL, "The request body is empty; expected a JSON object.");
         return NULL;
     }
+    if (!gs_check_json_body(b, req->body, req->body_len, r))
+        return NULL;
     json_object *root = ga_json_parse(req->body, req->body_len);
     if (root == NULL) {
         gs_respond_error(b, r, 400, "Bad Request", NULL, "The request body is not valid JSON.");
@@ -87,13 +90,8 @@ int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, 
         return 0;
     }
     /* The reference backend runs on the caller's CPU: bound the sequences one request makes. */
-    int64_t seqs = IS(p, best_of) ? p->best_of : IS(p, n) ? p->n : 1;
-    if (seqs > GS_MAX_SEQUENCES) {
-        gs_respond_error(b, r, 400, "BadRequestError", IS(p, best_of) ? "best_of" : "n",
-                         "the reference backend generates at most %d sequences per request, got %lld.",
-                         GS_MAX_SEQUENCES, (long long)seqs);
+    if (!gs_check_sequences(b, p, 1, r))
         return 0;
-    }
     *model_out = p->model;
     if (IS(p, multi_models)) {
         for (size_t i = 0; i < p->multi_models.count; i++)

@@ -1,6 +1,7 @@
 /* Pieces shared by the text routes (chat, completions, tokenize): request parsing with the
  * parameter table, model checks, logprobs in both wire formats, and the job that runs a chat or
- * completions generation in steps (text_job.c). */
+ * completions generation in steps (text_job.c). What a request may ask for is bounded by
+ * limits.h, checked here and in the routes before the job starts. */
 #ifndef GENAPI_SERVER_TEXT_COMMON_H
 #define GENAPI_SERVER_TEXT_COMMON_H
 
@@ -9,11 +10,9 @@
 #include "server/job.h"
 #include "server/stream.h"
 
-/* Most sequences (n, best_of) one request may ask the reference backend for. */
-#define GS_MAX_SEQUENCES 128
-
-/* Parse a JSON request body (Content-Type checked) into *root; on failure a 400 is written to r
- * and NULL returned. */
+/* Parse a JSON request body (Content-Type checked, its parsed size bounded: limits.h) into
+ * *root; on failure a 400 (413 for a body too complex to parse) is written to r and NULL
+ * returned. */
 json_object *gs_parse_body(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r);
 
 /* A text request as a route holds it: the parsed body, the parameters (allocated with the
@@ -54,8 +53,12 @@ json_object *gs_completion_logprobs(const gx_text_engine *e, const gx_logprob *l
 /* prompt_logprobs: [null, {"<id>": {"logprob", "rank", "decoded_token"}}, ...]. */
 json_object *gs_prompt_logprobs(const gx_text_engine *e, const gx_logprob *lp, size_t n, ga_arena *ar);
 
-/* Chat messages of a request body (chat and tokenize). */
-genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, genapi_error *err);
+/* Chat messages of a request body (chat and tokenize). Their roles and contents together may
+ * hold at most GS_LIMIT_TEXT_BYTES (a 400 naming messages beyond). *at_least (may be NULL)
+ * receives a lower bound on the tokens the chat template makes of them (generation prompt
+ * included), *bytes (may be NULL) their bytes. */
+genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, size_t *bytes,
+                                     size_t *at_least, const genapi_backend *b, genapi_error *err);
 
 /* Logit offsets of the model's LoRA adapter scaled by `multiplier`, or NULL for a base model. */
 const float *gs_adapter(genapi_backend *b, const genapi_text_params *p, const char *model, ga_arena *ar);
@@ -84,6 +87,13 @@ typedef struct gs_text_gen {
 
 typedef struct gs_text_job gs_text_job;
 
+/* Prompt logprobs a text job computes in its first steps, a few positions per step. */
+typedef struct gs_plp_task {
+    const int32_t *ids;  /* the prompt (in the job) */
+    size_t n, top, next; /* tokens, alternatives per token, next position to compute */
+    gx_logprob *lp;      /* n entries, in the job's arena */
+} gs_plp_task;
+
 /* The whole answer once every generation ended: a JSON body, or one event holding it for a
  * stream that is not incremental. */
 typedef genapi_status (*gs_text_answer_fn)(gs_text_job *t, genapi_http_response *r);
@@ -109,12 +119,21 @@ struct gs_text_job {
     int generated;             /* every generation ended */
     gs_stream stream;
     ga_arena scratch;          /* chunk texts of one step */
+    gs_plp_task *plp;          /* prompt logprobs still to compute (before any token), in req.ar */
+    size_t n_plp, cap_plp, plp_done;
+    float *plp_logits;         /* their scratch (vocab-sized), or NULL */
 };
 
 /* A job for req with its body parsed into job->req. Returns NULL with the answer in r (400 for
  * a body that is not a JSON object) and *st its status, or with *st GENAPI_E_NOMEM. */
 gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, gs_text_answer_fn answer,
                              genapi_http_response *r, genapi_status *st);
+
+/* Prompt logprobs of ids[0..n-1] with `top` alternatives, computed by the job's first steps
+ * (every prompt token costs a model evaluation: the route that parses the request does none of
+ * them). *out is set at once to the entries, which are filled in before any generation step. */
+genapi_status gs_text_job_prompt_logprobs(gs_text_job *t, const int32_t *ids, size_t n, size_t top, gx_logprob **out,
+                                          genapi_error *err);
 
 /* Room for n_gens generations. */
 genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *err);

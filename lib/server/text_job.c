@@ -6,8 +6,12 @@
 
 static void text_job_step(gs_job *j);
 static void text_job_destroy(gs_job *j);
+static void text_job_expire(gs_job *j, const char *msg);
 
-static const gs_job_ops text_job_ops = {text_job_step, text_job_destroy};
+static const gs_job_ops text_job_ops = {text_job_step, text_job_destroy, text_job_expire};
+
+/* Prompt-logprob positions computed per step: each is one model evaluation (about 80 us). */
+#define GS_PLP_PER_STEP 8
 
 gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, gs_text_answer_fn answer,
                              genapi_http_response *r, genapi_status *st)
@@ -26,6 +30,54 @@ gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, 
     }
     *st = GENAPI_OK;
     return t;
+}
+
+genapi_status gs_text_job_prompt_logprobs(gs_text_job *t, const int32_t *ids, size_t n, size_t top, gx_logprob **out,
+                                          genapi_error *err)
+{
+    ga_arena *ar = &t->req.ar;
+    if (t->n_plp == t->cap_plp) {
+        size_t cap = t->cap_plp ? t->cap_plp * 2 : 4;
+        gs_plp_task *grown = ga_arena_alloc(ar, cap * sizeof *grown);
+        if (grown == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        if (t->n_plp)
+            memcpy(grown, t->plp, t->n_plp * sizeof *grown);
+        t->plp = grown;
+        t->cap_plp = cap;
+    }
+    gx_logprob *lp = ga_arena_alloc(ar, (n ? n : 1) * sizeof *lp);
+    if (lp == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    memset(lp, 0, (n ? n : 1) * sizeof *lp);
+    t->plp[t->n_plp++] = (gs_plp_task){ids, n, top, 0, lp};
+    *out = lp;
+    return GENAPI_OK;
+}
+
+/* A few positions of the pending prompt logprobs; returns 1 once all are done, 0 while some
+ * remain, or a negative status with err filled. */
+static int prompt_logprobs_step(gs_text_job *t, genapi_error *err)
+{
+    const gx_text_engine *e = t->job.b->text;
+    if (t->plp_logits == NULL) {
+        t->plp_logits = ga_malloc(&t->job.b->alloc, gx_tokenizer_vocab_size(e->tok) * sizeof *t->plp_logits);
+        if (t->plp_logits == NULL)
+            return (int)ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    for (int k = 0; k < GS_PLP_PER_STEP && t->plp_done < t->n_plp; k++) {
+        gs_plp_task *q = &t->plp[t->plp_done];
+        if (q->next < q->n) {
+            genapi_status st =
+                gx_prompt_logprob_at(e, q->ids, q->next, q->top, t->plp_logits, &t->req.ar, &q->lp[q->next], err);
+            if (st != GENAPI_OK)
+                return (int)st;
+            q->next++;
+        }
+        if (q->next >= q->n)
+            t->plp_done++;
+    }
+    return t->plp_done == t->n_plp;
 }
 
 genapi_status gs_text_job_reserve(gs_text_job *t, size_t n_gens, genapi_error *err)
@@ -139,6 +191,12 @@ static void text_job_step(gs_job *j)
     gs_text_job *t = (gs_text_job *)j;
     genapi_error err;
     genapi_error_clear(&err);
+    if (t->plp_done < t->n_plp) {
+        int rc = prompt_logprobs_step(t, &err);
+        if (rc < 0)
+            fail(t, &err);
+        return; /* generation starts with the next step */
+    }
     if (!t->generated) {
         int rc = generate(t, &err);
         if (rc < 0) {
@@ -169,9 +227,32 @@ static void text_job_step(gs_job *j)
     gs_job_finish_with(j, &r);
 }
 
+/* The deadline passed: a stream (its head is out) ends with an in-band error event and [DONE];
+ * a whole answer is the 504 error. */
+static void text_job_expire(gs_job *j, const char *msg)
+{
+    gs_text_job *t = (gs_text_job *)j;
+    if (!t->incremental) {
+        gs_job_expire_default(j, msg);
+        return;
+    }
+    genapi_http_response r;
+    memset(&r, 0, sizeof r);
+    gs_respond_error(j->b, &r, 504, "Gateway Timeout", NULL, "%s", msg);
+    if (r.body) {
+        ga_buf_puts(&j->out, "data: ");
+        ga_buf_append(&j->out, r.body, r.body_len);
+        ga_buf_puts(&j->out, "\n\n");
+    }
+    genapi_http_response_release(j->b, &r);
+    ga_buf_puts(&j->out, "data: [DONE]\n\n");
+    j->done = 1;
+}
+
 static void text_job_destroy(gs_job *j)
 {
     gs_text_job *t = (gs_text_job *)j;
+    ga_free(&j->b->alloc, t->plp_logits);
     for (size_t k = 0; k < t->n_gens; k++)
         gx_gen_free(t->gens[k].gen);
     gd_free(t->guided);

@@ -423,6 +423,19 @@ int gx_fill_logprob(const float *logits, size_t vocab, int32_t id, size_t n_top,
     return 0;
 }
 
+genapi_status gx_prompt_logprob_at(const gx_text_engine *e, const int32_t *prompt, size_t i, size_t n_top,
+                                   float *logits, ga_arena *ar, gx_logprob *out, genapi_error *err)
+{
+    if (i == 0) {
+        *out = (gx_logprob){prompt[0], 0.0f, -1, NULL, 0}; /* nothing precedes it: no logprob */
+        return GENAPI_OK;
+    }
+    gx_model_logits(e->model, prompt, i, NULL, logits);
+    if (gx_fill_logprob(logits, gx_tokenizer_vocab_size(e->tok), prompt[i], n_top, ar, out) != 0)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    return GENAPI_OK;
+}
+
 genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt, size_t n, size_t n_top, ga_arena *ar,
                                  gx_logprob **out, genapi_error *err)
 {
@@ -433,13 +446,11 @@ genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt,
         ga_free(&e->alloc, logits);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
-    if (n > 0)
-        lp[0] = (gx_logprob){prompt[0], 0.0f, -1, NULL, 0}; /* nothing precedes it: no logprob */
-    for (size_t i = 1; i < n; i++) {
-        gx_model_logits(e->model, prompt, i, NULL, logits);
-        if (gx_fill_logprob(logits, vocab, prompt[i], n_top, ar, &lp[i]) != 0) {
+    for (size_t i = 0; i < n; i++) {
+        genapi_status st = gx_prompt_logprob_at(e, prompt, i, n_top, logits, ar, &lp[i], err);
+        if (st != GENAPI_OK) {
             ga_free(&e->alloc, logits);
-            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+            return st;
         }
     }
     ga_free(&e->alloc, logits);

@@ -92,6 +92,10 @@ typedef struct gx_gen_request {
 /* Raw logprobs of prompt[1..n-1] given their prefixes (entry 0 has no logprob: rank -1). */
 genapi_status gx_prompt_logprobs(const gx_text_engine *e, const int32_t *prompt, size_t n, size_t n_top, ga_arena *ar,
                                  gx_logprob **out, genapi_error *err);
+/* Entry i of gx_prompt_logprobs alone (one model evaluation): logits is vocab-sized scratch, the
+ * alternatives go to ar. */
+genapi_status gx_prompt_logprob_at(const gx_text_engine *e, const int32_t *prompt, size_t i, size_t n_top,
+                                   float *logits, ga_arena *ar, gx_logprob *out, genapi_error *err);
 
 /* Text of a token as shown in logprobs: valid UTF-8 (invalid bytes become U+FFFD). */
 char *gx_token_text(const gx_text_engine *e, int32_t id, ga_arena *ar);

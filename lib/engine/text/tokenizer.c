@@ -191,6 +191,8 @@ void gx_tokenizer_free(gx_tokenizer *t)
 
 size_t gx_tokenizer_vocab_size(const gx_tokenizer *t) { return t->n_vocab; }
 
+size_t gx_tokenizer_max_piece(const gx_tokenizer *t) { return t->max_piece; }
+
 int gx_tokenizer_is_special(const gx_tokenizer *t, int32_t id) { (void)t; return id >= 0 && id < GX_TOK_SPECIALS; }
 
 const char *gx_tokenizer_piece(const gx_tokenizer *t, int32_t id, size_t *len)

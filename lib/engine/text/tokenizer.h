@@ -33,6 +33,9 @@ const char *gx_tokenizer_piece(const gx_tokenizer *t, int32_t id, size_t *len);
  * markers in the text are NOT turned into special tokens. Returns 0 or -1 (no memory). */
 int gx_tokenize(const gx_tokenizer *t, const char *text, size_t len, int32_t **ids, size_t *n, size_t *cap);
 
+/* Bytes of the longest non-special token: a text of L bytes is at least ceil(L / this) tokens. */
+size_t gx_tokenizer_max_piece(const gx_tokenizer *t);
+
 /* Token id of a whole piece, or -1. */
 int32_t gx_tokenizer_lookup(const gx_tokenizer *t, const char *piece, size_t len);
 
