@@ -9,6 +9,7 @@
  *     inpainting (the file as init image and as mask: each output pixel is the repainted one
  *     exactly where Pillow's pixel is white enough) and upscale (Nearest x2: every input
  *     pixel, alpha included, four times), on the in-process client and on a genapi-server;
+ *   - run the CLI's img2img --init FILE and upscale FILE on every file, on both transports;
  *   - refuse sizes over the limits from the header alone, and answer truncated or damaged
  *     files with the servers' 500 "Invalid encoded image" (or decode them), never crashing.
  *
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <genapi/genapi.h>
@@ -385,6 +387,60 @@ static void test_limits_before_decoding(void **state)
     lim.max_pixels = 40 * 24;
     assert_int_equal(gi_image_decode(&s->a, c->bytes, c->len, &lim, &img, &err), GENAPI_OK);
     gi_image_free(&s->a, &img);
+}
+
+/* A progressive JPEG whose last scan is repeated `extra` times (libjpeg decodes repeated scans,
+ * only warning): each scan is a pass over the whole image, so the scans are counted. */
+static uint8_t *repeated_scans(const tcase *c, size_t extra, size_t *len)
+{
+    size_t i = 2, last_sos = 0, eoi = 0;
+    while (i + 2 <= c->len) {
+        uint8_t m = c->bytes[i + 1];
+        if (m == 0xD9) {
+            eoi = i;
+            break;
+        }
+        if (i + 4 > c->len)
+            break;
+        size_t seg = 2 + ((size_t)c->bytes[i + 2] << 8 | c->bytes[i + 3]);
+        if (m == 0xDA) {
+            last_sos = i;
+            i += seg;
+            while (i + 1 < c->len && !(c->bytes[i] == 0xFF && c->bytes[i + 1] != 0 &&
+                                       !(c->bytes[i + 1] >= 0xD0 && c->bytes[i + 1] <= 0xD7)))
+                i++;
+        } else {
+            i += seg;
+        }
+    }
+    assert_true(last_sos > 0 && eoi > last_sos);
+    size_t scan = eoi - last_sos;
+    *len = c->len + extra * scan;
+    uint8_t *d = malloc(*len);
+    assert_non_null(d);
+    memcpy(d, c->bytes, eoi);
+    for (size_t k = 0; k < extra; k++)
+        memcpy(d + eoi + k * scan, c->bytes + last_sos, scan);
+    memcpy(d + eoi + extra * scan, c->bytes + eoi, c->len - eoi);
+    return d;
+}
+
+static void test_jpeg_scan_limit(void **state)
+{
+    suite *s = *state;
+    const tcase *c = find_case(s, "jpg_progressive.jpg");
+    size_t len;
+    gi_image img;
+    genapi_error err;
+    uint8_t *d = repeated_scans(c, GI_JPEG_MAX_SCANS - 20, &len);
+    assert_int_equal(gi_image_decode(&s->a, d, len, NULL, &img, &err), GENAPI_OK);
+    gi_image_free(&s->a, &img);
+    free(d);
+    d = repeated_scans(c, GI_JPEG_MAX_SCANS, &len);
+    assert_int_equal(gi_image_decode(&s->a, d, len, NULL, &img, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.message, "Invalid encoded image");
+    assert_null(img.rgba);
+    free(d);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -773,6 +829,94 @@ static void test_client_sends_files_unchanged(void **state)
     genapi_client_free(cl);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The CLI: img2img --init FILE and upscale FILE send the files unchanged */
+
+/* Run the CLI; 0 when it exits 0 with the output file's name on stdout, copied to path. */
+static int run_cli(const char *args, char *path, size_t cap)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "env -u GENAPI_BASE_URL -u GENAPI_API_KEY -u GENAPI_IMAGE_MODEL '%s' %s", GENAPI_CLI_BIN,
+             args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(path, 1, cap - 1, p);
+    path[n] = '\0';
+    int st = pclose(p);
+    char *nl = strchr(path, '\n');
+    if (nl)
+        *nl = '\0';
+    return st == 0 && path[0] ? 0 : -1;
+}
+
+static void cli_all(const suite *s, const char *url)
+{
+    char dir[] = "/tmp/genapi-image-inputs-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char base[256];
+    snprintf(base, sizeof base, "%s%s%s", url ? "--webui --base-url '" : "", url ? url : "", url ? "'" : "");
+    for (size_t i = 0; i < s->n; i++) {
+        const tcase *c = &s->cases[i];
+        char args[2048], out[1024];
+        /* img2img at denoising 0: the decoded input's colours. */
+        snprintf(args, sizeof args, "%s img2img --init '%s/%s' -o '%s/i' -p denoising_strength=0 -p steps=2 x", base,
+                 IMAGES_DIR, c->file, dir);
+        if (run_cli(args, out, sizeof out) != 0)
+            fail_msg("genapi %s failed", args);
+        size_t len = 0;
+        uint8_t *png = (uint8_t *)ts_read_file(out, &len);
+        assert_non_null(png);
+        gi_image img;
+        genapi_error err;
+        assert_int_equal(gi_png_decode(&s->a, png, len, &img, &err), GENAPI_OK);
+        assert_int_equal(img.width, c->w);
+        assert_int_equal(img.height, c->h);
+        for (size_t k = 0; k < (size_t)c->w * (size_t)c->h; k++)
+            if (max_diff(img.rgba + k * 4, c->rgba + k * 4, 3) > c->tol)
+                fail_msg("genapi img2img --init %s: pixel %zu differs from Pillow's", c->file, k);
+        gi_image_free(&s->a, &img);
+        free(png);
+        remove(out);
+        /* upscale, nearest neighbour x2. */
+        snprintf(args, sizeof args, "%s upscale -o '%s/u' -p upscaler_1=Nearest -p upscaling_resize=2 '%s/%s'", base, dir,
+                 IMAGES_DIR, c->file);
+        if (run_cli(args, out, sizeof out) != 0)
+            fail_msg("genapi %s failed", args);
+        png = (uint8_t *)ts_read_file(out, &len);
+        assert_non_null(png);
+        assert_int_equal(gi_png_decode(&s->a, png, len, &img, &err), GENAPI_OK);
+        assert_int_equal(img.width, c->w * 2);
+        assert_int_equal(img.height, c->h * 2);
+        for (int32_t y = 0; y < img.height; y++)
+            for (int32_t x = 0; x < img.width; x++)
+                if (max_diff(img.rgba + ((size_t)y * (size_t)img.width + (size_t)x) * 4,
+                             c->rgba + ((size_t)(y / 2) * (size_t)c->w + (size_t)(x / 2)) * 4, 4) > c->tol)
+                    fail_msg("genapi upscale %s: pixel (%d, %d) differs from Pillow's", c->file, (int)x, (int)y);
+        gi_image_free(&s->a, &img);
+        free(png);
+        remove(out);
+    }
+    /* With a mask: inpainting runs (the result is checked pixel by pixel above). */
+    char args[2048], out[1024];
+    snprintf(args, sizeof args, "%s img2img --init '%s/jpg_444.jpg' --mask '%s/webp_lossy_rgba.webp' -o '%s/m' x", base,
+             IMAGES_DIR, IMAGES_DIR, dir);
+    if (run_cli(args, out, sizeof out) != 0)
+        fail_msg("genapi %s failed", args);
+    remove(out);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_cli_in_process(void **state)
+{
+    cli_all(*state, NULL);
+}
+
+static void test_cli_over_http(void **state)
+{
+    suite *s = *state;
+    cli_all(s, s->srv.url);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -780,9 +924,12 @@ int main(void)
         cmocka_unit_test(test_probe_reads_headers),
         cmocka_unit_test(test_exif_orientation_rules),
         cmocka_unit_test(test_limits_before_decoding),
+        cmocka_unit_test(test_jpeg_scan_limit),
         cmocka_unit_test(test_client_sends_files_unchanged),
         cmocka_unit_test(test_routes_in_process),
         cmocka_unit_test_setup_teardown(test_routes_over_http, server_up, server_down),
+        cmocka_unit_test(test_cli_in_process),
+        cmocka_unit_test_setup_teardown(test_cli_over_http, server_up, server_down),
         cmocka_unit_test(test_decoders_on_damaged_files),
         cmocka_unit_test(test_routes_on_damaged_files),
     };

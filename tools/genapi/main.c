@@ -18,6 +18,9 @@ typedef struct cli {
     size_t n_params;
     const char **args;
     size_t n_args;
+    const char **inits; /* img2img --init files */
+    size_t n_inits;
+    const char *mask; /* img2img --mask file */
 } cli;
 
 static void usage(FILE *f)
@@ -30,6 +33,10 @@ static void usage(FILE *f)
             "  complete PROMPT... one text completion; prints the continuation\n"
             "  tokenize TEXT...   prints the token ids of TEXT\n"
             "  txt2img PROMPT...  generates images; writes OUT-0.png, … (see -o) and prints their names\n"
+            "  img2img PROMPT...  redraws the --init image (PNG, JPEG or WebP; inpaints with --mask);\n"
+            "                     writes OUT-0.png, … and prints their names\n"
+            "  upscale FILE       upscales an image (PNG, JPEG or WebP; e.g. -p upscaler_1=Lanczos\n"
+            "                     -p upscaling_resize=2); writes OUT-0.png and prints its name\n"
             "  models             list text-generation models\n"
             "  params             list every text parameter with its range\n"
             "\n"
@@ -38,10 +45,13 @@ static void usage(FILE *f)
             "  --api-key KEY      bearer key (default: GENAPI_API_KEY)\n"
             "  -m, --model NAME   model (default: GENAPI_MODEL, else the server's first model)\n"
             "  -s, --system TEXT  system message for chat\n"
-            "  -p NAME=VALUE      set any text parameter (repeatable), e.g. -p top_p=0.9 -p stop='[\"\\n\"]'\n"
+            "  -p NAME=VALUE      set any parameter of the command (repeatable), e.g. -p top_p=0.9\n"
+            "                     -p stop='[\"\\n\"]'; image commands take their image parameters\n"
+            "  --init FILE        img2img: the image to start from (repeatable); sent unchanged\n"
+            "  --mask FILE        img2img: the inpainting mask (white is repainted); sent unchanged\n"
             "  --json             print the typed result re-serialized as JSON\n"
             "  --stream           print the reply as it is generated (chat, complete)\n"
-            "  -o, --out PREFIX   txt2img output file prefix (default: genapi)\n"
+            "  -o, --out PREFIX   image output file prefix (default: genapi)\n"
             "  --webui            image routes under /sdapi/v1 (AUTOMATIC1111 / SD.Next servers)\n"
             "  -h, --help         this help\n"
             "  --version          library version\n");
@@ -65,7 +75,8 @@ static int parse_args(int argc, char **argv, cli *c)
     memset(c, 0, sizeof *c);
     c->params = calloc((size_t)argc, sizeof *c->params);
     c->args = calloc((size_t)argc, sizeof *c->args);
-    if (c->params == NULL || c->args == NULL)
+    c->inits = calloc((size_t)argc, sizeof *c->inits);
+    if (c->params == NULL || c->args == NULL || c->inits == NULL)
         return -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -82,6 +93,10 @@ static int parse_args(int argc, char **argv, cli *c)
             slot = &c->out;
         else if (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0)
             slot = &c->params[c->n_params++];
+        else if (strcmp(a, "--init") == 0)
+            slot = &c->inits[c->n_inits++];
+        else if (strcmp(a, "--mask") == 0)
+            slot = &c->mask;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "genapi: option %s needs a value\n", a);
@@ -315,6 +330,105 @@ static const char *image_ext(int32_t format)
     return format == GENAPI_IMAGE_FORMAT_JPEG ? "jpg" : format == GENAPI_IMAGE_FORMAT_WEBP ? "webp" : "png";
 }
 
+/* Write each image to OUT-i.EXT and print its name (or a JSON line with --json). */
+static int write_images(const cli *c, const genapi_image *images, size_t count)
+{
+    const char *out = c->out ? c->out : "genapi";
+    for (size_t i = 0; i < count; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s-%zu.%s", out, i, image_ext(images[i].format));
+        if (write_file(path, images[i].data, images[i].size) != 0) {
+            fprintf(stderr, "genapi: cannot write %s\n", path);
+            return 1;
+        }
+        if (c->json)
+            printf("{\"file\":\"%s\",\"width\":%d,\"height\":%d}\n", path, (int)images[i].width,
+                   (int)images[i].height);
+        else
+            printf("%s\n", path);
+    }
+    return 0;
+}
+
+/* -p NAME=VALUE options through a kind's set_text; 0, or 2 after a message on stderr. */
+typedef genapi_status (*set_text_fn)(void *params, const char *name, const char *value, genapi_error *err);
+
+static genapi_status set_txt2img(void *p, const char *n, const char *v, genapi_error *e)
+{
+    return genapi_txt2img_params_set_text(p, n, v, e);
+}
+
+static genapi_status set_img2img(void *p, const char *n, const char *v, genapi_error *e)
+{
+    return genapi_img2img_params_set_text(p, n, v, e);
+}
+
+static genapi_status set_upscale(void *p, const char *n, const char *v, genapi_error *e)
+{
+    return genapi_upscale_params_set_text(p, n, v, e);
+}
+
+static int image_params(const cli *c, void *p, set_text_fn set, genapi_status *st, genapi_error *err)
+{
+    for (size_t i = 0; i < c->n_params && *st == GENAPI_OK; i++) {
+        const char *eq = strchr(c->params[i], '=');
+        char *name = eq ? strndup(c->params[i], (size_t)(eq - c->params[i])) : NULL;
+        if (name == NULL) {
+            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
+            return 2;
+        }
+        *st = set(p, name, eq + 1, err);
+        free(name);
+    }
+    return 0;
+}
+
+/* A whole image file as base64 (its bytes unchanged, whatever the format); NULL and st set on
+ * failure. Free with genapi_free(genapi_client_allocator(client), …). */
+static char *file_base64(genapi_client *client, const char *path, genapi_status *st, genapi_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *data = NULL;
+    size_t len = 0, cap = 0;
+    int ok = f != NULL;
+    while (ok) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            uint8_t *d = realloc(data, ncap);
+            if (d == NULL) {
+                ok = 0;
+                break;
+            }
+            data = d;
+            cap = ncap;
+        }
+        size_t n = fread(data + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            ok = !ferror(f);
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+    char *b64 = NULL;
+    if (!ok) {
+        *st = GENAPI_E_INVALID_ARG;
+        snprintf(err->message, sizeof err->message, "cannot read %s", path);
+    } else {
+        *st = genapi_image_to_base64(client, data, len, &b64, err);
+    }
+    free(data);
+    return b64;
+}
+
+/* The model of image commands: -m, else GENAPI_IMAGE_MODEL, else the reference checkpoint. */
+static const char *image_model(const cli *c)
+{
+    const char *model = c->model ? c->model : getenv("GENAPI_IMAGE_MODEL");
+    return model && model[0] ? model : "genapi-ref-image";
+}
+
 /* txt2img: PROMPT... → OUT-0.png, OUT-1.png, … (file names on stdout). */
 static int cmd_txt2img(genapi_client *client, const cli *c)
 {
@@ -323,48 +437,99 @@ static int cmd_txt2img(genapi_client *client, const cli *c)
     genapi_error err;
     genapi_error_clear(&err);
     genapi_status st = GENAPI_OK;
-    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
-        const char *eq = strchr(c->params[i], '=');
-        char *name = eq ? strndup(c->params[i], (size_t)(eq - c->params[i])) : NULL;
-        if (name == NULL) {
-            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
-            genapi_txt2img_params_clear(&p);
-            return 2;
-        }
-        st = genapi_txt2img_params_set_text(&p, name, eq + 1, &err);
-        free(name);
+    if (image_params(c, &p, set_txt2img, &st, &err) != 0) {
+        genapi_txt2img_params_clear(&p);
+        return 2;
     }
     char *prompt = join_args(c);
-    const char *model = c->model ? c->model : getenv("GENAPI_IMAGE_MODEL");
     if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_sd_model_checkpoint))
-        GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, model && model[0] ? model : "genapi-ref-image");
+        GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, image_model(c));
     if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_prompt))
         GENAPI_TXT2IMG_SET(&p, prompt, prompt ? prompt : "");
     genapi_images_result *res = NULL;
     if (st == GENAPI_OK)
         st = genapi_txt2img(client, &p, &res, &err);
-    int rc = 0;
-    if (st == GENAPI_OK) {
-        const char *out = c->out ? c->out : "genapi";
-        for (size_t i = 0; i < res->image_count && rc == 0; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s-%zu.%s", out, i, image_ext(res->images[i].format));
-            if (write_file(path, res->images[i].data, res->images[i].size) != 0) {
-                fprintf(stderr, "genapi: cannot write %s\n", path);
-                rc = 1;
-            } else if (c->json) {
-                printf("{\"file\":\"%s\",\"width\":%d,\"height\":%d}\n", path, (int)res->images[i].width,
-                       (int)res->images[i].height);
-            } else {
-                printf("%s\n", path);
-            }
-        }
-    } else {
-        rc = fail(st, &err);
-    }
+    int rc = st == GENAPI_OK ? write_images(c, res->images, res->image_count) : fail(st, &err);
     genapi_images_result_free(res);
     free(prompt);
     genapi_txt2img_params_clear(&p);
+    return rc;
+}
+
+/* img2img --init FILE [--mask FILE] PROMPT... → OUT-0.png, … (file names on stdout). */
+static int cmd_img2img(genapi_client *client, const cli *c)
+{
+    if (c->n_inits == 0) {
+        fprintf(stderr, "genapi img2img: --init FILE is required\n");
+        return 2;
+    }
+    genapi_img2img_params p;
+    genapi_img2img_params_init(&p, sizeof p);
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = GENAPI_OK;
+    if (image_params(c, &p, set_img2img, &st, &err) != 0) {
+        genapi_img2img_params_clear(&p);
+        return 2;
+    }
+    const genapi_allocator *al = genapi_client_allocator(client);
+    char **inits = calloc(c->n_inits, sizeof *inits), *mask = NULL;
+    if (inits == NULL && st == GENAPI_OK)
+        st = GENAPI_E_NOMEM;
+    for (size_t i = 0; i < c->n_inits && st == GENAPI_OK; i++)
+        inits[i] = file_base64(client, c->inits[i], &st, &err);
+    if (c->mask && st == GENAPI_OK)
+        mask = file_base64(client, c->mask, &st, &err);
+    char *prompt = join_args(c);
+    if (st == GENAPI_OK) {
+        GENAPI_IMG2IMG_SET(&p, init_images, ((genapi_strlist){(const char *const *)inits, c->n_inits}));
+        if (mask)
+            GENAPI_IMG2IMG_SET(&p, mask, mask);
+        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_sd_model_checkpoint))
+            GENAPI_IMG2IMG_SET(&p, sd_model_checkpoint, image_model(c));
+        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_prompt))
+            GENAPI_IMG2IMG_SET(&p, prompt, prompt ? prompt : "");
+    }
+    genapi_images_result *res = NULL;
+    if (st == GENAPI_OK)
+        st = genapi_img2img(client, &p, &res, &err);
+    int rc = st == GENAPI_OK ? write_images(c, res->images, res->image_count) : fail(st, &err);
+    genapi_images_result_free(res);
+    for (size_t i = 0; inits && i < c->n_inits; i++)
+        genapi_free(al, inits[i]);
+    free(inits);
+    genapi_free(al, mask);
+    free(prompt);
+    genapi_img2img_params_clear(&p);
+    return rc;
+}
+
+/* upscale FILE → OUT-0.png (the file name on stdout). */
+static int cmd_upscale(genapi_client *client, const cli *c)
+{
+    if (c->n_args != 1) {
+        fprintf(stderr, "genapi upscale: one image FILE is required\n");
+        return 2;
+    }
+    genapi_upscale_params p;
+    genapi_upscale_params_init(&p, sizeof p);
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = GENAPI_OK;
+    if (image_params(c, &p, set_upscale, &st, &err) != 0) {
+        genapi_upscale_params_clear(&p);
+        return 2;
+    }
+    char *image = st == GENAPI_OK ? file_base64(client, c->args[0], &st, &err) : NULL;
+    if (st == GENAPI_OK)
+        GENAPI_UPSCALE_SET(&p, image, image);
+    genapi_upscale_result *res = NULL;
+    if (st == GENAPI_OK)
+        st = genapi_upscale(client, &p, &res, &err);
+    int rc = st == GENAPI_OK ? write_images(c, &res->image, 1) : fail(st, &err);
+    genapi_upscale_result_free(res);
+    genapi_free(genapi_client_allocator(client), image);
+    genapi_upscale_params_clear(&p);
     return rc;
 }
 
@@ -431,7 +596,8 @@ int main(int argc, char **argv)
         rc = cmd_params();
     } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0 ||
                strcmp(c.command, "complete") == 0 || strcmp(c.command, "tokenize") == 0 ||
-               strcmp(c.command, "txt2img") == 0) {
+               strcmp(c.command, "txt2img") == 0 || strcmp(c.command, "img2img") == 0 ||
+               strcmp(c.command, "upscale") == 0) {
         genapi_client_config cfg;
         genapi_client_config_init(&cfg, sizeof cfg);
         cfg.base_url = c.base_url;
@@ -447,6 +613,8 @@ int main(int argc, char **argv)
                  : strcmp(c.command, "complete") == 0 ? cmd_complete(client, &c)
                  : strcmp(c.command, "tokenize") == 0 ? cmd_tokenize(client, &c)
                  : strcmp(c.command, "txt2img") == 0  ? cmd_txt2img(client, &c)
+                 : strcmp(c.command, "img2img") == 0  ? cmd_img2img(client, &c)
+                 : strcmp(c.command, "upscale") == 0  ? cmd_upscale(client, &c)
                                                       : cmd_models(client, &c);
             genapi_client_free(client);
         }
@@ -456,5 +624,6 @@ int main(int argc, char **argv)
     }
     free(c.params);
     free(c.args);
+    free(c.inits);
     return rc;
 }

@@ -15,7 +15,7 @@ The files are made by Pillow's encoders where Pillow has one; the PNG colour typ
 cannot write (grey at 2 and 4 bits, 16-bit RGB, RGBA and grey + alpha, Adam7 interlacing) are
 written here with zlib, and still decoded by Pillow. 16-bit samples become their most
 significant byte (Pillow does so for RGB, RGBA and LA; for 16-bit grey, which Pillow opens as
-mode I;16 and whose RGB conversion clips at 255, the shift is done here).
+mode I or I;16 and whose RGB conversion clips at 255, the shift is done here).
 
 Run with Debian's Pillow (python3-pil): /usr/bin/python3 make_images.py [OUTDIR]. The tests
 only read the files; they never run this script.
