@@ -77,8 +77,10 @@
 #define GS_LIMIT_UPSCALE_PIXELS (4096L * 4096L)
 
 /* Pixels of a decoded input image (img2img init_images and mask, the upscale image), checked on
- * the PNG header before decoding: 4096 x 4096, 64 MB decoded. */
-#define GS_LIMIT_INPUT_PIXELS (4096L * 4096L)
+ * the header before decoding: 32 Mi pixels (a photo of a 24 or 32 megapixel camera), 128 MiB
+ * decoded. Larger inputs get the answer the WebUI gives an image it cannot decode (500
+ * "Invalid encoded image"; PIL refuses decompression bombs the same way). */
+#define GS_LIMIT_INPUT_PIXELS (8192L * 4096L)
 
 /* ---- time ---------------------------------------------------------------------------------- */
 

@@ -69,7 +69,7 @@ static int known_model(const char *m)
 }
 
 /* base64 (optionally a data: URI) → decoded image (PNG, JPEG or WebP, gi_image_decode); 0 and a
- * 500 written when it is not one. */
+ * 500 written when it is not one, or has more than GS_LIMIT_INPUT_PIXELS pixels. */
 static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, genapi_http_response *r)
 {
     size_t len = strlen(text);
@@ -89,9 +89,12 @@ static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, 
         return 0;
     }
     genapi_error err;
+    /* Larger inputs are refused from their header, before any pixel is allocated, as an image
+     * the servers cannot decode is (PIL's decompression-bomb check on A1111). */
+    const gi_decode_limits input_limits = {0, GS_LIMIT_INPUT_PIXELS};
     genapi_status st = GENAPI_E_INVALID_ARG;
     if (sodium_base642bin(bytes, cap, text, len, "\r\n ", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
-        st = gi_image_decode(&b->alloc, bytes, n, NULL, out, &err);
+        st = gi_image_decode(&b->alloc, bytes, n, &input_limits, out, &err);
     ga_free(&b->alloc, bytes);
     if (st == GENAPI_E_NOMEM)
         gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
