@@ -10,7 +10,11 @@
  *   appends the output to the request's buffer and resumes the suspended connection; the rest
  *   wait their turn.
  * - A watchdog: every GS_WATCH_MS it checks the sockets of suspended connections and cancels
- *   the request of a client that left (libmicrohttpd does not watch suspended sockets).
+ *   the request of a client that left (libmicrohttpd does not watch suspended sockets); every
+ *   GS_RECEIVE_WATCH_MS it shuts the socket of a connection that has not sent its request whole
+ *   within GS_RECEIVE_TIMEOUT_S of being ready for it (libmicrohttpd's own timeout only sees
+ *   inactivity, which a client sending a byte a second never shows), and libmicrohttpd then
+ *   closes it.
  *
  * A stream (head ready before the job is done) is sent with chunked encoding as it grows: the
  * content reader copies buffered bytes, or suspends the connection and returns 0 when there
@@ -29,6 +33,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -48,6 +53,16 @@
 
 typedef struct gs_req gs_req;
 
+/* One TCP connection (libmicrohttpd's socket context), from accept to close. */
+typedef struct gs_conn {
+    int fd;
+    /* Under server.mu. */
+    int receiving;     /* waiting for a request to arrive whole */
+    int shut;          /* its socket was shut for taking too long */
+    int64_t ready_ns;  /* when it became ready for that request */
+    struct gs_conn *next, *prev;
+} gs_conn;
+
 struct genapi_server {
     genapi_backend *backend;
     struct MHD_Daemon *daemon;
@@ -61,6 +76,8 @@ struct genapi_server {
     pthread_cond_t watch; /* wakes the watchdog when stopping */
     gs_req *queue_head, *queue_tail; /* admitted, waiting for a worker (oldest first) */
     gs_req *active;                  /* every request with a job not yet freed */
+    gs_conn *conns;                  /* every open connection */
+    int64_t receive_timeout_ns;      /* GS_RECEIVE_TIMEOUT_S unless set for tests */
     int stopping;
     gs_front_stats stats;
 };
@@ -428,7 +445,8 @@ static int wait_for_reader(gs_req *q)
     s->stats.throttled++;
     pthread_mutex_unlock(&s->mu);
     pthread_mutex_lock(&q->mu);
-    while (!q->gone && !q->failed && req_unread(q) > GS_UNREAD_MAX) {
+    /* The job's deadline ends the wait too: its next step then ends the stream. */
+    while (!q->gone && !q->failed && req_unread(q) > GS_UNREAD_MAX && !gs_job_overdue(q->job)) {
         struct timespec until;
         deadline_after_ms(&until, 50);
         pthread_cond_timedwait(&q->drained, &q->mu, &until);
@@ -542,6 +560,7 @@ static void *worker_main(void *arg)
 static void *watchdog_main(void *arg)
 {
     genapi_server *s = arg;
+    int64_t next_receive_check = 0;
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
         struct timespec until;
@@ -555,9 +574,28 @@ static void *watchdog_main(void *arg)
                 req_cancel(q);
             pthread_mutex_unlock(&q->mu);
         }
+        int64_t now = now_ns();
+        if (now < next_receive_check)
+            continue;
+        next_receive_check = now + (int64_t)GS_RECEIVE_WATCH_MS * 1000000;
+        /* A connection record lives until libmicrohttpd reports the connection closed, before
+         * it closes the socket (on_connection, under this lock): the descriptor is still its. */
+        for (gs_conn *k = s->conns; k; k = k->next)
+            if (k->receiving && !k->shut && now - k->ready_ns > s->receive_timeout_ns) {
+                k->shut = 1;
+                shutdown(k->fd, SHUT_RDWR);
+                s->stats.receive_timeouts++;
+            }
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
+}
+
+void gs_front_set_receive_timeout_ms(genapi_server *s, int64_t ms)
+{
+    pthread_mutex_lock(&s->mu);
+    s->receive_timeout_ns = ms * 1000000;
+    pthread_mutex_unlock(&s->mu);
 }
 
 void gs_front_stats_get(genapi_server *s, gs_front_stats *out)
@@ -571,6 +609,59 @@ void gs_front_stats_get(genapi_server *s, gs_front_stats *out)
 }
 
 /* ---- libmicrohttpd callbacks --------------------------------------------------------- */
+
+/* A connection opened or closed: keep the record the receive deadline needs. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    genapi_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        gs_conn *k = ga_calloc(&s->backend->alloc, 1, sizeof *k);
+        if (k == NULL)
+            return; /* served without a receive deadline */
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        k->fd = ci ? (int)ci->connect_fd : -1;
+        pthread_mutex_lock(&s->mu);
+        k->receiving = k->fd >= 0;
+        k->ready_ns = now_ns();
+        k->next = s->conns;
+        if (s->conns)
+            s->conns->prev = k;
+        s->conns = k;
+        s->stats.connections++;
+        pthread_mutex_unlock(&s->mu);
+        *socket_context = k;
+        return;
+    }
+    gs_conn *k = *socket_context;
+    if (k == NULL)
+        return;
+    *socket_context = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (k->prev)
+        k->prev->next = k->next;
+    else
+        s->conns = k->next;
+    if (k->next)
+        k->next->prev = k->prev;
+    s->stats.connections--;
+    pthread_mutex_unlock(&s->mu);
+    ga_free(&s->backend->alloc, k);
+}
+
+/* The connection's request arrived whole (receiving 0), or its answer is done and it waits for
+ * the next (receiving 1, from now). */
+static void conn_mark(genapi_server *s, struct MHD_Connection *c, int receiving)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    gs_conn *k = ci ? ci->socket_context : NULL;
+    if (k == NULL)
+        return;
+    pthread_mutex_lock(&s->mu);
+    k->receiving = receiving && k->fd >= 0;
+    k->ready_ns = now_ns();
+    pthread_mutex_unlock(&s->mu);
+}
 
 static char *dup_or_null(const ga_alloc *a, const char *v, int *oom)
 {
@@ -606,6 +697,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    conn_mark(s, c, 0); /* the request is here whole */
     if (q->too_large) {
         char msg[64];
         snprintf(msg, sizeof msg, "Request body exceeds %u bytes.", GS_MAX_BODY);
@@ -642,8 +734,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
+    genapi_server *s = cls;
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        conn_mark(s, c, 1); /* ready for the next request from now */
     gs_req *q = *con_cls;
     if (q == NULL)
         return;
@@ -762,6 +855,15 @@ genapi_status genapi_server_start(genapi_backend *backend, const char *host, uin
     }
     s->stats.workers = parallel;
     s->stats.connection_limit = connection_limit();
+    s->receive_timeout_ns = (int64_t)GS_RECEIVE_TIMEOUT_S * 1000000000;
+    /* The generation deadline of genapi-server's --max-request-seconds (0: none). */
+    const char *mrs = getenv("GENAPI_SERVER_MAX_REQUEST_SECONDS");
+    if (mrs && mrs[0]) {
+        char *end;
+        long long v = strtoll(mrs, &end, 10);
+        if (*end == '\0' && v >= 0 && v <= 31L * 24 * 3600)
+            gs_backend_set_max_request_ms(backend, (int64_t)v * 1000);
+    }
     s->workers = ga_calloc(&backend->alloc, parallel, sizeof *s->workers);
     if (s->workers == NULL) {
         server_free(s);
@@ -788,7 +890,8 @@ genapi_status genapi_server_start(genapi_backend *backend, const char *host, uin
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
         flags, port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)GS_HTTP_THREADS,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)GS_HTTP_THREADS,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)s->stats.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned int)GS_IDLE_TIMEOUT_S, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)GS_CONNECTION_LIMIT,
         MHD_OPTION_END);

@@ -12,26 +12,20 @@
 
 #include <genapi/server.h>
 
-/* Largest request body accepted; bigger bodies are answered 413. */
-#define GS_MAX_BODY (64u * 1024u * 1024u)
-/* Connections served at once (lowered to fit the process's descriptor limit). */
-#define GS_CONNECTION_LIMIT 1024u
+#include "server/limits.h" /* connections, bodies, timeouts: GS_MAX_BODY, GS_CONNECTION_LIMIT, ... */
+
 /* Descriptors kept free for the listener, epoll sets, wake-up pipes, files and logs. */
 #define GS_FD_RESERVE 64u
 /* libmicrohttpd polling threads. */
 #define GS_HTTP_THREADS 2u
-/* Seconds a connection may stay without any traffic (idle keep-alive, or a client that does
- * not read its stream) before it is closed; a suspended connection (waiting for its
- * generation) does not count as idle. */
-#define GS_IDLE_TIMEOUT_S 60u
 /* A worker steps its job for at most this long (or until GS_SLICE_BYTES are produced, or the
  * job ends) before handing the output to the connection and checking for a cancel. */
 #define GS_SLICE_MS 2
 #define GS_SLICE_BYTES (64u * 1024u)
-/* A worker stops stepping a job while its client has more than this many bytes unread. */
-#define GS_UNREAD_MAX (1024u * 1024u)
 /* How often the watchdog looks for clients that left while their connection is suspended. */
 #define GS_WATCH_MS 20
+/* How often it looks for connections past GS_RECEIVE_TIMEOUT_S. */
+#define GS_RECEIVE_WATCH_MS 250
 
 /* The scheduler's counters, read together. */
 typedef struct gs_front_stats {
@@ -46,9 +40,15 @@ typedef struct gs_front_stats {
     uint32_t workers;       /* generation workers (the backend's `parallel`) */
     uint64_t peak_unread;   /* most bytes ever held unsent for one stream (jobs that ended) */
     uint32_t connection_limit; /* connections libmicrohttpd accepts at once */
+    uint32_t connections;   /* connections open now */
+    uint64_t receive_timeouts; /* connections closed for not sending a request whole in time */
 } gs_front_stats;
 
 /* Snapshot the counters of a running server (thread-safe). */
 void gs_front_stats_get(genapi_server *s, gs_front_stats *out);
+
+/* Milliseconds a connection is given to send a request whole (GS_RECEIVE_TIMEOUT_S by default);
+ * for tests. Thread-safe. */
+void gs_front_set_receive_timeout_ms(genapi_server *s, int64_t ms);
 
 #endif

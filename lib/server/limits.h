@@ -82,6 +82,23 @@
  * "Invalid encoded image"; PIL refuses decompression bombs the same way). */
 #define GS_LIMIT_INPUT_PIXELS (8192L * 4096L)
 
+/* ---- connections (genapi-server's front, http_front.c) ------------------------------------- */
+
+/* Largest request body accepted; bigger bodies are answered 413. */
+#define GS_MAX_BODY (64u * 1024u * 1024u)
+/* Connections served at once (lowered to fit the process's descriptor limit). */
+#define GS_CONNECTION_LIMIT 1024u
+/* Seconds a connection may stay without any traffic (idle keep-alive, or a client that does
+ * not read its stream) before it is closed; a suspended connection (waiting for its
+ * generation) does not count as idle. */
+#define GS_IDLE_TIMEOUT_S 60u
+/* Seconds a connection has to send a request whole (head and body), from when it is ready for
+ * one (accepted, or its previous answer sent): a client that trickles a byte at a time, never
+ * idle for GS_IDLE_TIMEOUT_S, is closed then. A 64 MiB body needs 0.55 MB/s. */
+#define GS_RECEIVE_TIMEOUT_S 120u
+/* A worker stops stepping a job while its client has more than this many bytes unread. */
+#define GS_UNREAD_MAX (1024u * 1024u)
+
 /* ---- time ---------------------------------------------------------------------------------- */
 
 /* Wall time a generation may run, from its first step (time waiting in genapi-server's queue

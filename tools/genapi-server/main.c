@@ -1,6 +1,6 @@
 /* genapi-server: the reference local backend over HTTP (libmicrohttpd).
  *
- *   genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N]
+ *   genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N] [--max-request-seconds N]
  *
  * Prints "genapi-server listening on http://HOST:PORT" once it accepts connections, then
  * serves until SIGINT or SIGTERM. */
@@ -23,11 +23,14 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N]\n"
+    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N] [--max-request-seconds N]\n"
                "  --host HOST     address to bind (default 127.0.0.1)\n"
                "  --port PORT     TCP port, 0 for any free port (default 8080)\n"
                "  --api-key KEY   require 'Authorization: Bearer KEY' (default: GENAPI_SERVER_API_KEY, else none)\n"
-               "  --parallel N    generations that run at once, 1..64; more wait their turn (default 4)\n");
+               "  --parallel N    generations that run at once, 1..64; more wait their turn (default 4)\n"
+               "  --max-request-seconds N\n"
+               "                  a generation running longer is stopped: 504, or an error event in a stream;\n"
+               "                  0 for no limit (default 300; GENAPI_SERVER_MAX_REQUEST_SECONDS)\n");
 }
 
 /* The server keeps up to 1024 connections open: make sure the descriptor limit allows it
@@ -52,7 +55,7 @@ int main(int argc, char **argv)
     long port = 8080, parallel = 0;
     for (int i = 1; i < argc; i++) {
         if ((strcmp(argv[i], "--host") == 0 || strcmp(argv[i], "--port") == 0 || strcmp(argv[i], "--api-key") == 0 ||
-             strcmp(argv[i], "--parallel") == 0) &&
+             strcmp(argv[i], "--parallel") == 0 || strcmp(argv[i], "--max-request-seconds") == 0) &&
             i + 1 >= argc) {
             fprintf(stderr, "genapi-server: %s needs a value\n", argv[i]);
             return 2;
@@ -72,6 +75,18 @@ int main(int argc, char **argv)
             if (end == argv[i] || *end != '\0' || parallel < 1 || parallel > 64) {
                 fprintf(stderr, "genapi-server: --parallel must be 1..64, got '%s'\n", argv[i]);
                 return 2;
+            }
+        } else if (strcmp(argv[i], "--max-request-seconds") == 0) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (end == argv[i] || *end != '\0' || v < 0 || v > 31L * 24 * 3600) {
+                fprintf(stderr, "genapi-server: --max-request-seconds must be 0..2678400, got '%s'\n", argv[i]);
+                return 2;
+            }
+            /* genapi_server_start reads it from the environment. */
+            if (setenv("GENAPI_SERVER_MAX_REQUEST_SECONDS", argv[i], 1) != 0) {
+                fprintf(stderr, "genapi-server: cannot set the request deadline\n");
+                return 1;
             }
         } else if (strcmp(argv[i], "--api-key") == 0) {
             key = argv[++i];
