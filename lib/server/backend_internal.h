@@ -25,7 +25,7 @@ struct genapi_backend {
     gx_text_engine *text;
     uint32_t parallel;    /* generations at once (config; default GS_PARALLEL_REQUESTS) */
     struct gs_progress *progress; /* image progress record (routes_progress.c), or NULL */
-    int64_t max_request_ms; /* generation deadline: 0 = GS_MAX_REQUEST_S, < 0 = none (limits.h) */
+    _Atomic int64_t max_request_ms; /* generation deadline: 0 = GS_MAX_REQUEST_S, < 0 = none (limits.h) */
 };
 
 /* Response helpers: set status and a JSON body (consumes `body`). */

@@ -63,7 +63,7 @@ void gs_job_expire_default(gs_job *j, const char *msg)
 /* The deadline passed: end the job with the answer its kind gives. */
 static void expire(gs_job *j)
 {
-    int64_t ms = gs_backend_max_request_ms(j->b);
+    int64_t ms = j->limit_ms;
     char msg[160];
     if (ms % 1000 == 0)
         snprintf(msg, sizeof msg, "The request ran longer than the server's limit of %lld s and was stopped.",
@@ -88,7 +88,8 @@ void gs_job_step(gs_job *j)
     int64_t now = now_ns();
     if (j->deadline_ns == 0) {
         int64_t ms = gs_backend_max_request_ms(j->b);
-        j->deadline_ns = ms > 0 ? now + ms * 1000000 : INT64_MAX;
+        j->limit_ms = ms;
+        j->deadline_ns = ms > 0 && ms < (INT64_MAX - now) / 1000000 ? now + ms * 1000000 : INT64_MAX;
     } else if (now >= j->deadline_ns) {
         expire(j);
         return;

@@ -54,6 +54,7 @@ struct gs_job {
     int32_t job_no;          /* image jobs: image of the batch being made (0-based) */
     int32_t job_count;       /* image jobs: images in the batch */
     int64_t deadline_ns;     /* CLOCK_MONOTONIC time the job must end by; 0 before its first step */
+    int64_t limit_ms;        /* the deadline it was given then (0: none) */
     int expired;             /* it ended at its deadline */
 };
 

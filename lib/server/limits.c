@@ -1,6 +1,7 @@
 /* The checks that hold a request to the limits of limits.h. */
 #include "server/limits.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,14 +13,15 @@
 void gs_backend_set_max_request_ms(genapi_backend *b, int64_t ms)
 {
     if (b)
-        b->max_request_ms = ms > 0 ? ms : -1;
+        atomic_store_explicit(&b->max_request_ms, ms > 0 ? ms : ms == 0 ? -1 : 0, memory_order_relaxed);
 }
 
 int64_t gs_backend_max_request_ms(const genapi_backend *b)
 {
-    if (b == NULL || b->max_request_ms == 0)
+    int64_t ms = b ? atomic_load_explicit(&b->max_request_ms, memory_order_relaxed) : 0;
+    if (ms == 0)
         return (int64_t)GS_MAX_REQUEST_S * 1000;
-    return b->max_request_ms > 0 ? b->max_request_ms : 0;
+    return ms > 0 ? ms : 0;
 }
 
 int gs_check_json_body(genapi_backend *b, const char *body, size_t len, genapi_http_response *r)

@@ -109,8 +109,8 @@
  * genapi_server_start(), sets it for a server; gs_backend_set_max_request_ms() for a backend. */
 #define GS_MAX_REQUEST_S 300
 
-/* Milliseconds a backend gives a generation: ms > 0 sets it, 0 removes the deadline. Call before
- * the backend serves requests. */
+/* Milliseconds a backend gives a generation: ms > 0 sets it, 0 removes the deadline, < 0 restores
+ * GS_MAX_REQUEST_S. Jobs take the value when they start. */
 void gs_backend_set_max_request_ms(genapi_backend *b, int64_t ms);
 /* The deadline in milliseconds a job begun now gets, or 0 for none. */
 int64_t gs_backend_max_request_ms(const genapi_backend *b);
