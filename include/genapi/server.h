@@ -87,11 +87,14 @@ typedef struct genapi_server genapi_server;
  * @brief Start serving a backend over HTTP on threads of its own.
  *
  * libmicrohttpd answers on 2 polling threads (up to 1,024 connections, fewer if the process's
- * descriptor limit is lower; 60 s idle timeout; bodies up to 64 MiB). Generations (chat,
- * completions, images) are queued in arrival order and run by the backend's `parallel`
- * worker threads, at most that many at once; streams are sent as they are generated, and a
- * client that disconnects cancels its generation. Other requests are answered at once. See
- * the "Concurrency" section of the reference backend page.
+ * descriptor limit is lower; 60 s idle timeout; a request must arrive whole within 120 s;
+ * bodies up to 64 MiB). Generations (chat, completions, images) are queued in arrival order and
+ * run by the backend's `parallel` worker threads, at most that many at once; streams are sent
+ * as they are generated, and a client that disconnects cancels its generation. Other requests
+ * are answered at once. A generation running longer than 300 s is stopped (504, or an error
+ * event ending a stream); the environment variable `GENAPI_SERVER_MAX_REQUEST_SECONDS` (whole
+ * seconds, 0 for no limit), read here, sets that deadline for the backend. See the
+ * "Concurrency" and "Limits" sections of the reference backend page.
  *
  * @param backend Backend to serve; must outlive the server.
  * @param host IPv4 address or name to bind, e.g. "127.0.0.1"; NULL = 127.0.0.1.

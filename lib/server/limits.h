@@ -46,6 +46,12 @@
  * bytes alone show it cannot (gs_check_prompt_fits). */
 #define GS_LIMIT_TEXT_BYTES (1024L * 1024L)
 
+/* Guided decoding is held to a work budget inside the engine, which knows nothing of the server:
+ * GD_WORK_COMPILE (4 Mi units, about 0.1 s, to compile, the start state's allowed tokens
+ * included) and GD_WORK_BUDGET (16 Mi units over the constraint's life) in
+ * lib/engine/text/guided/guided_internal.h. Past them the request is refused naming its
+ * guided parameter, or its generation fails with that error. */
+
 /* ---- request bodies ------------------------------------------------------------------------ */
 
 /* Memory the parsed JSON of a request body may take, estimated before parsing from the body's
