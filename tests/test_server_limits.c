@@ -804,7 +804,7 @@ enum { SILENT = 64, SLOW = 70 };
 
 typedef struct trickle {
     int fds[SLOW];
-    volatile int stop;
+    _Atomic int stop;
 } trickle;
 
 /* Every second, one more byte on each slow connection (a header line, or a body that never
