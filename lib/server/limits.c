@@ -30,15 +30,24 @@ int gs_check_json_body(genapi_backend *b, const char *body, size_t len, genapi_h
      * the parse it guards. */
     uint64_t objects = 0, arrays = 0, separators = 0;
     int in_string = 0;
+    const char *q = NULL; /* the next quote at or after i while in a string (each byte is looked at
+                           * once by each memchr, whatever the escapes) */
     for (size_t i = 0; i < len; i++) {
-        char c = body[i];
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
+        if (in_string) { /* to the closing quote, past escapes (base64 images have none) */
+            if (q == NULL || q < body + i)
+                q = memchr(body + i, '"', len - i);
+            if (q == NULL)
+                break;
+            const char *bs = memchr(body + i, '\\', (size_t)(q - (body + i)));
+            if (bs != NULL) {
+                i = (size_t)(bs - body) + 1; /* the escaped character is skipped by the loop */
+                continue;
+            }
+            i = (size_t)(q - body);
+            in_string = 0;
             continue;
         }
+        char c = body[i];
         switch (c) {
         case '"': in_string = 1; break;
         case '{': objects++; break;
