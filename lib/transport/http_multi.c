@@ -2,7 +2,12 @@
  * handle, so connections, TLS sessions and the DNS cache are reused across requests. The
  * multi is driven with curl_multi_socket_action: libcurl reports the sockets it wants watched
  * (socket callback) and one timer (timer callback); pump() polls those sockets without waiting
- * and hands readiness to libcurl. The same table is what a foreign event loop waits on. */
+ * and hands readiness to libcurl. The same table is what a foreign event loop waits on.
+ *
+ * One pump() is bounded by its deadline: libcurl keeps running a transfer whose reads fill
+ * its buffer (and every other one due meanwhile) inside a single curl_multi_socket_action, so
+ * a transfer that receives data after the deadline is paused before its bytes are handed
+ * over ("held") and resumed at the start of the next pump(). */
 #include <ctype.h>
 #include <poll.h>
 #include <stdio.h>
@@ -15,6 +20,8 @@
 #include "transport/transport.h"
 #include "util/buf.h"
 #include "util/err.h"
+
+typedef struct hx hx;
 
 typedef struct sock {
     curl_socket_t fd;
@@ -29,9 +36,13 @@ typedef struct http {
     sock *socks;
     size_t n_socks, cap_socks;
     int64_t timer_ns; /* when libcurl wants CURL_SOCKET_TIMEOUT, -1 for never */
+    int64_t deadline_ns; /* while pump() runs: data arriving after it is held; else -1 */
+    hx *held;            /* transfers paused at a deadline, oldest first */
+    hx *held_tail;
+    hx *resuming;        /* the held transfer resumed whatever the deadline */
 } http;
 
-typedef struct hx {
+struct hx {
     gt_xfer *x;
     http *h;
     CURL *easy;
@@ -41,8 +52,10 @@ typedef struct hx {
     char errbuf[CURL_ERROR_SIZE];
     size_t received; /* body bytes after content decoding */
     int too_large;
-    int paused;
-} hx;
+    int paused; /* by the receiver (GT_DATA_PAUSE) */
+    int held;   /* by a pump's deadline */
+    hx *held_next, *held_prev;
+};
 
 int64_t gt_now_ns(void)
 {
@@ -100,11 +113,45 @@ static int on_timer(CURLM *multi, long timeout_ms, void *user)
     return 0;
 }
 
+static void hold(hx *t)
+{
+    http *h = t->h;
+    t->held = 1;
+    t->held_next = NULL;
+    t->held_prev = h->held_tail;
+    if (h->held_tail)
+        h->held_tail->held_next = t;
+    else
+        h->held = t;
+    h->held_tail = t;
+}
+
+static void unhold(hx *t)
+{
+    http *h = t->h;
+    if (!t->held)
+        return;
+    if (t->held_prev)
+        t->held_prev->held_next = t->held_next;
+    else
+        h->held = t->held_next;
+    if (t->held_next)
+        t->held_next->held_prev = t->held_prev;
+    else
+        h->held_tail = t->held_prev;
+    t->held = 0;
+    t->held_next = t->held_prev = NULL;
+}
+
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
 {
     hx *t = user;
     gt_xfer *x = t->x;
     size_t n = size * nmemb;
+    if (!t->held && t != t->h->resuming && t->h->deadline_ns >= 0 && gt_now_ns() >= t->h->deadline_ns) {
+        hold(t); /* libcurl keeps these bytes and hands them over again after the resume */
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (t->received + n > GT_MAX_RESPONSE) { /* streamed or not, decoded size */
         t->too_large = 1;
         return 0;
@@ -198,6 +245,7 @@ static void hx_free(hx *t)
     if (t == NULL)
         return;
     http *h = t->h;
+    unhold(t);
     if (t->easy) {
         curl_multi_remove_handle(h->multi, t->easy);
         curl_easy_cleanup(t->easy);
@@ -354,10 +402,31 @@ static void drain_done(http *h)
     }
 }
 
+/* Resume the transfers held by earlier pumps, oldest first: the oldest in any case (so every
+ * pump moves something), the others while the deadline allows. libcurl hands each one's held
+ * bytes over at once; one the deadline reaches again is held again, at the back. */
+static void resume_held(http *h)
+{
+    hx *last = h->held_tail;
+    for (int first = 1; h->held && (first || gt_now_ns() < h->deadline_ns); first = 0) {
+        hx *t = h->held;
+        unhold(t);
+        if (!t->paused) {
+            h->resuming = first ? t : NULL;
+            curl_easy_pause(t->easy, CURLPAUSE_CONT);
+            h->resuming = NULL;
+        }
+        if (t == last)
+            break;
+    }
+}
+
 static void http_pump(gt_transport *tr, int64_t deadline_ns)
 {
     http *h = (http *)tr;
     int running = 0;
+    h->deadline_ns = deadline_ns;
+    resume_held(h);
     for (int round = 0; round < 64; round++) {
         int acted = 0;
         size_t n = h->n_socks;
@@ -395,11 +464,14 @@ static void http_pump(gt_transport *tr, int64_t deadline_ns)
         if (!acted || gt_now_ns() >= deadline_ns)
             break;
     }
+    h->deadline_ns = -1;
 }
 
 static int64_t http_timeout_ms(gt_transport *tr)
 {
     http *h = (http *)tr;
+    if (h->held)
+        return 0; /* held transfers resume at the next pump */
     if (h->timer_ns < 0)
         return -1;
     int64_t left = h->timer_ns - gt_now_ns();
@@ -442,6 +514,7 @@ gt_transport *gt_http_new(const ga_alloc *a, const gt_http_config *cfg)
     h->alloc = *a;
     h->cfg = *cfg;
     h->timer_ns = -1;
+    h->deadline_ns = -1;
     h->multi = curl_multi_init();
     if (h->multi == NULL) {
         ga_free(a, h);
