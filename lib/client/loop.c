@@ -88,13 +88,20 @@ static void process_commands(genapi_client *c)
     }
 }
 
-static void start_queued(genapi_client *c)
+/* Transfers one turn of the loop starts at most: a burst of queued requests under a raised
+ * max_active is spread over turns, so that one genapi_poll() does not open (and libcurl
+ * connect) a thousand of them at once. */
+#define GC_STARTS_PER_TURN 64
+
+static void start_queued(genapi_client *c, size_t *starts)
 {
     pthread_mutex_lock(&c->mu);
     size_t max = (size_t)c->max_active;
     pthread_mutex_unlock(&c->mu);
-    while (c->queued_head && c->n_active < max)
+    while (c->queued_head && c->n_active < max && *starts > 0) {
         gc_req_activate(c, c->queued_head);
+        (*starts)--;
+    }
 }
 
 /* Milliseconds until the loop has work without any descriptor becoming ready. */
@@ -153,8 +160,9 @@ static void wait_for_activity(genapi_client *c, int64_t timeout_ms)
 void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
 {
     uint64_t events = c->events;
+    size_t starts = GC_STARTS_PER_TURN;
     process_commands(c);
-    start_queued(c);
+    start_queued(c, &starts);
     int64_t timers = gc_req_timers(c, gt_now_ns());
     if (timeout_ms != 0 && c->events == events) { /* no callback ran yet: wait for something */
         int64_t t = next_timeout_ms(c, timers);
@@ -162,7 +170,7 @@ void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
         if (wait != 0) {
             wait_for_activity(c, wait);
             process_commands(c);
-            start_queued(c);
+            start_queued(c, &starts);
         }
     }
     pthread_mutex_lock(&c->mu);
@@ -172,7 +180,7 @@ void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
     gc_req_timers(c, gt_now_ns());
     /* Cancels and starts asked for by the callbacks that just ran. */
     process_commands(c);
-    start_queued(c);
+    start_queued(c, &starts);
 }
 
 genapi_status gc_drive_acquire(genapi_client *c)
