@@ -4,19 +4,20 @@
  *
  * Throughput: one genapi-server (--parallel P) serves, in the same run and alternating which
  * goes first each round,
- *   (a) wrk: POST /v1/chat/completions with a small chat body, C connections, T threads,
- *       D seconds (the body is written to a temporary Lua script);
+ *   (a) wrk: POST /v1/chat/completions, C connections, T threads, D seconds, sending the
+ *       client's own request: the bench captures the bytes the client sends (one request to
+ *       a socket of its own) and writes their method, headers and body to a temporary Lua
+ *       script (wrk adds Host and Content-Length itself);
  *   (b) the pumped client: one thread calling genapi_poll(), keeping C genapi_chat_start()
- *       requests in flight for D seconds with the same body (built from the same request
- *       by genapi_chat_request_to_json(); the default max_active of 64 covers C = 64), a new
- *       request started from each completion callback. A fresh client each round, as wrk
- *       opens fresh connections each run.
+ *       requests in flight for D seconds (the default max_active of 64 covers C = 64), a new
+ *       request started from each completion callback, each result taken and freed. A fresh
+ *       client each round, as wrk opens fresh connections each run.
  * Both rates count the requests that completed within the D seconds, divided by D. Per round
  * the bench prints both rates, the ratio client / wrk, the CPU time per request of the load
  * generator (the bench process for the client, wrk as a child process) and of the server, and
- * the TCP connections each side opened to the server: every client-side port of a connection
- * to the server's port seen in /proc/net/tcp (established or closed and in TIME_WAIT, which
- * lasts 60 s) after the phase and not before it. The summary gives the median ratio.
+ * the TCP connections opened meanwhile (ActiveOpens of /proc/net/snmp: every connect() in
+ * this network namespace, so other programs' connections count too). The summary gives the
+ * median ratio.
  *
  * Memory: N streamed chat requests (ignore_eos, max_tokens M, so each one runs for seconds)
  * started at once on one client and pumped for H seconds, once per configuration: over HTTP
@@ -26,16 +27,19 @@
  * an earlier phase cannot hide the growth. The baseline is taken after the client exists and
  * one short stream has completed (libcurl, json-c, the in-process engine initialised). The
  * peak is the largest resident set (/proc/self/statm) sampled after every genapi_poll() while
- * all N are pending. The bytes the library holds through the client's allocator (counting
- * hooks) are reported too. Then every request is cancelled and pumped until genapi_pending()
- * is 0; the library's bytes must come back to the baseline once the handles are released.
+ * all N are pending. Also reported: the bytes the library holds through the client's
+ * allocator (counting hooks), the established connections to the server, and the CPU time of
+ * the costliest genapi_poll(). Then every request is cancelled and pumped until
+ * genapi_pending() is 0; the library's bytes must come back to the baseline once the handles
+ * are released (but for the capacity its tables grew to) and to 0 after genapi_client_free().
  * The server's memory is not included (another process).
  *
  * Usage: bench_async [--rounds R] [--seconds D] [--connections C] [--threads T]
  *                    [--parallel P] [--requests N] [--hold H] [--max-tokens M]
  *                    [--server PATH] [--wrk PATH] [--only throughput|memory]
  * Defaults: 5 rounds of 5 s, 64 connections, 2 wrk threads, --parallel 4; 1000 streams of
- * 4000 tokens held 3 s.
+ * 4000 tokens held 3 s. The exit status is non-zero when a stream fails or a memory
+ * configuration does not free everything.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +51,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -104,6 +112,14 @@ static size_t rss_bytes(void)
 }
 
 static double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
+
+/* CPU seconds of the calling thread. */
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* CPU seconds (user + system) of this process, or of its waited-for children. */
 static double cpu_s(int who)
@@ -311,7 +327,61 @@ typedef struct phase {
 
 static char lua_path[64];
 
-static void write_lua(const char *body)
+/* The request the client sends, as bytes: one request sent to a listening socket of this
+ * process that answers 500 (no retries). `out` receives the request head and body. */
+static void capture_request(const chat_req *req, char *out, size_t cap)
+{
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof a;
+    if (ls < 0 || bind(ls, (struct sockaddr *)&a, sizeof a) != 0 || listen(ls, 1) != 0 ||
+        getsockname(ls, (struct sockaddr *)&a, &alen) != 0)
+        die("cannot listen on 127.0.0.1");
+    fcntl(ls, F_SETFL, fcntl(ls, F_GETFL) | O_NONBLOCK);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+    genapi_client_config cfg;
+    genapi_client_config_init(&cfg, sizeof cfg);
+    cfg.ignore_environment = 1;
+    cfg.base_url = url;
+    cfg.max_retries = -1;
+    genapi_client *c = NULL;
+    genapi_request *r = NULL;
+    if (genapi_client_new(&cfg, &c, NULL) != GENAPI_OK || genapi_chat_start(c, &req->chat, NULL, &r, NULL) != GENAPI_OK)
+        die("cannot start the request to capture");
+    int cs = -1;
+    size_t len = 0;
+    int complete = 0;
+    double until = now_s() + 10;
+    while (!complete && now_s() < until) {
+        genapi_poll(c, 5);
+        if (cs < 0 && (cs = accept(ls, NULL, NULL)) >= 0)
+            fcntl(cs, F_SETFL, fcntl(cs, F_GETFL) | O_NONBLOCK);
+        ssize_t n;
+        while (cs >= 0 && len + 1 < cap && (n = recv(cs, out + len, cap - 1 - len, 0)) > 0)
+            len += (size_t)n;
+        out[len] = '\0';
+        const char *end = strstr(out, "\r\n\r\n"), *cl = strstr(out, "Content-Length:");
+        complete = end && cl && (size_t)(end + 4 - out) + (size_t)strtoul(cl + 15, NULL, 10) <= len;
+    }
+    if (!complete)
+        die("the client's request did not arrive");
+    static const char answer[] = "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    if (send(cs, answer, sizeof answer - 1, 0) < 0)
+        die("send failed");
+    close(cs);
+    close(ls);
+    genapi_request_wait(r, 10000);
+    genapi_request_release(r);
+    genapi_client_free(c);
+}
+
+/* A wrk script sending exactly the client's request: its method, body and headers (wrk adds
+ * Host and Content-Length itself). */
+static void write_lua(const char *request)
 {
     snprintf(lua_path, sizeof lua_path, "/tmp/bench_async_XXXXXX");
     int fd = mkstemp(lua_path);
@@ -320,14 +390,22 @@ static void write_lua(const char *body)
     FILE *f = fdopen(fd, "w");
     if (f == NULL)
         die("fdopen failed");
-    if (strstr(body, "]==]"))
-        die("the body cannot be quoted for Lua");
-    fprintf(f,
-            "wrk.method = \"POST\"\n"
-            "wrk.body = [==[%s]==]\n"
-            "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
-            "wrk.headers[\"Accept\"] = \"application/json\"\n",
-            body);
+    const char *head_end = strstr(request, "\r\n\r\n");
+    const char *body = head_end + 4;
+    if (strstr(body, "]==]") || strncmp(request, "POST ", 5) != 0)
+        die("the request cannot be written for wrk");
+    fprintf(f, "wrk.method = \"POST\"\nwrk.body = [==[%s]==]\n", body);
+    const char *line = strstr(request, "\r\n") + 2;
+    while (line < head_end) {
+        const char *eol = strstr(line, "\r\n"), *colon = memchr(line, ':', (size_t)(eol - line));
+        if (colon && strncasecmp(line, "Host:", 5) != 0 && strncasecmp(line, "Content-Length:", 15) != 0) {
+            const char *v = colon + 1;
+            while (*v == ' ')
+                v++;
+            fprintf(f, "wrk.headers[\"%.*s\"] = \"%.*s\"\n", (int)(colon - line), line, (int)(eol - v), v);
+        }
+        line = eol + 2;
+    }
     fclose(f);
 }
 
@@ -485,10 +563,19 @@ static double throughput(const opts *o, double *median_ratio)
     genapi_error err;
     if (genapi_chat_request_to_json(c, &req.chat, &body, &err) != GENAPI_OK)
         die(err.message);
-    write_lua(body);
+    static char request[8192];
+    capture_request(&req, request, sizeof request);
+    if (strcmp(strstr(request, "\r\n\r\n") + 4, body) != 0)
+        die("the client sent another body than genapi_chat_request_to_json() builds");
+    write_lua(request);
     printf("throughput: POST %s/v1/chat/completions, genapi-server --parallel %d\n", s.url, o->parallel);
-    printf("  body (%zu bytes): %s\n", strlen(body), body);
-    printf("  wrk -c%d -t%d -d%ds; client: one thread, genapi_poll(), %d chat requests in flight for %d s\n\n",
+    printf("  the same request for both (wrk adds Host and Content-Length itself):\n    ");
+    for (const char *p = request; *p; p++)
+        if (*p == '\n')
+            fputs("\n    ", stdout);
+        else if (*p != '\r')
+            putchar(*p);
+    printf("\n  wrk -c%d -t%d -d%ds; client: one thread, genapi_poll(), %d chat requests in flight for %d s\n\n",
            o->conns, o->threads, o->seconds, o->conns, o->seconds);
     genapi_free(genapi_client_allocator(c), body);
     genapi_client_free(c);
@@ -653,8 +740,13 @@ static int mem_child(const char *url, int max_active, int n, int hold, int max_t
     size_t rss_start = rss_bytes(), rss_peak = rss_start;
     long long live_peak = atomic_load(&live_bytes);
     size_t min_pending = genapi_pending(c);
+    double longest_poll = 0; /* CPU seconds of the costliest genapi_poll() */
     while (now_s() < t0 + hold) {
+        double cpu0 = thread_cpu_s();
         genapi_poll(c, 10);
+        double spent = thread_cpu_s() - cpu0;
+        if (spent > longest_poll)
+            longest_poll = spent;
         size_t r = rss_bytes();
         if (r > rss_peak)
             rss_peak = r;
@@ -684,10 +776,10 @@ static int mem_child(const char *url, int max_active, int n, int hold, int max_t
     long long live_final = atomic_load(&live_bytes);
     free(qs);
 
-    printf("mem %s %d %d %.1f %zu %zu %zu %lld %lld %lld %lld %ld %ld %zu %zu %.1f %zu %ld %ld %ld %ld %zu\n",
+    printf("mem %s %d %d %.1f %zu %zu %zu %lld %lld %lld %lld %ld %ld %zu %zu %.1f %zu %ld %ld %ld %ld %zu %.3f\n",
            url ? "http" : "inproc", max_active, n, started_ms, rss0, rss_start, rss_peak, live0, live_peak,
            live_after, live_final, streaming, m.deltas, min_pending, established, cancel_ms, pending_after,
-           m.cancelled, m.ok, m.failed, url ? opened : 0L, rss_after);
+           m.cancelled, m.ok, m.failed, url ? opened : 0L, rss_after, longest_poll * 1e3);
     if (m.failed)
         fprintf(stderr, "bench_async: %ld streams failed, first: %s\n", m.failed, m.first_err.message);
     fflush(stdout);
@@ -697,7 +789,7 @@ static int mem_child(const char *url, int max_active, int n, int hold, int max_t
 typedef struct mem_result {
     char where[8];
     int max_active, n;
-    double started_ms, cancel_ms;
+    double started_ms, cancel_ms, longest_poll_ms;
     size_t rss0, rss_start, rss_peak, min_pending, established, pending_after, rss_after;
     long long live0, live_peak, live_after, live_final;
     long streaming, deltas, cancelled, ok, failed, conns;
@@ -735,12 +827,13 @@ static mem_result run_mem(const char *self, const char *url, unsigned port, int 
             fputs(line, stdout);
             continue;
         }
-        int k = sscanf(line + 4, "%7s %d %d %lf %zu %zu %zu %lld %lld %lld %lld %ld %ld %zu %zu %lf %zu %ld %ld %ld %ld %zu",
+        int k = sscanf(line + 4,
+                       "%7s %d %d %lf %zu %zu %zu %lld %lld %lld %lld %ld %ld %zu %zu %lf %zu %ld %ld %ld %ld %zu %lf",
                        res.where, &res.max_active, &res.n, &res.started_ms, &res.rss0, &res.rss_start, &res.rss_peak,
                        &res.live0, &res.live_peak, &res.live_after, &res.live_final, &res.streaming, &res.deltas,
                        &res.min_pending, &res.established, &res.cancel_ms, &res.pending_after, &res.cancelled,
-                       &res.ok, &res.failed, &res.conns, &res.rss_after);
-        res.valid = k == 22;
+                       &res.ok, &res.failed, &res.conns, &res.rss_after, &res.longest_poll_ms);
+        res.valid = k == 23;
     }
     if (f)
         fclose(f);
@@ -759,11 +852,11 @@ static int memory(const char *self, const opts *o)
     printf("memory: %d streamed chat requests (max_tokens %d, ignore_eos) started at once on one client, pumped "
            "%d s;\n  HTTP against genapi-server --parallel 64 (%s); resident set of the client process only\n\n",
            o->requests, o->max_tokens, o->hold, s.url);
-    printf("  %-7s %6s %9s %9s %9s %9s %8s %9s %9s %9s %8s %9s %8s %8s %9s  %s\n", "where", "max", "RSS base",
-           "RSS peak", "growth", "lib peak", "pending", "streaming", "deltas", "TCP est.", "cancel", "pending", "lib",
-           "lib end", "RSS after", "status");
-    printf("  %-7s %6s %9s %9s %9s %9s %8s %9s %9s %9s %8s %9s %8s %8s %9s\n", "", "active", "MiB", "MiB", "MiB", "MiB",
-           "(min)", "(>=1 d.)", "", "(conns)", "ms", "after", "after B", "B", "MiB");
+    printf("  %-6s %6s %8s %8s %7s %8s %7s %9s %7s %8s %8s %7s %7s %8s %7s %9s  %s\n", "where", "max", "RSS base",
+           "RSS peak", "growth", "lib peak", "pending", "streaming", "deltas", "TCP est.", "longest", "cancel",
+           "pending", "lib", "lib end", "RSS after", "status");
+    printf("  %-6s %6s %8s %8s %7s %8s %7s %9s %7s %8s %8s %7s %7s %8s %7s %9s\n", "", "active", "MiB", "MiB", "MiB",
+           "MiB", "(min)", "(>=1 d.)", "", "(conns)", "poll ms", "ms", "after", "after B", "B", "MiB");
     int worst = 0;
     const int configs[4][2] = {{1, 64}, {1, o->requests}, {0, 64}, {0, o->requests}};
     for (int i = 0; i < 4; i++) {
@@ -780,18 +873,20 @@ static int memory(const char *self, const opts *o)
         int in_flight = r.min_pending == (size_t)r.n && r.failed == 0;
         int freed = r.pending_after == 0 && r.live_final == 0;
         int small = growth <= 64.0 * 1024 * 1024;
-        if (!in_flight || !freed || !small)
+        if (!freed || r.failed)
             worst = 1;
-        printf("  %-7s %6d %9.1f %9.1f %9.1f %9.1f %8zu %9ld %9ld %9zu %8.0f %9zu %8lld %8lld %9.1f  %s%s%s\n",
+        printf("  %-6s %6d %8.1f %8.1f %7.1f %8.1f %7zu %9ld %7ld %8zu %8.2f %7.0f %7zu %8lld %7lld %9.1f  %s%s%s\n",
                r.where, r.max_active, mib((double)r.rss0), mib((double)r.rss_peak), mib(growth),
                mib((double)(r.live_peak - r.live0)), r.min_pending, r.streaming, r.deltas, r.established,
-               r.cancel_ms, r.pending_after, r.live_after - r.live0, r.live_final, mib((double)r.rss_after),
+               r.longest_poll_ms, r.cancel_ms, r.pending_after, r.live_after - r.live0, r.live_final,
+               mib((double)r.rss_after),
                small ? "<=64MiB" : ">64MiB", freed ? " freed" : " NOT-FREED", in_flight ? "" : " NOT-ALL-IN-FLIGHT");
         fflush(stdout);
     }
     printf("\n  growth = RSS peak - RSS base (goal <= 64 MiB); lib peak = bytes held through the client's allocator\n"
-           "  at the peak minus the baseline; lib after = the same once all are cancelled and released (what is left\n"
-           "  is the capacity the client's tables grew to); lib end = bytes still held after genapi_client_free()\n\n");
+           "  at the peak minus the baseline; longest poll = CPU time of the costliest genapi_poll() while all are in\n"
+           "  flight; lib after = bytes held once all are cancelled and released, minus the baseline (what is left is\n"
+           "  the capacity the client's tables grew to); lib end = bytes still held after genapi_client_free()\n\n");
     server_stop(&s);
     return worst;
 }
