@@ -467,9 +467,11 @@ class AsyncTest(_Base):
         c = genapi.Client(self.url, use_environment=False)
 
         async def main():
-            t = asyncio.create_task(c.achat(PROMPT, **LONG))
+            # The stream first: once its first delta is in, the server (one generation at a
+            # time) runs it, and the whole-answer request started next waits behind it.
             s = c.achat_stream(PROMPT, **LONG)
             first = await s.__anext__()
+            t = asyncio.create_task(c.achat(PROMPT, **LONG))
             await asyncio.sleep(0.02)
             c.close()
             with self.assertRaises(genapi.Error) as cm:
