@@ -169,7 +169,7 @@ end)
 
 test("cancel ends a stream as cancelled", function()
     local c = genapi.client({ ignore_environment = true })
-    local s = c:chat_stream("Tell me a long story", { model = "genapi-ref", max_tokens = 500 })
+    local s = c:chat_stream("Tell me a long story", { model = "genapi-ref", max_tokens = 4000, ignore_eos = true })
     c:poll()
     s:cancel()
     while c:poll() > 0 do
