@@ -1,6 +1,6 @@
 /* Folding streamed chat / completion chunks into the final typed result (internal).
  *
- * Rules (shared/fixtures/README.md, "chat_stream"): a choice appears once any chunk mentions
+ * Rules (tests/data/fixtures/README.md, "chat_stream"): a choice appears once any chunk mentions
  * its index; content (chat: delta.content; completions: text) and reasoning (delta.reasoning_content
  * and delta.reasoning) are concatenated; tool calls are merged by their index (id / type / name:
  * last non-empty value; arguments concatenated); finish_reason is the first non-null one, and the

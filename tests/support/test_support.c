@@ -43,12 +43,9 @@ char *ts_read_file(const char *path, size_t *len)
 
 const char *ts_fixtures_dir(void)
 {
-    static const char *const candidates[] = {GENAPI_SOURCE_DIR "/../shared/fixtures", "../shared/fixtures"};
+    static const char *const dir = GENAPI_SOURCE_DIR "/tests/data/fixtures";
     struct stat st;
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-        if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
-            return candidates[i];
-    return NULL;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? dir : NULL;
 }
 
 int ts_unused_port(void)

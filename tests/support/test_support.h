@@ -8,7 +8,7 @@
 /* Read a whole file; returns malloc'ed NUL-terminated data or NULL. */
 char *ts_read_file(const char *path, size_t *len);
 
-/* Path of the shared fixtures directory (../shared/fixtures next to the source tree), or NULL
+/* Path of the fixtures directory (tests/data/fixtures in the source tree), or NULL
  * when it is not there. */
 const char *ts_fixtures_dir(void);
 
