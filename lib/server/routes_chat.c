@@ -311,15 +311,5 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
 
 genapi_status gs_handle_chat(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
-    *job = NULL;
-    genapi_status st;
-    gs_text_job *t = gs_text_job_new(b, req, chat_answer, r, &st);
-    if (t == NULL)
-        return st;
-    if (!prepare_chat(t, r, &st)) {
-        gs_job_free(&t->job);
-        return st;
-    }
-    *job = &t->job;
-    return GENAPI_OK;
+    return gs_text_route(b, req, r, job, chat_answer, prepare_chat);
 }

@@ -129,6 +129,12 @@ struct gs_text_job {
 gs_text_job *gs_text_job_new(genapi_backend *b, const genapi_http_request *req, gs_text_answer_fn answer,
                              genapi_http_response *r, genapi_status *st);
 
+/* A text route: a job made with `answer`, prepared by `prepare` (which writes the error answer
+ * to r and returns 0 when the request is refused), handed back in *job. */
+typedef int (*gs_text_prepare_fn)(gs_text_job *t, genapi_http_response *r, genapi_status *st);
+genapi_status gs_text_route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
+                            gs_text_answer_fn answer, gs_text_prepare_fn prepare);
+
 /* Prompt logprobs of ids[0..n-1] with `top` alternatives, computed by the job's first steps
  * (every prompt token costs a model evaluation: the route that parses the request does none of
  * them). *out is set at once to the entries, which are filled in before any generation step. */

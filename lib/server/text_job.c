@@ -259,3 +259,19 @@ static void text_job_destroy(gs_job *j)
     ga_arena_free(&t->scratch);
     gs_text_req_clear(&t->req);
 }
+
+genapi_status gs_text_route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job,
+                            gs_text_answer_fn answer, gs_text_prepare_fn prepare)
+{
+    *job = NULL;
+    genapi_status st;
+    gs_text_job *t = gs_text_job_new(b, req, answer, r, &st);
+    if (t == NULL)
+        return st;
+    if (!prepare(t, r, &st)) {
+        gs_job_free(&t->job);
+        return st;
+    }
+    *job = &t->job;
+    return GENAPI_OK;
+}
