@@ -271,13 +271,7 @@ int64_t genapi_poll_timeout(genapi_client *c)
 {
     if (c == NULL || genapi_pending(c) == 0)
         return -1;
-    int64_t timers = -1;
-    for (genapi_request *r = c->active; r; r = r->next)
-        if (r->state == GC_RETRY_WAIT && (timers < 0 || r->retry_at_ns < timers))
-            timers = r->retry_at_ns;
-        else if (r->state == GC_ACTIVE && r->image && r->cb.on_progress && c->base_url && r->px_next_ns >= 0 &&
-                 !r->px_running && (timers < 0 || r->px_next_ns < timers))
-            timers = r->px_next_ns;
+    int64_t timers = gc_req_next_timer(c);
     return next_timeout_ms(c, timers);
 }
 

@@ -561,9 +561,26 @@ void gc_req_resume(genapi_client *c, genapi_request *r)
 }
 
 /* Retry timers and progress polls; returns the earliest deadline (ns) still ahead, or -1. */
-int64_t gc_req_timers(genapi_client *c, int64_t now)
+int64_t gc_req_next_timer(const genapi_client *c)
 {
     int64_t next = -1;
+    for (const genapi_request *r = c->active; r; r = r->next) {
+        if (r->state != GC_ACTIVE && r->state != GC_RETRY_WAIT)
+            continue;
+        int64_t t = r->deadline_ns;
+        if (r->state == GC_RETRY_WAIT && r->retry_at_ns < t)
+            t = r->retry_at_ns;
+        else if (r->state == GC_ACTIVE && r->image && r->cb.on_progress && c->base_url && r->px_next_ns >= 0 &&
+                 !r->px_running && r->px_next_ns < t)
+            t = r->px_next_ns;
+        if (next < 0 || t < next)
+            next = t;
+    }
+    return next;
+}
+
+int64_t gc_req_timers(genapi_client *c, int64_t now)
+{
     for (genapi_request *r = c->active; r;) {
         genapi_request *n = r->next;
         if ((r->state == GC_ACTIVE || r->state == GC_RETRY_WAIT) && now >= r->deadline_ns) {
@@ -572,25 +589,15 @@ int64_t gc_req_timers(genapi_client *c, int64_t now)
                 c->transport->cancel(c->transport, &r->x);
             gt_response_free(&r->alloc, &r->x.resp);
             timed_out(c, r);
-            r = n;
-            continue;
-        }
-        if ((r->state == GC_ACTIVE || r->state == GC_RETRY_WAIT) && (next < 0 || r->deadline_ns < next))
-            next = r->deadline_ns;
-        if (r->state == GC_RETRY_WAIT) {
-            if (now >= r->retry_at_ns)
-                attempt_begin(c, r);
-            else if (next < 0 || r->retry_at_ns < next)
-                next = r->retry_at_ns;
+        } else if (r->state == GC_RETRY_WAIT && now >= r->retry_at_ns) {
+            attempt_begin(c, r);
         } else if (r->state == GC_ACTIVE && r->image && r->cb.on_progress && c->base_url && r->px_next_ns >= 0 &&
                    !r->px_running) {
             progress_tick(c, r, now);
-            if (!r->px_running && r->px_next_ns >= 0 && (next < 0 || r->px_next_ns < next))
-                next = r->px_next_ns;
         }
         r = n;
     }
-    return next;
+    return gc_req_next_timer(c);
 }
 
 /* ---- the public handle -------------------------------------------------------------------- */

@@ -120,5 +120,7 @@ void gc_req_activate(genapi_client *c, genapi_request *r);
 void gc_req_cancel(genapi_client *c, genapi_request *r, const char *why);
 void gc_req_resume(genapi_client *c, genapi_request *r);
 int64_t gc_req_timers(genapi_client *c, int64_t now_ns);
+/* The earliest timer of the active requests (deadline, retry, progress poll) in ns, -1 for none. */
+int64_t gc_req_next_timer(const genapi_client *c);
 
 #endif
