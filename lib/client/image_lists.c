@@ -159,7 +159,7 @@ genapi_status genapi_list_image(genapi_client *c, genapi_image_listing_kind kind
 }
 
 /* The options document is handed over as the server's own text, unchanged. */
-static genapi_status parse_options(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+genapi_status gc_parse_image_options(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
 {
     json_object *o = ga_json_parse(resp->body, resp->body_len);
     genapi_status st = GENAPI_OK;
@@ -176,7 +176,7 @@ static genapi_status parse_options(genapi_client *c, const gt_response *resp, vo
 
 static void free_options(void *result, const ga_alloc *a) { ga_free(a, result); }
 
-static const gc_kind_ops options_ops = {GENAPI_REQ_IMAGE_OPTIONS, parse_options, free_options};
+static const gc_kind_ops options_ops = {GENAPI_REQ_IMAGE_OPTIONS, gc_parse_image_options, free_options};
 
 genapi_status genapi_image_options_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                          genapi_error *err)

@@ -23,7 +23,7 @@ static const char *dup(ga_arena *ar, json_object *o, const char *key)
     return NULL;
 }
 
-static genapi_status parse_list(genapi_client *c, const gt_response *resp, void **result, genapi_error *err)
+genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, void **result, genapi_error *err)
 {
     genapi_model_list **out = (genapi_model_list **)result;
     json_object *root = ga_json_parse(resp->body, resp->body_len), *data = root;
@@ -89,7 +89,7 @@ static void free_list(void *result, const ga_alloc *a)
     genapi_model_list_free(result);
 }
 
-static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
+static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, gc_parse_model_list, free_list};
 
 genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                             genapi_error *err)

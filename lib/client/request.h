@@ -33,6 +33,17 @@ typedef struct gc_kind_ops {
     void (*free_result)(void *result, const ga_alloc *a);
 } gc_kind_ops;
 
+/* Parsers of the kinds that have no public parse function (models.c, image_lists.c): the model
+ * listing (*out a genapi_model_list) and the image options (*out the body as a string from the
+ * client's allocator). */
+genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, void **out, genapi_error *err);
+genapi_status gc_parse_image_options(genapi_client *c, const gt_response *resp, void **out, genapi_error *err);
+
+/* An image progress answer (GET /sdapi/v1/progress): 1 with *out filled when it reports a
+ * running job (a "state" object with job_count > 0), else 0. progress is kept to 0..1 and
+ * eta_relative to 0..1e9 s (NaN, infinite or negative values read as 0). */
+int gc_progress_parse(const char *body, size_t len, genapi_progress *out);
+
 /* The kinds whose results streams also produce (chat.c, completions.c). */
 extern const gc_kind_ops gc_chat_ops;
 extern const gc_kind_ops gc_completion_ops;

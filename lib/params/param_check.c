@@ -244,7 +244,7 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
         return GENAPI_OK;
     }
     case GENAPI_PK_STRING: {
-        const char *v = *CFIELD(s, d, const char *);
+        const char *v = *CFIELD(s, d, char *);
         if (v == NULL)
             return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is set but NULL.", d->json_name);
         if ((d->range_flags & GENAPI_RANGE_NONEMPTY) && v[0] == '\0')
@@ -257,7 +257,7 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
         return GENAPI_OK;
     }
     case GENAPI_PK_JSON:
-        return check_json_text(d, *CFIELD(s, d, const char *), err);
+        return check_json_text(d, *CFIELD(s, d, char *), err);
     case GENAPI_PK_STRLIST: {
         const genapi_strlist *l = CFIELD(s, d, genapi_strlist);
         if ((d->range_flags & GENAPI_RANGE_NONEMPTY) && l->count == 0)

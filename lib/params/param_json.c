@@ -14,6 +14,8 @@
 json_object *ga_json_double(double x)
 {
     char buf[32];
+    if (x == 0)
+        x = 0; /* -0 is written as 0: "-0" would read back as the integer 0, a different double */
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
@@ -68,7 +70,7 @@ static json_object *value_json(const genapi_param_desc *d, const void *s)
 {
     switch ((genapi_param_kind)d->kind) {
     case GENAPI_PK_STRING:
-        return json_object_new_string(*CFIELD(s, d, const char *));
+        return json_object_new_string(*CFIELD(s, d, char *));
     case GENAPI_PK_DOUBLE:
         return ga_json_double(*CFIELD(s, d, double));
     case GENAPI_PK_INT:
@@ -85,7 +87,7 @@ static json_object *value_json(const genapi_param_desc *d, const void *s)
         return json_object_new_string(c);
     }
     case GENAPI_PK_JSON:
-        return parse_json_text(*CFIELD(s, d, const char *));
+        return parse_json_text(*CFIELD(s, d, char *));
     case GENAPI_PK_STRLIST: {
         const genapi_strlist *l = CFIELD(s, d, genapi_strlist);
         json_object *a = json_object_new_array_ext((int)l->count);
