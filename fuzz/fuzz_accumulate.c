@@ -8,7 +8,9 @@
  *   mode bit 3: the delta callback stops the stream at delta byte 2;
  *   mode bit 4: the typed result is also built after every event (as a cancel mid-stream does).
  * Every delta and the final typed result are read whole (fuzz_walk.h) and serialized again with
- * genapi_*_result_to_json; the result must be parseable JSON. */
+ * genapi_*_result_to_json; the result must be parseable JSON. Without a stop or an injected
+ * failure, the content and reasoning the deltas of choices 0..3 handed over add up to the final
+ * result's. */
 #include <json-c/json.h>
 
 #include "fuzz_common.h"
@@ -22,6 +24,8 @@ typedef struct ctx {
     unsigned stop_at; /* 1-based delta number, 0: never */
     unsigned deltas;
     int snapshot;     /* build the result after every event */
+    int exact;        /* no stop and no injected failure: the deltas must add up to the result */
+    ga_buf text[4], reasoning[4]; /* what the deltas of choices 0..3 added */
     size_t sum;
 } ctx;
 
@@ -32,6 +36,14 @@ static void check_result(ctx *c, int final)
         if (r == NULL)
             return; /* out of memory */
         c->sum += fz_walk_chat(r);
+        for (size_t i = 0; final && c->exact && i < r->choice_count; i++) {
+            const genapi_chat_choice *ch = &r->choices[i];
+            if (ch->index < 0 || ch->index >= 4)
+                continue;
+            const ga_buf *t = &c->text[ch->index], *rs = &c->reasoning[ch->index];
+            FZ_CHECK(ch->content_len == t->len && (t->len == 0 || memcmp(ch->content, t->data, t->len) == 0));
+            FZ_CHECK(fz_str(ch->reasoning) == rs->len && (rs->len == 0 || memcmp(ch->reasoning, rs->data, rs->len) == 0));
+        }
         char *json = NULL;
         if (final && genapi_chat_result_to_json(r, &json, NULL) == GENAPI_OK) {
             json_object *o = json_tokener_parse(json);
@@ -45,6 +57,13 @@ static void check_result(ctx *c, int final)
         if (r == NULL)
             return;
         c->sum += fz_walk_completion(r);
+        for (size_t i = 0; final && c->exact && i < r->choice_count; i++) {
+            const genapi_completion_choice *ch = &r->choices[i];
+            if (ch->index < 0 || ch->index >= 4)
+                continue;
+            const ga_buf *t = &c->text[ch->index];
+            FZ_CHECK(ch->text_len == t->len && (t->len == 0 || memcmp(ch->text, t->data, t->len) == 0));
+        }
         char *json = NULL;
         if (final && genapi_completion_result_to_json(r, &json, NULL) == GENAPI_OK) {
             json_object *o = json_tokener_parse(json);
@@ -62,6 +81,12 @@ static int on_delta(const gacc_delta *d, void *user)
     c->sum += fz_bytes(d->content, d->content_len) + fz_bytes(d->reasoning, d->reasoning_len) +
               fz_str(d->finish_reason) + fz_str(d->stop_string);
     c->deltas++;
+    if (d->index >= 0 && d->index < 4) {
+        if (d->content_len > 0)
+            ga_buf_append(&c->text[d->index], d->content, d->content_len);
+        if (d->reasoning_len > 0)
+            ga_buf_append(&c->reasoning[d->index], d->reasoning, d->reasoning_len);
+    }
     return c->stop_at != 0 && c->deltas == c->stop_at ? 1 : 0;
 }
 
@@ -87,6 +112,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.kind = (mode & 1) ? GACC_COMPLETION : GACC_CHAT;
     c.stop_at = (mode & 8) ? stop_at : 0;
     c.snapshot = (mode & 16) != 0;
+    c.exact = (mode & (8 | 2)) == 0;
+    ga_alloc plain;
+    ga_alloc_resolve(&plain, NULL);
+    for (int i = 0; i < 4; i++) {
+        ga_buf_init(&c.text[i], &plain);
+        ga_buf_init(&c.reasoning[i], &plain);
+    }
 
     fz_fail_reset((mode & 2) ? fail_at : -1, (mode & 4) != 0);
     c.acc = gacc_new(&fz_ga_alloc, c.kind, on_delta, &c);
@@ -94,8 +126,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_fail_reset(-1, 0);
         return 0;
     }
-    ga_alloc plain;
-    ga_alloc_resolve(&plain, NULL);
     gsse_decoder d;
     gsse_init(&d, &plain, on_event, &c);
     gsse_feed(&d, (const char *)in.p, in.n);
@@ -112,5 +142,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_result(&c, 1);
     gacc_free(c.acc);
     fz_fail_reset(-1, 0);
+    for (int i = 0; i < 4; i++) {
+        ga_buf_free(&c.text[i]);
+        ga_buf_free(&c.reasoning[i]);
+    }
     return c.sum == 1 ? 0 : 0;
 }
