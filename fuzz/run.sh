@@ -13,7 +13,8 @@
 #
 # Each target runs on a copy of its checked-in corpus (fuzz/corpus/TARGET), so the checked-in
 # files never change, with its dictionary, ASan + UBSan, leak detection, a 2 GB RSS limit and a
-# 10 s limit per input. A finding (crash, leak, undefined behaviour, failed check, slow input) is
+# 25 s limit per input (wall time: the slowest legitimate inputs take about 0.5 s of CPU under the
+# sanitizers, and a loaded machine stretches that at nice 10). A finding (crash, leak, undefined behaviour, failed check, slow input) is
 # written to DIR/fuzz-findings/ and the script exits 1; each target's log is DIR/fuzz-logs/TARGET.log. The last line per target gives the
 # executions, the rate and the coverage (cov: edges, ft: features).
 set -euo pipefail
@@ -89,7 +90,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz_$t: ${secs}s"
   rc=0
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    nice -n 10 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+    nice -n 10 "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=25 -print_final_stats=1 \
       -max_len="$(max_len "$t")" -runs="$runs_max" -dict="$dict" -artifact_prefix="$findings/$t-" "$work" >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
