@@ -298,8 +298,9 @@ public:
         }
         throw wrong_type(d, "an integer");
     }
-    /** @brief A boolean parameter. @param name JSON name. @param v Value. @return *this. */
-    BasicParams &set(std::string_view name, bool v)
+    /** @brief A boolean parameter (only a `bool`: a pointer or a number does not convert).
+     *  @param name JSON name. @param v Value. @return *this. */
+    template <class B, std::enable_if_t<std::is_same_v<B, bool>, int> = 0> BasicParams &set(std::string_view name, B v)
     {
         const genapi_param_desc &d = find(name);
         if (d.kind == GENAPI_PK_BOOL) {
@@ -310,19 +311,10 @@ public:
         }
         throw wrong_type(d, "a boolean");
     }
-    /** @brief A string, enum or JSON parameter, or any parameter in its text form (as set_text()).
+    /** @brief A string, enum or JSON parameter, or any parameter in its text form (as set_text());
+     *         takes string literals, `std::string` and `std::string_view`.
      *  @param name JSON name. @param v Value. @return *this. */
     BasicParams &set(std::string_view name, std::string_view v) { return set_text(name, v); }
-    /** @copydoc set(std::string_view, std::string_view) */
-    BasicParams &set(std::string_view name, const std::string &v) { return set_text(name, v); }
-    /** @copydoc set(std::string_view, std::string_view) */
-    BasicParams &set(std::string_view name, const char *v)
-    {
-        if (v == nullptr) {
-            throw Error(GENAPI_E_INVALID_ARG, std::string(name) + ": null string (use unset())", name);
-        }
-        return set_text(name, v);
-    }
     /** @brief A list of strings (or of sampler names). @param name JSON name. @param v Items. @return *this. */
     BasicParams &set(std::string_view name, const std::vector<std::string> &v)
     {

@@ -4,13 +4,18 @@
 #   2. each header compiles alone as C++ (it includes what it needs);
 #   3. SRC compiles and links with -Wall -Wextra -pedantic -Werror (plus -Wshadow -Wconversion
 #      -Wold-style-cast) in the standard STD, and runs successfully.
+#   (with LINK=OFF, step 3 stops after compiling: used when the library carries another
+#   compiler's sanitizer runtime);
+#   4. optionally, the C++ wrapper's sources (WRAPPER_SOURCES, |-separated) compile with the same
+#      flags, <genapi/genapi.hpp> found under WRAPPER_INCLUDE.
 # Variables: CXX (compiler), STD (c++17, c++20), SRC, INCLUDE (the include directory), LIB (the
-# shared library to link), OUT (a scratch directory), EXTRA_FLAGS (a ;-list, e.g. sanitizers).
+# shared library to link), OUT (a scratch directory), EXTRA_FLAGS (e.g. sanitizers).
 foreach(v CXX STD SRC INCLUDE LIB OUT)
   if(NOT DEFINED ${v})
     message(FATAL_ERROR "cxx_headers.cmake: ${v} is not set")
   endif()
 endforeach()
+string(REPLACE "|" ";" WRAPPER_SOURCES "${WRAPPER_SOURCES}")
 set(flags -std=${STD} -Wall -Wextra -pedantic -Wshadow -Wconversion -Wold-style-cast -Werror ${EXTRA_FLAGS})
 
 file(READ ${SRC} tu)
@@ -60,6 +65,28 @@ foreach(h ${headers})
   endif()
 endforeach()
 
+# The C++ wrapper (bindings/cpp/genapi.hpp, reached as <genapi/genapi.hpp> under WRAPPER_INCLUDE):
+# its test and example compile under the same flags.
+if(DEFINED WRAPPER_INCLUDE)
+  foreach(src ${WRAPPER_SOURCES})
+    execute_process(COMMAND ${CXX} ${flags} -fsyntax-only -I${WRAPPER_INCLUDE} -I${INCLUDE} ${src}
+                    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${src} does not compile warning-free as ${STD} with ${CXX}:\n${out}")
+    endif()
+  endforeach()
+endif()
+
+if(DEFINED LINK AND NOT LINK)
+  # Compile only (a sanitizer runtime of another compiler is in the library).
+  execute_process(COMMAND ${CXX} ${flags} -c -I${INCLUDE} ${SRC} -o ${OUT}/headers_cxx.o
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${SRC} does not compile warning-free as ${STD} with ${CXX}:\n${out}")
+  endif()
+  message(STATUS "${CXX} ${STD}: ${n_headers} headers, ${n_macros} macros compiled (not run: LINK=OFF)")
+  return()
+endif()
 get_filename_component(libdir ${LIB} DIRECTORY)
 execute_process(COMMAND ${CXX} ${flags} -I${INCLUDE} ${SRC} ${LIB} -Wl,-rpath,${libdir} -o ${OUT}/headers_cxx
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)

@@ -135,6 +135,8 @@ void test_params_by_name()
     EXPECT_ERROR(q.set("max_tokens", 2.5), GENAPI_E_INVALID_ARG, "max_tokens");
     EXPECT_ERROR(q.set("ignore_eos", 1), GENAPI_E_INVALID_ARG, "ignore_eos");
     EXPECT_ERROR(q.set("top_k", "many"), GENAPI_E_INVALID_ARG, "top_k");
+    EXPECT_ERROR(q.set("model", {"one"}), GENAPI_E_INVALID_ARG, "model"); // a braced list is a list
+    EXPECT_ERROR(q.set("ignore_eos", "yes"), GENAPI_E_INVALID_ARG, "ignore_eos"); // a string is not a bool
     EXPECT_ERROR(q.set("model", std::string("a\0b", 3)), GENAPI_E_INVALID_ARG, "model");
     EXPECT_ERROR(q.set("logit_bias", std::map<int64_t, double>{{1, std::numeric_limits<double>::quiet_NaN()}}), GENAPI_E_INVALID_ARG,
                  "logit_bias");
