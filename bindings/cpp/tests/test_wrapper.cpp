@@ -4,11 +4,16 @@
 // the first failure.
 #include <genapi/genapi.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -340,6 +345,48 @@ void test_async(genapi::Client &client)
     CHECK(progress_calls > 0);
 }
 
+// With a worker thread driving the client, lambdas run on that thread; wait() and result() block
+// the caller; a Request destroyed while the worker runs it calls nothing afterwards.
+void test_worker()
+{
+    genapi::Client client = genapi::Client::offline();
+    std::string expected(client.chat(kMessages, text_params(31)).content());
+    client.start_worker();
+    std::mutex mu;
+    std::string got;
+    std::thread::id callback_thread;
+    auto req = client.start_chat(kMessages, text_params(31), [&](genapi::Ended<genapi::ChatResult> &e) {
+        std::lock_guard<std::mutex> lock(mu);
+        got = std::string(e.result().content());
+        callback_thread = std::this_thread::get_id();
+    });
+    CHECK(req.wait(-1));
+    {
+        std::lock_guard<std::mutex> lock(mu);
+        CHECK(got == expected);
+        CHECK(callback_thread != std::this_thread::get_id());
+    }
+    genapi::TextParams longer = text_params(9);
+    longer.set("max_tokens", 4000).set("ignore_eos", true);
+    std::atomic<bool> destroyed[20];
+    std::atomic<int> late{0}; // lambda calls after their Request was destroyed
+    for (int i = 0; i < 20; i++) {
+        destroyed[i] = false;
+        auto on_piece = [&, i](std::string_view) { late += destroyed[i] ? 1 : 0; };
+        auto on_done = [&, i](genapi::Ended<genapi::ChatResult> &) { late += destroyed[i] ? 1 : 0; };
+        {
+            auto gone = client.start_chat_stream(kMessages, longer, on_piece, on_done);
+            std::this_thread::sleep_for(std::chrono::microseconds(200 * i)); // let some pieces arrive
+        } // destroyed here, possibly while the worker is inside one of its lambdas
+        destroyed[i] = true;
+    }
+    while (client.pending() > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    CHECK(late == 0);
+    client.stop_worker();
+}
+
 void test_transport_error()
 {
     genapi::ClientOptions o;
@@ -367,6 +414,7 @@ int main()
     test_tokenize_and_listings(client);
     test_images(client);
     test_async(client);
+    test_worker();
     test_transport_error();
     genapi::Client moved = std::move(client);
     CHECK(client.get() == nullptr && moved.get() != nullptr);
