@@ -991,6 +991,7 @@ public:
      */
     bool poll()
     {
+        require();
         genapi_poll(client_, 0);
         rethrow();
         return done();
@@ -1006,6 +1007,7 @@ public:
      */
     bool wait(int32_t timeout_ms = -1)
     {
+        require();
         genapi_status st = genapi_request_wait(req_, timeout_ms);
         rethrow();
         if (st == GENAPI_E_BUSY) {
@@ -1028,6 +1030,12 @@ public:
     genapi_request *get() const noexcept { return req_; }
 
 private:
+    void require() const
+    {
+        if (req_ == nullptr) {
+            throw Error(GENAPI_E_INVALID_ARG, "empty genapi::Request (moved from or default-constructed)");
+        }
+    }
     void rethrow()
     {
         if (state_) {

@@ -327,6 +327,11 @@ void test_async(genapi::Client &client)
     }
     CHECK(abandoned_calls == 0);
 
+    // A moved-from Request is empty and says so.
+    auto moved_to = std::move(cancelled);
+    EXPECT_ERROR(cancelled.poll(), GENAPI_E_INVALID_ARG, "");
+    CHECK(moved_to.status() == GENAPI_E_CANCELLED);
+
     // Bad input fails at start, naming the parameter; images report progress.
     genapi::TextParams bad = text_params(1);
     bad.set("top_p", 0.0);
