@@ -23,8 +23,10 @@
 #include <genapi/genapi.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -38,6 +40,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -897,6 +900,11 @@ template <class R> struct AsyncState {
     DeltaFn on_delta;
     ProgressFn on_progress;
     std::exception_ptr error; // thrown by a callback, rethrown by the Request
+    // The C request counts as done as soon as its completion starts; the Request waits for the
+    // on_done lambda too, unless asked from inside it.
+    std::atomic<bool> finished{false};
+    std::thread::id finishing;
+    std::condition_variable_any cv;
 
     using Holder = std::shared_ptr<AsyncState>;
     static void done(genapi_request *req, void *user) noexcept
@@ -904,6 +912,7 @@ template <class R> struct AsyncState {
         Holder *h = static_cast<Holder *>(user);
         {
             std::lock_guard<std::recursive_mutex> lock((*h)->mu);
+            (*h)->finishing = std::this_thread::get_id();
             if (!(*h)->abandoned && (*h)->on_done) {
                 try {
                     Ended<R> e(req);
@@ -912,8 +921,19 @@ template <class R> struct AsyncState {
                     (*h)->error = std::current_exception();
                 }
             }
+            (*h)->finishing = std::thread::id();
+            (*h)->finished = true;
         }
+        (*h)->cv.notify_all();
         delete h; // exactly one completion per started request
+    }
+    // Waits until the on_done lambda has returned (at once when called from inside it).
+    void wait_finished()
+    {
+        std::unique_lock<std::recursive_mutex> lock(mu);
+        if (finishing != std::this_thread::get_id()) {
+            cv.wait(lock, [this] { return finished.load(); });
+        }
     }
     static int delta(const genapi_stream_delta *d, void *user) noexcept
     {
@@ -996,8 +1016,11 @@ public:
         rethrow();
         return done();
     }
-    /** @return Whether the request has ended. */
-    bool done() const noexcept { return req_ != nullptr && genapi_request_done(req_) != 0; }
+    /** @return Whether the request has ended and its on_done lambda has returned. */
+    bool done() const noexcept
+    {
+        return req_ != nullptr && genapi_request_done(req_) != 0 && (!state_ || state_->finished);
+    }
     /** @brief Cancel: the request ends with ::GENAPI_E_CANCELLED (its on_done still runs). */
     void cancel() noexcept { genapi_request_cancel(req_); }
     /**
@@ -1012,6 +1035,10 @@ public:
         rethrow();
         if (st == GENAPI_E_BUSY) {
             throw Error(GENAPI_E_BUSY, "wait() inside a callback of the same client");
+        }
+        if (genapi_request_done(req_) != 0 && state_) {
+            state_->wait_finished();
+            rethrow();
         }
         return done();
     }
