@@ -58,6 +58,11 @@ static void assert_valid_arguments(const char *name, const char *args)
     json_object *v, *w;
     if (strcmp(name, "get_weather") == 0) {
         assert_true(json_object_object_get_ex(o, "city", &v) && json_object_is_type(v, json_type_string));
+        /* an unbounded string argument is written short: at most 40 characters */
+        size_t chars = 0;
+        for (const unsigned char *u = (const unsigned char *)json_object_get_string(v); *u; u++)
+            chars += (*u & 0xC0) != 0x80;
+        assert_true(chars <= 40);
         assert_true(json_object_object_get_ex(o, "unit", &w) && json_object_is_type(w, json_type_string));
         const char *unit = json_object_get_string(w);
         assert_true(strcmp(unit, "c") == 0 || strcmp(unit, "f") == 0);

@@ -59,6 +59,40 @@ static json_object *tool_function(genapi_backend *b, json_object *tool, size_t i
     return fn;
 }
 
+/* The reference model writes free text until it happens to close a string; a tool argument is
+ * a short value (a city, a name), so strings the schema leaves unbounded get at most this many
+ * characters. Every such string still validates against the caller's schema. */
+#define GS_TOOL_STRING_MAX 40
+
+/* Walks a schema (depth-bounded: the guided compiler refuses deeper ones) and bounds its free
+ * strings in place. */
+static void bound_strings(json_object *schema, int depth)
+{
+    if (depth > 64 || !json_object_is_type(schema, json_type_object))
+        return;
+    const char *type = str_member(schema, "type");
+    if (type && strcmp(type, "string") == 0 && !json_object_object_get_ex(schema, "maxLength", NULL) &&
+        !json_object_object_get_ex(schema, "enum", NULL) && !json_object_object_get_ex(schema, "const", NULL) &&
+        !json_object_object_get_ex(schema, "pattern", NULL) && !json_object_object_get_ex(schema, "format", NULL)) {
+        json_object *min = NULL;
+        int64_t lo = json_object_object_get_ex(schema, "minLength", &min) ? json_object_get_int64(min) : 0;
+        json_object_object_add(schema, "maxLength", json_object_new_int64(lo > GS_TOOL_STRING_MAX ? lo : GS_TOOL_STRING_MAX));
+    }
+    json_object_object_foreach(schema, key, v) {
+        (void)key;
+        if (json_object_is_type(v, json_type_object)) {
+            bound_strings(v, depth + 1);
+            json_object_object_foreach(v, k2, sub) {
+                (void)k2;
+                bound_strings(sub, depth + 2); /* properties / $defs maps */
+            }
+        } else if (json_object_is_type(v, json_type_array)) {
+            for (size_t i = 0; i < json_object_array_length(v); i++)
+                bound_strings(json_object_array_get_idx(v, i), depth + 1);
+        }
+    }
+}
+
 /* splitmix64: the bits the seed gives the tool decision. */
 static uint64_t mix(uint64_t x)
 {
@@ -144,11 +178,16 @@ int gs_chat_tools_plan(genapi_backend *b, json_object *root, const gx_message *m
             return 1;
         json_object_object_get_ex(json_object_array_get_idx(tools, (size_t)((bits >> 1) % n_tools)), "function", &fn);
     }
-    json_object *params = NULL;
+    json_object *params = NULL, *copy = NULL;
     plan->name = ga_arena_strdup(ar, str_member(fn, "name"));
-    plan->schema = json_object_object_get_ex(fn, "parameters", &params) && params != NULL
-                       ? ga_arena_strdup(ar, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN))
-                       : no_parameters;
+    if (json_object_object_get_ex(fn, "parameters", &params) && params != NULL &&
+        json_object_deep_copy(params, &copy, NULL) == 0) {
+        bound_strings(copy, 0);
+        plan->schema = ga_arena_strdup(ar, json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN));
+    } else {
+        plan->schema = params != NULL ? NULL : no_parameters;
+    }
+    json_object_put(copy);
     plan->ids = ga_arena_alloc(ar, (n_choices ? n_choices : 1) * sizeof *plan->ids);
     plan->started = ga_arena_alloc(ar, n_choices ? n_choices : 1);
     if (plan->name == NULL || plan->schema == NULL || plan->ids == NULL || plan->started == NULL) {
