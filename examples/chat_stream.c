@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     GENAPI_TEXT_SET(&params, max_tokens, 48);
     GENAPI_TEXT_SET(&params, seed, 3);
 
-    genapi_chat_message messages[] = {{"user", question, NULL}};
+    genapi_chat_message messages[] = {{.role = "user", .content = question}};
     genapi_chat_request request = GENAPI_CHAT_REQUEST_INIT;
     request.messages = messages;
     request.message_count = 1;

@@ -40,7 +40,7 @@ static void print_error(const char *what, genapi_status st, const genapi_error *
 /* One chat call with the given parameters; returns its status and fills err. */
 static genapi_status ask(genapi_client *client, const genapi_text_params *params, genapi_error *err)
 {
-    genapi_chat_message messages[] = {{"user", "Hello?", NULL}};
+    genapi_chat_message messages[] = {{.role = "user", .content = "Hello?"}};
     genapi_chat_request request = GENAPI_CHAT_REQUEST_INIT;
     request.messages = messages;
     request.message_count = 1;

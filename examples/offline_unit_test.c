@@ -24,8 +24,10 @@ static genapi_status classify(genapi_client *client, const char *model, const ch
     GENAPI_TEXT_SET(&params, model, model);
     GENAPI_TEXT_SET(&params, seed, seed);
     GENAPI_TEXT_SET(&params, guided_choice, ((genapi_strlist){labels, 2}));
-    genapi_chat_message messages[] = {{"system", "Label the review as positive or negative.", NULL},
-                                      {"user", review, NULL}};
+    genapi_chat_message messages[] = {
+        {.role = "system", .content = "Label the review as positive or negative."},
+        {.role = "user", .content = review},
+    };
     genapi_chat_request request = GENAPI_CHAT_REQUEST_INIT;
     request.messages = messages;
     request.message_count = 2;

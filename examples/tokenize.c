@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     genapi_tokenize_result_free(tokens);
 
     /* The same text as a chat message: the template adds role markers and the assistant header. */
-    genapi_chat_message messages[] = {{"user", text, NULL}};
+    genapi_chat_message messages[] = {{.role = "user", .content = text}};
     genapi_tokenize_request chat = GENAPI_TOKENIZE_REQUEST_INIT;
     chat.model = "genapi-ref";
     chat.messages = messages;

@@ -109,7 +109,9 @@ int main()
     config.ignore_environment = 1;
     genapi_client *client = nullptr;
     check(genapi_client_new(&config, &client, &err) == GENAPI_OK, "client");
-    genapi_chat_message msg = {"user", "hi", nullptr};
+    genapi_chat_message msg{}; // value-initialised: every field zero
+    msg.role = "user";
+    msg.content = "hi";
     chat.messages = &msg;
     chat.message_count = 1;
     chat.params = &text;

@@ -68,8 +68,11 @@ void test_chat_equals_c_api(genapi::Client &client)
     GENAPI_TEXT_SET(&p, seed, 11);
     GENAPI_TEXT_SET(&p, temperature, 0.9);
     GENAPI_TEXT_SET(&p, max_tokens, 24);
-    genapi_chat_message m[] = {{"system", "You are a helpful gardener.", nullptr},
-                               {"user", "How do I keep basil alive?", nullptr}};
+    genapi_chat_message m[2] = {};
+    m[0].role = "system";
+    m[0].content = "You are a helpful gardener.";
+    m[1].role = "user";
+    m[1].content = "How do I keep basil alive?";
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = m;
     req.message_count = 2;
