@@ -814,6 +814,10 @@ struct Delta {
     std::string_view content;       /**< Text added (may be empty). */
     std::string_view reasoning;     /**< Reasoning added (may be empty). */
     std::string_view finish_reason; /**< Set on the delta that finished the choice. */
+    int64_t tool_call_index;        /**< The tool call this delta added to, or -1. */
+    std::string_view tool_call_name;      /**< That call's function name so far (may be empty). */
+    std::string_view tool_call_arguments; /**< Argument text this delta added (may be empty). */
+    const genapi_stream_delta *c;   /**< The C delta, for every other field. */
 };
 
 /** @brief Receives the text of each content delta (every choice). */
@@ -827,8 +831,14 @@ using ProgressFn = std::function<void(const genapi_progress &)>;
 namespace detail {
 inline Delta to_delta(const genapi_stream_delta *d) noexcept
 {
-    return Delta{d->index, view(d->content, d->content_len), view(d->reasoning, d->reasoning_len),
-                 view(d->finish_reason)};
+    return Delta{d->index,
+                 view(d->content, d->content_len),
+                 view(d->reasoning, d->reasoning_len),
+                 view(d->finish_reason),
+                 d->tool_call_index,
+                 view(d->tool_call_name),
+                 view(d->tool_call_arguments, d->tool_call_arguments_len),
+                 d};
 }
 inline DeltaFn content_only(ContentFn fn)
 {
@@ -1414,6 +1424,15 @@ public:
         auto state = make_state<ModelList>(std::move(on_done));
         return start(state, [&](const genapi_callbacks *cb, genapi_request **out, genapi_error *err) {
             return genapi_list_text_models_start(c_, cb, out, err);
+        });
+    }
+    /** @brief Start an image listing. @param kind Models, samplers or upscalers.
+     *  @param on_done Called once at the end. @return The request. */
+    Request<ImageListing> start_image_listing(genapi_image_listing_kind kind, DoneFn<ImageListing> on_done = {})
+    {
+        auto state = make_state<ImageListing>(std::move(on_done));
+        return start(state, [&](const genapi_callbacks *cb, genapi_request **out, genapi_error *err) {
+            return genapi_list_image_start(c_, kind, cb, out, err);
         });
     }
     /** @brief Drive the client (genapi_poll()). @param timeout_ms 0 = do what can be done now; -1 = wait.

@@ -190,7 +190,8 @@ void test_stream(genapi::Client &client)
     int seen = 0;
     EXPECT_ERROR(client.chat_stream_deltas(kMessages, text_params(5),
                                            [&](const genapi::Delta &d) {
-                                               CHECK(d.index == 0);
+                                               CHECK(d.index == 0 && d.tool_call_index == -1);
+                                               CHECK(d.c != nullptr && d.content.data() == d.c->content);
                                                return ++seen < 2;
                                            }),
                  GENAPI_E_CANCELLED, "");
@@ -302,10 +303,12 @@ void test_async(genapi::Client &client)
     auto t = client.start_tokenize("one two three", "genapi-ref");
     auto m = client.start_text_models();
     auto c = client.start_complete("Basil", text_params(2));
-    while (!(t.done() && m.done() && c.done())) {
+    auto s = client.start_image_listing(GENAPI_LISTING_SAMPLERS);
+    while (!(t.done() && m.done() && c.done() && s.done())) {
         client.poll(10);
     }
     CHECK(t.result().size() >= 3 && m.result().size() >= 1 && !c.result().text().empty());
+    CHECK(s.result().size() == client.image_listing(GENAPI_LISTING_SAMPLERS).size());
 
     // Cancel: ends with GENAPI_E_CANCELLED and its on_done still runs.
     genapi_status seen = GENAPI_OK;
