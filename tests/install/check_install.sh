@@ -114,11 +114,16 @@ check_consumer() {
 
 echo "== pkg-config consumer (examples/chat_basic.c)"
 export PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig"
-static=""
-[ $shared = 1 ] || static="--static"
 pc_libdir=$(pkg-config --variable=libdir genapi)
+if [ $shared = 1 ]; then
+  libs=$(pkg-config --libs genapi)
+else
+  # A static libgenapi with its direct dependencies (Requires.private, Libs.private) shared:
+  # `pkg-config --static` would also ask for the static closure of libcurl's dependencies.
+  libs="$(pkg-config --libs genapi $(pkg-config --print-requires-private genapi)) $(sed -n 's/^Libs.private: //p' "$pc")"
+fi
 # shellcheck disable=SC2046
-"$cc" -std=c11 "$src/examples/chat_basic.c" $(pkg-config --cflags genapi) $(pkg-config $static --libs genapi) \
+"$cc" -std=c11 "$src/examples/chat_basic.c" $(pkg-config --cflags genapi) $libs \
   -Wl,-rpath,"$pc_libdir" -o "$work/chat_basic_pc" || fail "building against genapi.pc failed"
 check_consumer chat_basic_pc "$work/chat_basic_pc"
 
