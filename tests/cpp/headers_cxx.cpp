@@ -107,6 +107,7 @@ int main()
     genapi_client_config config;
     genapi_client_config_init(&config, sizeof config);
     config.ignore_environment = 1;
+    config.base_url = "http://127.0.0.1:9"; // nothing is sent: requests are only serialised
     genapi_client *client = nullptr;
     check(genapi_client_new(&config, &client, &err) == GENAPI_OK, "client");
     genapi_chat_message msg{}; // value-initialised: every field zero
