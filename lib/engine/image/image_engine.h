@@ -157,6 +157,9 @@ genapi_status gi_resize(const ga_alloc *a, const gi_image *in, int32_t w, int32_
  * model-like name such as "R-ESRGAN 4x+" which applies Lanczos + unsharp mask); resize_mode 0
  * uses the factor. */
 const char *const *gi_upscaler_names(void);
+/* The engine's spelling of an upscaler name matched case-insensitively (SD.Next's names, and
+ * A1111's "Lanczos", "Nearest", "R-ESRGAN 4x+", ...), or NULL. */
+const char *gi_upscaler_canonical(const char *name);
 genapi_status gi_upscale(const ga_alloc *a, const gi_image *in, double factor, const char *upscaler, gi_image *out,
                          genapi_error *err);
 
