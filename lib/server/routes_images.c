@@ -838,7 +838,9 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
     json_object *sub = NULL;
     json_object_object_get_ex(j->request, "subseed", &sub);
     int64_t subseed = sub && json_object_is_type(sub, json_type_int) ? json_object_get_int64(sub) : -1;
-    j->subseed = subseed >= 0 ? (uint64_t)subseed : (uint64_t)randombytes_uniform(4294967294u);
+    /* SD.Next draws an unset subseed at random; the engine makes no variations from it, so it is
+     * derived from the seed here, and the answers for one seed stay the same. */
+    j->subseed = subseed >= 0 ? (uint64_t)subseed : (j->seed * 2654435761ULL + 12345ULL) % 4294967294ULL;
     gi_gen_config *cfg = &j->cfg;
     cfg->prompt = c->prompt;
     cfg->negative_prompt = c->negative;

@@ -284,6 +284,13 @@ int gi__subjects_place(const uint64_t *words, size_t n, uint64_t ls, double W, d
         if (!dup)
             kinds[count++] = k;
     }
+    /* in noun-table order, so the word order of the prompt does not matter */
+    for (int i = 1; i < count; i++)
+        for (int j = i; j > 0 && kinds[j] < kinds[j - 1]; j--) {
+            int t = kinds[j];
+            kinds[j] = kinds[j - 1];
+            kinds[j - 1] = t;
+        }
     int n_sky = 0, n_ground = 0;
     for (int i = 0; i < count; i++)
         NOUNS[kinds[i]].region == R_SKY ? n_sky++ : n_ground++;
