@@ -1314,7 +1314,7 @@ class ImageClientTest(unittest.TestCase):
                 self.assertTrue(all(isinstance(s, genapi.ImageSampler) and s.name for s in samplers))
                 ups = c.list_upscalers()
                 self.assertTrue(ups)
-                self.assertIn("Lanczos", [u.name for u in ups])
+                self.assertIn("Resize Lanczos", [u.name for u in ups])  # SD.Next's names
                 opts = c.image_options()
                 self.assertIsInstance(opts, dict)
                 self.assertIn("sd_model_checkpoint", opts)
