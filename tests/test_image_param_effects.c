@@ -364,6 +364,47 @@ static void test_detector_iou(void **state)
     assert_int_equal(d[0].rx0, 30 - 5 - 2 - 1);
 }
 
+/* The detailer pass is stepped as the rest: any budget gives the one-shot bytes, rows reported
+ * final are never written again, and the progress only grows. */
+static void test_detailer_in_steps(void **state)
+{
+    (void)state;
+    gi_gen_config c = base("a fox and a tree and the moon");
+    c.detailer = 1;
+    c.detailer_max = 3;
+    gi_image whole = gen(&c);
+    const int64_t budgets[] = {1, 777, 20000, 0};
+    for (size_t k = 0; k < sizeof budgets / sizeof budgets[0]; k++) {
+        gi_gen_job *j = NULL;
+        assert_int_equal(gi_gen_begin(&A, &c, 0, &j, NULL), GENAPI_OK);
+        int32_t ready = 0;
+        int64_t last_done = -1;
+        uint8_t *snap = calloc((size_t)c.width * (size_t)c.height * 4, 1);
+        while (!gi_gen_done(j)) {
+            assert_int_equal(gi_gen_step(j, budgets[k], NULL), GENAPI_OK);
+            int64_t done, total;
+            gi_gen_progress(j, &done, &total);
+            assert_true(done >= last_done);
+            last_done = done;
+            int32_t rows = 0;
+            const gi_image *im = gi_gen_image(j, &rows);
+            assert_true(rows >= ready);
+            size_t row = (size_t)c.width * 4;
+            if (ready > 0) /* rows final before stay as they were */
+                assert_memory_equal(snap, im->rgba, (size_t)ready * row);
+            if (rows > ready)
+                memcpy(snap + (size_t)ready * row, im->rgba + (size_t)ready * row, (size_t)(rows - ready) * row);
+            ready = rows;
+        }
+        gi_image out;
+        assert_int_equal(gi_gen_end(j, &out, NULL), GENAPI_OK);
+        assert_true(same(&out, &whole));
+        free(out.rgba);
+        free(snap);
+    }
+    free(whole.rgba);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_sampler_settings_act),
         cmocka_unit_test(test_detailer_renders_detected_regions),
         cmocka_unit_test(test_detector_iou),
+        cmocka_unit_test(test_detailer_in_steps),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
