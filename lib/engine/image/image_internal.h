@@ -60,6 +60,21 @@ genapi_status gi__image_alloc_raw(const ga_alloc *a, int32_t w, int32_t h, gi_im
 /* Separable resample of in to w x h with the given kernel; out is allocated. */
 genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi_image *out,
                            genapi_error *err);
+/* How a sampler shapes the picture (image_samplers.c). */
+typedef struct sampler_info {
+    const char *name;
+    double gain;       /* persistence of the detail octaves */
+    double lacunarity; /* cell size ratio between octaves */
+    double rate;       /* convergence speed in steps */
+    double grain;      /* ancestral per-pixel noise amplitude (0..1 scale) */
+    uint64_t salt;
+    int order;         /* solver order it uses by default (multistep samplers: 2 or 3) */
+    int eta;           /* 1: eta sets its noise (ancestral, SDE, DDIM, DDPM) */
+} sampler_info;
+
+/* The sampler at an index of gi_sampler_names(). */
+const sampler_info *gi__sampler(int index);
+
 /* An RGB colour with channels in [0, 1]. */
 typedef struct gi_rgb {
     double r, g, b;
