@@ -19,9 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <genapi/image_params.h>
 #include <sodium.h>
@@ -30,6 +28,7 @@
 #include "params/param_internal.h"
 #include "server/backend_internal.h"
 #include "server/image_echo.h"
+#include "server/image_request.h"
 #include "server/job.h"
 #include "server/limits.h"
 #include "server/progress.h"
@@ -41,82 +40,6 @@ extern const char *const gs_image_model_title;
 extern const char *const gs_image_model_name;
 extern const char *const gs_image_model_hash;
 
-
-static genapi_status detail_error_typed(genapi_backend *b, genapi_http_response *r, const char *type, const char *param,
-                                       const char *msg, json_object *input)
-{
-    json_object *loc = json_object_new_array(), *item = json_object_new_object(), *list = json_object_new_array();
-    json_object_array_add(loc, json_object_new_string("body"));
-    if (param && param[0])
-        json_object_array_add(loc, json_object_new_string(param));
-    json_object_object_add(item, "type", json_object_new_string(type));
-    json_object_object_add(item, "loc", loc);
-    json_object_object_add(item, "msg", json_object_new_string(msg));
-    json_object_object_add(item, "input", input);
-    json_object_array_add(list, item);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "detail", list);
-    return gs_respond_json(b, r, 422, o);
-}
-
-static genapi_status detail_error(genapi_backend *b, genapi_http_response *r, const char *param, const char *msg)
-{
-    return detail_error_typed(b, r, "value_error", param, msg, NULL);
-}
-
-static genapi_status webui_error(genapi_backend *b, genapi_http_response *r, int status, const char *detail)
-{
-    char errors[512];
-    snprintf(errors, sizeof errors, "%d: %s", status, detail);
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "error", json_object_new_string("HTTPException"));
-    json_object_object_add(o, "code", json_object_new_int(status));
-    json_object_object_add(o, "detail", json_object_new_string(detail));
-    json_object_object_add(o, "body", json_object_new_string(""));
-    json_object_object_add(o, "errors", json_object_new_string(errors));
-    return gs_respond_json(b, r, status, o);
-}
-
-static int known_model(const char *m)
-{
-    return strcmp(m, gs_image_model_title) == 0 || strcmp(m, gs_image_model_name) == 0 ||
-           strcmp(m, "genapi-ref-image.safetensors") == 0;
-}
-
-/* base64 (optionally a data: URI) → decoded image (PNG, JPEG or WebP, gi_image_decode); 0 and a
- * 500 written when it is not one, or has more than GS_LIMIT_INPUT_PIXELS pixels. */
-static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, genapi_http_response *r)
-{
-    size_t len = strlen(text);
-    if (strncmp(text, "data:", 5) == 0) {
-        const char *comma = strchr(text, ',');
-        if (comma == NULL) {
-            webui_error(b, r, 500, "Invalid encoded image");
-            return 0;
-        }
-        len -= (size_t)(comma + 1 - text);
-        text = comma + 1;
-    }
-    size_t cap = len / 4 * 3 + 3, n = 0;
-    uint8_t *bytes = ga_malloc(&b->alloc, cap ? cap : 1);
-    if (bytes == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
-        return 0;
-    }
-    genapi_error err;
-    /* Larger inputs are refused from their header, before any pixel is allocated, as an image
-     * the servers cannot decode is (PIL's decompression-bomb check on A1111). */
-    const gi_decode_limits input_limits = {0, GS_LIMIT_INPUT_PIXELS};
-    genapi_status st = GENAPI_E_INVALID_ARG;
-    if (sodium_base642bin(bytes, cap, text, len, "\r\n ", &n, NULL, sodium_base64_VARIANT_ORIGINAL) == 0)
-        st = gi_image_decode(&b->alloc, bytes, n, &input_limits, out, &err);
-    ga_free(&b->alloc, bytes);
-    if (st == GENAPI_E_NOMEM)
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
-    else if (st != GENAPI_OK)
-        webui_error(b, r, 500, "Invalid encoded image");
-    return st == GENAPI_OK;
-}
 
 /* Fields txt2img and img2img share, read from either struct through its table. */
 typedef struct common {
@@ -176,69 +99,6 @@ typedef struct common {
         (cfg)->detailer_blur = (int32_t)(genapi_##kind##_params_is_set(P, GENAPI_##KIND##_PARAM_detailer_blur) ? (P)->detailer_blur : 10);      \
         (cfg)->detailer_merge = genapi_##kind##_params_is_set(P, GENAPI_##KIND##_PARAM_detailer_merge) && (P)->detailer_merge;                  \
     } while (0)
-
-/* Pydantic's lax mode: a number or boolean sent as a string ("1000", " 7.5", "true") is taken
- * as the value it spells; anything else there is its 422 (int_parsing, float_parsing,
- * bool_parsing) naming the field. 0 and the answer written on failure. */
-static int coerce_strings(genapi_backend *b, const ga_param_table *t, json_object *root, genapi_http_response *r)
-{
-    for (size_t i = 0; i < t->count; i++) {
-        const genapi_param_desc *d = &t->descs[i];
-        json_object *v;
-        if ((d->kind != GENAPI_PK_INT && d->kind != GENAPI_PK_DOUBLE && d->kind != GENAPI_PK_BOOL) ||
-            !json_object_object_get_ex(root, d->json_name, &v) || !json_object_is_type(v, json_type_string))
-            continue;
-        const char *txt = json_object_get_string(v);
-        while (*txt == ' ')
-            txt++;
-        char *end = NULL;
-        json_object *nv = NULL;
-        if (d->kind == GENAPI_PK_BOOL) {
-            static const char *const YES[] = {"true", "1", "yes", "on", "y", "t"}, *const NO[] = {"false", "0", "no", "off", "n", "f"};
-            for (size_t k = 0; k < 6 && nv == NULL; k++) {
-                if (strcasecmp(txt, YES[k]) == 0)
-                    nv = json_object_new_boolean(1);
-                else if (strcasecmp(txt, NO[k]) == 0)
-                    nv = json_object_new_boolean(0);
-            }
-        } else if (d->kind == GENAPI_PK_INT) {
-            long long n = strtoll(txt, &end, 10);
-            if (end != txt && *txt && (*end == 0 || *end == ' '))
-                nv = json_object_new_int64((int64_t)n);
-        } else {
-            double x = strtod(txt, &end);
-            if (end != txt && *txt && (*end == 0 || *end == ' ') && isfinite(x))
-                nv = json_object_new_double(x);
-        }
-        if (nv == NULL) {
-            const char *type = d->kind == GENAPI_PK_INT ? "int_parsing" : d->kind == GENAPI_PK_BOOL ? "bool_parsing"
-                                                                                                   : "float_parsing";
-            const char *msg = d->kind == GENAPI_PK_INT    ? "Input should be a valid integer, unable to parse string as an integer"
-                              : d->kind == GENAPI_PK_BOOL ? "Input should be a valid boolean, unable to interpret input"
-                                                          : "Input should be a valid number, unable to parse string as a number";
-            detail_error_typed(b, r, type, d->json_name, msg, json_object_get(v));
-            return 0;
-        }
-        json_object_object_add(root, d->json_name, nv);
-    }
-    return 1;
-}
-
-/* Parse + validate with a table; 0 and a 422 written on failure. */
-static int parse_params(genapi_backend *b, const ga_param_table *t, void *p, json_object *root, int webui,
-                        genapi_http_response *r)
-{
-    genapi_error err;
-    genapi_error_clear(&err);
-    if (!coerce_strings(b, t, root, r))
-        return 0;
-    if (ga_params_from_object(t, p, root, &err) != GENAPI_OK || ga_params_validate_for(t, p, webui, &err) != GENAPI_OK) {
-        detail_error(b, r, err.param, err.message);
-        return 0;
-    }
-    return 1;
-}
-
 
 /* ---------------------------------------------------------------------------------------------
  * Image jobs */
@@ -601,7 +461,7 @@ static void img_step_once(gs_job *jb)
         if (gi_gen_begin(&b->alloc, &j->cfg, (uint32_t)j->index, &j->gen, &err) != GENAPI_OK) {
             genapi_http_response r;
             memset(&r, 0, sizeof r);
-            detail_error(b, &r, err.param, err.message);
+            gs_img_detail_error(b, &r, err.param, err.message);
             fail_with(j, &r);
             return;
         }
@@ -616,7 +476,7 @@ static void img_step_once(gs_job *jb)
         if (gi_gen_step(j->gen, 0, &err) != GENAPI_OK) {
             genapi_http_response r;
             memset(&r, 0, sizeof r);
-            detail_error(b, &r, err.param, err.message);
+            gs_img_detail_error(b, &r, err.param, err.message);
             fail_with(j, &r);
             return;
         }
@@ -720,7 +580,7 @@ static void img_expire(gs_job *jb, const char *msg)
     img_job *j = (img_job *)jb;
     genapi_http_response r;
     memset(&r, 0, sizeof r);
-    webui_error(jb->b, &r, 504, msg);
+    gs_img_webui_error(jb->b, &r, 504, msg);
     fail_with(j, &r);
 }
 
@@ -798,9 +658,9 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
         gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
         return 0;
     }
-    if (!known_model(c->model)) {
+    if (!gs_img_known_model(c->model)) {
         if (!webui) {
-            webui_error(b, r, 404, "Model not found");
+            gs_img_webui_error(b, r, 404, "Model not found");
             return 0;
         }
         /* SD.Next logs 'model "..." not found', aborts the run and answers with no images. */
@@ -812,7 +672,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
     int32_t sigma = GI_SIGMA_DEFAULT;
     int si = gi_sampler_resolve(c->sampler, &sigma);
     if (si < 0) {
-        webui_error(b, r, 404, "Sampler not found");
+        gs_img_webui_error(b, r, 404, "Sampler not found");
         return 0;
     }
     c->sampler = gi_sampler_names()[si]; /* SD.Next reports the name as it spells it */
@@ -831,7 +691,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
                      "width x height x batch_size x steps is %llu; the reference backend allows at most %ld per "
                      "request (one 4096 x 4096 image at 50 steps)",
                      (unsigned long long)(pixels * (uint64_t)c->steps), GS_LIMIT_IMAGE_PIXEL_STEPS);
-        detail_error(b, r, too_many ? (c->batch > 1 ? "batch_size" : "width") : "steps", msg);
+        gs_img_detail_error(b, r, too_many ? (c->batch > 1 ? "batch_size" : "width") : "steps", msg);
         return 0;
     }
     j->seed = c->seed >= 0 ? (uint64_t)c->seed : (uint64_t)randombytes_uniform(4294967294u);
@@ -866,7 +726,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
     genapi_error err;
     genapi_error_clear(&err);
     if (gi_gen_validate(cfg, &err) != GENAPI_OK) {
-        detail_error(b, r, err.param, err.message);
+        gs_img_detail_error(b, r, err.param, err.message);
         return 0;
     }
     time_t now = time(NULL);
@@ -881,7 +741,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
 static int txt2img(genapi_backend *b, img_job *j, json_object *root, int webui, genapi_http_response *r)
 {
     genapi_txt2img_params *p = &j->t;
-    if (!parse_params(b, &ga_txt2img_table, p, root, webui, r))
+    if (!gs_img_parse_params(b, &ga_txt2img_table, p, root, webui, r))
         return 0;
     const char *default_sampler = "Default";
     READ_COMMON(p, txt2img, TXT2IMG, &j->c);
@@ -903,8 +763,8 @@ static int img2img(genapi_backend *b, img_job *j, json_object *root, int webui, 
         return 0;
     }
     genapi_img2img_params *p = &j->i;
-    if (!parse_params(b, &ga_img2img_table, p, root, webui, r) || !decode_b64_image(b, p->init_images.items[0], &j->init, r) ||
-        (genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_mask) && !decode_b64_image(b, p->mask, &j->mask, r)))
+    if (!gs_img_parse_params(b, &ga_img2img_table, p, root, webui, r) || !gs_img_decode_b64(b, p->init_images.items[0], &j->init, r) ||
+        (genapi_img2img_params_is_set(p, GENAPI_IMG2IMG_PARAM_mask) && !gs_img_decode_b64(b, p->mask, &j->mask, r)))
         return 0;
     common *c = &j->c;
     const char *default_sampler = "UniPC";
@@ -937,7 +797,7 @@ static int img2img(genapi_backend *b, img_job *j, json_object *root, int webui, 
 static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http_response *r)
 {
     genapi_upscale_params *p = &j->u;
-    if (!parse_params(b, &ga_upscale_table, p, root, 0, r) || !decode_b64_image(b, p->image, &j->init, r))
+    if (!gs_img_parse_params(b, &ga_upscale_table, p, root, 0, r) || !gs_img_decode_b64(b, p->image, &j->init, r))
         return 0;
 #define UOPT(f, dflt) (genapi_upscale_params_is_set(p, GENAPI_UPSCALE_PARAM_##f) ? p->f : (dflt))
     const char *name = UOPT(upscaler_1, "None");
@@ -949,7 +809,7 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
                 strncat(msg, " , ", sizeof msg - strlen(msg) - 1);
             strncat(msg, *n, sizeof msg - strlen(msg) - 1);
         }
-        webui_error(b, r, 400, msg);
+        gs_img_webui_error(b, r, 400, msg);
         return 0;
     }
     int64_t mode = UOPT(resize_mode, 0), tw = UOPT(upscaling_resize_w, 512), th = UOPT(upscaling_resize_h, 512);
@@ -968,7 +828,7 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
         char msg[200];
         snprintf(msg, sizeof msg, "the upscaled image would be %.0f x %.0f (factor %g); the reference backend makes "
                  "at most %ld pixels (4096 x 4096) and scales by at most 8", ow, oh, f, GS_LIMIT_UPSCALE_PIXELS);
-        detail_error(b, r, mode == 1 ? "upscaling_resize_w" : "upscaling_resize", msg);
+        gs_img_detail_error(b, r, mode == 1 ? "upscaling_resize_w" : "upscaling_resize", msg);
         return 0;
     }
     if (none) {
@@ -992,7 +852,7 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
     genapi_status st = gi_upscale_begin(&b->alloc, &j->init, none ? 1.0 : j->factor, none ? "Resize Nearest" : j->upscaler,
                                         &j->up, &err);
     if (st == GENAPI_E_INVALID_ARG) {
-        detail_error(b, r, err.param, err.message);
+        gs_img_detail_error(b, r, err.param, err.message);
         return 0;
     }
     if (st != GENAPI_OK) {
