@@ -1,16 +1,23 @@
 /* The reference image generator: a deterministic procedural landscape (sky gradient, clouds from
  * value-noise fBm, a sun, three ridge layers, a few rounded shapes) whose
- *   - palette comes from a hash of the prompt words (negative-prompt words are removed from the
- *     prompt and each one desaturates the palette),
- *   - layout (horizon, sun, ridges, shapes, noise lattice) comes from seed + index,
+ *   - palette comes from a hash of the prompt words, its hue from the first colour word
+ *     (negative-prompt words are removed from the prompt and each one desaturates the palette;
+ *     clip_skip > 1 desaturates it too),
+ *   - subjects are the prompt's nouns drawn as simple shapes in front (image_shapes.c),
+ *   - layout (horizon, sun, ridges, shapes, subjects, noise lattice) comes from seed + index,
  *   - detail comes from steps: octave k of the noise fades in as steps grow, with geometrically
  *     decreasing amplitude, so the picture at s steps refines the one at s - 1 and converges,
- *   - sampler (image_samplers.c) picks the noise persistence, lattice spacing, convergence rate and lattice salt of
- *     the detail octaves (octave 0 is shared, so samplers give related pictures); ancestral
- *     samplers ("... a", SDE) add per-pixel grain,
+ *   - sampler (image_samplers.c) picks the noise persistence, lattice spacing, convergence rate
+ *     and lattice salt of the detail octaves (octave 0 is shared, so samplers give related
+ *     pictures); ancestral samplers ("... a", SDE) add per-pixel grain; SD.Next's sampler
+ *     settings (sched_effects) change the rate, the fine detail, the grain and the tonal range,
  *   - cfg_scale sets palette saturation and global contrast.
- * Only + - * / and floor on doubles plus integer hashing (SplitMix64 of seed, octave, x, y), so
- * identical bytes on every platform.
+ * Only + - * / floor and sqrt on doubles plus integer hashing (SplitMix64 of seed, octave, x, y),
+ * so identical bytes on every platform.
+ *
+ * The detailer: the subjects its detector keeps (image_detailer.c) are re-rendered in phases of
+ * their own after the picture, by a second generator with the pass's prompt, steps and sampler
+ * whose texture is that of the region magnified, blended by strength under a feathered box.
  *
  * img2img: the init image is fitted to width x height by resize_mode, then
  *   out = init + (G - init) * d,  G = S + (T - S) * d
