@@ -14,9 +14,10 @@
 # Each target runs on a copy of its checked-in corpus (fuzz/corpus/TARGET), so the checked-in
 # files never change, with its dictionary, ASan + UBSan, leak detection, a 2 GB RSS limit and a
 # 25 s limit per input (wall time: the slowest legitimate inputs take about 0.5 s of CPU under the
-# sanitizers, and a loaded machine stretches that at nice 10). A finding (crash, leak, undefined behaviour, failed check, slow input) is
-# written to DIR/fuzz-findings/ and the script exits 1; each target's log is DIR/fuzz-logs/TARGET.log. The last line per target gives the
-# executions, the rate and the coverage (cov: edges, ft: features).
+# sanitizers, and a loaded machine stretches that at nice 10). A finding (crash, leak, undefined
+# behaviour, failed check, slow input) is written to DIR/fuzz-findings/ and the script exits 1;
+# each target's log is DIR/fuzz-logs/TARGET.log. The last line per target gives the executions,
+# the rate and the coverage (cov: edges, ft: features).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,7 +33,7 @@ while [ $# -gt 0 ]; do
     --time) secs=$2; shift 2 ;;
     --long) secs=$2; long=1; shift 2 ;;
     --runs) runs_max=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
