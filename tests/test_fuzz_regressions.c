@@ -12,6 +12,7 @@
 #include <genapi/genapi.h>
 
 #include "client/request.h"
+#include "transport/transport.h"
 
 /* Read, write, read again, write again: the same JSON (fuzz_params). */
 static void text_round_trip(const char *in, const char *expect)
@@ -73,11 +74,91 @@ static void test_progress_ranges(void **state)
     assert_int_equal(gc_progress_parse(idle, strlen(idle), &p), 0);
 }
 
+/* An allocator whose allocation number fail_at (counted once armed) fails. */
+typedef struct failing {
+    int armed;
+    long count, fail_at;
+} failing;
+
+static void *f_malloc(size_t n, void *user)
+{
+    failing *f = user;
+    if (f->armed && f->count++ == f->fail_at)
+        return NULL;
+    return malloc(n);
+}
+
+static void *f_realloc(void *p, size_t n, void *user)
+{
+    failing *f = user;
+    if (f->armed && f->count++ == f->fail_at)
+        return NULL;
+    return realloc(p, n);
+}
+
+static void f_free(void *p, void *user)
+{
+    (void)user;
+    free(p);
+}
+
+/* A model listing whose name could not be copied was returned as a success with a NULL id
+ * (fuzz_response, out-of-memory injection): now the whole listing fails with GENAPI_E_NOMEM. */
+static void test_model_list_out_of_memory(void **state)
+{
+    (void)state;
+    failing f = {0, 0, -1};
+    genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
+    genapi_client_config cfg;
+    genapi_client_config_init(&cfg, sizeof cfg);
+    cfg.base_url = "http://127.0.0.1:9";
+    cfg.allocator = &hooks;
+    genapi_client *c = NULL;
+    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+    /* Names longer than an arena block, so each copy needs an allocation of its own. */
+    char body[3 * 5000 + 100];
+    char big[5001];
+    memset(big, 'x', 5000);
+    big[5000] = '\0';
+    snprintf(body, sizeof body, "[\"%s\", {\"id\": \"%s\", \"owned_by\": \"me\"}, {\"name\": \"%s\"}]", big, big,
+             big);
+    gt_response resp;
+    memset(&resp, 0, sizeof resp);
+    resp.status = 200;
+    resp.body = body;
+    resp.body_len = strlen(body);
+    int failures = 0;
+    for (long at = 0; at < 16; at++) {
+        f.armed = 1;
+        f.count = 0;
+        f.fail_at = at;
+        void *out = NULL;
+        genapi_error err;
+        genapi_status st = gc_parse_model_list(c, &resp, &out, &err);
+        f.armed = 0;
+        if (st == GENAPI_OK) {
+            const genapi_model_list *l = out;
+            assert_int_equal(l->count, 3);
+            for (size_t i = 0; i < l->count; i++)
+                assert_non_null(l->items[i].id);
+            assert_string_equal(l->items[1].owned_by, "me");
+            genapi_model_list_free(out);
+        } else {
+            assert_int_equal(st, GENAPI_E_NOMEM);
+            assert_null(out);
+            failures++;
+        }
+    }
+    assert_true(failures > 0);
+    genapi_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_negative_zero_written_as_zero),
         cmocka_unit_test(test_progress_ranges),
+        cmocka_unit_test(test_model_list_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

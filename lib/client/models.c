@@ -15,11 +15,15 @@ typedef struct list_holder {
     ga_arena ar;
 } list_holder;
 
-static const char *dup(ga_arena *ar, json_object *o, const char *key)
+/* String member `key` copied into ar (NULL when absent); *oom set when the copy failed. */
+static const char *dup(ga_arena *ar, json_object *o, const char *key, int *oom)
 {
     json_object *v;
-    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-        return ga_arena_strdup(ar, json_object_get_string(v));
+    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)) {
+        const char *s = ga_arena_strdup(ar, json_object_get_string(v));
+        *oom |= s == NULL;
+        return s;
+    }
     return NULL;
 }
 
@@ -42,22 +46,24 @@ genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, voi
     size_t n = json_object_array_length(data);
     genapi_model_info *items = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *items);
     size_t k = 0;
-    for (size_t i = 0; items && i < n; i++) {
+    int oom = items == NULL;
+    for (size_t i = 0; !oom && i < n; i++) {
         json_object *m = json_object_array_get_idx(data, i), *v;
         if (json_object_is_type(m, json_type_string)) {
-            items[k++].id = ga_arena_strdup(&h->ar, json_object_get_string(m));
+            items[k].id = ga_arena_strdup(&h->ar, json_object_get_string(m));
+            oom |= items[k++].id == NULL;
             continue;
         }
         if (!json_object_is_type(m, json_type_object))
             continue;
-        items[k].id = dup(&h->ar, m, "id");
-        if (items[k].id == NULL)
-            items[k].id = dup(&h->ar, m, "name");
+        items[k].id = dup(&h->ar, m, "id", &oom);
+        if (items[k].id == NULL && !oom)
+            items[k].id = dup(&h->ar, m, "name", &oom);
         if (items[k].id == NULL)
             continue;
-        items[k].owned_by = dup(&h->ar, m, "owned_by");
-        items[k].parent = dup(&h->ar, m, "parent");
-        items[k].engine = dup(&h->ar, m, "engine");
+        items[k].owned_by = dup(&h->ar, m, "owned_by", &oom);
+        items[k].parent = dup(&h->ar, m, "parent", &oom);
+        items[k].engine = dup(&h->ar, m, "engine", &oom);
         if ((json_object_object_get_ex(m, "max_model_len", &v) || json_object_object_get_ex(m, "max_context", &v)) &&
             json_object_is_type(v, json_type_int))
             items[k].max_model_len = json_object_get_int64(v);
@@ -68,7 +74,7 @@ genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, voi
     h->pub.items = items;
     h->pub.count = k;
     h->pub.internal = h;
-    if (items == NULL) {
+    if (oom) { /* a listing with names silently missing would be wrong: all or nothing */
         genapi_model_list_free(&h->pub);
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
