@@ -89,7 +89,7 @@ static void free_list(void *result, const ga_alloc *a)
     genapi_model_list_free(result);
 }
 
-static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
+const gc_kind_ops gc_text_models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
 
 genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                             genapi_error *err)
@@ -98,7 +98,7 @@ genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callb
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    return gc_start(c, &models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
+    return gc_start(c, &gc_text_models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
 }
 
 genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)

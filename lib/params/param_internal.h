@@ -50,6 +50,10 @@ void ga_params_mark_id(const ga_param_table *t, void *s, long id, int set);
 int ga_params_is_set_id(const ga_param_table *t, const void *s, long id);
 /* Required parameters, per-field ranges, then t->cross_check. */
 genapi_status ga_params_validate(const ga_param_table *t, const void *s, genapi_error *err);
+/* The same, except that the required parameter named `defaulted` (NULL: none) may be unset: the
+ * client fills it with its default. */
+genapi_status ga_params_validate_defaulted(const ga_param_table *t, const void *s, const char *defaulted,
+                                           genapi_error *err);
 genapi_status ga_params_to_json(const ga_param_table *t, const void *s, char **json_out, genapi_error *err);
 /* Parse a request object into s (recognised keys only; null = unset). */
 genapi_status ga_params_from_object(const ga_param_table *t, void *s, json_object *root, genapi_error *err);
