@@ -124,6 +124,8 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
         jr_stop_reason(&h->ar, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
         ch[i].logprobs = jr_logprobs(&h->ar, cj, &oom);
         ch[i].prompt_logprobs_count = jr_array_len(cj, "prompt_logprobs");
+        ch[i].token_ids = jr_i64_array(&h->ar, cj, "token_ids", &ch[i].token_id_count, &oom);
+        ch[i].prompt_token_ids = jr_i64_array(&h->ar, cj, "prompt_token_ids", &ch[i].prompt_token_id_count, &oom);
     }
     json_object_put(root);
     if (oom) {
@@ -199,6 +201,14 @@ void genapi_completion_result_free(genapi_completion_result *r)
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }
 
+static json_object *ids_array(const int64_t *ids, size_t n)
+{
+    json_object *a = json_object_new_array_ext((int)n);
+    for (size_t i = 0; a && i < n; i++)
+        json_object_array_add(a, json_object_new_int64(ids[i]));
+    return a;
+}
+
 genapi_status genapi_completion_result_to_json(const genapi_completion_result *r, char **json_out, genapi_error *err)
 {
     if (r == NULL || r->internal == NULL || json_out == NULL)
@@ -220,6 +230,10 @@ genapi_status genapi_completion_result_to_json(const genapi_completion_result *r
                                c->stop_reason_kind == GENAPI_STOP_REASON_TOKEN    ? json_object_new_int64(c->stop_token)
                                : c->stop_reason_kind == GENAPI_STOP_REASON_STRING ? opt_string(c->stop_string)
                                                                                   : NULL);
+        if (c->token_ids)
+            json_object_object_add(ch, "token_ids", ids_array(c->token_ids, c->token_id_count));
+        if (c->prompt_token_ids)
+            json_object_object_add(ch, "prompt_token_ids", ids_array(c->prompt_token_ids, c->prompt_token_id_count));
         json_object_array_add(choices, ch);
     }
     json_object_object_add(o, "choices", choices);

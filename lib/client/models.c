@@ -58,6 +58,10 @@ static genapi_status parse_list(genapi_client *c, const gt_response *resp, void 
         items[k].owned_by = dup(&h->ar, m, "owned_by");
         items[k].parent = dup(&h->ar, m, "parent");
         items[k].engine = dup(&h->ar, m, "engine");
+        items[k].root = dup(&h->ar, m, "root");
+        items[k].object = dup(&h->ar, m, "object");
+        if (json_object_object_get_ex(m, "created", &v) && json_object_is_type(v, json_type_int))
+            items[k].created = json_object_get_int64(v);
         if ((json_object_object_get_ex(m, "max_model_len", &v) || json_object_object_get_ex(m, "max_context", &v)) &&
             json_object_is_type(v, json_type_int))
             items[k].max_model_len = json_object_get_int64(v);

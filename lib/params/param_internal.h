@@ -110,6 +110,8 @@ const char *ga_base64_image_problem(const char *text);
 int ga_param_is_set(const ga_param_table *t, const void *s, size_t index);
 void ga_param_mark(const ga_param_table *t, void *s, size_t index, int set);
 const genapi_param_desc *ga_param_find(const ga_param_table *t, const char *json_name);
+/* The table's name closest to a misspelt `name` (a few edits away), or NULL. */
+const char *ga_param_suggest(const ga_param_table *t, const char *name);
 
 /* Validate one set field against its descriptor. */
 genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_error *err);

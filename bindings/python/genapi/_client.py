@@ -47,6 +47,10 @@ class ClientConfigStruct(ctypes.Structure):
         ("max_retries", c_int32),
         ("idle_timeout_s", c_int32),
         ("retry_max_delay_ms", c_int64),
+        ("log_fn", c_void_p),
+        ("log_user", c_void_p),
+        ("log_level", c_int32),
+        ("reserved2", c_int32),
     ]
 
 
@@ -190,6 +194,10 @@ class CompletionChoiceStruct(ctypes.Structure):
         ("stop_string", c_char_p),
         ("logprobs", P(LogprobsStruct)),
         ("prompt_logprobs_count", c_int64),
+        ("token_ids", P(c_int64)),
+        ("token_id_count", c_size_t),
+        ("prompt_token_ids", P(c_int64)),
+        ("prompt_token_id_count", c_size_t),
     ]
 
 
@@ -253,6 +261,9 @@ class ModelInfoStruct(ctypes.Structure):
         ("parent", c_char_p),
         ("engine", c_char_p),
         ("max_model_len", c_int64),
+        ("root", c_char_p),
+        ("object", c_char_p),
+        ("created", c_int64),
     ]
 
 
@@ -608,6 +619,7 @@ class ModelInfo:
     parent: str | None = None
     engine: str | None = None
     max_model_len: int = 0
+    root: str | None = None
 
 
 @dataclass
@@ -810,7 +822,7 @@ def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
 def _convert_model_list(lst: ModelListStruct) -> list[ModelInfo]:
     dec = _lib.dec
     return [
-        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len))
+        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len), dec(m.root))
         for m in (lst.items[i] for i in range(lst.count if lst.items else 0))
     ]
 
