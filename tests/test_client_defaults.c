@@ -68,7 +68,7 @@ static const char *chat_model(genapi_client *c, genapi_error *err)
     static char model[128];
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, max_tokens, 3);
-    genapi_chat_message msg = {"user", "Hello", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Hello"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;
@@ -148,7 +148,7 @@ static void defaults_on(const char *url)
     genapi_text_params p2 = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p2, model, first);
     GENAPI_TEXT_SET(&p2, max_tokens, 2);
-    genapi_chat_message msg = {"user", "Hi", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;
@@ -205,7 +205,7 @@ static void test_default_resolution_does_not_block_start(void **state)
         genapi_client *c = client_for(urls[u], 0, log, GENAPI_LOG_DEBUG, NULL);
         genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
         GENAPI_TEXT_SET(&p, max_tokens, 2);
-        genapi_chat_message msg = {"user", "Hello", NULL};
+        genapi_chat_message msg = {.role = "user", .content = "Hello"};
         genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
         req.messages = &msg;
         req.message_count = 1;
@@ -292,7 +292,7 @@ static void test_log_hook(void **state)
     genapi_client *c = client_for(url, 0, log, GENAPI_LOG_DEBUG, SECRET);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {"user", "say " SECRET " back", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "say " SECRET " back"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

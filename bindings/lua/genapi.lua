@@ -128,11 +128,28 @@ const char *genapi_client_base_url(const genapi_client *client);
 
 typedef struct genapi_logprobs genapi_logprobs;
 
+typedef struct genapi_tool_call {
+    int64_t index;
+    const char *id;
+    const char *type;
+    const char *name;
+    const char *arguments;
+} genapi_tool_call;
+
 typedef struct genapi_chat_message {
     const char *role;
     const char *content;
     const char *name;
+    const char *tool_call_id;
+    const genapi_tool_call *tool_calls;
+    size_t tool_call_count;
 } genapi_chat_message;
+
+typedef struct genapi_tool {
+    const char *name;
+    const char *description;
+    const char *parameters_json;
+} genapi_tool;
 
 typedef struct genapi_chat_request {
     uint32_t struct_size;
@@ -141,15 +158,13 @@ typedef struct genapi_chat_request {
     size_t message_count;
     const genapi_text_params *params;
     const char *extra_json;
+    const genapi_tool *tools;
+    size_t tool_count;
+    int32_t tool_choice;
+    int32_t parallel_tool_calls;
+    const char *tool_choice_name;
 } genapi_chat_request;
 
-typedef struct genapi_tool_call {
-    int64_t index;
-    const char *id;
-    const char *type;
-    const char *name;
-    const char *arguments;
-} genapi_tool_call;
 
 typedef struct genapi_chat_choice {
     int64_t index;

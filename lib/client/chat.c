@@ -7,6 +7,7 @@
 
 #include <genapi/chat.h>
 
+#include "client/chat_tools.h"
 #include "client/client_internal.h"
 #include "client/json_read.h"
 #include "params/param_internal.h"
@@ -25,6 +26,8 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
     /* model may be unset: the client sends its default (defaults.h). */
     genapi_status st = req->params ? ga_params_validate_defaulted(&ga_text_table, req->params, "model", err) : GENAPI_OK;
+    if (st == GENAPI_OK)
+        st = gc_chat_tools_check(req, err);
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
@@ -38,9 +41,11 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
         json_object_object_add(o, "content", m->content ? json_object_new_string(m->content) : NULL);
         if (m->name)
             json_object_object_add(o, "name", json_object_new_string(m->name));
+        gc_chat_message_tools(m, o);
         json_object_array_add(msgs, o);
     }
     json_object_object_add(body, "messages", msgs);
+    gc_chat_request_tools(req, body);
     if (req->params)
         st = ga_params_to_object(&ga_text_table, req->params, body, err);
     if (st == GENAPI_OK && req->params && IS(req->params, logprobs)) {
