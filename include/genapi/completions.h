@@ -18,7 +18,8 @@ typedef struct genapi_completion_request {
     int32_t echo;                     /**< Non-zero: the returned text starts with the prompt. */
     const char *prompt;               /**< Prompt text, or NULL when prompt_tokens is used. */
     genapi_intlist prompt_tokens;     /**< Prompt as token ids (used when prompt is NULL). */
-    const genapi_text_params *params; /**< Parameters; `model` must be set. */
+    const genapi_text_params *params; /**< Parameters, or NULL for all defaults; an unset `model` is the
+                                           client's default (see ::genapi_client_config). */
     const char *extra_json;           /**< Optional JSON object merged into the body last; NULL for none. */
 } genapi_completion_request;
 
