@@ -245,6 +245,53 @@ static void test_default_resolution_does_not_block_start(void **state)
     ts_server_stop(&s);
 }
 
+/* The WebUI servers need no checkpoint: none is listed for, none is sent, theirs is used. */
+static void test_webui_needs_no_checkpoint(void **state)
+{
+    (void)state;
+    ts_server s;
+    assert_int_equal(ts_server_start(&s, NULL), 0);
+    const char *urls[] = {NULL, s.url};
+    unsetenv("GENAPI_IMAGE_MODEL");
+    for (size_t u = 0; u < 2; u++) {
+        log_rec *log = calloc(1, sizeof *log);
+        assert_non_null(log);
+        genapi_client_config cfg;
+        genapi_client_config_init(&cfg, sizeof cfg);
+        cfg.ignore_environment = 1;
+        cfg.base_url = urls[u];
+        cfg.image_api = GENAPI_IMAGE_API_WEBUI;
+        cfg.log_fn = keep_log;
+        cfg.log_user = log;
+        cfg.log_level = GENAPI_LOG_DEBUG;
+        genapi_client *c = NULL;
+        genapi_error err;
+        assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_OK);
+        genapi_txt2img_params ip = GENAPI_TXT2IMG_PARAMS_INIT;
+        GENAPI_TXT2IMG_SET(&ip, prompt, "a fox");
+        GENAPI_TXT2IMG_SET(&ip, steps, 1);
+        GENAPI_TXT2IMG_SET(&ip, width, 64);
+        GENAPI_TXT2IMG_SET(&ip, height, 64);
+        genapi_images_result *ir = NULL;
+        assert_int_equal(genapi_txt2img(c, &ip, &ir, &err), GENAPI_OK);
+        assert_int_equal(ir->image_count, 1);
+        genapi_images_result_free(ir);
+        assert_non_null(strstr(log->text, "POST /sdapi/v1/txt2img: HTTP 200"));
+        assert_int_equal(count(log->text, "listing the models"), 0);
+        const char *body = strstr(log->text, "POST /sdapi/v1/txt2img request body");
+        assert_non_null(body);
+        const char *eol = strchr(body, '\n');
+        assert_non_null(eol);
+        char line[8192];
+        snprintf(line, sizeof line, "%.*s", (int)(eol - body), body);
+        assert_non_null(strstr(line, "\"prompt\""));
+        assert_null(strstr(line, "sd_model_checkpoint")); /* not sent */
+        genapi_client_free(c);
+        free(log);
+    }
+    ts_server_stop(&s);
+}
+
 /* A server that lists no model: a clear error naming what to set. */
 static void test_no_listed_model(void **state)
 {
@@ -409,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_defaults_in_process),
         cmocka_unit_test(test_defaults_over_http),
         cmocka_unit_test(test_default_resolution_does_not_block_start),
+        cmocka_unit_test(test_webui_needs_no_checkpoint),
         cmocka_unit_test(test_no_listed_model),
         cmocka_unit_test(test_log_hook),
         cmocka_unit_test(test_config_sizes),
