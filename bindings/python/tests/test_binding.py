@@ -657,6 +657,23 @@ class ClientTest(unittest.TestCase):
                 else:
                     os.environ[k] = v
 
+    def test_log_hook(self):
+        lines = []
+        key = "sk-python-log-test-93hQ7"
+        with genapi.Client(base_url=None, api_key=key, log=lambda lv, msg: lines.append((lv, msg)),
+                           log_level="debug") as c:
+            c.chat(f"say {key}", model=REF_MODEL, max_tokens=2)
+        self.assertTrue(any(lv == "info" and "POST /v1/chat/completions: HTTP 200" in m for lv, m in lines))
+        self.assertTrue(any(lv == "debug" and "request body" in m for lv, m in lines))
+        self.assertFalse(any(key in m for _, m in lines))
+        self.assertTrue(any("[REDACTED]" in m for _, m in lines))
+        lines.clear()
+        with genapi.Client(base_url=None, log=lambda lv, msg: lines.append(lv), log_level="warn") as c:
+            c.chat("hi", model=REF_MODEL, max_tokens=2)
+        self.assertEqual(lines, [])
+        with self.assertRaises(genapi.InvalidArgumentError):
+            genapi.Client(base_url=None, log=print, log_level="loud")
+
     def test_model_info_root(self):
         models = self.client.list_text_models()
         self.assertTrue(all(m.root for m in models))
