@@ -408,13 +408,47 @@ static void test_cut_call_ends_with_length(void **state)
 
 typedef struct deltas {
     size_t content_bytes;
+    int pieces, named, finishes, after_finish;
+    char args[1024];
+    char id[64], name[64];
 } deltas;
+
+/* What a caller showing a call as it forms sees: its id and name with the first piece, argument
+ * text that concatenates to the final arguments, content never, the finish last. */
+static void take(deltas *ds, const genapi_stream_delta *d)
+{
+    assert_int_equal(d->index, 0);
+    if (d->content)
+        ds->content_bytes += d->content_len;
+    if (d->tool_call_index >= 0) {
+        assert_int_equal(d->tool_call_index, 0);
+        assert_null(d->content);
+        assert_null(d->finish_reason);
+        ds->after_finish += ds->finishes;
+        if (ds->pieces++ == 0) {
+            assert_non_null(d->tool_call_id);
+            assert_non_null(d->tool_call_name);
+            snprintf(ds->id, sizeof ds->id, "%s", d->tool_call_id);
+            snprintf(ds->name, sizeof ds->name, "%s", d->tool_call_name);
+        } else {
+            assert_string_equal(d->tool_call_id, ds->id);
+            assert_string_equal(d->tool_call_name, ds->name);
+        }
+        if (d->tool_call_arguments) {
+            assert_true(strlen(ds->args) + d->tool_call_arguments_len < sizeof ds->args);
+            strncat(ds->args, d->tool_call_arguments, d->tool_call_arguments_len);
+        }
+    } else {
+        assert_null(d->tool_call_id);
+        assert_null(d->tool_call_arguments);
+    }
+    if (d->finish_reason)
+        ds->finishes++;
+}
 
 static int on_delta(const genapi_stream_delta *d, void *user)
 {
-    deltas *ds = user;
-    if (d->content)
-        ds->content_bytes += d->content_len;
+    take(user, d);
     return 0;
 }
 
@@ -441,7 +475,13 @@ static void test_stream_accumulates_the_same_call(void **state)
         genapi_error err;
         assert_int_equal(genapi_chat_stream(c, &req, on_delta, &ds, &r, &err), GENAPI_OK);
         assert_int_equal(ds.content_bytes, 0); /* a call's text never arrives as content */
+        assert_true(ds.pieces > 3);
+        assert_int_equal(ds.finishes, 1);
+        assert_int_equal(ds.after_finish, 0);
+        assert_string_equal(ds.args, whole->choices[0].tool_calls[0].arguments);
+        assert_string_equal(ds.name, whole->choices[0].tool_calls[0].name);
         assert_int_equal(r->choices[0].tool_call_count, 1);
+        assert_string_equal(r->choices[0].tool_calls[0].id, ds.id);
         assert_string_equal(r->choices[0].tool_calls[0].name, whole->choices[0].tool_calls[0].name);
         assert_string_equal(r->choices[0].tool_calls[0].arguments, whole->choices[0].tool_calls[0].arguments);
         assert_string_equal(r->choices[0].finish_reason, whole->choices[0].finish_reason);
@@ -449,6 +489,48 @@ static void test_stream_accumulates_the_same_call(void **state)
         genapi_chat_result_free(r);
         genapi_chat_result_free(whole);
     }
+    genapi_client_free(c);
+}
+
+/* A pull stream (genapi_stream_next, polled) gives the same pieces, copied into its queue. */
+static void test_pull_stream_pieces(void **state)
+{
+    (void)state;
+    genapi_client *c = client_new();
+    genapi_chat_result *whole = chat_tools(c, 9, tools2, 2, GENAPI_TOOL_CHOICE_REQUIRED, NULL, NULL, 0);
+    genapi_text_params p;
+    params_seed(&p, 9);
+    genapi_chat_message msg = {.role = "user", .content = "What is the weather in Paris?"};
+    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
+    req.messages = &msg;
+    req.message_count = 1;
+    req.params = &p;
+    req.tools = tools2;
+    req.tool_count = 2;
+    req.tool_choice = GENAPI_TOOL_CHOICE_REQUIRED;
+    genapi_callbacks cb = {.pull = 1};
+    genapi_request *r = NULL;
+    genapi_error err;
+    assert_int_equal(genapi_chat_stream_start(c, &req, &cb, &r, &err), GENAPI_OK);
+    deltas ds;
+    memset(&ds, 0, sizeof ds);
+    for (int guard = 0; guard < 100000; guard++) {
+        genapi_stream_delta d;
+        genapi_status st = genapi_stream_next(r, &d);
+        if (st == GENAPI_E_END)
+            break;
+        if (st == GENAPI_E_AGAIN) {
+            assert_true(genapi_poll(c, 0) >= 0);
+            continue;
+        }
+        assert_int_equal(st, GENAPI_OK);
+        take(&ds, &d);
+    }
+    assert_int_equal(ds.finishes, 1);
+    assert_string_equal(ds.args, whole->choices[0].tool_calls[0].arguments);
+    assert_string_equal(ds.name, whole->choices[0].tool_calls[0].name);
+    genapi_request_release(r);
+    genapi_chat_result_free(whole);
     genapi_client_free(c);
 }
 
@@ -575,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_none_answers_text),
         cmocka_unit_test(test_cut_call_ends_with_length),
         cmocka_unit_test(test_stream_accumulates_the_same_call),
+        cmocka_unit_test(test_pull_stream_pieces),
         cmocka_unit_test(test_stream_chunk_shape),
         cmocka_unit_test(test_server_refusals),
     };

@@ -217,6 +217,11 @@ typedef struct genapi_stream_delta {
     int32_t reserved;
     int64_t stop_token;
     const char *stop_string;
+    int64_t tool_call_index;
+    const char *tool_call_id;
+    const char *tool_call_name;
+    const char *tool_call_arguments;
+    size_t tool_call_arguments_len;
 } genapi_stream_delta;
 typedef int (*genapi_stream_fn)(const genapi_stream_delta *delta, void *user);
 

@@ -146,6 +146,11 @@ int main(void)
     F(genapi_stream_delta, reserved);
     F(genapi_stream_delta, stop_token);
     F(genapi_stream_delta, stop_string);
+    F(genapi_stream_delta, tool_call_index);
+    F(genapi_stream_delta, tool_call_id);
+    F(genapi_stream_delta, tool_call_name);
+    F(genapi_stream_delta, tool_call_arguments);
+    F(genapi_stream_delta, tool_call_arguments_len);
 
     S(genapi_image);
     F(genapi_image, data);

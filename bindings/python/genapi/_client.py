@@ -313,6 +313,11 @@ class StreamDeltaStruct(ctypes.Structure):
         ("reserved", c_int32),
         ("stop_token", c_int64),
         ("stop_string", c_char_p),
+        ("tool_call_index", c_int64),
+        ("tool_call_id", c_char_p),
+        ("tool_call_name", c_char_p),
+        ("tool_call_arguments", c_void_p),
+        ("tool_call_arguments_len", c_size_t),
     ]
 
 
@@ -656,6 +661,12 @@ class StreamDelta:
     reasoning: str | None = None
     finish_reason: str | None = None  # set on the one delta that finished the choice
     stop_reason: int | str | None = None  # stop token id, stop string, or None (with finish_reason)
+    # A piece of a tool call: its index in the choice's tool_calls (None when the delta has no
+    # tool call), its id and function name as known so far, and the argument text it added.
+    tool_call_index: int | None = None
+    tool_call_id: str | None = None
+    tool_call_name: str | None = None
+    tool_call_arguments: str | None = None
 
 
 @dataclass
@@ -899,12 +910,19 @@ class _DeltaDecoder:
     def convert(self, dl: StreamDeltaStruct) -> StreamDelta:
         index = int(dl.index)
         final = dl.finish_reason is not None
+        tool = int(dl.tool_call_index)
         return StreamDelta(
             index,
             self.decode(index, "content", dl.content, dl.content_len, final),
             self.decode(index, "reasoning", dl.reasoning, dl.reasoning_len, final),
             _lib.dec(dl.finish_reason),
             _stop_reason(dl) if final else None,
+            tool if tool >= 0 else None,
+            _lib.dec(dl.tool_call_id),
+            _lib.dec(dl.tool_call_name),
+            # a call's arguments are JSON text: ASCII-safe pieces as the servers escape them
+            ctypes.string_at(dl.tool_call_arguments, dl.tool_call_arguments_len).decode("utf-8", "replace")
+            if dl.tool_call_arguments and dl.tool_call_arguments_len else None,
         )
 
 

@@ -597,6 +597,12 @@ class ClientTest(unittest.TestCase):
         deltas = list(stream)
         self.assertTrue(deltas)
         self.assertEqual(stream.result.choices[0].tool_calls[0].arguments, call.arguments)
+        pieces = [d for d in deltas if d.tool_call_index is not None]
+        self.assertGreater(len(pieces), 3)
+        self.assertTrue(all(d.tool_call_index == 0 and d.content is None for d in pieces))
+        self.assertEqual({d.tool_call_name for d in pieces}, {"get_weather"})
+        self.assertEqual("".join(d.tool_call_arguments or "" for d in pieces), call.arguments)
+        self.assertEqual([d.finish_reason for d in deltas if d.finish_reason], ["tool_calls"])
         with self.assertRaises(genapi.InvalidArgumentError) as cm:
             self.client.chat(msgs, model=REF_MODEL, tools=[weather], tool_choice="sometimes")
         self.assertEqual(cm.exception.param, "tool_choice")
