@@ -39,6 +39,17 @@ static int print_delta(const genapi_stream_delta *d, void *user)
     if (d->reasoning)
         json_object_object_add(o, "reasoning", json_object_new_string_len(d->reasoning, (int)d->reasoning_len));
     json_object_object_add(o, "finish_reason", d->finish_reason ? json_object_new_string(d->finish_reason) : NULL);
+    if (d->tool_call_index >= 0) {
+        json_object *tc = json_object_new_object();
+        json_object_object_add(tc, "index", json_object_new_int64(d->tool_call_index));
+        json_object_object_add(tc, "id", d->tool_call_id ? json_object_new_string(d->tool_call_id) : NULL);
+        json_object_object_add(tc, "name", d->tool_call_name ? json_object_new_string(d->tool_call_name) : NULL);
+        json_object_object_add(tc, "arguments",
+                               d->tool_call_arguments
+                                   ? json_object_new_string_len(d->tool_call_arguments, (int)d->tool_call_arguments_len)
+                                   : NULL);
+        json_object_object_add(o, "tool_call", tc);
+    }
     if (d->stop_reason_kind == GENAPI_STOP_REASON_TOKEN)
         json_object_object_add(o, "stop_reason", json_object_new_int64(d->stop_token));
     else if (d->stop_reason_kind == GENAPI_STOP_REASON_STRING && d->stop_string)
