@@ -10,13 +10,20 @@
  * inpainting, full-resolution inpainting), PNG encoding and upscaling; and the steps of the
  * reference server's image route jobs (generation, PNG, base64, the JSON body at the end).
  *
- * Usage: bench_image [runs]    (default 7)
+ * The third part runs Pillow (Debian python3-pil) on the same pixels in the same run: Lanczos
+ * 512x512 -> 2048x2048 against Image.resize(..., Image.LANCZOS) (time ratio and PSNR of our
+ * output against Pillow's), and the PNG encode of a 512x512 txt2img against its generation time
+ * and against Pillow's save(..., compress_level=1). Lines starting "TABLE|" feed
+ * bench/run_all.sh.
+ *
+ * Usage: bench_image [runs] [--pillow-only] [--python PATH]    (default 7 runs, /usr/bin/python3)
  */
 #include "engine/image/image_engine.h"
 #include "server/job.h"
 
 #include <sodium.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,15 +226,188 @@ static void report(const char *name, result r, result base)
     printf("%-44s median %9.2f ms  min %9.2f ms  x%7.1f baseline\n", name, r.median, r.min, r.median / base.median);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Against Pillow (Debian python3-pil) on the same pixels, in the same run: Lanczos 512x512 ->
+ * 2048x2048 (Image.resize(..., Image.LANCZOS)) and PNG encoding (save(..., compress_level=1)).
+ * The Python side is a small script written to a temporary directory; it times its own calls
+ * (time.perf_counter, median of RUNS) and writes the resized pixels back. */
+
+static const char *PILLOW_SCRIPT =
+    "import sys, time, io\n"
+    "from PIL import Image\n"
+    "d, w, h, W, H, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), "
+    "int(sys.argv[6])\n"
+    "im = Image.frombytes('RGB', (w, h), open(d + '/in.rgb', 'rb').read())\n"
+    "def med(t):\n"
+    "    t = sorted(t); n = len(t)\n"
+    "    return t[n // 2] if n % 2 else (t[n // 2 - 1] + t[n // 2]) / 2\n"
+    "tr = []\n"
+    "for i in range(runs):\n"
+    "    t0 = time.perf_counter(); out = im.resize((W, H), Image.LANCZOS); tr.append(time.perf_counter() - t0)\n"
+    "open(d + '/out.rgb', 'wb').write(out.tobytes())\n"
+    "tp = []\n"
+    "for i in range(runs):\n"
+    "    b = io.BytesIO(); t0 = time.perf_counter(); im.save(b, 'PNG', compress_level=1); tp.append(time.perf_counter() - t0)\n"
+    "print('%.4f %.4f %d' % (med(tr) * 1e3, med(tp) * 1e3, len(b.getvalue())))\n";
+
+typedef struct pillow_result {
+    double resize_ms, png_ms;
+    long png_bytes;
+    uint8_t *out; /* W x H RGB, malloc'ed */
+    int ok;
+} pillow_result;
+
+static pillow_result run_pillow(const char *python, const gi_image *in, int32_t W, int32_t H, int runs)
+{
+    pillow_result r;
+    memset(&r, 0, sizeof r);
+    char dir[] = "/tmp/bench_image_XXXXXX", path[512], cmd[1024];
+    if (!mkdtemp(dir))
+        return r;
+    snprintf(path, sizeof path, "%s/resize.py", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return r;
+    fputs(PILLOW_SCRIPT, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/in.rgb", dir);
+    f = fopen(path, "wb");
+    if (!f)
+        return r;
+    for (size_t i = 0; i < (size_t)in->width * (size_t)in->height; i++)
+        fwrite(in->rgba + i * 4, 1, 3, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s %s/resize.py %s %d %d %d %d %d", python, dir, dir, (int)in->width, (int)in->height,
+             (int)W, (int)H, runs);
+    FILE *p = popen(cmd, "r");
+    if (p) {
+        if (fscanf(p, "%lf %lf %ld", &r.resize_ms, &r.png_ms, &r.png_bytes) == 3)
+            r.ok = 1;
+        pclose(p);
+    }
+    snprintf(path, sizeof path, "%s/out.rgb", dir);
+    size_t n = (size_t)W * (size_t)H * 3;
+    r.out = malloc(n);
+    f = fopen(path, "rb");
+    if (!r.out || !f || fread(r.out, 1, n, f) != n)
+        r.ok = 0;
+    if (f)
+        fclose(f);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return r;
+}
+
+/* PSNR of the RGB channels of an RGBA image against packed RGB. */
+static double psnr_rgb(const gi_image *a, const uint8_t *rgb)
+{
+    double se = 0.0;
+    size_t n = (size_t)a->width * (size_t)a->height;
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < 3; c++) {
+            double d = (double)a->rgba[i * 4 + c] - (double)rgb[i * 3 + c];
+            se += d * d;
+        }
+    double mse = se / (double)(n * 3);
+    return mse == 0.0 ? 999.0 : 10.0 * log10(255.0 * 255.0 / mse);
+}
+
+/* One line of the summary table that bench/run_all.sh collects. */
+static void table_row(const char *metric, const char *value, const char *baseline, double ratio, const char *goal,
+                      int met)
+{
+    printf("TABLE|%s|%s|%s|%.3f|%s|%s\n", metric, value, baseline, ratio, goal, met ? "yes" : "NO");
+}
+
+static int against_pillow(const char *python, int runs, double *t)
+{
+    gi_gen_config c;
+    memset(&c, 0, sizeof c);
+    c.prompt = "a lighthouse on a rocky coast at golden hour, dramatic clouds";
+    c.negative_prompt = "blurry";
+    c.seed = 12345;
+    c.steps = 20;
+    c.cfg_scale = 7.0;
+    c.sampler_name = "Euler a";
+    c.width = c.height = 512;
+    result gen = time_generate(&c, runs, t);
+    gi_image pic;
+    if (gi_generate(&A, &c, 0, &pic, NULL) != GENAPI_OK)
+        return 1;
+    pillow_result pr = run_pillow(python, &pic, 2048, 2048, runs);
+    if (!pr.ok) {
+        fprintf(stderr, "bench_image: Pillow (%s with python3-pil) did not run\n", python);
+        free(pr.out);
+        gi_image_free(&A, &pic);
+        return 1;
+    }
+    gi_image up = {0, 0, NULL};
+    for (int i = 0; i < runs; i++) {
+        gi_image_free(&A, &up);
+        double t0 = now_ms();
+        if (gi_upscale(&A, &pic, 4.0, "Lanczos", &up, NULL) != GENAPI_OK)
+            return 1;
+        t[i] = now_ms() - t0;
+    }
+    result lz = summarise(t, runs);
+    double psnr = psnr_rgb(&up, pr.out);
+    gi_image_free(&A, &up);
+    size_t png_len = 0;
+    for (int i = 0; i < runs; i++) {
+        uint8_t *bytes;
+        double t0 = now_ms();
+        if (gi_png_encode(&A, &pic, NULL, &bytes, &png_len, NULL) != GENAPI_OK)
+            return 1;
+        t[i] = now_ms() - t0;
+        ga_free(&A, bytes);
+    }
+    result png = summarise(t, runs);
+    printf("\nagainst Pillow (same pixels, same run, median of %d)\n", runs);
+    printf("Lanczos 512x512 -> 2048x2048: ours %.2f ms, Pillow %.2f ms, ratio %.3f; PSNR against Pillow %.2f dB\n",
+           lz.median, pr.resize_ms, lz.median / pr.resize_ms, psnr);
+    printf("PNG 512x512 picture: ours %.2f ms %zu bytes, Pillow compress_level=1 %.2f ms %ld bytes; generation %.2f ms\n",
+           png.median, png_len, pr.png_ms, pr.png_bytes, gen.median);
+    char v[64], b[64];
+    snprintf(v, sizeof v, "%.1f ms", lz.median);
+    snprintf(b, sizeof b, "Pillow %.1f ms", pr.resize_ms);
+    table_row("Lanczos 512² → 2048² RGB, one thread", v, b, lz.median / pr.resize_ms, "≤ 1.0", lz.median <= pr.resize_ms);
+    snprintf(v, sizeof v, "%.1f dB", psnr);
+    table_row("Lanczos PSNR against Pillow", v, "Pillow's output", psnr / 45.0, "≥ 45 dB", psnr >= 45.0);
+    snprintf(v, sizeof v, "%.1f ms", png.median);
+    snprintf(b, sizeof b, "txt2img %.1f ms", gen.median);
+    table_row("PNG encode of a 512² txt2img", v, b, png.median / gen.median, "≤ 1.0", png.median <= gen.median);
+    snprintf(v, sizeof v, "%.1f ms, %zu B", png.median, png_len);
+    snprintf(b, sizeof b, "Pillow level 1: %.1f ms, %ld B", pr.png_ms, pr.png_bytes);
+    table_row("PNG encode against Pillow (time)", v, b, png.median / pr.png_ms, "report", 1);
+    free(pr.out);
+    gi_image_free(&A, &pic);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 7;
+    int runs = 7, only_pillow = 0;
+    const char *python = "/usr/bin/python3";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--pillow-only") == 0)
+            only_pillow = 1;
+        else if (strcmp(argv[i], "--python") == 0 && i + 1 < argc)
+            python = argv[++i];
+        else
+            runs = atoi(argv[i]);
+    }
     if (runs < 1 || runs > 1000)
         runs = 7;
     ga_alloc_resolve(&A, NULL);
     double *t = malloc((size_t)runs * sizeof *t);
     if (!t)
         return 1;
+    if (only_pillow) {
+        int rc = against_pillow(python, runs, t);
+        free(t);
+        return rc;
+    }
     gi_gen_config c;
     memset(&c, 0, sizeof c);
     c.prompt = "a lighthouse on a rocky coast at golden hour, dramatic clouds";
@@ -276,7 +456,6 @@ int main(int argc, char **argv)
         }
         gi_image_free(&A, &im);
     }
-    free(t);
 
     printf("\nin steps (budget GI_STEP_UNITS = %d units)\n", GI_STEP_UNITS);
     c.width = c.height = 512;
@@ -348,5 +527,8 @@ int main(int argc, char **argv)
     gi_image_free(&A, &pic);
     free(mask.rgba);
     free(step_times);
+    if (against_pillow(python, runs, t) != 0)
+        return 1;
+    free(t);
     return 0;
 }

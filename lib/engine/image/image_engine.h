@@ -124,18 +124,20 @@ void gi_upscale_progress(const gi_upscale_job *j, int64_t *done, int64_t *total)
 genapi_status gi_upscale_end(gi_upscale_job *j, gi_image *out, genapi_error *err);
 void gi_upscale_free(gi_upscale_job *j);
 
-/* PNG through libspng. decode accepts any PNG (converted to RGBA8); encode writes RGBA8 with a
- * "parameters" tEXt chunk when text is non-NULL. Returned bytes allocated with a. */
+/* PNG through libspng. decode accepts any PNG (converted to RGBA8); encode writes RGB8 when
+ * every alpha byte is 255 and RGBA8 otherwise, with a "parameters" tEXt chunk when text is
+ * non-NULL. Returned bytes allocated with a. */
 genapi_status gi_png_encode(const ga_alloc *a, const gi_image *img, const char *text, uint8_t **bytes, size_t *len,
                             genapi_error *err);
 genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, gi_image *out, genapi_error *err);
 
-/* PNG encoding in steps (libspng's progressive encoder): begin writes the signature, IHDR and
- * the text chunk; each step encodes whole rows; the bytes are gi_png_encode's. With fast != 0
- * the image data is deflated at level 1 with the Sub filter on every row instead of zlib's
- * default level with an adaptive filter per row: 7-10x faster and 20-40 % larger (at 512x512:
- * 10 ms instead of 100 ms for a grainy picture, 6 ms instead of 43 ms for a smooth one).
- * `img` is borrowed until the job ends; text is copied. */
+/* PNG encoding in steps (libspng's progressive encoder). The first steps check the alpha
+ * channel (RGB when the image is opaque, stopping at the first translucent pixel); then the
+ * signature, IHDR and text chunk are written and each step encodes whole rows; the bytes are
+ * gi_png_encode's. The image data is deflated at level 1 with the Sub filter on every row
+ * (chosen for speed: the servers' PNGs are decoded once; doc/performance.md gives the sizes);
+ * with fast != 0 (progress previews) the deflate is Huffman-only: about a third faster and
+ * 13 % larger. `img` is borrowed until the job ends; text is copied. */
 typedef struct gi_png_job gi_png_job;
 genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const char *text, int fast, gi_png_job **job,
                                   genapi_error *err);
