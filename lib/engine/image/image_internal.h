@@ -38,6 +38,7 @@ typedef struct gi__rs {
     const float **src;  /* ty.max row pointers (scratch) */
     int32_t ring_rows;
     int32_t v_done;     /* destination rows done */
+    int h_round;        /* horizontal-pass results rounded to 0..255 integers (Lanczos, as Pillow) */
 } gi__rs;
 
 /* Validate, allocate out (w x h, not zeroed), the tap tables and the ring; nothing else is
