@@ -7,7 +7,8 @@
  * report gives median and mean microseconds per token and the ratio to a plain
  * "full softmax + draw" baseline measured in the same run.
  *
- * Usage: bench_samplers [scale]    tokens per configuration = 2000 * scale (default 1)
+ * Usage: bench_samplers [scale] [only]    tokens per configuration = 2000 * scale (default 1);
+ *        only: run the baseline and the chains whose name contains this text, e.g. "(c1)" 
  */
 #include "engine/text/samplers/samplers.h"
 
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
     double scale = argc > 1 ? atof(argv[1]) : 1.0;
     if (!(scale > 0.0))
         scale = 1.0;
+    const char *only = argc > 2 ? argv[2] : NULL;
     size_t tokens = (size_t)(2000.0 * scale);
     if (tokens < 10)
         tokens = 10;
@@ -222,6 +224,8 @@ int main(int argc, char **argv)
             return 1;
         stats base = {0, 0, 0};
         for (size_t c = 0; c < n_chains; c++) {
+            if (only && !chains[c].baseline && !strstr(chains[c].name, only))
+                continue;
             stats s = run_chain(&chains[c], pool, nv, tokens, ws, work, probs, times);
             if (chains[c].baseline)
                 base = s;

@@ -81,6 +81,9 @@ double gsi_vsum(const float *x, size_t n);                                /* fix
 double gsi_vsum_wd(const float *w, const float *x, float m, size_t n);   /* sum w*(x - m) */
 float gsi_vmax(const float *x, size_t n);                                 /* -inf if n == 0 */
 void gsi_block_max(const float *x, size_t n, float *bmax);               /* GSI_BLOCK blocks */
+/* Maxima of groups of 8 values (the last may be shorter) into gmax, and of GSI_BLOCK blocks
+ * into bmax, in one pass. */
+void gsi_group8_max(const float *x, size_t n, float *gmax, float *bmax);
 typedef struct gsi_stats {
     double count, sum, sumsq; /* over the live (not -inf) entries, of x - c */
     float max;
