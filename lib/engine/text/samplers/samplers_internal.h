@@ -113,6 +113,8 @@ void gsi_set(gsamp_workspace *ws, float *slot, float value);
 void gsi_ban(gsamp_workspace *ws, int32_t id);
 void gsi_prune(gsamp_workspace *ws);                  /* drop compact entries set to -inf */
 void gsi_keep_ge(gsamp_workspace *ws, float t);       /* keep l >= t (result compact) */
+/* The same from a dense set, through the maxima of its 8-value groups (gsi_group8_max). */
+void gsi_keep_ge_groups(gsamp_workspace *ws, float t, const float *gmax);
 typedef struct gsi_cutpoint {
     float l;
     int32_t id;

@@ -80,13 +80,18 @@ void gsi_top_k(gsamp_workspace *ws, int64_t k)
         } else if (2 * kk <= ngroups) {
             gsi_group8_max(ws->dl, ws->nd, ws->fkey, ws->bmax);
             ws->bmax_ok = 1;
-            size_t ng = ngroups;
-            if (4 * kk <= ngroups) { /* pairs of groups: half the histogram, bound still tight */
-                ng = ngroups / 2;
-                for (size_t i = 0; i < ng; i++)
-                    ws->fkey[i] = ws->fkey[2 * i] > ws->fkey[2 * i + 1] ? ws->fkey[2 * i] : ws->fkey[2 * i + 1];
+            /* pairs of groups when there are 4 k groups or more: half the histogram, and the
+             * bound stays tight; the survivors are gathered through the 8-value groups */
+            const float *gm = ws->fkey, *key = gm;
+            size_t nkey = ngroups;
+            if (4 * kk <= ngroups) {
+                float *pairs = ws->fkey + ngroups;
+                nkey = ngroups / 2;
+                for (size_t i = 0; i < nkey; i++)
+                    pairs[i] = gm[2 * i] > gm[2 * i + 1] ? gm[2 * i] : gm[2 * i + 1];
+                key = pairs;
             }
-            gsi_keep_ge(ws, kth_largest_bound(ws->fkey, ng, kk));
+            gsi_keep_ge_groups(ws, kth_largest_bound(key, nkey, kk), gm);
         } else {
             gsi_compact_all(ws);
         }
