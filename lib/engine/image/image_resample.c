@@ -20,6 +20,9 @@
  * -ffp-contract=off; results are rounded half up and clamped to 0..255. */
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/image/image_internal.h"
 #include "util/err.h"
@@ -267,14 +270,31 @@ static inline void px_store(float *p, px4 v)
 #define PX_MADD(acc, w, v) ((acc) + (w) * (v))
 typedef int32_t px4i __attribute__((vector_size(16)));
 /* Rounded half up to an integer and clamped to 0..255 (the sums stay far inside int32). */
-static inline px4 px_round8(px4 v)
+static inline px4i px_round8i(px4 v)
 {
     const px4i k255 = {255, 255, 255, 255};
     px4i i = __builtin_convertvector(v + 0.5f, px4i); /* truncation: floor for v + 0.5 >= 0 */
     i &= ~(i < 0);                                     /* comparisons give 0 / -1 lanes */
     px4i over = i > k255;
-    i = (i & ~over) | (k255 & over);
-    return __builtin_convertvector(i, px4);
+    return (i & ~over) | (k255 & over);
+}
+static inline px4 px_round8(px4 v)
+{
+    return __builtin_convertvector(px_round8i(v), px4);
+}
+/* Two pixels rounded and stored as 8 bytes. */
+static inline void px_store8(uint8_t *out, px4 a, px4 b)
+{
+#if defined(__SSE2__)
+    __m128i w = _mm_packs_epi32((__m128i)px_round8i(a), (__m128i)px_round8i(b)); /* exact: 0..255 */
+    _mm_storel_epi64((__m128i *)(void *)out, _mm_packus_epi16(w, w));
+#else
+    px4i x = px_round8i(a), y = px_round8i(b);
+    for (int c = 0; c < 4; c++) {
+        out[c] = (uint8_t)x[c];
+        out[4 + c] = (uint8_t)y[c];
+    }
+#endif
 }
 #else
 typedef struct px4 {
@@ -298,6 +318,15 @@ static inline px4 px_madd(px4 acc, float w, px4 v)
 }
 #define PX_ZERO ((px4){{0.0f, 0.0f, 0.0f, 0.0f}})
 #define PX_MADD(acc, w, v) px_madd((acc), (w), (v))
+static inline px4 px_round8(px4 v);
+static inline void px_store8(uint8_t *out, px4 a, px4 b)
+{
+    px4 x = px_round8(a), y = px_round8(b);
+    for (int c = 0; c < 4; c++) {
+        out[c] = (uint8_t)x.v[c];
+        out[4 + c] = (uint8_t)y.v[c];
+    }
+}
 static inline px4 px_round8(px4 v)
 {
     for (int c = 0; c < 4; c++) {
@@ -362,11 +391,7 @@ void gi__rs_rows(gi__rs *rs, int32_t n)
                 a0 = PX_MADD(a0, wt[q], px_load(src[q] + x));
                 a1 = PX_MADD(a1, wt[q], px_load(src[q] + x + 4));
             }
-            float v[8];
-            px_store(v, px_round8(a0));
-            px_store(v + 4, px_round8(a1));
-            for (int c = 0; c < 8; c++)
-                orow[x + (size_t)c] = (uint8_t)v[c];
+            px_store8(orow + x, a0, a1);
         }
         for (; x < n4; x += 4) {
             px4 a0 = PX_ZERO;
