@@ -66,10 +66,11 @@ genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t 
  * bench/bench_image.c): a generation step renders 9 rows of txt2img (fewer for img2img and
  * inpainting, whose fitting, mask blur and pre-fill are steps too) and costs 0.2-0.3 ms, at
  * most about 0.45 ms; gi_gen_begin costs about 0.18 ms (palette, layout, ridge lines; it grows
- * with the width, not with steps). A PNG step encodes one row of a 512-wide image: 0.1-0.4 ms
- * depending on how well the picture compresses; a row is the smallest step, about 0.5 ms (up
- * to 1 ms) at 1024 wide. gi_png_encode_begin costs 0.02 ms. An upscale step costs 0.1-0.25 ms,
- * at most about 0.4 ms; gi_upscale_begin (tap tables, the output allocation) 0.15-0.3 ms. */
+ * with the width, not with steps). A PNG step encodes 8 rows of a 512-wide image (after one
+ * step that checks the alpha channel): about 0.1 ms at the median, more for grainy pictures;
+ * gi_png_encode_begin only copies the text. An upscale step costs about 0.05-0.1 ms at the
+ * median (the units overestimate the vectorised passes); gi_upscale_begin (tap tables, the
+ * output allocation) 0.15-0.3 ms. */
 #define GI_STEP_UNITS 250000
 
 typedef struct gi_gen_job gi_gen_job;
