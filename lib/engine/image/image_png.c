@@ -216,8 +216,9 @@ int gi_png_encode_done(const gi_png_job *j)
 
 const uint8_t *gi_png_encode_data(const gi_png_job *j, size_t *len)
 {
+    static const uint8_t none[1] = {0};
     *len = j->s.len;
-    return j->s.data;
+    return j->s.data ? j->s.data : none; /* nothing yet during the alpha scan: still a valid pointer */
 }
 
 genapi_status gi_png_encode_end(gi_png_job *j, uint8_t **bytes, size_t *len, genapi_error *err)
