@@ -321,8 +321,8 @@ int main(int argc, char **argv)
     printf("bench_client: %d rounds\n", rounds);
     size_t nset = all_params(&params);
     const genapi_chat_message msgs[] = {
-        {"system", "You are a helpful assistant.", NULL},
-        {"user", "What is the capital of Australia? Answer in one sentence.", NULL},
+        {.role = "system", .content = "You are a helpful assistant."},
+        {.role = "user", .content = "What is the capital of Australia? Answer in one sentence."},
     };
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = msgs;
