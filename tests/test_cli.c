@@ -23,8 +23,9 @@ typedef struct run {
 /* Run the CLI with a shell command line tail; stdout and stderr captured separately. */
 static void run_cli(run *r, const char *env, const char *args)
 {
-    char cmd[2048];
-    const char *errfile = "/tmp/genapi-test-cli.err";
+    char cmd[2048], dir[512], errfile[600];
+    assert_int_equal(ts_scratch_dir(dir, sizeof dir), 0);
+    snprintf(errfile, sizeof errfile, "%s/stderr", dir);
     snprintf(cmd, sizeof cmd, "env -u GENAPI_BASE_URL -u GENAPI_API_KEY -u GENAPI_MODEL %s '%s' %s 2>%s", env ? env : "",
              GENAPI_CLI_BIN, args, errfile);
     FILE *p = popen(cmd, "r");
@@ -37,7 +38,7 @@ static void run_cli(run *r, const char *env, const char *args)
     char *e = ts_read_file(errfile, &len);
     snprintf(r->err, sizeof r->err, "%s", e ? e : "");
     free(e);
-    remove(errfile);
+    ts_scratch_remove(dir);
 }
 
 static void test_chat_offline(void **state)
