@@ -509,6 +509,31 @@ static void test_base64_checks(void **state)
     long_b64[10] = '=';
     long_b64[11] = '=';
     assert_non_null(ga_base64_image_problem(long_b64));
+    /* Padding that ends a 4096-character decode chunk: each chunk alone is valid base64 (the
+     * decoder sees "...AB==" then a fresh chunk), so only the check for '=' before the last
+     * chunk rejects it. At the ends of the first, second and third chunk, and one '=' alone. */
+    static const size_t chunk_ends[] = {4096, 2 * 4096, 3 * 4096};
+    for (size_t k = 0; k < sizeof chunk_ends / sizeof chunk_ends[0]; k++) {
+        for (size_t i = 0; i < big; i++)
+            long_b64[i] = "AB+/"[i % 4];
+        long_b64[chunk_ends[k] - 3] = 'A'; /* "AA==" decodes to one zero byte: valid padding */
+        long_b64[chunk_ends[k] - 2] = '=';
+        long_b64[chunk_ends[k] - 1] = '=';
+        assert_non_null(ga_base64_image_problem(long_b64));
+        long_b64[chunk_ends[k] - 2] = 'A';
+        long_b64[chunk_ends[k] - 1] = '='; /* "AAA=" */
+        assert_non_null(ga_base64_image_problem(long_b64));
+    }
+    /* The same padding at the very end is valid: exactly two chunks, then 8192 + 4. */
+    for (size_t i = 0; i < big; i++)
+        long_b64[i] = "AB+/"[i % 4];
+    long_b64[2 * 4096 - 3] = 'A';
+    long_b64[2 * 4096 - 2] = '=';
+    long_b64[2 * 4096 - 1] = '=';
+    long_b64[2 * 4096] = '\0';
+    assert_null(ga_base64_image_problem(long_b64));
+    memcpy(long_b64 + 2 * 4096 - 4, "AB+/AA==", 9);
+    assert_null(ga_base64_image_problem(long_b64));
     free(long_b64);
     /* Empty, and data URIs the servers do not strip. */
     assert_non_null(ga_base64_image_problem(""));
