@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
 # Line and branch coverage of the library (lib/) per folder, from one command:
 #
-#   tools/coverage.sh [BUILD_DIR]      (default build-cov; needs gcovr: apt-get install gcovr)
+#   tools/coverage.sh [BUILD_DIR]                 (default build-cov; needs gcovr: apt-get install gcovr)
+#   tools/coverage.sh --report-only [BUILD_DIR]   the report of the last run, without rebuilding
 #
-# Configures an instrumented build (--coverage -O0, no sanitizers, no benchmarks), builds it,
-# runs the whole ctest suite (CMocka, Python, Lua and LÖVE tests: everything that loads the
-# library counts), then prints lines and branches covered per folder of lib/ and in total.
-# BUILD_DIR/coverage.json holds the per-file summary (gcovr --json-summary); BUILD_DIR/coverage
-# /index.html the annotated sources. Exits non-zero when a test failed (the figures are still
-# printed).
+# Configures an instrumented build (--coverage -O0; counters updated atomically, the library is
+# threaded; no sanitizers, no benchmarks), builds it, runs the whole ctest suite (CMocka, Python,
+# Lua and LÖVE tests: everything that loads the library counts), then prints lines and branches
+# covered per folder of lib/ and in total. BUILD_DIR/coverage.json holds the per-file summary
+# (gcovr --json-summary), BUILD_DIR/coverage/index.html the annotated sources. Exits non-zero
+# when a test failed (the figures are still printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+report_only=0
+if [ "${1:-}" = "--report-only" ]; then
+  report_only=1
+  shift
+fi
 dir="${1:-build-cov}"
 command -v gcovr >/dev/null || { echo "coverage.sh: gcovr not found (apt-get install gcovr)" >&2; exit 2; }
 
-cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="--coverage -O0" \
-      -DGENAPI_BUILD_BENCH=OFF -DGENAPI_SANITIZE=OFF -DGENAPI_TSAN=OFF >/dev/null
-nice -n 10 cmake --build "$dir" -j2 >/dev/null
-find "$dir" -name '*.gcda' -delete
 tests_ok=0
-nice -n 10 ctest --test-dir "$dir" -j2 --output-on-failure >"$dir/ctest.log" 2>&1 || tests_ok=$?
-tail -3 "$dir/ctest.log"
+if [ "$report_only" = 0 ]; then
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="--coverage -O0 -fprofile-update=atomic" \
+        -DGENAPI_BUILD_BENCH=OFF -DGENAPI_SANITIZE=OFF -DGENAPI_TSAN=OFF >/dev/null
+  nice -n 10 cmake --build "$dir" -j2 >/dev/null
+  find "$dir" -name '*.gcda' -delete
+  nice -n 10 ctest --test-dir "$dir" -j2 --output-on-failure >"$dir/ctest.log" 2>&1 || tests_ok=$?
+  tail -3 "$dir/ctest.log"
+fi
 
 mkdir -p "$dir/coverage"
 gcovr -r . --object-directory "$dir" --filter "$PWD/lib/" \
