@@ -87,6 +87,44 @@ static void test_models_case(void **state)
     served_free(&s);
 }
 
+/* The listing shapes servers differ in: a bare array of ids, "name" for the id, "max_context"
+ * for the context length; entries without an id and non-objects are left out; a body that is
+ * neither an array nor an object with a data array is a parse error. */
+static void test_models_shapes(void **state)
+{
+    (void)state;
+    served s;
+    serve_body(&s, "[\"alpha\", {\"name\": \"beta\", \"max_context\": 4096, \"engine\": \"vllm\"}, {\"owned_by\": \"x\"}, 5, "
+                   "{\"id\": \"gamma\", \"name\": \"ignored\", \"max_model_len\": \"big\"}]");
+    genapi_model_list *l = NULL;
+    genapi_error err;
+    assert_int_equal(genapi_list_text_models(s.client, &l, &err), GENAPI_OK);
+    assert_int_equal(l->count, 3);
+    assert_string_equal(l->items[0].id, "alpha");
+    assert_null(l->items[0].owned_by);
+    assert_int_equal(l->items[0].max_model_len, 0);
+    assert_string_equal(l->items[1].id, "beta");
+    assert_string_equal(l->items[1].engine, "vllm");
+    assert_int_equal(l->items[1].max_model_len, 4096);
+    assert_string_equal(l->items[2].id, "gamma");
+    assert_int_equal(l->items[2].max_model_len, 0);
+    genapi_model_list_free(l);
+    served_free(&s);
+    static const char *const bad[] = {"{\"data\": 5}", "{\"models\": []}", "\"text\"", "not json"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        serve_body(&s, bad[i]);
+        l = NULL;
+        assert_int_equal(genapi_list_text_models(s.client, &l, &err), GENAPI_E_PARSE);
+        assert_null(l);
+        served_free(&s);
+    }
+    serve_body(&s, "{\"data\": []}");
+    assert_int_equal(genapi_list_text_models(s.client, &l, &err), GENAPI_OK);
+    assert_int_equal(l->count, 0);
+    genapi_model_list_free(l);
+    served_free(&s);
+}
+
 /* ---- options: the raw JSON text, key count and the listed values ---------------------------- */
 
 static void test_options_case(void **state)
@@ -189,6 +227,8 @@ int main(void)
         snprintf(present, sizeof present, "%s_fixtures_present", groups[i].endpoint);
         fc_suite_add_present(&s, present);
         fc_suite_add_cases(&s, groups[i].test, fc_case_setup, fc_case_teardown);
+        if (i == 0)
+            fc_suite_add(&s, "models_shapes", test_models_shapes, NULL, NULL);
         if (i == 2)
             fc_suite_add(&s, "progress_running", test_progress_running, NULL, NULL);
         rc |= fc_suite_run(&s, groups[i].endpoint);
