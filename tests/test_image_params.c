@@ -501,6 +501,8 @@ static void test_base64_checks(void **state)
     assert_non_null(ga_base64_image_problem("iVBO w0KGgo="));
     assert_non_null(ga_base64_image_problem("iVBO-w0KGgo="));
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo=\n"));
+    assert_non_null(ga_base64_image_problem("aG\xc2\x80" "bG8=")); /* U+0080: libsodium 1.0.18 takes it */
+    assert_non_null(ga_base64_image_problem("aGVsbG8\xff"));
     /* Bad padding: missing, too much, in the middle, in an early chunk. */
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo"));
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo=="));
