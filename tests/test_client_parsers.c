@@ -139,6 +139,47 @@ static void test_error_message_must_be_a_string(void **state)
     assert_int_equal(err.server_code, 400);
 }
 
+/* Tokenize through the in-process backend: a request of the right size works (the prompt's
+ * tokens and strings back, joined they are the prompt), one of another size or with both or
+ * neither of prompt and messages is refused. */
+static void test_tokenize_request_checks(void **state)
+{
+    (void)state;
+    genapi_client *c = offline_client();
+    genapi_tokenize_request req = GENAPI_TOKENIZE_REQUEST_INIT;
+    req.prompt = "Hello there";
+    req.return_token_strs = 1;
+    genapi_tokenize_result *r = NULL;
+    genapi_error err;
+    assert_int_equal(genapi_tokenize(c, &req, &r, &err), GENAPI_OK);
+    assert_true(r->token_count > 0);
+    assert_int_equal(r->count, (int64_t)r->token_count);
+    char joined[64] = "";
+    for (size_t i = 0; i < r->token_count; i++)
+        strncat(joined, r->token_strs[i], sizeof joined - strlen(joined) - 1);
+    assert_string_equal(joined, "Hello there");
+    genapi_tokenize_result_free(r);
+    r = NULL;
+    req.struct_size += 8;
+    assert_int_equal(genapi_tokenize(c, &req, &r, &err), GENAPI_E_INVALID_ARG);
+    assert_null(r);
+    req.struct_size -= 8;
+    req.prompt = NULL;
+    assert_int_equal(genapi_tokenize(c, &req, &r, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "prompt");
+    genapi_client_free(c);
+}
+
+/* genapi_pending(NULL) is 0, and a fresh client has nothing pending. */
+static void test_pending_counts(void **state)
+{
+    (void)state;
+    assert_int_equal(genapi_pending(NULL), 0);
+    genapi_client *c = offline_client();
+    assert_int_equal(genapi_pending(c), 0);
+    genapi_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +188,8 @@ int main(void)
         cmocka_unit_test(test_completion_request_struct_size),
         cmocka_unit_test(test_timeout_clamped_to_30_days),
         cmocka_unit_test(test_error_message_must_be_a_string),
+        cmocka_unit_test(test_tokenize_request_checks),
+        cmocka_unit_test(test_pending_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,22 @@ static void test_min_tokens(void **state)
     assert_int_equal(r.token, 0);
 }
 
+/* No EOS id by default (eos_id -1): min_tokens alone masks nothing, token 0 stays the greedy
+ * choice among all four. */
+static void test_min_tokens_without_eos_id(void **state)
+{
+    (void)state;
+    const float l[] = {5, 1, 1, 4};
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    assert_int_equal(c.eos_id, -1);
+    c.min_tokens = 2;
+    c.temperature = 0.0;
+    samp_result r = samp_run(&c, l, 4, NULL);
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.token, 0);
+}
+
 /* ignore_eos is not a mask: EOS stays the greedy choice. */
 static void test_ignore_eos_not_masked(void **state)
 {
@@ -261,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_banned_sequences),
         cmocka_unit_test(test_custom_bans_and_ranges),
         cmocka_unit_test(test_min_tokens),
+        cmocka_unit_test(test_min_tokens_without_eos_id),
         cmocka_unit_test(test_ignore_eos_not_masked),
         cmocka_unit_test(test_all_masked_returns_minus_one),
         cmocka_unit_test(test_allocation_hooks),
