@@ -104,7 +104,7 @@ def code_mask(text):
     return "".join(out)
 
 
-TOKEN = re.compile(r"(?<![\w.])(\d+)(?![\w.])|&&|\|\||<=|>=|==|!=|(?<![<>=!\-])[<>](?![<>=])|!(?!=)|[-+*/](?![-+=>*/])")
+TOKEN = re.compile(r"(?<![\w.])(?<![eE][-+])(\d+)(?![\w.])|&&|\|\||<=|>=|==|!=|(?<![<>=!\-])[<>](?![<>=])|!(?!=)|[-+*/](?![-+=>*/])")
 
 
 def sites(path):
@@ -116,7 +116,7 @@ def sites(path):
         tok, at = m.group(0), m.start()
         before = code[at - 1] if at > 0 else " "
         after = code[m.end()] if m.end() < len(code) else " "
-        if m.group(1) is not None:  # integer literal (not inside a float, suffixes excluded)
+        if m.group(1) is not None:  # integer literal (not in a float or its exponent, suffixes excluded)
             value = int(tok)
             found.append((at, tok, "1" if value == 0 else "0" if value == 1 else str(value + 1), "constant"))
         elif tok in LOGICAL:
