@@ -269,6 +269,29 @@ static void test_allocation_hooks(void **state)
     free(buf);
 }
 
+/* Hooks come as a pair: with only one of them given, both defaults are used (the counter sees
+ * nothing), and sampling and freeing work. */
+static void test_allocation_hooks_half_given(void **state)
+{
+    (void)state;
+    counter cnt = {0, 0, 0};
+    gsamp_workspace *ws = gsamp_workspace_new(8, count_alloc, NULL, &cnt);
+    assert_non_null(ws);
+    gsamp_workspace *ws2 = gsamp_workspace_new(8, NULL, count_free, &cnt);
+    assert_non_null(ws2);
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.temperature = 0.0;
+    gsamp_state st;
+    gsamp_state_init(&st, &c, 1);
+    float buf[8] = {0, 1, 2, 7, 3, 4, 5, 6};
+    assert_int_equal(gsamp_sample(&c, &st, buf, 8, NULL, ws, NULL), 3);
+    gsamp_workspace_free(ws);
+    gsamp_workspace_free(ws2);
+    assert_int_equal(cnt.allocs, 0);
+    assert_int_equal(cnt.frees, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_ignore_eos_not_masked),
         cmocka_unit_test(test_all_masked_returns_minus_one),
         cmocka_unit_test(test_allocation_hooks),
+        cmocka_unit_test(test_allocation_hooks_half_given),
     };
     return cmocka_run_group_tests_name("samplers_processors", tests, NULL, NULL);
 }

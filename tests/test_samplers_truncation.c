@@ -257,6 +257,18 @@ static void test_typical_p(void **state)
     r = samp_run(&c, l, 4, NULL);
     const int32_t d[] = {0, 1, 2};
     samp_expect_ids(&r, d, 3);
+    /* Equality removes: four equal logits weigh exactly 1 each, so the cumulative sums are
+     * exactly .25, .5, .75, 1 (ties in lower-id order). t .5 -> j=1: .5 >= .5 -> keep {0};
+     * t .75 -> j=2: .75 >= .75 -> keep {0,1}. */
+    const float flat[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+    c.typical_p = 0.5;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t e[] = {0};
+    samp_expect_ids(&r, e, 1);
+    c.typical_p = 0.75;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t f[] = {0, 1};
+    samp_expect_ids(&r, f, 2);
 }
 
 /* ---------------------------------------------------------------- top-n-sigma */
