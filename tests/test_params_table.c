@@ -417,6 +417,17 @@ static void test_cross_parameter_rules(void **state)
     assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "top_p");
     assert_non_null(strstr(err.message, "(0, 1]"));
+    /* Stop strings need detokenize: explicitly true or left unset is fine, false is refused. */
+    static const char *const stops[] = {"\n\n"};
+    genapi_text_params_init(&p, sizeof p);
+    GENAPI_TEXT_SET(&p, model, "m");
+    GENAPI_TEXT_SET(&p, stop, ((genapi_strlist){stops, 1}));
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_OK);
+    GENAPI_TEXT_SET(&p, detokenize, 1);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_OK);
+    GENAPI_TEXT_SET(&p, detokenize, 0);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "stop");
 }
 
 static void test_values_json_cannot_carry_are_refused(void **state)
