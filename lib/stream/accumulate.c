@@ -67,7 +67,7 @@ struct gacc {
 
     /* The deltas of the latest event and the JSON they point into (kept until the next event). */
     gacc_delta *deltas;
-    size_t cap_deltas;
+    size_t n_deltas, cap_deltas;
     json_object *last_root;
 };
 
@@ -205,7 +205,21 @@ static acc_tool *tool_at(gacc *acc, acc_choice *c, int64_t index)
 
 /* ---- applying one chunk -------------------------------------------------------------------- */
 
-static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, int *oom)
+/* A new delta of the latest event for choice `index` (zeroed, no tool call); NULL out of memory. */
+static gacc_delta *push_delta(gacc *acc, int64_t index)
+{
+    gacc_delta *grown = grow(&acc->alloc, acc->deltas, &acc->cap_deltas, acc->n_deltas + 1, sizeof *grown);
+    if (grown == NULL)
+        return NULL;
+    acc->deltas = grown;
+    gacc_delta *d = &acc->deltas[acc->n_deltas++];
+    memset(d, 0, sizeof *d);
+    d->index = index;
+    d->tool_call_index = -1;
+    return d;
+}
+
+static void merge_tool_calls(gacc *acc, acc_choice *c, int64_t choice_index, json_object *delta, int *oom)
 {
     json_object *arr;
     if (!json_object_object_get_ex(delta, "tool_calls", &arr) || !json_object_is_type(arr, json_type_array))
@@ -226,14 +240,28 @@ static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, int *
         }
         keep_nonempty(acc, tc, "id", &t->id, oom);
         keep_nonempty(acc, tc, "type", &t->type, oom);
+        json_object *args = NULL;
         if (json_object_object_get_ex(tc, "function", &fn) && json_object_is_type(fn, json_type_object)) {
             keep_nonempty(acc, fn, "name", &t->name, oom);
-            json_object *args = str_member(fn, "arguments");
+            args = str_member(fn, "arguments");
             if (args != NULL) {
                 if (ga_buf_append(&t->args, json_object_get_string(args), (size_t)json_object_get_string_len(args)) != 0)
                     *oom = 1;
                 t->has_args = 1;
             }
+        }
+        /* One delta per call piece, for callers that show calls as they form. */
+        gacc_delta *d = push_delta(acc, choice_index);
+        if (d == NULL) {
+            *oom = 1;
+            return;
+        }
+        d->tool_call_index = index;
+        d->tool_call_id = t->id;
+        d->tool_call_name = t->name;
+        if (args != NULL && json_object_get_string_len(args) > 0) {
+            d->tool_call_arguments = json_object_get_string(args);
+            d->tool_call_arguments_len = (size_t)json_object_get_string_len(args);
         }
     }
 }
@@ -260,9 +288,10 @@ static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, int *oom)
     c->n_lp += lp->count;
 }
 
-/* Apply one entry of a chunk's "choices" (position `pos`) and describe its contribution in *dl.
- * Returns 1 when the delta callback should hear about it. */
-static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, int *oom)
+/* Apply one entry of a chunk's "choices" (position `pos`) and describe its contribution in the
+ * event's deltas: one per tool call piece, then one for content, reasoning and the end when
+ * there are any. */
+static void apply_choice(gacc *acc, json_object *cj, size_t pos, int *oom)
 {
     json_object *v;
     int64_t index = json_object_object_get_ex(cj, "index", &v) && json_object_is_type(v, json_type_int)
@@ -271,12 +300,14 @@ static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, 
     acc_choice *c = choice_at(acc, index);
     if (c == NULL) {
         *oom = 1;
-        return 0;
+        return;
     }
+    if (c->finished)
+        return; /* a second terminal chunk, or deltas after the end */
+    gacc_delta local, *dl = &local;
     memset(dl, 0, sizeof *dl);
     dl->index = index;
-    if (c->finished)
-        return 0; /* a second terminal chunk, or deltas after the end */
+    dl->tool_call_index = -1;
 
     json_object *text = NULL, *reasoning = NULL;
     if (acc->kind == GACC_CHAT) {
@@ -292,7 +323,7 @@ static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, 
             reasoning = str_member(delta, "reasoning_content");
             if (reasoning == NULL)
                 reasoning = str_member(delta, "reasoning");
-            merge_tool_calls(acc, c, delta, oom);
+            merge_tool_calls(acc, c, index, delta, oom);
         }
     } else {
         text = str_member(cj, "text");
@@ -330,7 +361,13 @@ static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, 
         dl->stop_token = c->stop_token;
         dl->stop_string = c->stop_string;
     }
-    return dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL;
+    if (dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL) {
+        gacc_delta *d = push_delta(acc, index);
+        if (d == NULL)
+            *oom = 1;
+        else
+            *d = local;
+    }
 }
 
 /* Record the first error: an in-band one, or a failure of this accumulator. */
@@ -384,19 +421,14 @@ static size_t apply_object(gacc *acc, json_object *root, int *oom)
         jr_usage(root, &acc->usage);
     if (!json_object_is_type(choices, json_type_array))
         return 0;
-    size_t n = json_object_array_length(choices), reported = 0;
-    gacc_delta *grown = grow(&acc->alloc, acc->deltas, &acc->cap_deltas, n, sizeof *grown);
-    if (grown == NULL) {
-        *oom = 1;
-        return 0;
-    }
-    acc->deltas = grown;
+    size_t n = json_object_array_length(choices);
+    acc->n_deltas = 0;
     for (size_t i = 0; i < n && !*oom; i++) {
         json_object *cj = json_object_array_get_idx(choices, i);
-        if (json_object_is_type(cj, json_type_object) && apply_choice(acc, cj, i, &acc->deltas[reported], oom))
-            reported++;
+        if (json_object_is_type(cj, json_type_object))
+            apply_choice(acc, cj, i, oom);
     }
-    return reported;
+    return acc->n_deltas;
 }
 
 int gacc_event(gacc *acc, const char *data, size_t len)
