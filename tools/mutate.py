@@ -18,6 +18,8 @@ the working tree against git (`git diff --quiet` on the mutated files).
   --max-per-file  at most N mutants per file, a seeded sample of all its sites (default 10)
   --seed          sample seed (default 1): the same arguments give the same mutants
   --timeout       seconds for the tests of one mutant (default 120); beyond: "timeout"
+  --rev REV       mutate the sources of git revision REV instead of the working tree (e.g. to
+                  re-check survivors on the code they were found in)
   --only FILE     run only the mutants whose ids are listed in FILE (one per line, as written
                   in the survivors file), e.g. to re-check survivors after adding tests
   --list          print the sampled mutants and exit
@@ -47,15 +49,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_MAP = {
     "lib/params": r"^(test_params_table|test_image_params|test_image_inputs)$",
     "lib/stream": r"^(test_stream_sse|test_fixtures_streams|test_fixtures_chat|test_robustness)$",
-    "lib/client": r"^(test_fixtures_.*|test_client_(retries|bounds|stream))$",
+    "lib/client": r"^(test_fixtures_.*|test_client_(retries|bounds|stream|parsers|config))$",
     "lib/transport": r"^(test_client_(retries|bounds|stream)|test_chat_e2e|test_async)$",
     "lib/engine/text/samplers": r"^(test_samplers_.*|test_determinism)$",
     "lib/engine/text/guided": r"^(test_guided_.*)$",
     "lib/engine/text": r"^(test_text_gen_steps|test_text_effects|test_logprobs_exact|test_determinism)$",
     "lib/engine/image": r"^(test_image_engine|test_image_steps)$",
-    "lib/image": r"^(test_image_inputs|test_images_e2e)$",
+    "lib/image": r"^(test_image_probe|test_image_inputs|test_images_e2e)$",
     "lib/server": r"^(test_server_.*|test_text_effects|test_images_e2e|test_chat_e2e|test_guided_e2e)$",
-    "lib/util": r"^(test_params_table|test_samplers_pipeline|test_text_gen_steps|test_chat_e2e)$",
+    "lib/util": r"^(test_client_config|test_params_table|test_samplers_pipeline|test_text_gen_steps|test_chat_e2e)$",
 }
 DEFAULT_FILES = ["lib/params", "lib/stream", "lib/client", "lib/engine/text/samplers"]
 
@@ -109,7 +111,7 @@ TOKEN = re.compile(r"(?<![\w.])(?<![eE][-+])(\d+)(?![\w.])|&&|\|\||<=|>=|==|!=|(
 
 def sites(path):
     """Every mutation site of a file: (offset, original, replacement, kind)."""
-    text = open(path, encoding="utf-8").read()
+    text = read_source(os.path.relpath(path, ROOT)).decode("utf-8")
     code = code_mask(text)
     found = []
     for m in TOKEN.finditer(code):
@@ -176,25 +178,41 @@ def run(cmd, timeout=None, cwd=ROOT):
         return None, (e.stdout or b"").decode("utf-8", "replace")
 
 
+REV = None  # --rev: sources come from this git revision
+
+
+def read_source(rel):
+    """A file's bytes: from the working tree, or from git revision REV."""
+    if REV is None:
+        with open(os.path.join(ROOT, rel), "rb") as f:
+            return f.read()
+    return subprocess.run(["git", "show", f"{REV}:{rel}"], cwd=ROOT, stdout=subprocess.PIPE, check=True).stdout
+
+
 def sync_copy(src):
-    """Copy the working tree's files (tracked and untracked, not ignored) into src, rewriting
-    only files whose content differs (so the incremental build stays incremental)."""
-    rc, out = run(["git", "ls-files", "-co", "--exclude-standard", "-z"])
+    """Copy the working tree's files (tracked and untracked, not ignored), or those of REV, into
+    src, rewriting only files whose content differs (so the incremental build stays
+    incremental)."""
+    if REV is None:
+        rc, out = run(["git", "ls-files", "-co", "--exclude-standard", "-z"])
+    else:
+        rc, out = run(["git", "ls-tree", "-r", "-z", "--name-only", REV])
     if rc != 0:
-        sys.exit("git ls-files failed:\n" + out)
+        sys.exit("git file listing failed:\n" + out)
     for rel in filter(None, out.split("\0")):
         a, b = os.path.join(ROOT, rel), os.path.join(src, rel)
-        if not os.path.isfile(a):
+        if REV is None and not os.path.isfile(a):
             continue
-        with open(a, "rb") as f:
-            data = f.read()
+        data = read_source(rel)
         if os.path.exists(b):
             with open(b, "rb") as f:
                 if f.read() == data:
                     continue
         os.makedirs(os.path.dirname(b), exist_ok=True)
-        shutil.copyfile(a, b)
-        shutil.copymode(a, b)
+        with open(b, "wb") as f:
+            f.write(data)
+        if os.path.exists(a):
+            shutil.copymode(a, b)
 
 
 class Build:
@@ -235,7 +253,13 @@ def collect(paths, max_per_file, seed):
     files = []
     for p in paths:
         full = os.path.join(ROOT, p)
-        if os.path.isdir(full):
+        if REV is not None:
+            rc, out = run(["git", "ls-tree", "-r", "--name-only", REV, "--", p])
+            listed = [os.path.join(ROOT, l) for l in out.split() if l.endswith(".c")]
+            if rc != 0 or not listed:
+                sys.exit(f"not a C file or folder in {REV}: {p}")
+            files += listed
+        elif os.path.isdir(full):
             for d, _, names in sorted(os.walk(full)):
                 files += [os.path.join(d, n) for n in sorted(names) if n.endswith(".c")]
         elif full.endswith(".c") and os.path.exists(full):
@@ -266,8 +290,11 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", default=None)
     ap.add_argument("--only", default=None)
+    ap.add_argument("--rev", default=None)
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
+    global REV
+    REV = args.rev
 
     plan = collect(args.files, args.max_per_file, args.seed)
     only = None
@@ -342,7 +369,8 @@ def main():
 
     # This tool writes only its copy; files edited in the working tree meanwhile are reported,
     # and a file that was clean in git must still be.
-    changed = [rel for rel in originals if open(os.path.join(ROOT, rel), encoding="utf-8").read() != text_of[rel]]
+    changed = [] if REV else [rel for rel in originals
+                              if open(os.path.join(ROOT, rel), encoding="utf-8").read() != text_of[rel]]
     dirty = [rel for rel in originals if clean[rel] and run(["git", "diff", "--quiet", "--", rel])[0] != 0]
 
     with open(out_path, "w", encoding="utf-8") as f:
