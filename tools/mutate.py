@@ -49,7 +49,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEST_MAP = {
     "lib/params": r"^(test_params_table|test_image_params|test_image_inputs)$",
     "lib/stream": r"^(test_stream_sse|test_fixtures_streams|test_fixtures_chat|test_robustness)$",
-    "lib/client": r"^(test_fixtures_.*|test_client_(retries|bounds|stream|parsers|config))$",
+    "lib/client": r"^(test_fixtures_.*|test_client_(retries|bounds|stream|parsers|config)|test_image_base64)$",
     "lib/transport": r"^(test_client_(retries|bounds|stream)|test_chat_e2e|test_async)$",
     "lib/engine/text/samplers": r"^(test_samplers_.*|test_determinism)$",
     "lib/engine/text/guided": r"^(test_guided_.*)$",
