@@ -542,6 +542,8 @@ static void test_base64_checks(void **state)
     assert_non_null(ga_base64_image_problem("data:image/png;base64,"));
     assert_non_null(ga_base64_image_problem("data:application/octet-stream;base64," PNG_B64));
     assert_non_null(ga_base64_image_problem("data:image/png," PNG_B64));
+    assert_non_null(ga_base64_image_problem("data:image/;png;base64," PNG_B64)); /* empty type */
+    assert_null(ga_base64_image_problem("data:image/x;base64," PNG_B64));       /* one-letter type */
     assert_non_null(ga_base64_image_problem("base64," PNG_B64));
     assert_non_null(ga_base64_image_problem("https://example.com/cat.png"));
 
