@@ -537,6 +537,19 @@ static void test_base64_checks(void **state)
     memcpy(long_b64 + 2 * 4096 - 4, "AB+/AA==", 9);
     assert_null(ga_base64_image_problem(long_b64));
     free(long_b64);
+    /* Enum choices by index: in range, below, above, and a buffer too small for the name. */
+    genapi_param_desc ed;
+    memset(&ed, 0, sizeof ed);
+    ed.kind = GENAPI_PK_ENUM;
+    ed.choices = "false|true|never";
+    char cbuf[8];
+    assert_string_equal(ga_param_choice(&ed, 0, cbuf, sizeof cbuf), "false");
+    assert_string_equal(ga_param_choice(&ed, 2, cbuf, sizeof cbuf), "never");
+    assert_null(ga_param_choice(&ed, -1, cbuf, sizeof cbuf));
+    assert_null(ga_param_choice(&ed, 3, cbuf, sizeof cbuf));
+    assert_null(ga_param_choice(&ed, 2, cbuf, 5)); /* "never" needs 6 bytes */
+    ed.choices = NULL;
+    assert_null(ga_param_choice(&ed, 0, cbuf, sizeof cbuf));
     /* Empty, and data URIs the servers do not strip. */
     assert_non_null(ga_base64_image_problem(""));
     assert_non_null(ga_base64_image_problem("data:image/png;base64,"));
