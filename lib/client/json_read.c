@@ -33,6 +33,24 @@ int64_t jr_array_len(json_object *o, const char *key)
     return -1;
 }
 
+const int64_t *jr_i64_array(ga_arena *ar, json_object *o, const char *key, size_t *count, int *oom)
+{
+    json_object *v;
+    *count = 0;
+    if (o == NULL || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_array))
+        return NULL;
+    size_t n = json_object_array_length(v);
+    int64_t *ids = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ids);
+    if (ids == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ids[i] = json_object_get_int64(json_object_array_get_idx(v, i));
+    *count = n;
+    return ids;
+}
+
 void jr_usage(json_object *root, genapi_usage *u)
 {
     json_object *v;

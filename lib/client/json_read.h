@@ -20,6 +20,8 @@ void jr_stop_reason(ga_arena *ar, json_object *choice, int32_t *kind, int64_t *t
 /* logprobs member of a choice, in the chat ({"content": [...]}) or completions (parallel arrays)
  * format; NULL when absent or null. */
 const genapi_logprobs *jr_logprobs(ga_arena *ar, json_object *choice, int *oom);
+/* An integer array member copied into ar (NULL and *count 0 when absent or null). */
+const int64_t *jr_i64_array(ga_arena *ar, json_object *o, const char *key, size_t *count, int *oom);
 /* Length of an array member, or -1 if it is absent or null. */
 int64_t jr_array_len(json_object *o, const char *key);
 

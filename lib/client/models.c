@@ -58,6 +58,10 @@ static genapi_status parse_list(genapi_client *c, const gt_response *resp, void 
         items[k].owned_by = dup(&h->ar, m, "owned_by");
         items[k].parent = dup(&h->ar, m, "parent");
         items[k].engine = dup(&h->ar, m, "engine");
+        items[k].root = dup(&h->ar, m, "root");
+        items[k].object = dup(&h->ar, m, "object");
+        if (json_object_object_get_ex(m, "created", &v) && json_object_is_type(v, json_type_int))
+            items[k].created = json_object_get_int64(v);
         if ((json_object_object_get_ex(m, "max_model_len", &v) || json_object_object_get_ex(m, "max_context", &v)) &&
             json_object_is_type(v, json_type_int))
             items[k].max_model_len = json_object_get_int64(v);
@@ -89,7 +93,7 @@ static void free_list(void *result, const ga_alloc *a)
     genapi_model_list_free(result);
 }
 
-static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
+const gc_kind_ops gc_text_models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
 
 genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                             genapi_error *err)
@@ -98,7 +102,7 @@ genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callb
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    return gc_start(c, &models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
+    return gc_start(c, &gc_text_models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
 }
 
 genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)

@@ -47,6 +47,10 @@ class ClientConfigStruct(ctypes.Structure):
         ("max_retries", c_int32),
         ("idle_timeout_s", c_int32),
         ("retry_max_delay_ms", c_int64),
+        ("log_fn", c_void_p),
+        ("log_user", c_void_p),
+        ("log_level", c_int32),
+        ("reserved2", c_int32),
     ]
 
 
@@ -208,6 +212,10 @@ class CompletionChoiceStruct(ctypes.Structure):
         ("stop_string", c_char_p),
         ("logprobs", P(LogprobsStruct)),
         ("prompt_logprobs_count", c_int64),
+        ("token_ids", P(c_int64)),
+        ("token_id_count", c_size_t),
+        ("prompt_token_ids", P(c_int64)),
+        ("prompt_token_id_count", c_size_t),
     ]
 
 
@@ -271,6 +279,9 @@ class ModelInfoStruct(ctypes.Structure):
         ("parent", c_char_p),
         ("engine", c_char_p),
         ("max_model_len", c_int64),
+        ("root", c_char_p),
+        ("object", c_char_p),
+        ("created", c_int64),
     ]
 
 
@@ -490,6 +501,13 @@ genapi_image_to_base64 = _f("genapi_image_to_base64", ctypes.c_int,
 genapi_list_image = _f("genapi_list_image", ctypes.c_int, [c_void_p, ctypes.c_int, P(P(ImageListingStruct)), _ERR])
 genapi_image_listing_free = _f("genapi_image_listing_free", None, [P(ImageListingStruct)])
 genapi_image_options = _f("genapi_image_options", ctypes.c_int, [c_void_p, P(c_void_p), _ERR])
+genapi_txt2img_ex = _f("genapi_txt2img_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(ImagesResultStruct)), _ERR])
+genapi_img2img_ex = _f("genapi_img2img_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(ImagesResultStruct)), _ERR])
+genapi_upscale_ex = _f("genapi_upscale_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(UpscaleResultStruct)), _ERR])
+genapi_parallel_requests = _f("genapi_parallel_requests", ctypes.c_int, [c_void_p, P(ctypes.c_int64), _ERR])
 
 # async.h: requests are `genapi_request *` handles, passed around as plain integers (c_void_p)
 _CB = P(CallbacksStruct)
@@ -508,6 +526,12 @@ genapi_image_options_start = _f("genapi_image_options_start", ctypes.c_int, [c_v
 genapi_txt2img_start = _f("genapi_txt2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
 genapi_img2img_start = _f("genapi_img2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
 genapi_upscale_start = _f("genapi_upscale_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
+genapi_txt2img_start_ex = _f("genapi_txt2img_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
+genapi_img2img_start_ex = _f("genapi_img2img_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
+genapi_upscale_start_ex = _f("genapi_upscale_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
 genapi_poll = _f("genapi_poll", ctypes.c_int, [c_void_p, c_int32])
 genapi_pending = _f("genapi_pending", c_size_t, [c_void_p])
 genapi_poll_fds = _f("genapi_poll_fds", c_size_t, [c_void_p, P(PollFdStruct), c_size_t])
@@ -631,6 +655,7 @@ class ModelInfo:
     parent: str | None = None
     engine: str | None = None
     max_model_len: int = 0
+    root: str | None = None
 
 
 @dataclass
@@ -839,7 +864,7 @@ def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
 def _convert_model_list(lst: ModelListStruct) -> list[ModelInfo]:
     dec = _lib.dec
     return [
-        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len))
+        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len), dec(m.root))
         for m in (lst.items[i] for i in range(lst.count if lst.items else 0))
     ]
 
@@ -1174,6 +1199,12 @@ class _ClientLock:
             c._poke_driver()
 
 
+# The log hook (client.h): level, message, user.
+LOG_FN = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
+LOG_LEVELS = {"error": 1, "warn": 2, "info": 3, "debug": 4}
+_LOG_NAMES = {v: k for k, v in LOG_LEVELS.items()}
+
+
 class Client:
     """A libgenapi client.
 
@@ -1181,6 +1212,15 @@ class Client:
     backend (no network). ``api_key=None`` uses GENAPI_API_KEY. ``use_environment=False``
     ignores both variables. ``max_retries`` (0 = 2, negative = none) and ``retry_max_delay_ms``
     (0 = 8000) set the retry policy. Calls on one client are serialized by a lock.
+
+    ``log`` is called as ``log(level, message)`` (level "error", "warn", "info" or "debug") for
+    each line of the library's log at ``log_level`` or more severe: retries, one timing line per
+    call, and at "debug" request and response bodies — the API key redacted. It runs on the
+    thread that drives the client (the caller of a blocking call, or the poller / worker) and
+    must not call back into the client; exceptions it raises are printed and dropped.
+    A chat or completion without ``model`` uses GENAPI_MODEL, else the server's first listed
+    model; a txt2img / img2img without ``sd_model_checkpoint`` GENAPI_IMAGE_MODEL, else the first
+    image model (the C library decides: see doc/client.md).
     """
 
     def __init__(
@@ -1195,8 +1235,11 @@ class Client:
         max_retries: int = 0,
         retry_max_delay_ms: int = 0,
         image_api: str = "hosted",
+        log: Callable[[str, str], Any] | None = None,
+        log_level: str = "info",
     ):
         self._handle: int | None = None
+        self._log_cb = None  # the ctypes thunk of ``log``, alive as long as the client
         self._driver = None  # the _aio.Driver of the event loop that drives this client
         self._lock = _ClientLock(self)
         self._in_on_delta = 0  # > 0 while a streaming call runs the caller's on_delta
@@ -1221,6 +1264,21 @@ class Client:
             raise InvalidArgumentError(f"image_api must be one of {', '.join(IMAGE_API)}, got {image_api!r}",
                                        param="image_api")
         cfg.image_api = IMAGE_API[image_api]
+        if log is not None:
+            if log_level not in LOG_LEVELS:
+                raise InvalidArgumentError(f"log_level must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}",
+                                           param="log_level")
+
+            def _thunk(level: int, message: bytes | None, _user: Any) -> None:
+                try:
+                    log(_LOG_NAMES.get(level, str(level)), (message or b"").decode("utf-8", errors="replace"))
+                except BaseException:  # never unwind into C
+                    import traceback
+                    traceback.print_exc()
+
+            self._log_cb = LOG_FN(_thunk)
+            cfg.log_fn = ctypes.cast(self._log_cb, c_void_p)
+            cfg.log_level = LOG_LEVELS[log_level]
         out = c_void_p()
         err = _lib.new_error()
         st = genapi_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))
@@ -1635,11 +1693,12 @@ class Client:
             genapi_model_list_free(out)
 
     # -- images --
-    def _images_call(self, fn, p: _Params, what: str) -> ImagesResult:
+    def _images_call(self, fn, p: _Params, what: str, extra: Any = None) -> ImagesResult:
         out = P(ImagesResultStruct)()
         err = _lib.new_error()
+        extra_text = _extra_text(extra, "extra")
         with self._lock:
-            st = fn(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+            st = fn(self._h(), p._ptr(), extra_text, ctypes.byref(out), ctypes.byref(err))
         try:
             _lib.check(st, err)
             if not out:
@@ -1651,16 +1710,19 @@ class Client:
             if out:
                 genapi_images_result_free(out)
 
-    def txt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, **kwargs: Any) -> ImagesResult:
-        """Generate images from a prompt (genapi_txt2img) and return an ImagesResult.
+    def txt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, *,
+                extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> ImagesResult:
+        """Generate images from a prompt (genapi_txt2img_ex) and return an ImagesResult.
 
         txt2img parameters are keyword arguments by JSON name (sd_model_checkpoint=..., prompt=...,
         seed=5, width=512, ...) and/or a Txt2ImgParams / mapping in ``params`` (keywords win);
-        they are validated in C before anything is sent.
+        they are validated in C before anything is sent. ``extra`` is a JSON object (mapping or
+        text) of request fields the table does not type (``{"n_iter": 2, "override_settings":
+        {...}}``), merged into the body last.
         """
         p, temp = self._params(params, kwargs, Txt2ImgParams)
         try:
-            return self._images_call(genapi_txt2img, p, "genapi_txt2img")
+            return self._images_call(genapi_txt2img_ex, p, "genapi_txt2img", extra)
         finally:
             if temp:
                 p.close()
@@ -1670,6 +1732,8 @@ class Client:
         init_images: Sequence[bytes] | bytes,
         mask: bytes | None = None,
         params: Img2ImgParams | Mapping[str, Any] | None = None,
+        *,
+        extra: Mapping[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> ImagesResult:
         """Generate images from images (genapi_img2img). ``init_images`` are image file bytes
@@ -1683,15 +1747,16 @@ class Client:
             kw["mask"] = _b64(mask, "mask")
         p, temp = self._params(params, kw, Img2ImgParams)
         try:
-            return self._images_call(genapi_img2img, p, "genapi_img2img")
+            return self._images_call(genapi_img2img_ex, p, "genapi_img2img", extra)
         finally:
             if temp:
                 p.close()
 
-    def upscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
-                **kwargs: Any) -> UpscaledImage:
-        """Upscale one image (genapi_upscale): ``image`` is image file bytes (base64-encoded
-        here); e.g. ``upscale(png, upscaler_1="Lanczos", upscaling_resize=2)``."""
+    def upscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None, *,
+                extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> UpscaledImage:
+        """Upscale one image (genapi_upscale_ex): ``image`` is image file bytes (base64-encoded
+        here); e.g. ``upscale(png, upscaler_1="Resize Lanczos", upscaling_resize=2)``; ``extra``
+        as for txt2img()."""
         kw = dict(kwargs)
         kw["image"] = _b64(image, "image")
         p, temp = self._params(params, kw, UpscaleParams)
@@ -1699,7 +1764,8 @@ class Client:
             out = P(UpscaleResultStruct)()
             err = _lib.new_error()
             with self._lock:
-                st = genapi_upscale(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+                st = genapi_upscale_ex(self._h(), p._ptr(), _extra_text(extra, "extra"), ctypes.byref(out),
+                                       ctypes.byref(err))
             try:
                 _lib.check(st, err)
                 if not out:
@@ -1748,6 +1814,15 @@ class Client:
     def list_upscalers(self) -> list[Upscaler]:
         """Upscalers (GET /v1/upscalers, or /sdapi/v1/upscalers)."""
         return self._listing(LISTING_UPSCALERS)
+
+    def parallel_requests(self) -> int:
+        """How many generations the server runs at once (GET /v1/parallel-requests)."""
+        n = ctypes.c_int64()
+        err = _lib.new_error()
+        with self._lock:
+            st = genapi_parallel_requests(self._h(), ctypes.byref(n), ctypes.byref(err))
+        _lib.check(st, err)
+        return n.value
 
     def image_options(self) -> dict:
         """The image server's options (GET /v1/img-options, /sdapi/v1/options) as a dict."""
@@ -1875,22 +1950,23 @@ class Client:
         """``await client.alist_text_models()`` -> list of ModelInfo."""
         return await self._aop(genapi_list_text_models_start, (), _requests.TEXT_MODELS).wait()
 
-    async def _aimages(self, fn, p: _Params, temp: bool, on_progress) -> ImagesResult:
+    async def _aimages(self, fn, p: _Params, temp: bool, on_progress, extra: Any = None) -> ImagesResult:
         try:
-            op = self._aop(fn, (p._ptr(),), _requests.IMAGES, on_progress)
+            op = self._aop(fn, (p._ptr(), _extra_text(extra, "extra")), _requests.IMAGES, on_progress)
         finally:
             if temp:
                 p.close()
         return await op.wait()
 
     async def atxt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, *,
-                       on_progress: Callable[[Any], Any] | None = None, **kwargs: Any) -> ImagesResult:
+                       on_progress: Callable[[Any], Any] | None = None,
+                       extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> ImagesResult:
         """``await client.atxt2img(...)`` -> ImagesResult; parameters as for txt2img().
         ``on_progress(genapi.Progress)`` is called on the event loop's thread while the
         images are made (never with a smaller ``progress`` than before; 1.0 last on success).
         An exception it raises cancels the request and is raised by the await."""
         p, temp = self._params(params, kwargs, Txt2ImgParams)
-        return await self._aimages(genapi_txt2img_start, p, temp, on_progress)
+        return await self._aimages(genapi_txt2img_start_ex, p, temp, on_progress, extra)
 
     async def aimg2img(
         self,
@@ -1899,6 +1975,7 @@ class Client:
         params: Img2ImgParams | Mapping[str, Any] | None = None,
         *,
         on_progress: Callable[[Any], Any] | None = None,
+        extra: Mapping[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> ImagesResult:
         """``await client.aimg2img(...)`` -> ImagesResult; arguments as for img2img(),
@@ -1910,16 +1987,16 @@ class Client:
         if mask is not None:
             kw["mask"] = _b64(mask, "mask")
         p, temp = self._params(params, kw, Img2ImgParams)
-        return await self._aimages(genapi_img2img_start, p, temp, on_progress)
+        return await self._aimages(genapi_img2img_start_ex, p, temp, on_progress, extra)
 
-    async def aupscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
-                       **kwargs: Any) -> UpscaledImage:
+    async def aupscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None, *,
+                       extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> UpscaledImage:
         """``await client.aupscale(...)`` -> UpscaledImage; arguments as for upscale()."""
         kw = dict(kwargs)
         kw["image"] = _b64(image, "image")
         p, temp = self._params(params, kw, UpscaleParams)
         try:
-            op = self._aop(genapi_upscale_start, (p._ptr(),), _requests.UPSCALE)
+            op = self._aop(genapi_upscale_start_ex, (p._ptr(), _extra_text(extra, "extra")), _requests.UPSCALE)
         finally:
             if temp:
                 p.close()
