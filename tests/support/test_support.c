@@ -1,7 +1,6 @@
 #include "test_support.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -163,32 +162,4 @@ void ts_server_stop(ts_server *s)
         ts_track(0, s->pid);
         s->pid = 0;
     }
-}
-
-int ts_scratch_dir(char *dir, size_t cap)
-{
-    const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] == '\0')
-        tmp = "/tmp";
-    int n = snprintf(dir, cap, "%s/genapi-test-XXXXXX", tmp);
-    if (n < 0 || (size_t)n >= cap)
-        return -1;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-void ts_scratch_remove(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d != NULL) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char path[4096];
-            if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
 }

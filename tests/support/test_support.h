@@ -36,10 +36,4 @@ void ts_server_stop(ts_server *s);
  * port meanwhile). -1 on failure. */
 int ts_refused_port(int *held_fd);
 
-/* A fresh private directory for scratch files (mkdtemp under $TMPDIR or /tmp) copied into
- * dir (cap bytes); 0 on success. Remove it with ts_scratch_remove. */
-int ts_scratch_dir(char *dir, size_t cap);
-/* Removes the files directly inside dir, then dir. */
-void ts_scratch_remove(const char *dir);
-
 #endif
