@@ -178,6 +178,33 @@ static void test_eta_cutoff_raw_units(void **state)
     samp_expect_ids(&r, b, 1);
 }
 
+/* The threshold is the MIN of eta and sqrt(eta) * e^-H: cases where the max keeps a different set.
+ * p = [0.5, 0.3, 0.1, 0.1] (e^-H = .310900 as above), eta .35:
+ *   sqrt(.35) * .3109 = .591608 * .3109 = .183931 -> min .183931 -> keep {0,1}; max .35 would keep {0}.
+ * p = [0.9, 0.05, 0.05]: H = -(.9 ln .9 + 2 * .05 ln .05) = .094825 + .299573 = .394398,
+ *   e^-H = .674086; eta .04: sqrt(.04) * .674086 = .134817 -> min .04 -> keep all three;
+ *   max .134817 would keep {0}. */
+static void test_eta_cutoff_takes_the_min(void **state)
+{
+    (void)state;
+    const double p1[] = {0.5, 0.3, 0.1, 0.1};
+    float l1[4];
+    samp_from_probs(l1, p1, 4);
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.eta_cutoff = 0.35;
+    samp_result r = samp_run(&c, l1, 4, NULL);
+    const int32_t a[] = {0, 1};
+    samp_expect_ids(&r, a, 2);
+    const double p2[] = {0.9, 0.05, 0.05};
+    float l2[3];
+    samp_from_probs(l2, p2, 3);
+    c.eta_cutoff = 0.04;
+    r = samp_run(&c, l2, 3, NULL);
+    const int32_t b[] = {0, 1, 2};
+    samp_expect_ids(&r, b, 3);
+}
+
 /* p = [0.5, 0.3, 0.1, 0.1]: epsilon .2 -> {0,1}; .05 -> all; .9 -> {0} (top always kept) */
 static void test_epsilon_cutoff(void **state)
 {
@@ -230,6 +257,18 @@ static void test_typical_p(void **state)
     r = samp_run(&c, l, 4, NULL);
     const int32_t d[] = {0, 1, 2};
     samp_expect_ids(&r, d, 3);
+    /* Equality removes: four equal logits weigh exactly 1 each, so the cumulative sums are
+     * exactly .25, .5, .75, 1 (ties in lower-id order). t .5 -> j=1: .5 >= .5 -> keep {0};
+     * t .75 -> j=2: .75 >= .75 -> keep {0,1}. */
+    const float flat[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+    c.typical_p = 0.5;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t e[] = {0};
+    samp_expect_ids(&r, e, 1);
+    c.typical_p = 0.75;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t f[] = {0, 1};
+    samp_expect_ids(&r, f, 2);
 }
 
 /* ---------------------------------------------------------------- top-n-sigma */
@@ -519,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_min_p),
         cmocka_unit_test(test_tfs),
         cmocka_unit_test(test_eta_cutoff_raw_units),
+        cmocka_unit_test(test_eta_cutoff_takes_the_min),
         cmocka_unit_test(test_epsilon_cutoff),
         cmocka_unit_test(test_typical_p),
         cmocka_unit_test(test_top_nsigma),

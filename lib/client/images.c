@@ -85,6 +85,16 @@ static int b64_decode_fast(const char *b64, size_t len, uint8_t *out, size_t *ou
     return 1;
 }
 
+/* Base64 text is ASCII. libsodium's decoder (1.0.18) reads bytes from 0x80 up as base64
+ * digits, so they are refused before it sees them. */
+static int ascii_only(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80u)
+            return 0;
+    return 1;
+}
+
 /* Decode one base64 image (a data: URI prefix is accepted) into img. */
 static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, const char *field, genapi_image *img,
                                   genapi_error *err)
@@ -102,7 +112,8 @@ static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, con
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     const char *end = NULL;
     if (!b64_decode_fast(b64, len, bytes, &n) &&
-        (sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        (!ascii_only(b64, len) ||
+         sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
          end != b64 + len))
         return ga_err(err, GENAPI_E_PARSE, field, "%s holds data that is not base64", field);
     img->data = bytes;

@@ -316,6 +316,25 @@ static int32_t int_at(json_object *o, const char *k)
     return json_object_object_get_ex(o, k, &v) ? (int32_t)json_object_get_int64(v) : 0;
 }
 
+int gc_progress_parse(const char *body, size_t len, genapi_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    json_object *root = ga_json_parse(body, len), *state = NULL, *v;
+    int rc = -1;
+    if (root && json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "state", &state) &&
+        json_object_is_type(state, json_type_object)) {
+        out->progress = json_object_object_get_ex(root, "progress", &v) ? json_object_get_double(v) : 0;
+        out->eta_relative = json_object_object_get_ex(root, "eta_relative", &v) ? json_object_get_double(v) : 0;
+        out->sampling_step = int_at(state, "sampling_step");
+        out->sampling_steps = int_at(state, "sampling_steps");
+        out->job_no = int_at(state, "job_no");
+        out->job_count = int_at(state, "job_count");
+        rc = out->job_count > 0 ? 1 : 0;
+    }
+    json_object_put(root);
+    return rc;
+}
+
 static void on_progress_done(gt_xfer *x, genapi_status st, const genapi_error *err)
 {
     (void)err;
@@ -323,16 +342,9 @@ static void on_progress_done(gt_xfer *x, genapi_status st, const genapi_error *e
     r->px_running = 0;
     r->px_next_ns = gt_now_ns() + GC_PROGRESS_PERIOD_NS;
     if (st == GENAPI_OK && x->resp.status == 200 && x->resp.body) {
-        json_object *root = ga_json_parse(x->resp.body, x->resp.body_len), *state = NULL, *v;
-        if (root && json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "state", &state) &&
-            json_object_is_type(state, json_type_object)) {
-            double progress = json_object_object_get_ex(root, "progress", &v) ? json_object_get_double(v) : 0;
-            double eta = json_object_object_get_ex(root, "eta_relative", &v) ? json_object_get_double(v) : 0;
-            if (int_at(state, "job_count") > 0)
-                emit_progress(r, progress, eta, int_at(state, "sampling_step"), int_at(state, "sampling_steps"),
-                              int_at(state, "job_no"), int_at(state, "job_count"));
-        }
-        json_object_put(root);
+        genapi_progress p;
+        if (gc_progress_parse(x->resp.body, x->resp.body_len, &p) == 1)
+            emit_progress(r, p.progress, p.eta_relative, p.sampling_step, p.sampling_steps, p.job_no, p.job_count);
     } else if (st == GENAPI_OK && x->resp.status == 404) {
         r->px_next_ns = -1; /* the server has no progress route */
     }

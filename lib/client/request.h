@@ -128,6 +128,11 @@ genapi_status gc_finish_blocking(genapi_client *bc, genapi_status st, genapi_req
                                  genapi_error *err);
 
 /* Take the result of kind `kind` (see genapi_request_take_*). */
+/* Reads a `/sdapi/v1/progress` body into *out (missing numbers are 0): 1 when a job is
+ * running (state.job_count > 0), 0 when the server is idle, -1 when the body is not a
+ * progress object (no "state" object). Only a running job's progress is reported. */
+int gc_progress_parse(const char *body, size_t len, genapi_progress *out);
+
 genapi_status gc_take(genapi_request *r, genapi_request_kind kind, void **out);
 
 /* Loop-thread operations on requests (request.c), used by loop.c. */
