@@ -257,12 +257,15 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
     uint8_t *topic = ga_arena_alloc(ar, vocab);
     if (topic == NULL || gx_apply_chat_template(e, msgs, n_msgs, 1, &prompt, &n_prompt, &cap) != 0) {
         ga_free(&b->alloc, prompt);
-        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        *st = gs_respond_nomem(b, r);
         return 0;
     }
     for (size_t i = 0; i < n_msgs; i++)
-        if (strcmp(msgs[i].role, "user") == 0)
-            gx_mark_topic(e, msgs[i].content, topic);
+        if (strcmp(msgs[i].role, "user") == 0 && gx_mark_topic(e, msgs[i].content, topic) != 0) {
+            ga_free(&b->alloc, prompt);
+            *st = gs_respond_nomem(b, r);
+            return 0;
+        }
     const int32_t *kept = prompt;
     n_prompt = gx_truncate_prompt(e, p, &kept, n_prompt);
     /* The job keeps the prompt it generates from. */

@@ -79,7 +79,7 @@ static int parse_prompts(genapi_backend *b, json_object *root, const genapi_text
     }
     prompt *ps = ga_arena_alloc(ar, count * sizeof *ps);
     if (ps == NULL)
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory"), 0;
+        return gs_respond_nomem(b, r), 0;
     for (size_t i = 0; i < count; i++) {
         json_object *item = list_of_lists ? json_object_array_get_idx(pr, i) : single;
         if (json_object_is_type(item, json_type_string)) {
@@ -92,13 +92,13 @@ static int parse_prompts(genapi_backend *b, json_object *root, const genapi_text
             size_t n = 0, cap = 0;
             if (gx_tokenize(e->tok, json_object_get_string(item), len, &ids, &n, &cap) != 0) {
                 ga_free(&b->alloc, ids);
-                gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+                gs_respond_nomem(b, r);
                 return 0;
             }
             int32_t *copy = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ids);
             if (copy == NULL) {
                 ga_free(&b->alloc, ids);
-                gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+                gs_respond_nomem(b, r);
                 return 0;
             }
             memcpy(copy, ids, n * sizeof *ids);
@@ -225,7 +225,7 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     }
     cmpl_state *cs = ga_arena_alloc(ar, sizeof *cs);
     if (cs == NULL) {
-        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        *st = gs_respond_nomem(b, r);
         return 0;
     }
     t->route = cs;
@@ -283,8 +283,10 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
         size_t vocab = gx_tokenizer_vocab_size(e->tok);
         uint8_t *topic = ga_arena_alloc(ar, vocab);
-        if (topic && ps[k].text)
-            gx_mark_topic(e, ps[k].text, topic);
+        if (topic == NULL || (ps[k].text && gx_mark_topic(e, ps[k].text, topic) != 0)) {
+            s = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+            break;
+        }
         /* Prompt logprobs are computed by the job's first steps. */
         if (plp_top >= 0)
             s = gs_text_job_prompt_logprobs(t, ps[k].ids, ps[k].n, (size_t)plp_top, &cs->plp[k], &err);

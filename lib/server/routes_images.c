@@ -85,7 +85,7 @@ static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, 
     size_t cap = len / 4 * 3 + 3, n = 0;
     uint8_t *bytes = ga_malloc(&b->alloc, cap ? cap : 1);
     if (bytes == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
         return 0;
     }
     genapi_error err;
@@ -97,7 +97,7 @@ static int decode_b64_image(genapi_backend *b, const char *text, gi_image *out, 
         st = gi_image_decode(&b->alloc, bytes, n, &input_limits, out, &err);
     ga_free(&b->alloc, bytes);
     if (st == GENAPI_E_NOMEM)
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     else if (st != GENAPI_OK)
         webui_error(b, r, 500, "Invalid encoded image");
     return st == GENAPI_OK;
@@ -226,7 +226,7 @@ static void fail_nomem(img_job *j)
 {
     genapi_http_response r;
     memset(&r, 0, sizeof r);
-    gs_respond_error(j->base.b, &r, 500, "InternalServerError", NULL, "out of memory");
+    gs_respond_nomem(j->base.b, &r);
     fail_with(j, &r);
 }
 
@@ -667,7 +667,7 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
     img_job *j = img_job_new(b, which);
     int ready = 0;
     if (j == NULL)
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     else if (which == KIND_TXT2IMG)
         ready = txt2img(b, j, root, webui, r);
     else if (which == KIND_IMG2IMG)
@@ -681,7 +681,7 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
         return 1;
     }
     if (ready) /* the body could not start: nothing was answered yet */
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     if (j)
         gs_job_free(&j->base);
     *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;

@@ -52,7 +52,7 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
         int add_gen = !json_object_object_get_ex(root, "add_generation_prompt", &v) || v == NULL ||
                       json_object_get_boolean(v);
         if (gx_apply_chat_template(e, msgs, n_msgs, add_gen, &ids, &n, &cap) != 0) {
-            st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+            st = gs_respond_nomem(b, r);
             goto out;
         }
     } else if (prompt != NULL && json_object_is_type(prompt, json_type_string)) {
@@ -62,7 +62,7 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
         }
         if (gx_tokenize(e->tok, json_object_get_string(prompt), (size_t)json_object_get_string_len(prompt), &ids, &n,
                         &cap) != 0) {
-            st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+            st = gs_respond_nomem(b, r);
             goto out;
         }
     } else {

@@ -128,7 +128,7 @@ int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **id
     *n = json_object_array_length(a);
     *ids = ga_arena_alloc(ar, (*n ? *n : 1) * sizeof **ids);
     if (*ids == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
         return 0;
     }
     for (size_t i = 0; i < *n; i++) {
@@ -280,7 +280,7 @@ genapi_status gs_respond_fake_stream(genapi_backend *b, genapi_http_response *r,
     size_t n = r->body_len + sizeof "data: \n\ndata: [DONE]\n\n";
     char *body = ga_malloc(&b->alloc, n);
     if (body == NULL)
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        return gs_respond_nomem(b, r);
     int len = snprintf(body, n, "data: %s\n\ndata: [DONE]\n\n", r->body);
     ga_free(&b->alloc, r->body);
     r->body = body;

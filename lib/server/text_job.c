@@ -146,6 +146,8 @@ static const gx_choice *stream_view(void *user, size_t i, size_t *settled, int *
 static void fail(gs_text_job *t, const genapi_error *err)
 {
     genapi_backend *b = t->job.b;
+    if (err->status == GENAPI_E_NOMEM)
+        t->job.failure = GENAPI_E_NOMEM;
     if (t->incremental) {
         gs_stream_error(b, &t->job.out, err);
         t->job.done = 1;
