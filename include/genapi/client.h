@@ -49,6 +49,12 @@ typedef struct genapi_client_config {
                                            0 = 60, negative = no idle limit. */
     int64_t retry_max_delay_ms;       /**< Longest wait between attempts; 0 = 8 000 ms. A server's
                                            `Retry-After` up to 60 s is honoured even when longer. */
+    int64_t max_response_bytes;       /**< Most bytes one HTTP response may carry, streamed or not,
+                                           counted after content decoding (a gzip body counts as
+                                           what it inflates to); 0 = 512 MiB, at most 512 MiB,
+                                           negative is an error. Past it the call fails with
+                                           ::GENAPI_E_PARSE (::GENAPI_E_STREAM once part of a
+                                           stream was delivered) and is not retried. */
 } genapi_client_config;
 
 /**

@@ -94,7 +94,7 @@ static void parse_tool_calls(ga_jt *t, json_object *msg, genapi_chat_choice *ch)
         size_t at_i = ga_jt_push(t, "[%zu]", i);
         calls[i].index = (int64_t)i;
         if (!json_object_is_type(c, json_type_object)) {
-            ga_jt_fail(t, t->type_status, NULL, "%s must be an object, not %s", t->at, ga_json_type_name(c));
+            ga_jt_type_fail(t, NULL, c, "an object");
             break;
         }
         calls[i].id = ga_jt_str(t, c, "id", NULL);
@@ -134,7 +134,7 @@ static void parse_choices(ga_jt *t, json_object *root, genapi_chat_result *r)
         json_object *c = json_object_array_get_idx(arr, i), *msg;
         ga_jt_at(t, "choices[%zu]", i);
         if (!json_object_is_type(c, json_type_object)) {
-            ga_jt_fail(t, GENAPI_E_PARSE, NULL, "choices[%zu] must be an object, not %s", i, ga_json_type_name(c));
+            ga_jt_type_fail(t, NULL, c, "an object");
             break;
         }
         ch[i].index = (int64_t)i;

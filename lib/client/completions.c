@@ -113,7 +113,7 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
         json_object *cj = json_object_array_get_idx(arr, i);
         ga_jt_at(&t, "choices[%zu]", i);
         if (!json_object_is_type(cj, json_type_object)) {
-            ga_jt_fail(&t, GENAPI_E_PARSE, NULL, "choices[%zu] must be an object, not %s", i, ga_json_type_name(cj));
+            ga_jt_type_fail(&t, NULL, cj, "an object");
             break;
         }
         ch[i].index = (int64_t)i;

@@ -154,7 +154,7 @@ static void read_info(ga_jt *t, json_object *root, genapi_image_info *info)
                 snprintf(name, sizeof name, "all_seeds[%zu]", i);
                 json_object *e = json_object_array_get_idx(v, i);
                 if (e == NULL || !ga_jt_int_value(t, e, name, &seeds[i]))
-                    ga_jt_fail(t, GENAPI_E_PARSE, name, "%s must be an integer seed", name);
+                    ga_jt_type_fail(t, name, e, "an integer seed");
             }
             info->all_seeds = seeds;
             info->all_seed_count = n;

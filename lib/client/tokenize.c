@@ -95,7 +95,7 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, genap
         snprintf(name, sizeof name, "tokens[%zu]", i);
         json_object *e = json_object_array_get_idx(toks, i);
         if (e == NULL || !ga_jt_int_value(&t, e, name, &ids[i]))
-            ga_jt_fail(&t, GENAPI_E_PARSE, name, "%s must be an integer token id", name);
+            ga_jt_type_fail(&t, name, e, "an integer token id");
     }
     r->tokens = ids;
     r->token_count = n;

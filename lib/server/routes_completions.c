@@ -231,10 +231,9 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     t->route = cs;
     if (!gs_text_params(b, root, p, r, &cs->model))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
-    cs->echo = json_object_object_get_ex(root, "echo", &v) && json_object_get_boolean(v);
     int include_usage;
-    cs->stream = json_object_object_get_ex(root, "stream", &v) && json_object_get_boolean(v);
-    if (!gs_stream_options(b, root, cs->stream, &include_usage, r))
+    if (!gs_bool_member(b, root, "echo", 0, &cs->echo, r) || !gs_bool_member(b, root, "stream", 0, &cs->stream, r) ||
+        !gs_stream_options(b, root, cs->stream, &include_usage, r))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     if (cs->stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0) {
         *st = gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",

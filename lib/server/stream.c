@@ -27,10 +27,12 @@ int gs_stream_options(genapi_backend *b, json_object *root, int stream, int *inc
                          "Stream options can only be defined when `stream=True`.");
         return 0;
     }
-    json_object *iu;
+    if (!json_object_is_type(so, json_type_object)) {
+        gs_respond_error(b, r, 400, "BadRequestError", "stream_options", "stream_options must be an object.");
+        return 0;
+    }
     /* Aphrodite v0.10: include_usage defaults to true once stream_options is given. */
-    *include_usage = !json_object_object_get_ex(so, "include_usage", &iu) || iu == NULL || json_object_get_boolean(iu);
-    return 1;
+    return gs_bool_member(b, so, "include_usage", 1, include_usage, r);
 }
 
 static json_object *chunk_head(const gs_stream_info *in, const char *object)

@@ -219,7 +219,7 @@ static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, ga_jt
         json_object *tc = json_object_array_get_idx(arr, i), *fn;
         size_t at = ga_jt_push(t, ".tool_calls[%zu]", i);
         if (!json_object_is_type(tc, json_type_object)) {
-            ga_jt_fail(t, GENAPI_E_PARSE, NULL, "%s must be an object, not %s", t->at, ga_json_type_name(tc));
+            ga_jt_type_fail(t, NULL, tc, "an object");
             return;
         }
         /* tool_calls[].index names the call; without it, the position in this delta does */
@@ -404,7 +404,7 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
         json_object *cj = json_object_array_get_idx(choices, i);
         ga_jt_at(t, "choices[%zu]", i);
         if (!json_object_is_type(cj, json_type_object)) {
-            ga_jt_fail(t, GENAPI_E_PARSE, NULL, "choices[%zu] must be an object, not %s", i, ga_json_type_name(cj));
+            ga_jt_type_fail(t, NULL, cj, "an object");
             break;
         }
         if (apply_choice(acc, cj, i, &acc->deltas[reported], t))

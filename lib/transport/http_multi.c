@@ -152,7 +152,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
         hold(t); /* libcurl keeps these bytes and hands them over again after the resume */
         return CURL_WRITEFUNC_PAUSE;
     }
-    if (t->received + n > GT_MAX_RESPONSE) { /* streamed or not, decoded size */
+    if (t->received + n > t->h->cfg.max_response) { /* streamed or not, decoded size */
         t->too_large = 1;
         return 0;
     }
@@ -366,8 +366,8 @@ static void complete(http *h, hx *t, CURLcode rc)
     } else if (rc != CURLE_OK && t->too_large) {
         char shown[512];
         gt_url_for_display(t->url.data, shown, sizeof shown);
-        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", shown,
-                    GT_MAX_RESPONSE);
+        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %zu bytes (max_response_bytes)",
+                    shown, h->cfg.max_response);
     } else if (rc != CURLE_OK) {
         st = map_curl_error(rc, t->errbuf, t->url.data, &err);
     } else if (t->body.failed) {

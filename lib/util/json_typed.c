@@ -272,7 +272,7 @@ genapi_status ga_jt_nomem(ga_jt *t)
     return t->st;
 }
 
-static void type_fail(ga_jt *t, const char *key, json_object *v, const char *want)
+void ga_jt_type_fail(ga_jt *t, const char *key, json_object *v, const char *want)
 {
     char field[GENAPI_ERROR_FIELD_MAX];
     field_name(t, key, field, sizeof field);
@@ -313,7 +313,7 @@ json_object *ga_jt_get(ga_jt *t, json_object *o, const char *key, json_type type
              ((type == json_type_double || type == json_type_int) && json_object_is_type(v, json_type_int)) ||
              (type == json_type_double && json_object_is_type(v, json_type_double));
     if (!ok) {
-        type_fail(t, key, v, want_of(type));
+        ga_jt_type_fail(t, key, v, want_of(type));
         return NULL;
     }
     return v;
@@ -324,7 +324,7 @@ const char *ga_jt_text(ga_jt *t, json_object *v, const char *name, size_t *len)
     if (t->st != GENAPI_OK || v == NULL)
         return NULL;
     if (!json_object_is_type(v, json_type_string)) {
-        type_fail(t, name, v, "a string");
+        ga_jt_type_fail(t, name, v, "a string");
         return NULL;
     }
     const char *s = ga_utf8_dup(t->ar, json_object_get_string(v), (size_t)json_object_get_string_len(v), len);
@@ -343,7 +343,7 @@ int ga_jt_int_value(ga_jt *t, json_object *v, const char *name, int64_t *out)
     if (t->st != GENAPI_OK || v == NULL)
         return 0;
     if (!ga_json_int64(v, out)) {
-        type_fail(t, name, v, "an integer");
+        ga_jt_type_fail(t, name, v, "an integer");
         return 0;
     }
     return 1;
@@ -360,7 +360,7 @@ int ga_jt_num(ga_jt *t, json_object *o, const char *key, double *out)
     if (v == NULL)
         return 0;
     if (!ga_json_number(v, out)) {
-        type_fail(t, key, v, "a number");
+        ga_jt_type_fail(t, key, v, "a number");
         return 0;
     }
     return 1;
@@ -372,7 +372,7 @@ int ga_jt_bool(ga_jt *t, json_object *o, const char *key, int *out)
     if (v == NULL)
         return 0;
     if (!json_object_is_type(v, json_type_boolean)) {
-        type_fail(t, key, v, "a boolean");
+        ga_jt_type_fail(t, key, v, "a boolean");
         return 0;
     }
     *out = json_object_get_boolean(v) ? 1 : 0;

@@ -78,6 +78,9 @@ genapi_status ga_jt_fail(ga_jt *t, genapi_status st, const char *key, const char
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* A type failure for `key` under the current path (NULL: the current object): "<field> must be
+ * <want>, not <what v is>". */
+void ga_jt_type_fail(ga_jt *t, const char *key, json_object *v, const char *want);
 /* Out of memory (GENAPI_E_NOMEM); returns t->st. */
 genapi_status ga_jt_nomem(ga_jt *t);
 

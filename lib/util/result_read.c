@@ -42,8 +42,7 @@ void ga_read_stop_reason(ga_jt *t, json_object *c, int32_t *kind, int64_t *token
         if (*str != NULL)
             *kind = GENAPI_STOP_REASON_STRING;
     } else {
-        ga_jt_fail(t, t->type_status, "stop_reason", "stop_reason must be null, a token id or a string, not %s",
-                   ga_json_type_name(v));
+        ga_jt_type_fail(t, "stop_reason", v, "null, a token id or a string");
     }
 }
 
@@ -60,7 +59,7 @@ static int logprob_value(ga_jt *t, json_object *v, const char *name, double *out
     if (v == NULL || t->st != GENAPI_OK)
         return 0;
     if (!ga_json_number(v, out)) {
-        ga_jt_fail(t, t->type_status, name, "%s must be a number or null, not %s", name, ga_json_type_name(v));
+        ga_jt_type_fail(t, name, v, "a number or null");
         return 0;
     }
     return 1;
@@ -77,7 +76,7 @@ static int read_chat(ga_jt *t, json_object *content, genapi_logprobs *out)
         json_object *e = json_object_array_get_idx(content, i), *v;
         size_t at = ga_jt_push(t, ".content[%zu]", i);
         if (!json_object_is_type(e, json_type_object)) {
-            ga_jt_fail(t, t->type_status, NULL, "%s must be an object, not %s", t->at, ga_json_type_name(e));
+            ga_jt_type_fail(t, NULL, e, "an object");
             break;
         }
         genapi_token_logprob *tl = &items[i];
@@ -95,7 +94,7 @@ static int read_chat(ga_jt *t, json_object *content, genapi_logprobs *out)
                 char name[32];
                 snprintf(name, sizeof name, "bytes[%zu]", k);
                 if (!ga_jt_int_value(t, json_object_array_get_idx(v, k), name, &b) || b < 0 || b > 255) {
-                    ga_jt_fail(t, t->type_status, name, "%s must be a byte value (0..255)", name);
+                    ga_jt_type_fail(t, name, json_object_array_get_idx(v, k), "a byte value (0..255)");
                     return 0;
                 }
                 bytes[k] = (uint8_t)b;
@@ -112,7 +111,7 @@ static int read_chat(ga_jt *t, json_object *content, genapi_logprobs *out)
                 json_object *x = json_object_array_get_idx(v, k), *lv;
                 size_t at2 = ga_jt_push(t, ".top_logprobs[%zu]", k);
                 if (!json_object_is_type(x, json_type_object))
-                    ga_jt_fail(t, t->type_status, NULL, "%s must be an object, not %s", t->at, ga_json_type_name(x));
+                    ga_jt_type_fail(t, NULL, x, "an object");
                 top[k].token = token_text(t, json_object_object_get_ex(x, "token", &lv) ? lv : NULL, "token");
                 logprob_value(t, json_object_object_get_ex(x, "logprob", &lv) ? lv : NULL, "logprob", &top[k].logprob);
                 ga_jt_pop(t, at2);
@@ -156,7 +155,7 @@ static int read_completion(ga_jt *t, json_object *lp, genapi_logprobs *out)
         json_object *d = tops && i < json_object_array_length(tops) ? json_object_array_get_idx(tops, i) : NULL;
         if (d != NULL && !json_object_is_type(d, json_type_object)) {
             snprintf(name, sizeof name, "top_logprobs[%zu]", i);
-            ga_jt_fail(t, t->type_status, name, "%s must be an object or null, not %s", name, ga_json_type_name(d));
+            ga_jt_type_fail(t, name, d, "an object or null");
         } else if (d != NULL) {
             size_t nt = (size_t)json_object_object_length(d), k = 0;
             genapi_top_logprob *top = ga_arena_alloc(t->ar, (nt ? nt : 1) * sizeof *top);
@@ -169,8 +168,7 @@ static int read_completion(ga_jt *t, json_object *lp, genapi_logprobs *out)
                     return ga_jt_nomem(t), 0;
                 snprintf(name, sizeof name, "top_logprobs[%zu]", i);
                 if (!ga_json_number(val, &top[k].logprob))
-                    ga_jt_fail(t, t->type_status, name, "%s values must be numbers, not %s", name,
-                               ga_json_type_name(val));
+                    ga_jt_type_fail(t, name, val, "an object of numbers");
                 k++;
             }
             tl->top = top;

@@ -47,6 +47,7 @@ class ClientConfigStruct(ctypes.Structure):
         ("max_retries", c_int32),
         ("idle_timeout_s", c_int32),
         ("retry_max_delay_ms", c_int64),
+        ("max_response_bytes", c_int64),
     ]
 
 
