@@ -22,6 +22,7 @@ struct fake_http {
     int requests;
     double times[FH_MAX_TIMES];
     int stop;
+    int thread_started;
 };
 
 static double now_s(void)
@@ -148,9 +149,16 @@ static void answer(fake_http *f, int c, const fh_response *r)
         break;
     }
     case FH_ENDLESS: {
-        send_head(c, r, "Transfer-Encoding: chunked\r\n");
         char size[32];
         int n = snprintf(size, sizeof size, "%zx\r\n", blen);
+        if (r->param == 1) { /* a Content-Length it never reaches, instead of chunks */
+            send_head(c, r, "Content-Length: 999999999999\r\n");
+            while (!stopping(f))
+                if (send_all(c, body, blen) != 0)
+                    break;
+            break;
+        }
+        send_head(c, r, "Transfer-Encoding: chunked\r\n");
         while (!stopping(f))
             if (send_all(c, size, (size_t)n) != 0 || send_all(c, body, blen) != 0 || send_all(c, "\r\n", 2) != 0)
                 break;
@@ -201,13 +209,14 @@ static void *serve(void *arg)
     }
 }
 
-fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap)
+fake_http *fh_bind(const fh_response *script, size_t n, char *url, size_t url_cap)
 {
     fake_http *f = calloc(1, sizeof *f);
     if (f == NULL || n == 0)
         return free(f), NULL;
     f->script = script;
     f->n = n;
+    f->thread_started = 0;
     pthread_mutex_init(&f->lock, NULL);
     f->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
@@ -215,14 +224,33 @@ fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_c
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(f->fd, 16) != 0 ||
-        getsockname(f->fd, (struct sockaddr *)&a, &len) != 0 || pthread_create(&f->thread, NULL, serve, f) != 0) {
+    if (f->fd < 0 || bind(f->fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+        getsockname(f->fd, (struct sockaddr *)&a, &len) != 0) {
         if (f->fd >= 0)
             close(f->fd);
+        pthread_mutex_destroy(&f->lock);
         free(f);
         return NULL;
     }
     snprintf(url, url_cap, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    return f;
+}
+
+int fh_listen(fake_http *f)
+{
+    if (listen(f->fd, 16) != 0 || pthread_create(&f->thread, NULL, serve, f) != 0)
+        return -1;
+    f->thread_started = 1;
+    return 0;
+}
+
+fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap)
+{
+    fake_http *f = fh_bind(script, n, url, url_cap);
+    if (f != NULL && fh_listen(f) != 0) {
+        fh_stop(f);
+        return NULL;
+    }
     return f;
 }
 
@@ -251,7 +279,8 @@ void fh_stop(fake_http *f)
     pthread_mutex_unlock(&f->lock);
     shutdown(f->fd, SHUT_RDWR);
     close(f->fd);
-    pthread_join(f->thread, NULL);
+    if (f->thread_started)
+        pthread_join(f->thread, NULL);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }

@@ -18,7 +18,8 @@ typedef enum fh_fault {
     FH_CHUNKED_CUT,   /* chunked: the body as one chunk, then close before the last chunk */
     FH_TRICKLE,       /* head, then the body one byte every `param` ms */
     FH_STALL,         /* head and the first `param` bytes of the body, then silence */
-    FH_ENDLESS,       /* chunked: `body` repeated until the client leaves */
+    FH_ENDLESS,       /* chunked (param 1: a Content-Length never reached): `body` repeated until the
+                         client leaves */
     FH_HUGE_HEADER    /* a header line of `param` bytes before the body */
 } fh_fault;
 
@@ -36,6 +37,9 @@ typedef struct fake_http fake_http;
 
 /* Start serving; returns NULL on failure. url receives "http://127.0.0.1:PORT". */
 fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap);
+/* The same in two steps: bound but not listening (a connection is refused), then serving. */
+fake_http *fh_bind(const fh_response *script, size_t n, char *url, size_t url_cap);
+int fh_listen(fake_http *f);
 /* Requests answered so far. */
 int fh_requests(fake_http *f);
 /* Seconds (CLOCK_MONOTONIC) at which request i (0-based) arrived; -1 if it did not. */
