@@ -33,6 +33,9 @@ typedef struct fh_response {
     size_t body_len;     /* 0 = strlen(body); set it for bodies with NUL bytes */
 } fh_response;
 
+/* A well-behaved answer. */
+#define FH_ANSWER(status, headers, body) {(status), (headers), (body), FH_NORMAL, 0, NULL, 0}
+
 typedef struct fake_http fake_http;
 
 /* Start serving; returns NULL on failure. url receives "http://127.0.0.1:PORT". */
