@@ -442,9 +442,12 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
     if (r->attempt >= c->max_retries || !retryable(st, http) || x->resp.delivered) {
         void *result = NULL;
         if (r->stream && x->resp.delivered) {
-            /* The connection failed after part of the stream arrived: a broken stream. */
-            st = GENAPI_E_STREAM;
-            err.status = GENAPI_E_STREAM;
+            /* The connection failed after part of the stream arrived: a broken stream (memory
+             * that ran out stays GENAPI_E_NOMEM); what arrived is the partial result. */
+            if (st != GENAPI_E_NOMEM) {
+                st = GENAPI_E_STREAM;
+                err.status = GENAPI_E_STREAM;
+            }
             result = stream_result(r, 0);
         }
         complete(r, st, &err, result);

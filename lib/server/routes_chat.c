@@ -191,6 +191,7 @@ static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
     const gs_text_gen *g = &t->gens[0];
     gx_text_engine *e = b->text;
     ga_arena *ar = &t->req.ar;
+    ar->failed = 0; /* the pieces below (token texts of logprobs) are checked once, at the end */
     json_object *choices = json_object_new_array();
     for (size_t i = 0; i < g->n_choices; i++)
         json_object_array_add(choices, choice_json(e, &g->choices[i], i, cs->top, ar));
@@ -206,6 +207,10 @@ static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
     json_object_object_add(o, "prompt_logprobs", cs->plp ? gs_prompt_logprobs(e, cs->plp, cs->n_prompt, ar) : NULL);
     json_object_object_add(o, "prompt_token_ids", NULL);
     json_object_object_add(o, "kv_transfer_params", NULL);
+    if (ar->failed) {
+        json_object_put(o);
+        return gs_respond_nomem(b, r);
+    }
     return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 

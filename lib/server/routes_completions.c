@@ -151,6 +151,8 @@ static json_object *choice_json(gs_text_job *t, size_t k, const gx_choice *c, in
     if (cs->echo)
         ga_buf_append(&text, pk->text, pk->text_len);
     ga_buf_append(&text, c->text, c->text_len);
+    if (text.failed)
+        ar->failed = 1; /* reported by completion_answer */
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64(index));
     json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
@@ -160,7 +162,7 @@ static json_object *choice_json(gs_text_job *t, size_t k, const gx_choice *c, in
         if (cs->echo && plp) {
             /* Prompt tokens first (the first without a logprob), then the output. */
             gx_logprob *all = ga_arena_alloc(ar, (pk->n + c->n_tokens + 1) * sizeof *all);
-            if (all) {
+            if (all) { /* (a failure is the arena's: reported by completion_answer) */
                 memcpy(all, plp, pk->n * sizeof *all);
                 memcpy(all + pk->n, c->logprobs, c->n_tokens * sizeof *all);
                 lp = gs_completion_logprobs(e, all, pk->n + c->n_tokens, 0, ar);
@@ -189,6 +191,7 @@ static genapi_status completion_answer(gs_text_job *t, genapi_http_response *r)
 {
     genapi_backend *b = t->job.b;
     const cmpl_state *cs = t->route;
+    t->req.ar.failed = 0; /* the pieces below (texts, logprobs) are checked once, at the end */
     json_object *choices = json_object_new_array();
     for (size_t k = 0; k < t->n_gens; k++)
         for (size_t i = 0; i < t->gens[k].n_choices; i++)
@@ -204,6 +207,10 @@ static genapi_status completion_answer(gs_text_job *t, genapi_http_response *r)
     json_object_object_add(o, "system_fingerprint", NULL);
     json_object_object_add(o, "usage", gs_usage(cs->prompt_tokens, gs_text_job_completion_tokens(t)));
     json_object_object_add(o, "kv_transfer_params", NULL);
+    if (t->req.ar.failed) {
+        json_object_put(o);
+        return gs_respond_nomem(b, r);
+    }
     return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 

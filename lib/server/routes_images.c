@@ -128,13 +128,16 @@ typedef struct common {
         (c)->cfg = genapi_##kind##_params_is_set(P, GENAPI_##KIND##_PARAM_cfg_scale) ? (P)->cfg_scale : 6.0;        \
     } while (0)
 
-/* Parse + validate with a table; 0 and a 422 written on failure. */
+/* Parse + validate with a table; 0 and a 422 (or the out-of-memory 500) written on failure. */
 static int parse_params(genapi_backend *b, const ga_param_table *t, void *p, json_object *root, genapi_http_response *r)
 {
     genapi_error err;
     genapi_error_clear(&err);
     if (ga_params_from_object(t, p, root, &err) != GENAPI_OK || ga_params_validate(t, p, &err) != GENAPI_OK) {
-        detail_error(b, r, err.param, err.message);
+        if (err.status == GENAPI_E_NOMEM)
+            gs_respond_nomem(b, r); /* not the 422 of a bad parameter */
+        else
+            detail_error(b, r, err.param, err.message);
         return 0;
     }
     return 1;
@@ -379,6 +382,10 @@ static void img_step_once(gs_job *jb)
     switch (j->stage) {
     case ST_GEN_BEGIN:
         if (gi_gen_begin(&b->alloc, &j->cfg, (uint32_t)j->index, &j->gen, &err) != GENAPI_OK) {
+            if (err.status == GENAPI_E_NOMEM) {
+                fail_nomem(j);
+                return;
+            }
             genapi_http_response r;
             memset(&r, 0, sizeof r);
             detail_error(b, &r, err.param, err.message);
@@ -394,6 +401,10 @@ static void img_step_once(gs_job *jb)
         return;
     case ST_GEN: {
         if (gi_gen_step(j->gen, 0, &err) != GENAPI_OK) {
+            if (err.status == GENAPI_E_NOMEM) {
+                fail_nomem(j);
+                return;
+            }
             genapi_http_response r;
             memset(&r, 0, sizeof r);
             detail_error(b, &r, err.param, err.message);
@@ -627,6 +638,10 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
     genapi_status st = gi_upscale_begin(&b->alloc, &j->init, j->factor, j->upscaler, &j->up, &err);
     if (st == GENAPI_E_INVALID_ARG) {
         webui_error(b, r, 404, "Upscaler not found");
+        return 0;
+    }
+    if (st == GENAPI_E_NOMEM) {
+        gs_respond_nomem(b, r);
         return 0;
     }
     if (st != GENAPI_OK) {

@@ -91,6 +91,11 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
     json_object_object_add(o, "max_model_len", json_object_new_int64((int64_t)e->max_model_len));
     json_object_object_add(o, "tokens", tokens);
     json_object_object_add(o, "token_strs", strs);
+    if (ar.failed) { /* a token's text could not be made */
+        json_object_put(o);
+        st = gs_respond_nomem(b, r);
+        goto out;
+    }
     st = gs_respond_json(b, r, 200, o);
 out:
     ga_free(&b->alloc, ids);

@@ -112,6 +112,8 @@ static json_object *completion_chunk(const gs_stream *st, genapi_backend *b, ga_
     if (in->prompt_text && (k->k == 0 || in->output_kind == GS_OUTPUT_CUMULATIVE))
         ga_buf_append(&text, in->prompt_text[k->i], in->text_prefix[k->i]);
     ga_buf_append(&text, c->text + k->s, k->e - k->s);
+    if (text.failed)
+        ar->failed = 1; /* the caller of gs_stream_emit checks the arena */
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
     json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
