@@ -293,7 +293,7 @@ static void chat_req_init(chat_req *k, int64_t max_tokens, int stream_long)
     GENAPI_TEXT_SET(&k->p, max_tokens, max_tokens);
     if (stream_long)
         GENAPI_TEXT_SET(&k->p, ignore_eos, 1);
-    k->msg = (genapi_chat_message){"user", "Say hello.", NULL};
+    k->msg = (genapi_chat_message){.role = "user", .content = "Say hello."};
     k->chat = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
     k->chat.messages = &k->msg;
     k->chat.message_count = 1;

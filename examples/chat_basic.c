@@ -21,8 +21,8 @@ int main(int argc, char **argv)
     GENAPI_TEXT_SET(&params, max_tokens, 80);
 
     genapi_chat_message messages[] = {
-        {"system", "You are a helpful gardener.", NULL},
-        {"user", question, NULL},
+        {.role = "system", .content = "You are a helpful gardener."},
+        {.role = "user", .content = question},
     };
     genapi_chat_request request = GENAPI_CHAT_REQUEST_INIT;
     request.messages = messages;

@@ -164,8 +164,8 @@ int main(int argc, char **argv)
     GENAPI_TEXT_SET(&tp, seed, 7);
     GENAPI_TEXT_SET(&tp, max_tokens, 60);
     genapi_chat_message msgs[] = {
-        {"system", "You are Brenna, the blacksmith of a mountain village. Answer in one line.", NULL},
-        {"user", "Good morning! What can you forge for a traveller like me?", NULL},
+        {.role = "system", .content = "You are Brenna, the blacksmith of a mountain village. Answer in one line."},
+        {.role = "user", .content = "Good morning! What can you forge for a traveller like me?"},
     };
     genapi_chat_request chat = GENAPI_CHAT_REQUEST_INIT;
     chat.messages = msgs;

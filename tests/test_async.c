@@ -126,7 +126,7 @@ static void call_init(call *k, int kind, int64_t seed)
     GENAPI_TEXT_SET(&k->p, model, "genapi-ref");
     GENAPI_TEXT_SET(&k->p, seed, seed);
     GENAPI_TEXT_SET(&k->p, max_tokens, 12 + seed % 7);
-    k->msg = (genapi_chat_message){"user", "Tell me about the sea and the wind.", NULL};
+    k->msg = (genapi_chat_message){.role = "user", .content = "Tell me about the sea and the wind."};
     k->chat = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
     k->chat.messages = &k->msg;
     k->chat.message_count = 1;
@@ -1158,7 +1158,7 @@ static void test_bad_arguments(void **state)
     genapi_text_params_init(&p, sizeof p);
     GENAPI_TEXT_SET(&p, model, "genapi-ref");
     GENAPI_TEXT_SET(&p, temperature, -1.0);
-    genapi_chat_message m = {"user", "hi", NULL};
+    genapi_chat_message m = {.role = "user", .content = "hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &m;
     req.message_count = 1;

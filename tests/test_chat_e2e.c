@@ -37,7 +37,7 @@ static genapi_client *new_client(const char *url, const char *key)
 static genapi_status chat(genapi_client *c, const genapi_text_params *p, const char *text, const char *extra,
                           genapi_chat_result **res, genapi_error *err)
 {
-    genapi_chat_message msg = {"user", text, NULL};
+    genapi_chat_message msg = {.role = "user", .content = text};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

@@ -54,7 +54,7 @@ static void chat_init(chat *k)
 {
     genapi_text_params_init(&k->p, sizeof k->p);
     GENAPI_TEXT_SET(&k->p, model, "m");
-    k->msg = (genapi_chat_message){"user", "hi", NULL};
+    k->msg = (genapi_chat_message){.role = "user", .content = "hi"};
     k->req = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
     k->req.messages = &k->msg;
     k->req.message_count = 1;

@@ -59,7 +59,7 @@ static genapi_status chat_call(genapi_client *c, int stream, genapi_error *err)
     GENAPI_TEXT_SET(&p, model, "genapi-ref");
     GENAPI_TEXT_SET(&p, max_tokens, 4);
     GENAPI_TEXT_SET(&p, seed, 7);
-    genapi_chat_message msg = {"user", "Tell me about the harbour and its lighthouse keeper", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Tell me about the harbour and its lighthouse keeper"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

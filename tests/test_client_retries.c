@@ -46,7 +46,7 @@ static void run_with(const fh_response *script, size_t n, int32_t max_retries, i
     assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {"user", "hi", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

@@ -58,7 +58,7 @@ static void chat_equals_unstreamed(const char *url)
     GENAPI_TEXT_SET(&p, model, "genapi-ref");
     GENAPI_TEXT_SET(&p, seed, 42);
     GENAPI_TEXT_SET(&p, max_tokens, 40);
-    genapi_chat_message msg = {"user", "Tell me about the harbour", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Tell me about the harbour"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;
@@ -117,7 +117,7 @@ static void test_callback_stops_the_stream(void **state)
     GENAPI_TEXT_SET(&p, model, "genapi-ref");
     GENAPI_TEXT_SET(&p, max_tokens, 30);
     GENAPI_TEXT_SET(&p, ignore_eos, 1);
-    genapi_chat_message msg = {"user", "Hi", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;
@@ -161,7 +161,7 @@ static void test_broken_and_failing_streams(void **state)
         genapi_client *c = client(url);
         genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
         GENAPI_TEXT_SET(&p, model, "m");
-        genapi_chat_message msg = {"user", "Hi", NULL};
+        genapi_chat_message msg = {.role = "user", .content = "Hi"};
         genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
         req.messages = &msg;
         req.message_count = 1;

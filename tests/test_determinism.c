@@ -95,7 +95,7 @@ static void test_pinned_outputs(void **state)
     GENAPI_TEXT_SET(&q, typical_p, 0.9);
     GENAPI_TEXT_SET(&q, xtc_probability, 0.5);
     GENAPI_TEXT_SET(&q, ignore_eos, 1);
-    genapi_chat_message msg = {"user", "Tell me about rain", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "Tell me about rain"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

@@ -40,6 +40,9 @@ typedef struct delta_sum {
     size_t content_len, reasoning_len;
     size_t finishes;
     char *finish_reason;
+    size_t tool_pieces;
+    char *targs[8]; /* per tool call index < 8: the argument pieces of its deltas, joined */
+    size_t targs_len[8];
 } delta_sum;
 
 /* Everything one test owns, so that the teardown frees it after a failed assertion too. */
@@ -62,6 +65,8 @@ static void sums_free(stream_state *s)
         free(s->sums[i].content);
         free(s->sums[i].reasoning);
         free(s->sums[i].finish_reason);
+        for (size_t k = 0; k < 8; k++)
+            free(s->sums[i].targs[k]);
     }
     free(s->sums);
     s->sums = NULL;
@@ -130,6 +135,20 @@ static int on_delta(const gacc_delta *d, void *user)
         sum = &s->sums[s->n_sums++];
         memset(sum, 0, sizeof *sum);
         sum->index = d->index;
+    }
+    if (d->tool_call_index >= 0) {
+        /* a piece of a tool call comes alone, and names a call the choice has */
+        assert_null(d->content);
+        assert_null(d->reasoning);
+        assert_null(d->finish_reason);
+        sum->tool_pieces++;
+        assert_true(d->tool_call_index < 8);
+        size_t k = (size_t)d->tool_call_index;
+        if (d->tool_call_arguments)
+            append(&sum->targs[k], &sum->targs_len[k], d->tool_call_arguments, d->tool_call_arguments_len);
+        else if (sum->targs[k] == NULL)
+            append(&sum->targs[k], &sum->targs_len[k], "", 0);
+        return 0;
     }
     if (d->content == NULL && d->reasoning == NULL && d->finish_reason == NULL)
         fail_msg("a delta for choice %" PRId64 " that adds nothing", d->index);
@@ -249,6 +268,27 @@ static void check_deltas(const stream_state *s, const char *label, int64_t index
                  sum->finish_reason, finish_reason);
 }
 
+/* The tool-call pieces of choice ch's deltas add up to each call's arguments. */
+static void check_tool_deltas(const stream_state *s, const char *label, const genapi_chat_choice *ch)
+{
+    const delta_sum *sum = NULL;
+    for (size_t i = 0; i < s->n_sums; i++)
+        if (s->sums[i].index == ch->index)
+            sum = &s->sums[i];
+    for (size_t k = 0; k < ch->tool_call_count; k++) {
+        const genapi_tool_call *t = &ch->tool_calls[k];
+        assert_true(t->index >= 0 && t->index < 8);
+        const char *got = sum ? sum->targs[t->index] : NULL;
+        if (got == NULL)
+            fail_msg("%s: choice %" PRId64 ": no delta for tool call %" PRId64, label, ch->index, t->index);
+        if (strcmp(got, t->arguments ? t->arguments : "") != 0)
+            fail_msg("%s: choice %" PRId64 ": tool call %" PRId64 " pieces \"%s\", arguments \"%s\"", label,
+                     ch->index, t->index, got, t->arguments ? t->arguments : "(null)");
+    }
+    if (ch->tool_call_count == 0 && sum && sum->tool_pieces)
+        fail_msg("%s: choice %" PRId64 ": tool-call deltas but no tool call", label, ch->index);
+}
+
 static void check_tool_calls(fc_cmp *cx, size_t i, json_object *tcs, const genapi_chat_choice *ch)
 {
     const char *label = cx->label;
@@ -322,6 +362,7 @@ static void check_chat(const stream_state *s, const char *label, json_object *ex
             fail_msg("%s: choices[%zu].reserved is %d", label, i, (int)ch->reserved);
         fc_check_logprobs(label, i, fc_get_key(ec, "logprobs"), ch->logprobs, FC_LOGPROBS_CHAT);
         check_deltas(s, label, ch->index, ch->content, ch->content_len, ch->reasoning, ch->finish_reason);
+        check_tool_deltas(s, label, ch);
     }
     fc_check_usage(cx, fc_get_key(exp, "usage"), &r->usage);
 }

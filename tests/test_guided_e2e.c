@@ -300,12 +300,37 @@ static void test_bad_constraints_are_400_naming_the_parameter(void **state)
         {"\"guided_regex\": \"x\", \"response_format\": {\"type\": \"json_object\"}", "response_format"},
         {"\"guided_regex\": \"x\", \"guided_choice\": [\"a\"]", NULL},
         {"\"guided_choice\": []", "guided_choice"},
-        {"\"guided_json\": {\"type\": \"string\", \"minLength\": 50}, \"max_tokens\": 5", "max_tokens"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[8192];
         chat_body(body, sizeof body, cases[i].extra, 1);
         bc_expect_error(cases[i].extra, "/v1/chat/completions", body, 400, cases[i].param);
+    }
+}
+
+/* A constraint that max_tokens cannot hold is cut by it, as the servers cut it: 200, finish_reason
+ * "length", exactly max_tokens tokens, and the text a prefix of the language (here: a JSON string
+ * of at least 50 characters, so a quote and no closing quote yet). */
+static void test_budget_too_small_is_cut_at_length(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 5; seed++) {
+        char body[8192];
+        snprintf(body, sizeof body,
+                 "{\"model\": \"genapi-ref\", \"seed\": %d, \"max_tokens\": 5, \"messages\": [{\"role\": \"user\", "
+                 "\"content\": \"A long word.\"}], \"guided_json\": {\"type\": \"string\", \"minLength\": 50}}",
+                 seed);
+        json_object *o = bc_ok("/v1/chat/completions", body), *usage, *ct;
+        json_object *ch = bc_choice(o, 0);
+        assert_string_equal(bc_str_member(ch, "finish_reason"), "length");
+        assert_true(json_object_object_get_ex(o, "usage", &usage) &&
+                    json_object_object_get_ex(usage, "completion_tokens", &ct));
+        assert_int_equal(json_object_get_int(ct), 5);
+        const char *text = bc_chat_content(o);
+        assert_true(text[0] == '"');
+        assert_null(strchr(text + 1, '"'));
+        assert_true(strlen(text) < 51);
+        json_object_put(o);
     }
 }
 
@@ -335,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_json_outputs_validate),
         cmocka_unit_test(test_json_object_mode),
         cmocka_unit_test(test_bad_constraints_are_400_naming_the_parameter),
+        cmocka_unit_test(test_budget_too_small_is_cut_at_length),
         cmocka_unit_test(test_tight_budget_still_completes),
     };
     return cmocka_run_group_tests(tests, bc_setup, bc_teardown);

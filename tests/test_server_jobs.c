@@ -724,11 +724,19 @@ static const char *const pin_chat_guided_stream[] = {
     "op_reason\":null}]}\n\n",
     "data: [DONE]\n\n",
     NULL};
-#define PIN_STATUS_chat_guided_tight_stream 400
-#define PIN_CT_chat_guided_tight_stream "application/json"
+#define PIN_STATUS_chat_guided_tight_stream 200
+#define PIN_CT_chat_guided_tight_stream "text/event-stream"
 static const char *const pin_chat_guided_tight_stream[] = {
-    "{\"error\":{\"message\":\"max_tokens=2 is too small for the structured output: at least 40 token"
-    "s are needed.\",\"type\":\"BadRequestError\",\"param\":\"max_tokens\",\"code\":400}}",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs"
+    "\":null,\"finish_reason\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"age\"},\"logprobs\":null,\"finish_rea"
+    "son\":null}]}\n\n",
+    "data: {\"id\":\"chatcmpl-\",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":\"genap"
+    "i-ref\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"assistant\"},\"logprobs\":null,\"fini"
+    "sh_reason\":\"length\",\"stop_reason\":null}]}\n\n",
+    "data: [DONE]\n\n",
     NULL};
 #define PIN_STATUS_chat_beam_guided_stream 400
 #define PIN_CT_chat_beam_guided_stream "application/json"
@@ -1497,17 +1505,25 @@ static const char *const pin_cmpl_two_prompts_guided_stream[] = {
     "\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
     "data: [DONE]\n\n",
     NULL};
-#define PIN_STATUS_cmpl_guided_tight 400
+#define PIN_STATUS_cmpl_guided_tight 200
 #define PIN_CT_cmpl_guided_tight "application/json"
 static const char *const pin_cmpl_guided_tight[] = {
-    "{\"error\":{\"message\":\"max_tokens=2 is too small for the structured output: at least 40 token"
-    "s are needed.\",\"type\":\"BadRequestError\",\"param\":\"max_tokens\",\"code\":400}}",
+    "{\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\"choice"
+    "s\":[{\"index\":0,\"text\":\"assistantassistant\",\"logprobs\":null,\"finish_reason\":\"length\""
+    ",\"stop_reason\":null,\"token_ids\":null,\"prompt_logprobs\":null,\"prompt_token_ids\":null}],\""
+    "service_tier\":null,\"system_fingerprint\":null,\"usage\":{\"prompt_tokens\":14,\"total_tokens\""
+    ":16,\"completion_tokens\":2,\"prompt_tokens_details\":null},\"kv_transfer_params\":null}",
     NULL};
-#define PIN_STATUS_cmpl_guided_tight_stream 400
-#define PIN_CT_cmpl_guided_tight_stream "application/json"
+#define PIN_STATUS_cmpl_guided_tight_stream 200
+#define PIN_CT_cmpl_guided_tight_stream "text/event-stream"
 static const char *const pin_cmpl_guided_tight_stream[] = {
-    "{\"error\":{\"message\":\"max_tokens=2 is too small for the structured output: at least 40 token"
-    "s are needed.\",\"type\":\"BadRequestError\",\"param\":\"max_tokens\",\"code\":400}}",
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":0,\"text\":\"assistant\",\"logprobs\":null,\"finish_reason\":null,\"stop_r"
+    "eason\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: {\"id\":\"cmpl-\",\"object\":\"text_completion\",\"created\":0,\"model\":\"genapi-ref\",\""
+    "choices\":[{\"index\":0,\"text\":\"assistant\",\"logprobs\":null,\"finish_reason\":\"length\",\""
+    "stop_reason\":null,\"prompt_token_ids\":null,\"token_ids\":null}],\"usage\":null}\n\n",
+    "data: [DONE]\n\n",
     NULL};
 #define PIN_STATUS_cmpl_token_ids_stream 200
 #define PIN_CT_cmpl_token_ids_stream "text/event-stream"

@@ -174,7 +174,7 @@ static void test_invalid_utf8_over_http(void **state)
     genapi_client *c = client_for(url);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {"user", "hi", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;
@@ -217,7 +217,7 @@ static void test_wrong_type_in_stream(void **state)
     genapi_client *c = client_for(url);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {"user", "hi", NULL};
+    genapi_chat_message msg = {.role = "user", .content = "hi"};
     genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
     req.messages = &msg;
     req.message_count = 1;

@@ -672,6 +672,24 @@ static void test_streams_and_output_kind(void **state)
     bc_expect_error(NULL, "/v1/completions", body, 400, NULL);
 }
 
+/* Temperature 0 is greedy with dynatemp on too: the same text as plain temperature 0 for every
+ * seed, and the same text whatever the seed. */
+static void test_temperature_zero_with_dynatemp_is_greedy(void **state)
+{
+    (void)state;
+    json_object *greedy_root, *root;
+    const char *greedy = text_of(complete("\"temperature\": 0", &greedy_root));
+    for (int seed = 1; seed <= 4; seed++) {
+        char extra[160];
+        snprintf(extra, sizeof extra,
+                 "\"temperature\": 0, \"dynatemp_min\": 0.5, \"dynatemp_max\": 1.5, \"seed\": %d", seed);
+        /* A later "seed" key replaces the helper's in json-c's parse. */
+        assert_string_equal(text_of(complete(extra, &root)), greedy);
+        json_object_put(root);
+    }
+    json_object_put(greedy_root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -690,6 +708,7 @@ int main(void)
         cmocka_unit_test(test_beam_length_penalty_and_early_stopping),
         cmocka_unit_test(test_accepted_without_effect_on_this_backend),
         cmocka_unit_test(test_bad_values_are_400_naming_the_parameter),
+        cmocka_unit_test(test_temperature_zero_with_dynatemp_is_greedy),
     };
     return cmocka_run_group_tests(tests, bc_setup, bc_teardown);
 }

@@ -125,11 +125,28 @@ const char *genapi_client_base_url(const genapi_client *client);
 
 typedef struct genapi_logprobs genapi_logprobs;
 
+typedef struct genapi_tool_call {
+    int64_t index;
+    const char *id;
+    const char *type;
+    const char *name;
+    const char *arguments;
+} genapi_tool_call;
+
 typedef struct genapi_chat_message {
     const char *role;
     const char *content;
     const char *name;
+    const char *tool_call_id;
+    const genapi_tool_call *tool_calls;
+    size_t tool_call_count;
 } genapi_chat_message;
+
+typedef struct genapi_tool {
+    const char *name;
+    const char *description;
+    const char *parameters_json;
+} genapi_tool;
 
 typedef struct genapi_chat_request {
     uint32_t struct_size;
@@ -138,15 +155,13 @@ typedef struct genapi_chat_request {
     size_t message_count;
     const genapi_text_params *params;
     const char *extra_json;
+    const genapi_tool *tools;
+    size_t tool_count;
+    int32_t tool_choice;
+    int32_t parallel_tool_calls;
+    const char *tool_choice_name;
 } genapi_chat_request;
 
-typedef struct genapi_tool_call {
-    int64_t index;
-    const char *id;
-    const char *type;
-    const char *name;
-    const char *arguments;
-} genapi_tool_call;
 
 typedef struct genapi_chat_choice {
     int64_t index;
@@ -199,6 +214,11 @@ typedef struct genapi_stream_delta {
     int32_t reserved;
     int64_t stop_token;
     const char *stop_string;
+    int64_t tool_call_index;
+    const char *tool_call_id;
+    const char *tool_call_name;
+    const char *tool_call_arguments;
+    size_t tool_call_arguments_len;
 } genapi_stream_delta;
 typedef int (*genapi_stream_fn)(const genapi_stream_delta *delta, void *user);
 

@@ -20,12 +20,52 @@
 extern "C" {
 #endif
 
+/** @brief One tool call made by the assistant. Strings owned by the result (in a result) or
+ *         borrowed for the duration of the call (in a request message). */
+typedef struct genapi_tool_call {
+    int64_t index;         /**< Position in the message's tool_calls. */
+    const char *id;        /**< Call id, or NULL. */
+    const char *type;      /**< "function", or NULL (a request sends "function"). */
+    const char *name;      /**< Function name, or NULL (required in a request message). */
+    const char *arguments; /**< Raw JSON text of the arguments (not validated in a result), or NULL
+                                (a request message then sends "{}"). */
+} genapi_tool_call;
+
 /** @brief One chat message. Strings are borrowed for the duration of the call. */
 typedef struct genapi_chat_message {
-    const char *role;    /**< "system", "user", "assistant", "tool", … (required). */
-    const char *content; /**< Message text (UTF-8); NULL sends JSON null. */
-    const char *name;    /**< Optional participant name; NULL to omit. */
+    const char *role;                   /**< "system", "user", "assistant", "tool", … (required). */
+    const char *content;                /**< Message text (UTF-8); NULL sends JSON null. */
+    const char *name;                   /**< Optional participant name; NULL to omit. */
+    const char *tool_call_id;           /**< Role "tool": the id of the call this message answers;
+                                             NULL to omit. */
+    const genapi_tool_call *tool_calls; /**< Role "assistant": the calls it made (sent back in a
+                                             tool loop); NULL when tool_call_count is 0. */
+    size_t tool_call_count;             /**< Number of tool_calls. */
 } genapi_chat_message;
+
+/** @brief A function the model may call. Strings are borrowed for the duration of the call. */
+typedef struct genapi_tool {
+    const char *name;            /**< Function name (required): 1 to 64 of `a-z A-Z 0-9 _ -`. */
+    const char *description;     /**< What it does, for the model; NULL to omit. */
+    const char *parameters_json; /**< JSON Schema of its arguments (a JSON object); NULL to omit
+                                      (then it takes no arguments). */
+} genapi_tool;
+
+/** @brief Whether and how the model calls tools (`tool_choice`). */
+typedef enum genapi_tool_choice {
+    GENAPI_TOOL_CHOICE_UNSET = 0,    /**< Not sent: the servers use "auto" when tools are given. */
+    GENAPI_TOOL_CHOICE_NONE = 1,     /**< "none": answer in text. */
+    GENAPI_TOOL_CHOICE_AUTO = 2,     /**< "auto": the model decides. */
+    GENAPI_TOOL_CHOICE_REQUIRED = 3, /**< "required": call at least one tool. */
+    GENAPI_TOOL_CHOICE_FUNCTION = 4  /**< Call the function named by genapi_chat_request::tool_choice_name. */
+} genapi_tool_choice;
+
+/** @brief A flag that may be left unset (then it is not sent). */
+typedef enum genapi_flag {
+    GENAPI_FLAG_UNSET = 0, /**< Not sent. */
+    GENAPI_FLAG_FALSE = 1, /**< Sent as false. */
+    GENAPI_FLAG_TRUE = 2   /**< Sent as true. */
+} genapi_flag;
 
 /** @brief A chat completion request. Pointers are borrowed for the duration of the call. */
 typedef struct genapi_chat_request {
@@ -36,6 +76,12 @@ typedef struct genapi_chat_request {
     const genapi_text_params *params;     /**< Parameters; `model` must be set. */
     const char *extra_json;               /**< Optional JSON object merged into the body last
                                                (server-specific fields); NULL for none. */
+    const genapi_tool *tools;             /**< Functions the model may call; NULL when tool_count is 0. */
+    size_t tool_count;                    /**< Number of tools (at most 128). */
+    int32_t tool_choice;                  /**< A ::genapi_tool_choice; 0 leaves it unset. */
+    int32_t parallel_tool_calls;          /**< A ::genapi_flag (`parallel_tool_calls`); 0 leaves it unset. */
+    const char *tool_choice_name;         /**< The function to call with ::GENAPI_TOOL_CHOICE_FUNCTION;
+                                               must name one of tools. NULL otherwise. */
 } genapi_chat_request;
 
 /** Static initialiser of a ::genapi_chat_request. */
@@ -47,15 +93,6 @@ typedef enum genapi_stop_reason_kind {
     GENAPI_STOP_REASON_TOKEN = 1,  /**< A stop token id (genapi_chat_choice::stop_token). */
     GENAPI_STOP_REASON_STRING = 2  /**< A stop string (genapi_chat_choice::stop_string). */
 } genapi_stop_reason_kind;
-
-/** @brief One tool call made by the assistant. Strings owned by the result. */
-typedef struct genapi_tool_call {
-    int64_t index;         /**< Position in the message's tool_calls. */
-    const char *id;        /**< Call id, or NULL. */
-    const char *type;      /**< "function", or NULL. */
-    const char *name;      /**< Function name, or NULL. */
-    const char *arguments; /**< Raw JSON text of the arguments (not validated), or NULL. */
-} genapi_tool_call;
 
 /** @brief One choice of a chat completion. Strings owned by the result, valid UTF-8 (invalid
  *         sequences replaced with U+FFFD); NULL means absent or JSON null. */

@@ -31,6 +31,15 @@ typedef struct genapi_stream_delta {
     int32_t reserved;          /**< Zero. */
     int64_t stop_token;        /**< Stop token id when stop_reason_kind is TOKEN. */
     const char *stop_string;   /**< Stop string when stop_reason_kind is STRING. */
+    int64_t tool_call_index;   /**< The tool call this event added to (its index in the choice's
+                                    tool_calls), or -1. A chunk carrying pieces of several calls
+                                    gives one delta per call, before the choice's content and
+                                    finish_reason. */
+    const char *tool_call_id;  /**< That call's id as known so far (the servers send it with the
+                                    call's first piece), or NULL. */
+    const char *tool_call_name; /**< That call's function name as known so far, or NULL. */
+    const char *tool_call_arguments; /**< Argument text this event added to the call, or NULL. */
+    size_t tool_call_arguments_len;  /**< Bytes of tool_call_arguments. */
 } genapi_stream_delta;
 
 /**

@@ -100,8 +100,8 @@ extern "C" {
       "Number of top log probabilities returned per output token (chat: sent as logprobs=true, top_logprobs=N).") \
     X(prompt_logprobs, INT, GENAPI_R_GE | GENAPI_R_LE, -1, 20, NULL, "none", GENAPI_S_ALL, \
       "Number of log probabilities returned per prompt token; -1 for the whole vocabulary.") \
-    X(detokenize, BOOL, 0, 0, 0, NULL, "true", GENAPI_S_ALL, \
-      "Whether to detokenize the output.") \
+    X(detokenize, BOOL, 0, 0, 0, NULL, "true", GENAPI_S_HOST, \
+      "Whether to detokenize the output. An engine field that Aphrodite and vLLM do not read from requests.") \
     X(skip_special_tokens, BOOL, 0, 0, 0, NULL, "true", GENAPI_S_ALL, \
       "Whether special tokens are left out of the output text.") \
     X(spaces_between_special_tokens, BOOL, 0, 0, 0, NULL, "true", GENAPI_S_ALL, \
@@ -134,8 +134,8 @@ extern "C" {
       "Base of the exponential growth of the DRY penalty; must be greater than 1.") \
     X(dry_allowed_length, INT, GENAPI_R_GE, 0, 0, NULL, "2", GENAPI_S_APH, \
       "Longest repeated sequence that DRY does not penalise.") \
-    X(dry_sequence_breaker_ids, INTLIST, GENAPI_R_IT | GENAPI_R_GE, 0, 0, NULL, "none", GENAPI_S_APH, \
-      "Token ids that break DRY's repetition matching.") \
+    X(dry_sequence_breaker_ids, INTLIST, GENAPI_R_IT | GENAPI_R_GE, 0, 0, NULL, "none", GENAPI_S_HOST, \
+      "Token ids that break DRY's repetition matching. Aphrodite reads dry_sequence_breakers instead.") \
     X(dry_range, INT, GENAPI_R_GE, 0, 0, NULL, "0 (whole context)", GENAPI_S_APH, \
       "Number of most recent tokens (prompt and output) DRY looks at; 0 means all.") \
     X(skew, DOUBLE, GENAPI_R_GE, 0, 0, NULL, "0", GENAPI_S_APH, \
@@ -146,8 +146,8 @@ extern "C" {
       "Only these token ids may be generated.") \
     X(bad_words, STRLIST, GENAPI_R_IT, 0, 0, NULL, "[]", GENAPI_S_AV, \
       "Words that may not be generated.") \
-    X(banned_phrases_token_ids, INTLISTS, GENAPI_R_IT | GENAPI_R_GE, 0, 0, NULL, "none", GENAPI_S_APH, \
-      "Token sequences that may not be generated.") \
+    X(banned_phrases_token_ids, INTLISTS, GENAPI_R_IT | GENAPI_R_GE, 0, 0, NULL, "none", GENAPI_S_HOST, \
+      "Token sequences that may not be generated. Aphrodite reads banned_phrases instead.") \
     X(best_of, INT, GENAPI_R_GE, 1, 0, NULL, "n", GENAPI_S_ALL, \
       "Number of sequences generated, of which the best n are returned; at least n.") \
     X(custom_token_bans, INTLIST, GENAPI_R_IT | GENAPI_R_GE, 0, 0, NULL, "none", GENAPI_S_APH, \
@@ -166,18 +166,18 @@ extern "C" {
       "Beam search stopping condition: false, true or \"never\"; must stay false without beam search.") \
     X(enable_deepconf, BOOL, 0, 0, 0, NULL, "false", GENAPI_S_APH, \
       "Enable DeepConf confidence-based early stopping.") \
-    X(extra_args, JSON, 0, 0, 0, NULL, "none", GENAPI_S_AV, \
-      "JSON object of extra engine arguments.") \
-    X(guided_decoding, JSON, 0, 0, 0, NULL, "none", GENAPI_S_APH, \
-      "JSON object of guided decoding parameters (json, regex, choice, ...).") \
+    X(extra_args, JSON, 0, 0, 0, NULL, "none", GENAPI_S_HOST, \
+      "JSON object of extra engine arguments. Aphrodite reads aphrodite_xargs, vLLM vllm_xargs instead.") \
+    X(guided_decoding, JSON, 0, 0, 0, NULL, "none", GENAPI_S_HOST, \
+      "JSON object of guided decoding parameters (json, regex, choice, ...). Aphrodite and vLLM read structured_outputs instead.") \
     X(mirostat_eta, DOUBLE, GENAPI_R_GE, 0, 0, NULL, "0", GENAPI_S_APH, \
       "Mirostat v2 learning rate of the surprise target.") \
     X(mirostat_mode, INT, 0, 0, 0, "0|2", "0", GENAPI_S_APH, \
       "Mirostat: 0 (disabled) or 2 (Mirostat v2).") \
     X(mirostat_tau, DOUBLE, GENAPI_R_GE, 0, 0, NULL, "0", GENAPI_S_APH, \
       "Mirostat v2 target surprise (bits).") \
-    X(output_kind, ENUM, 0, 0, 0, "cumulative|delta|final_only", "final_only (stream: delta)", GENAPI_S_AV, \
-      "Kind of output: cumulative, delta or final_only.") \
+    X(output_kind, ENUM, 0, 0, 0, "cumulative|delta|final_only", "final_only (stream: delta)", GENAPI_S_HOST, \
+      "Kind of output: cumulative, delta or final_only. Aphrodite and vLLM set it themselves (delta when streaming).") \
     X(structured_outputs, JSON, 0, 0, 0, NULL, "none", GENAPI_S_AV, \
       "JSON object configuring structured outputs (json, regex, choice, grammar, json_object...).") \
     X(temperature_last, BOOL, 0, 0, 0, NULL, "false", GENAPI_S_APH, \

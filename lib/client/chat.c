@@ -7,6 +7,7 @@
 
 #include <genapi/chat.h>
 
+#include "client/chat_tools.h"
 #include "client/client_internal.h"
 #include "client/json_write.h"
 #include "params/param_internal.h"
@@ -26,6 +27,8 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
         if (req->messages[i].role == NULL || req->messages[i].role[0] == '\0')
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
     genapi_status st = genapi_text_params_validate(req->params, err);
+    if (st == GENAPI_OK)
+        st = gc_chat_tools_check(req, err);
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
@@ -39,9 +42,11 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
         json_object_object_add(o, "content", m->content ? json_object_new_string(m->content) : NULL);
         if (m->name)
             json_object_object_add(o, "name", json_object_new_string(m->name));
+        gc_chat_message_tools(m, o);
         json_object_array_add(msgs, o);
     }
     json_object_object_add(body, "messages", msgs);
+    gc_chat_request_tools(req, body);
     st = ga_params_to_object(&ga_text_table, req->params, body, err);
     if (st == GENAPI_OK && IS(req->params, logprobs)) {
         /* Chat takes logprobs as a boolean plus top_logprobs. */

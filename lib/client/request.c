@@ -21,7 +21,8 @@ struct gc_delta {
     genapi_stream_delta d;
     gc_delta *next;
     size_t size;
-    /* content, reasoning, finish_reason and stop_string follow, NUL-terminated */
+    /* content, reasoning, tool-call arguments, finish_reason, stop_string, tool-call id and name
+     * follow, NUL-terminated */
 };
 
 static void lock(genapi_request *r)
@@ -116,12 +117,27 @@ genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *met
 
 /* ---- streams ------------------------------------------------------------------------------ */
 
+/* Copy a NUL-terminated string (when not NULL) to *p, advancing it; returns the copy. */
+static const char *copy_str(char **p, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    const char *out = *p;
+    *p += n;
+    return out;
+}
+
 /* Copy a delta into the pull queue (caller: loop thread). */
 static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
 {
     size_t fr = d->finish_reason ? strlen(d->finish_reason) + 1 : 0;
     size_t ss = d->stop_string ? strlen(d->stop_string) + 1 : 0;
-    size_t n = sizeof(gc_delta) + d->content_len + 1 + d->reasoning_len + 1 + fr + ss;
+    size_t ti = d->tool_call_id ? strlen(d->tool_call_id) + 1 : 0;
+    size_t tn = d->tool_call_name ? strlen(d->tool_call_name) + 1 : 0;
+    size_t n = sizeof(gc_delta) + d->content_len + 1 + d->reasoning_len + 1 + d->tool_call_arguments_len + 1 + fr +
+               ss + ti + tn;
     gc_delta *q = ga_malloc(&r->alloc, n);
     if (q == NULL) {
         r->stream_failed = GC_STREAM_NOMEM;
@@ -141,15 +157,15 @@ static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
         memcpy(p, d->reasoning, d->reasoning_len);
     p[d->reasoning_len] = '\0';
     p += d->reasoning_len + 1;
-    if (fr) {
-        memcpy(p, d->finish_reason, fr);
-        q->d.finish_reason = p;
-        p += fr;
-    }
-    if (ss) {
-        memcpy(p, d->stop_string, ss);
-        q->d.stop_string = p;
-    }
+    q->d.tool_call_arguments = d->tool_call_arguments ? p : NULL;
+    if (d->tool_call_arguments_len)
+        memcpy(p, d->tool_call_arguments, d->tool_call_arguments_len);
+    p[d->tool_call_arguments_len] = '\0';
+    p += d->tool_call_arguments_len + 1;
+    q->d.finish_reason = copy_str(&p, d->finish_reason);
+    q->d.stop_string = copy_str(&p, d->stop_string);
+    q->d.tool_call_id = copy_str(&p, d->tool_call_id);
+    q->d.tool_call_name = copy_str(&p, d->tool_call_name);
     lock(r);
     if (r->q_tail)
         r->q_tail->next = q;
@@ -164,9 +180,21 @@ static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
 static int forward(const gacc_delta *d, void *user)
 {
     genapi_request *r = user;
-    genapi_stream_delta out = {d->index,         d->content,       d->content_len,       d->reasoning,
-                               d->reasoning_len, d->finish_reason, d->stop_reason_kind, 0,
-                               d->stop_token,    d->stop_string};
+    genapi_stream_delta out = {d->index,
+                               d->content,
+                               d->content_len,
+                               d->reasoning,
+                               d->reasoning_len,
+                               d->finish_reason,
+                               d->stop_reason_kind,
+                               0,
+                               d->stop_token,
+                               d->stop_string,
+                               d->tool_call_index,
+                               d->tool_call_id,
+                               d->tool_call_name,
+                               d->tool_call_arguments,
+                               d->tool_call_arguments_len};
     if (r->c)
         r->c->events++;
     if (r->cb.pull)

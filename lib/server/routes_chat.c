@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "params/param_internal.h"
+#include "server/chat_tools.h"
 #include "server/limits.h"
 #include "server/stream.h"
 #include "server/text_common.h"
@@ -82,6 +83,30 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
     return joined ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
 
+/* An assistant message's tool_calls, written after its content as the chat template shows them
+ * to the model; *total counts them with the rest of the text. */
+static genapi_status message_tool_calls(ga_arena *ar, json_object *msg, size_t i, const char **content, size_t *total,
+                                        genapi_error *err)
+{
+    json_object *calls;
+    if (!json_object_object_get_ex(msg, "tool_calls", &calls) || calls == NULL)
+        return GENAPI_OK;
+    ga_buf buf;
+    ga_buf_init(&buf, &ar->alloc);
+    size_t before = strlen(*content);
+    ga_buf_append(&buf, *content, before);
+    genapi_status st = gs_chat_message_tool_text(msg, i, &buf, err);
+    if (st == GENAPI_OK && (*total += buf.len - before) > (size_t)GS_LIMIT_TEXT_BYTES)
+        st = too_much_text(err, *total);
+    if (st == GENAPI_OK) {
+        *content = ga_arena_strndup(ar, buf.data ? buf.data : "", buf.len);
+        if (*content == NULL || buf.failed)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    }
+    ga_buf_free(&buf);
+    return st;
+}
+
 genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message **msgs, size_t *n, size_t *bytes,
                                      size_t *at_least, const genapi_backend *b, genapi_error *err)
 {
@@ -110,6 +135,8 @@ genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message
             return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         json_object_object_get_ex(msg, "content", &content);
         genapi_status st = message_content(ar, content, i, &(*msgs)[i].content, &total, err);
+        if (st == GENAPI_OK)
+            st = message_tool_calls(ar, msg, i, &(*msgs)[i].content, &total, err);
         if (st != GENAPI_OK)
             return st;
         tokens += 4 + gs_min_tokens(b, role_len) + gs_min_tokens(b, total - before - role_len);
@@ -146,23 +173,28 @@ static genapi_status normalise_chat_fields(json_object *root, genapi_error *err)
 }
 
 static json_object *choice_json(const gx_text_engine *e, const gx_choice *c, size_t index, int64_t top,
-                                ga_arena *ar)
+                                const gs_tool_plan *tools, ga_arena *ar)
 {
     json_object *msg = json_object_new_object();
     json_object_object_add(msg, "role", json_object_new_string("assistant"));
-    json_object_object_add(msg, "content", json_object_new_string_len(c->text, (int)c->text_len));
+    /* A call's text is its arguments: content is "" for a named call (as vLLM answers it) and
+     * null for a required or chosen one (the tool parser took all the text). */
+    json_object_object_add(msg, "content", !tools->call  ? json_object_new_string_len(c->text, (int)c->text_len)
+                                           : tools->named ? json_object_new_string("")
+                                                          : NULL);
     json_object_object_add(msg, "refusal", NULL);
     json_object_object_add(msg, "annotations", NULL);
     json_object_object_add(msg, "audio", NULL);
     json_object_object_add(msg, "function_call", NULL);
-    json_object_object_add(msg, "tool_calls", json_object_new_array());
+    json_object_object_add(msg, "tool_calls", tools->call ? gs_tool_calls_json(tools, index, c->text, c->text_len)
+                                                          : json_object_new_array());
     json_object_object_add(msg, "reasoning_content", NULL);
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)index));
     json_object_object_add(ch, "message", msg);
     json_object_object_add(ch, "logprobs",
                            c->logprobs ? gs_chat_logprobs(e, c->logprobs, c->n_tokens, (size_t)top, ar) : NULL);
-    json_object_object_add(ch, "finish_reason", json_object_new_string(c->finish_reason));
+    json_object_object_add(ch, "finish_reason", json_object_new_string(gs_tool_finish_reason(tools, c->finish_reason)));
     json_object_object_add(ch, "stop_reason",
                            c->stop_kind == 1   ? json_object_new_int64(c->stop_token)
                            : c->stop_kind == 2 ? json_object_new_string(c->stop_string)
@@ -180,6 +212,7 @@ typedef struct chat_state {
     int stream;
     int64_t created;
     char id[64];
+    gs_tool_plan tools;   /* whether the choices call a tool, and which */
 } chat_state;
 
 /* The whole answer: a chat.completion, or one event holding it for a stream that is not
@@ -194,7 +227,7 @@ static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
     ar->failed = 0; /* the pieces below (token texts of logprobs) are checked once, at the end */
     json_object *choices = json_object_new_array();
     for (size_t i = 0; i < g->n_choices; i++)
-        json_object_array_add(choices, choice_json(e, &g->choices[i], i, cs->top, ar));
+        json_object_array_add(choices, choice_json(e, &g->choices[i], i, cs->top, &cs->tools, ar));
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", json_object_new_string(cs->id));
     json_object_object_add(o, "object", json_object_new_string("chat.completion"));
@@ -249,6 +282,9 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
         *st = gs_respond_genapi_error(b, r, &err);
         return 0;
     }
+    uint64_t seed = gs_resolve_seed(p);
+    if (!gs_chat_tools_plan(b, root, msgs, n_msgs, seed, IS(p, n) && p->n > 1 ? (size_t)p->n : 1, ar, &cs->tools, r))
+        return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     /* Messages that cannot fit the context are refused before they are tokenized. */
     if (!gs_check_prompt_fits(b, p, at_least, text_bytes, "messages", r))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
@@ -296,11 +332,20 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
         s = gs_text_job_prompt_logprobs(t, ids, n_prompt, (size_t)plp_top, &cs->plp, &err);
     if (s == GENAPI_OK)
         s = gx_guided_compile(e, p, &t->guided, &err);
+    if (s == GENAPI_OK && cs->tools.call) {
+        /* The call's arguments are generated under its function's schema. */
+        if (t->guided != NULL) {
+            *st = gs_respond_error(b, r, 400, "BadRequestError", "tool_choice",
+                                   "A tool call and structured output both constrain the output; use only one.");
+            return 0;
+        }
+        s = gx_guided_compile_schema(e, cs->tools.schema, "tools", &t->guided, &err);
+    }
     cs->n_prompt = n_prompt;
     cs->stream = stream;
     cs->created = (int64_t)time(NULL);
     gs_random_id(cs->id, sizeof cs->id, "chatcmpl-");
-    gx_gen_request gr = {ids, n_prompt, p, 0, topic, gs_resolve_seed(p), cs->top, 0, gs_adapter(b, p, cs->model, ar),
+    gx_gen_request gr = {ids, n_prompt, p, 0, topic, seed, cs->top, 0, gs_adapter(b, p, cs->model, ar),
                          t->guided};
     if (s == GENAPI_OK)
         s = gs_text_job_reserve(t, 1, &err);
@@ -308,7 +353,7 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
         s = gs_text_job_add(t, &gr, &err);
     gs_stream_info info = {cs->id, cs->created, cs->model, cs->top,
                            IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
-                           (int64_t)n_prompt, 0, NULL, NULL};
+                           (int64_t)n_prompt, 0, NULL, NULL, &cs->tools};
     if (s == GENAPI_OK)
         s = gs_text_job_start(t, stream, 1, &info, &err);
     if (s != GENAPI_OK) {

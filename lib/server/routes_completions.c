@@ -313,7 +313,7 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     }
     gs_stream_info info = {cs->id, cs->created, cs->model, cs->top,
                            IS(p, output_kind) ? (int)p->output_kind : GS_OUTPUT_DELTA, include_usage,
-                           cs->prompt_tokens, 0, prefix, cs->echo ? texts : NULL};
+                           cs->prompt_tokens, 0, prefix, cs->echo ? texts : NULL, NULL};
     if (s == GENAPI_OK)
         s = gs_text_job_start(t, cs->stream, 0, &info, &err);
     if (s != GENAPI_OK) {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "server/chat_tools.h"
 #include "server/text_common.h"
 #include "util/buf.h"
 
@@ -87,15 +88,22 @@ static json_object *chat_chunk(const gs_stream *st, genapi_backend *b, ga_arena 
                                const gx_choice *c)
 {
     json_object *ch = json_object_new_object(), *delta = json_object_new_object();
-    if (k->e > k->s || !k->last)
+    const gs_tool_plan *tools = st->info.tools;
+    if (tools && tools->call) {
+        if (k->e > k->s || !k->last || !tools->started[k->i])
+            json_object_object_add(delta, "tool_calls",
+                                   gs_tool_calls_delta(tools, k->i, c->text + k->s, k->e - k->s));
+    } else if (k->e > k->s || !k->last) {
         json_object_object_add(delta, "content", json_object_new_string_len(c->text + k->s, (int)(k->e - k->s)));
+    }
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
     json_object_object_add(ch, "delta", delta);
     json_object_object_add(ch, "logprobs", c->logprobs && k->to > k->from
                                                ? gs_chat_logprobs(b->text, c->logprobs + k->from, k->to - k->from,
                                                                   (size_t)st->info.top_logprobs, ar)
                                                : NULL);
-    json_object_object_add(ch, "finish_reason", k->last ? json_object_new_string(c->finish_reason) : NULL);
+    json_object_object_add(ch, "finish_reason",
+                           k->last ? json_object_new_string(gs_tool_finish_reason(tools, c->finish_reason)) : NULL);
     if (k->last)
         json_object_object_add(ch, "stop_reason", stop_reason(c));
     return ch;

@@ -26,6 +26,7 @@ typedef struct gs_stream_info {
     int64_t prompt_tokens, completion_tokens;
     const size_t *text_prefix;  /* completions with echo: per choice, bytes of prompt text first */
     const char *const *prompt_text;
+    const struct gs_tool_plan *tools; /* chat: choices that call a tool send tool_calls deltas; or NULL */
 } gs_stream_info;
 
 /* Choice `i` of a stream as generated so far: *settled tokens whose text can no longer change,

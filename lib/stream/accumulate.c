@@ -67,7 +67,7 @@ struct gacc {
 
     /* The deltas of the latest event and the JSON they point into (kept until the next event). */
     gacc_delta *deltas;
-    size_t cap_deltas;
+    size_t n_deltas, cap_deltas;
     json_object *last_root;
 };
 
@@ -209,7 +209,21 @@ static acc_tool *tool_at(gacc *acc, acc_choice *c, int64_t index)
 
 /* ---- applying one chunk -------------------------------------------------------------------- */
 
-static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, ga_jt *t)
+/* A new delta of the latest event for choice `index` (zeroed, no tool call); NULL out of memory. */
+static gacc_delta *push_delta(gacc *acc, int64_t index)
+{
+    gacc_delta *grown = grow(&acc->alloc, acc->deltas, &acc->cap_deltas, acc->n_deltas + 1, sizeof *grown);
+    if (grown == NULL)
+        return NULL;
+    acc->deltas = grown;
+    gacc_delta *d = &acc->deltas[acc->n_deltas++];
+    memset(d, 0, sizeof *d);
+    d->index = index;
+    d->tool_call_index = -1;
+    return d;
+}
+
+static void merge_tool_calls(gacc *acc, acc_choice *c, int64_t choice_index, json_object *delta, ga_jt *t)
 {
     json_object *arr = ga_jt_get(t, delta, "tool_calls", json_type_array);
     if (arr == NULL)
@@ -232,11 +246,12 @@ static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, ga_jt
         }
         keep_nonempty(t, tc, "id", &tool->id);
         keep_nonempty(t, tc, "type", &tool->type);
+        const char *args = NULL;
+        size_t len = 0;
         if ((fn = ga_jt_get(t, tc, "function", json_type_object)) != NULL) {
             ga_jt_push(t, ".function");
             keep_nonempty(t, fn, "name", &tool->name);
-            size_t len = 0;
-            const char *args = text_member(t, fn, "arguments", &len);
+            args = text_member(t, fn, "arguments", &len);
             if (args != NULL) {
                 if (ga_buf_append(&tool->args, args, len) != 0)
                     ga_jt_nomem(t);
@@ -244,6 +259,21 @@ static void merge_tool_calls(gacc *acc, acc_choice *c, json_object *delta, ga_jt
             }
         }
         ga_jt_pop(t, at);
+        if (t->st != GENAPI_OK)
+            return;
+        /* One delta per call piece, for callers that show calls as they form. */
+        gacc_delta *d = push_delta(acc, choice_index);
+        if (d == NULL) {
+            ga_jt_nomem(t);
+            return;
+        }
+        d->tool_call_index = index;
+        d->tool_call_id = tool->id;
+        d->tool_call_name = tool->name;
+        if (args != NULL && len > 0) {
+            d->tool_call_arguments = args;
+            d->tool_call_arguments_len = len;
+        }
     }
 }
 
@@ -266,21 +296,26 @@ static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, ga_jt *t)
     c->n_lp += lp->count;
 }
 
-/* Apply one entry of a chunk's "choices" (position `pos`) and describe its contribution in *dl.
- * Returns 1 when the delta callback should hear about it. */
-static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, ga_jt *t)
+/* Apply one entry of a chunk's "choices" (position `pos`) and describe its contribution in the
+ * event's deltas: one per tool call piece, then one for content, reasoning and the end when
+ * there are any. */
+static void apply_choice(gacc *acc, json_object *cj, size_t pos, ga_jt *t)
 {
     int64_t index = (int64_t)pos;
     ga_jt_i64(t, cj, "index", &index);
-    acc_choice *c = t->st == GENAPI_OK ? choice_at(acc, index) : NULL;
+    if (t->st != GENAPI_OK)
+        return;
+    acc_choice *c = choice_at(acc, index);
     if (c == NULL) {
         ga_jt_nomem(t);
-        return 0;
+        return;
     }
+    if (c->finished)
+        return; /* a second terminal chunk, or deltas after the end */
+    gacc_delta local, *dl = &local;
     memset(dl, 0, sizeof *dl);
     dl->index = index;
-    if (c->finished)
-        return 0; /* a second terminal chunk, or deltas after the end */
+    dl->tool_call_index = -1;
 
     const char *text = NULL, *reasoning = NULL;
     size_t text_len = 0, reasoning_len = 0;
@@ -300,7 +335,7 @@ static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, 
             reasoning = text_member(t, delta, "reasoning_content", &reasoning_len);
             if (reasoning == NULL)
                 reasoning = text_member(t, delta, "reasoning", &reasoning_len);
-            merge_tool_calls(acc, c, delta, t);
+            merge_tool_calls(acc, c, index, delta, t);
         }
         ga_jt_pop(t, at);
     } else {
@@ -335,7 +370,13 @@ static int apply_choice(gacc *acc, json_object *cj, size_t pos, gacc_delta *dl, 
         dl->stop_token = c->stop_token;
         dl->stop_string = c->stop_string;
     }
-    return dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL;
+    if (t->st == GENAPI_OK && (dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL)) {
+        gacc_delta *d = push_delta(acc, index);
+        if (d == NULL)
+            ga_jt_nomem(t);
+        else
+            *d = local;
+    }
 }
 
 /* Record the first error: an in-band one, or a failure of this accumulator. */
@@ -374,6 +415,7 @@ static void take_inband_error(gacc *acc, json_object *e, ga_jt *t)
 static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
 {
     json_object *choices = NULL, *err = NULL;
+    acc->n_deltas = 0;
     int has_choices = json_object_object_get_ex(root, "choices", &choices);
     if (!has_choices && json_object_object_get_ex(root, "error", &err) && err != NULL) {
         take_inband_error(acc, err, t);
@@ -393,13 +435,7 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
     choices = ga_jt_get(t, root, "choices", json_type_array);
     if (choices == NULL)
         return 0;
-    size_t n = json_object_array_length(choices), reported = 0;
-    gacc_delta *grown = grow(&acc->alloc, acc->deltas, &acc->cap_deltas, n, sizeof *grown);
-    if (grown == NULL) {
-        ga_jt_nomem(t);
-        return 0;
-    }
-    acc->deltas = grown;
+    size_t n = json_object_array_length(choices);
     for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
         json_object *cj = json_object_array_get_idx(choices, i);
         ga_jt_at(t, "choices[%zu]", i);
@@ -407,10 +443,9 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
             ga_jt_type_fail(t, NULL, cj, "an object");
             break;
         }
-        if (apply_choice(acc, cj, i, &acc->deltas[reported], t))
-            reported++;
+        apply_choice(acc, cj, i, t);
     }
-    return reported;
+    return acc->n_deltas;
 }
 
 int gacc_event(gacc *acc, const char *data, size_t len)

@@ -37,6 +37,10 @@ typedef struct gacc_delta {
     int32_t stop_reason_kind;
     int64_t stop_token;
     const char *stop_string;
+    int64_t tool_call_index;          /* -1: no tool call */
+    const char *tool_call_id, *tool_call_name; /* as known so far */
+    const char *tool_call_arguments;  /* argument text added (NULL if none) */
+    size_t tool_call_arguments_len;
 } gacc_delta;
 
 typedef int (*gacc_delta_fn)(const gacc_delta *d, void *user); /* non-zero: stop */

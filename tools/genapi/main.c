@@ -230,8 +230,8 @@ static int cmd_chat(genapi_client *client, const cli *c)
         genapi_chat_message msgs[2];
         size_t n_msgs = 0;
         if (c->system)
-            msgs[n_msgs++] = (genapi_chat_message){"system", c->system, NULL};
-        msgs[n_msgs++] = (genapi_chat_message){"user", message, NULL};
+            msgs[n_msgs++] = (genapi_chat_message){.role = "system", .content = c->system};
+        msgs[n_msgs++] = (genapi_chat_message){.role = "user", .content = message};
         genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
         req.messages = msgs;
         req.message_count = n_msgs;

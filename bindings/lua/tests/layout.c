@@ -67,6 +67,14 @@ int main(void)
     F(genapi_chat_message, role);
     F(genapi_chat_message, content);
     F(genapi_chat_message, name);
+    F(genapi_chat_message, tool_call_id);
+    F(genapi_chat_message, tool_calls);
+    F(genapi_chat_message, tool_call_count);
+
+    S(genapi_tool);
+    F(genapi_tool, name);
+    F(genapi_tool, description);
+    F(genapi_tool, parameters_json);
 
     S(genapi_chat_request);
     F(genapi_chat_request, struct_size);
@@ -75,6 +83,11 @@ int main(void)
     F(genapi_chat_request, message_count);
     F(genapi_chat_request, params);
     F(genapi_chat_request, extra_json);
+    F(genapi_chat_request, tools);
+    F(genapi_chat_request, tool_count);
+    F(genapi_chat_request, tool_choice);
+    F(genapi_chat_request, parallel_tool_calls);
+    F(genapi_chat_request, tool_choice_name);
 
     S(genapi_tool_call);
     F(genapi_tool_call, index);
@@ -130,6 +143,11 @@ int main(void)
     F(genapi_stream_delta, reserved);
     F(genapi_stream_delta, stop_token);
     F(genapi_stream_delta, stop_string);
+    F(genapi_stream_delta, tool_call_index);
+    F(genapi_stream_delta, tool_call_id);
+    F(genapi_stream_delta, tool_call_name);
+    F(genapi_stream_delta, tool_call_arguments);
+    F(genapi_stream_delta, tool_call_arguments_len);
 
     S(genapi_image);
     F(genapi_image, data);

@@ -81,10 +81,35 @@ class LogprobsStruct(ctypes.Structure):
 
 
 # --- chat.h --------------------------------------------------------------------------------------
+class ToolCallStruct(ctypes.Structure):
+    """genapi_tool_call"""
+
+    _fields_ = [
+        ("index", c_int64),
+        ("id", c_char_p),
+        ("type", c_char_p),
+        ("name", c_char_p),
+        ("arguments", c_char_p),
+    ]
+
+
 class ChatMessageStruct(ctypes.Structure):
     """genapi_chat_message"""
 
-    _fields_ = [("role", c_char_p), ("content", c_char_p), ("name", c_char_p)]
+    _fields_ = [
+        ("role", c_char_p),
+        ("content", c_char_p),
+        ("name", c_char_p),
+        ("tool_call_id", c_char_p),
+        ("tool_calls", P(ToolCallStruct)),
+        ("tool_call_count", c_size_t),
+    ]
+
+
+class ToolStruct(ctypes.Structure):
+    """genapi_tool"""
+
+    _fields_ = [("name", c_char_p), ("description", c_char_p), ("parameters_json", c_char_p)]
 
 
 class ChatRequestStruct(ctypes.Structure):
@@ -97,18 +122,11 @@ class ChatRequestStruct(ctypes.Structure):
         ("message_count", c_size_t),
         ("params", c_void_p),
         ("extra_json", c_char_p),
-    ]
-
-
-class ToolCallStruct(ctypes.Structure):
-    """genapi_tool_call"""
-
-    _fields_ = [
-        ("index", c_int64),
-        ("id", c_char_p),
-        ("type", c_char_p),
-        ("name", c_char_p),
-        ("arguments", c_char_p),
+        ("tools", P(ToolStruct)),
+        ("tool_count", c_size_t),
+        ("tool_choice", c_int32),
+        ("parallel_tool_calls", c_int32),
+        ("tool_choice_name", c_char_p),
     ]
 
 
@@ -285,6 +303,11 @@ class StreamDeltaStruct(ctypes.Structure):
         ("reserved", c_int32),
         ("stop_token", c_int64),
         ("stop_string", c_char_p),
+        ("tool_call_index", c_int64),
+        ("tool_call_id", c_char_p),
+        ("tool_call_name", c_char_p),
+        ("tool_call_arguments", c_void_p),
+        ("tool_call_arguments_len", c_size_t),
     ]
 
 
@@ -627,6 +650,12 @@ class StreamDelta:
     reasoning: str | None = None
     finish_reason: str | None = None  # set on the one delta that finished the choice
     stop_reason: int | str | None = None  # stop token id, stop string, or None (with finish_reason)
+    # A piece of a tool call: its index in the choice's tool_calls (None when the delta has no
+    # tool call), its id and function name as known so far, and the argument text it added.
+    tool_call_index: int | None = None
+    tool_call_id: str | None = None
+    tool_call_name: str | None = None
+    tool_call_arguments: str | None = None
 
 
 @dataclass
@@ -870,12 +899,19 @@ class _DeltaDecoder:
     def convert(self, dl: StreamDeltaStruct) -> StreamDelta:
         index = int(dl.index)
         final = dl.finish_reason is not None
+        tool = int(dl.tool_call_index)
         return StreamDelta(
             index,
             self.decode(index, "content", dl.content, dl.content_len, final),
             self.decode(index, "reasoning", dl.reasoning, dl.reasoning_len, final),
             _lib.dec(dl.finish_reason),
             _stop_reason(dl) if final else None,
+            tool if tool >= 0 else None,
+            _lib.dec(dl.tool_call_id),
+            _lib.dec(dl.tool_call_name),
+            # a call's arguments are JSON text: ASCII-safe pieces as the servers escape them
+            ctypes.string_at(dl.tool_call_arguments, dl.tool_call_arguments_len).decode("utf-8", "replace")
+            if dl.tool_call_arguments and dl.tool_call_arguments_len else None,
         )
 
 
@@ -928,6 +964,35 @@ def _message_fields(m: Any, i: int) -> tuple[Any, Any, Any]:
                                param="messages")
 
 
+def _json_text(v: Any) -> Any:
+    return v if v is None or isinstance(v, (str, bytes)) else json.dumps(v)
+
+
+def _message_tools(m: Any, i: int, msg: Any, keep: list[Any]) -> None:
+    """tool_call_id and tool_calls of a message dict (a tool loop's messages) into msg."""
+    if not isinstance(m, Mapping):
+        return
+    b = _lib.cstr(m.get("tool_call_id"), f"messages[{i}].tool_call_id")
+    keep.append(b)
+    msg.tool_call_id = b
+    calls = m.get("tool_calls") or []
+    if not calls:
+        return
+    arr = (ToolCallStruct * len(calls))()
+    keep.append(arr)
+    for k, c in enumerate(calls):
+        fn = c.get("function", c) if isinstance(c, Mapping) else None
+        if not isinstance(fn, Mapping):
+            raise InvalidArgumentError(f"messages[{i}].tool_calls[{k}] must be a dict", param="messages")
+        arr[k].index = k
+        for what, v in (("id", c.get("id")), ("name", fn.get("name")), ("arguments", _json_text(fn.get("arguments")))):
+            b = _lib.cstr(v, f"messages[{i}].tool_calls[{k}].{what}")
+            keep.append(b)
+            setattr(arr[k], what, b)
+    msg.tool_calls = arr
+    msg.tool_call_count = len(calls)
+
+
 def _build_messages(messages: Any, keep: list[Any]) -> tuple[Any, int]:
     """A genapi_chat_message array (and its length) for chat-style messages; the encoded
     strings are appended to `keep`, which must outlive the C call."""
@@ -941,7 +1006,53 @@ def _build_messages(messages: Any, keep: list[Any]) -> tuple[Any, int]:
             b = _lib.cstr(v, f"messages[{i}].{what}")
             keep.append(b)
             setattr(arr[i], what, b)
+        _message_tools(m, i, arr[i], keep)
     return arr, len(msgs)
+
+
+_TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls")
+_TOOL_CHOICES = {None: 0, "none": 1, "auto": 2, "required": 3}
+
+
+def _pop_tools(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The tool-calling keyword arguments of a chat call, taken out of its text parameters."""
+    return {k: kwargs.pop(k) for k in _TOOL_KEYS if k in kwargs}
+
+
+def _set_tools(req: Any, tooling: Mapping[str, Any], keep: list[Any]) -> None:
+    """tools (OpenAI-shaped dicts or flat {name, description, parameters}), tool_choice ("none",
+    "auto", "required" or {"type": "function", "function": {"name": ...}}) and
+    parallel_tool_calls (bool) into a genapi_chat_request."""
+    tools = list(tooling.get("tools") or [])
+    if tools:
+        arr = (ToolStruct * len(tools))()
+        keep.append(arr)
+        for i, t in enumerate(tools):
+            fn = t.get("function", t) if isinstance(t, Mapping) else None
+            if not isinstance(fn, Mapping):
+                raise InvalidArgumentError(f"tools[{i}] must be a dict", param="tools")
+            for what, v in (("name", fn.get("name")), ("description", fn.get("description")),
+                            ("parameters_json", _json_text(fn.get("parameters")))):
+                b = _lib.cstr(v, f"tools[{i}].{what}")
+                keep.append(b)
+                setattr(arr[i], what, b)
+        req.tools = arr
+        req.tool_count = len(tools)
+    choice = tooling.get("tool_choice")
+    if isinstance(choice, Mapping):
+        name = (choice.get("function") or {}).get("name")
+        b = _lib.cstr(name, "tool_choice.function.name")
+        keep.append(b)
+        req.tool_choice = 4
+        req.tool_choice_name = b
+    elif choice in _TOOL_CHOICES:
+        req.tool_choice = _TOOL_CHOICES[choice]
+    else:
+        raise InvalidArgumentError(f"tool_choice must be 'none', 'auto', 'required' or a named function, got {choice!r}",
+                                   param="tool_choice")
+    ptc = tooling.get("parallel_tool_calls")
+    if ptc is not None:
+        req.parallel_tool_calls = 2 if ptc else 1
 
 
 def _extra_text(extra: Any, what: str) -> bytes | None:
@@ -973,7 +1084,7 @@ def _token_ids(value: Any, what: str) -> list[int]:
 class _Request:
     """A genapi_chat_request plus every Python object its pointers borrow from."""
 
-    def __init__(self, messages: Any, params: TextParams, extra: Any):
+    def __init__(self, messages: Any, params: TextParams, extra: Any, tooling: Mapping[str, Any] | None = None):
         self.keep: list[Any] = []  # bytes the C structs point into; alive as long as self
         self.messages, count = _build_messages(messages, self.keep)
         self.params = params
@@ -984,6 +1095,7 @@ class _Request:
         self.req.message_count = count
         self.req.params = ctypes.addressof(params.struct)
         self.req.extra_json = self.extra
+        _set_tools(self.req, tooling or {}, self.keep)
 
 
 class _CompletionRequest:
@@ -1299,8 +1411,10 @@ class Client:
     ) -> ChatResult | "_requests.Stream":
         """Run a chat completion (genapi_chat_complete) and return a ChatResult.
 
-        messages: list of {"role", "content"[, "name"]} dicts (or (role, content) tuples, or one
-        str as a single user message). Text parameters are keyword arguments by JSON name
+        messages: list of {"role", "content"[, "name"][, "tool_calls"][, "tool_call_id"]} dicts
+        (or (role, content) tuples, or one str as a single user message). ``tools`` (OpenAI-shaped
+        function dicts), ``tool_choice`` ("none", "auto", "required" or {"type": "function",
+        "function": {"name": ...}}) and ``parallel_tool_calls`` are keyword arguments too. Text parameters are keyword arguments by JSON name
         (model="genapi-ref", temperature=0.7, ...) and/or a TextParams / mapping in ``params``
         (keywords win). ``extra`` is a JSON object merged into the body last.
 
@@ -1308,9 +1422,10 @@ class Client:
         returns a genapi.Stream at once: iterate it for StreamDelta objects; ``.result`` is the
         accumulated ChatResult after the last one.
         """
+        tooling = _pop_tools(kwargs)
         p, temp = self._params(params, kwargs)
         try:
-            req = _Request(messages, p, extra)
+            req = _Request(messages, p, extra, tooling)
             if stream:
                 return _requests.Stream(self, genapi_chat_stream_start, req, _requests.CHAT)
             out = P(ChatResultStruct)()
@@ -1339,9 +1454,10 @@ class Client:
         **kwargs: Any,
     ) -> str:
         """The JSON body chat() would send (genapi_chat_request_to_json), without sending it."""
+        tooling = _pop_tools(kwargs)
         p, temp = self._params(params, kwargs)
         try:
-            req = _Request(messages, p, extra)
+            req = _Request(messages, p, extra, tooling)
             out = c_void_p()
             err = _lib.new_error()
             with self._lock:
@@ -1372,9 +1488,10 @@ class Client:
         or carries an error raises genapi.Error (status_name "stream error") with ``.partial``.
         on_delta must not use this client (it is busy with the stream).
         """
+        tooling = _pop_tools(kwargs)
         p, temp = self._params(params, kwargs)
         try:
-            req = _Request(messages, p, extra)
+            req = _Request(messages, p, extra, tooling)
             return self._stream(genapi_chat_stream, req, on_delta, ChatResultStruct, genapi_chat_result_free,
                                 _convert_result, "genapi_chat_stream", "genapi_chat_result")
         finally:
@@ -1663,9 +1780,10 @@ class Client:
         return self._achat(messages, params, extra, kwargs)
 
     async def _achat(self, messages, params, extra, kwargs) -> ChatResult:
+        tooling = _pop_tools(kwargs)
         p, temp = self._params(params, kwargs)
         try:
-            req = _Request(messages, p, extra)
+            req = _Request(messages, p, extra, tooling)
             op = self._aop(genapi_chat_start, (ctypes.byref(req.req),), _requests.CHAT)
         finally:
             if temp:
@@ -1683,11 +1801,12 @@ class Client:
         """A streamed chat for ``async for delta in client.achat_stream(...)`` (a pull stream
         started with genapi_chat_stream_start at the first iteration). Parameters are parsed
         here; ``.result`` is the accumulated ChatResult after the last delta."""
+        tooling = _pop_tools(kwargs)
         p, temp = self._params(params, kwargs)
         if not temp:
             p = p.copy()  # sent when the stream starts: later changes to the caller's object stay out
         try:
-            req = _Request(messages, p, extra)
+            req = _Request(messages, p, extra, tooling)
         except BaseException:
             p.close()
             raise

@@ -250,6 +250,7 @@ class LayoutTest(unittest.TestCase):
             "genapi_chat_message": _client.ChatMessageStruct,
             "genapi_chat_request": _client.ChatRequestStruct,
             "genapi_tool_call": _client.ToolCallStruct,
+            "genapi_tool": _client.ToolStruct,
             "genapi_chat_choice": _client.ChatChoiceStruct,
             "genapi_usage": _client.UsageStruct,
             "genapi_chat_result": _client.ChatResultStruct,
@@ -554,6 +555,60 @@ class ClientTest(unittest.TestCase):
 
     def test_in_process_backend(self):
         self.assertIsNone(self.client.base_url)
+
+    def test_tool_loop(self):
+        weather = {"type": "function", "function": {
+            "name": "get_weather", "description": "Weather of a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}},
+                           "required": ["city"], "additionalProperties": False}}}
+        msgs = [{"role": "user", "content": "Weather in Oslo?"}]
+        r = self.client.chat(msgs, model=REF_MODEL, seed=3, tools=[weather], tool_choice="required")
+        ch = r.choices[0]
+        self.assertEqual(ch.finish_reason, "tool_calls")
+        self.assertIsNone(ch.content)
+        self.assertEqual(len(ch.tool_calls), 1)
+        call = ch.tool_calls[0]
+        self.assertEqual(call.name, "get_weather")
+        self.assertTrue(call.id.startswith("chatcmpl-tool-"))
+        args = json.loads(call.arguments)
+        self.assertEqual(set(args), {"city"})
+        self.assertIsInstance(args["city"], str)
+        # The same call, named; then the tool's answer goes back and the model answers in text.
+        named = self.client.chat(msgs, model=REF_MODEL, seed=3, tools=[weather],
+                                 tool_choice={"type": "function", "function": {"name": "get_weather"}})
+        self.assertEqual(named.choices[0].finish_reason, "stop")
+        self.assertEqual(named.choices[0].tool_calls[0].name, "get_weather")
+        loop = msgs + [{"role": "assistant", "content": None,
+                        "tool_calls": [{"id": call.id, "type": "function",
+                                        "function": {"name": call.name, "arguments": call.arguments}}]},
+                       {"role": "tool", "tool_call_id": call.id, "content": json.dumps({"temp": 4})}]
+        body = json.loads(self.client.chat_request_json(loop, model=REF_MODEL, tools=[weather],
+                                                        parallel_tool_calls=False))
+        self.assertEqual(body["messages"][1]["tool_calls"][0]["function"]["name"], "get_weather")
+        self.assertEqual(body["messages"][2]["tool_call_id"], call.id)
+        self.assertEqual(body["tools"][0]["function"]["parameters"], weather["function"]["parameters"])
+        self.assertIs(body["parallel_tool_calls"], False)
+        self.assertNotIn("tool_choice", body)
+        answer = self.client.chat(loop, model=REF_MODEL, seed=3, tools=[weather])
+        self.assertEqual(answer.choices[0].tool_calls, [])
+        self.assertTrue(answer.choices[0].content)
+        # Streamed, the call accumulates to the same arguments.
+        stream = self.client.chat(msgs, model=REF_MODEL, seed=3, tools=[weather], tool_choice="required", stream=True)
+        deltas = list(stream)
+        self.assertTrue(deltas)
+        self.assertEqual(stream.result.choices[0].tool_calls[0].arguments, call.arguments)
+        pieces = [d for d in deltas if d.tool_call_index is not None]
+        self.assertGreater(len(pieces), 3)
+        self.assertTrue(all(d.tool_call_index == 0 and d.content is None for d in pieces))
+        self.assertEqual({d.tool_call_name for d in pieces}, {"get_weather"})
+        self.assertEqual("".join(d.tool_call_arguments or "" for d in pieces), call.arguments)
+        self.assertEqual([d.finish_reason for d in deltas if d.finish_reason], ["tool_calls"])
+        with self.assertRaises(genapi.InvalidArgumentError) as cm:
+            self.client.chat(msgs, model=REF_MODEL, tools=[weather], tool_choice="sometimes")
+        self.assertEqual(cm.exception.param, "tool_choice")
+        with self.assertRaises(genapi.InvalidArgumentError) as cm:
+            self.client.chat(msgs, model=REF_MODEL, tool_choice="required")
+        self.assertEqual(cm.exception.param, "tool_choice")
 
     def test_chat_end_to_end(self):
         r = self.client.chat([{"role": "user", "content": "Hello"}], model=REF_MODEL, temperature=0.7, top_p=0.9,

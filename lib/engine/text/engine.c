@@ -619,17 +619,8 @@ genapi_status gx_run_init(gx_run *r, const gx_text_engine *e, const gx_gen_reque
         gx_run_release(r);
         return nomem(err);
     }
-    if (req->guided) {
-        gd_cursor start;
-        gd_cursor_start(req->guided, &start);
-        size_t need = gd_cursor_min_remaining(req->guided, &start);
-        if (need > (size_t)max_tokens) {
-            gx_run_release(r);
-            return ga_err(err, GENAPI_E_INVALID_ARG, "max_tokens",
-                          "max_tokens=%lld is too small for the structured output: at least %zu tokens are needed.",
-                          (long long)max_tokens, need);
-        }
-    }
+    /* A constraint longer than max_tokens is cut by it, finish_reason "length", as the servers
+     * end it (no refusal up front). */
     return GENAPI_OK;
 }
 
@@ -718,11 +709,13 @@ static genapi_status seq_step(gx_run *r, gx_seq *s, genapi_error *err)
         memcpy(r->raw, logits, vocab * sizeof *r->raw);
     if (g) {
         /* Only tokens that keep the output a prefix of the language, and, near the end of
-         * the budget, that still leave room to complete it (one byte per token at worst). */
+         * the budget, that still leave room to complete it (one byte per token at worst). When
+         * the budget cannot hold the rest at all, the output is cut at max_tokens. */
         uint8_t *mask = r->mask;
         gd_cursor_allowed(g, &s->guided, mask);
         size_t left = (size_t)(r->max_tokens - s->step) - 1;
-        if (gd_cursor_min_remaining(g, &s->guided) + 32 >= left)
+        size_t need = gd_cursor_min_remaining(g, &s->guided);
+        if (need + 32 >= left && need <= left + 1)
             for (size_t v = 0; v < vocab; v++)
                 if (mask[v] && (int32_t)v != GX_TOK_IM_END &&
                     gd_cursor_min_remaining_after(g, &s->guided, (int32_t)v) > left)

@@ -27,6 +27,9 @@ typedef struct gx_text_engine {
  * response_format), or *out = NULL when none; an error names the parameter. */
 genapi_status gx_guided_compile(const gx_text_engine *e, const genapi_text_params *p, gd_constraint **out,
                                 genapi_error *err);
+/* A JSON Schema (text) compiled as a constraint, e.g. a tool's parameters; errors name param. */
+genapi_status gx_guided_compile_schema(const gx_text_engine *e, const char *schema_json, const char *param,
+                                       gd_constraint **out, genapi_error *err);
 
 /* Logit offsets of the reference LoRA adapter ("genapi-ref-lora") at multiplier 1: it favours
  * words of nature and weather. */

@@ -170,3 +170,13 @@ genapi_status gx_guided_compile(const gx_text_engine *e, const genapi_text_param
     *out = c;
     return GENAPI_OK;
 }
+
+genapi_status gx_guided_compile_schema(const gx_text_engine *e, const char *schema_json, const char *param,
+                                       gd_constraint **out, genapi_error *err)
+{
+    gd_alloc_hooks h = {hook_malloc, hook_free, (void *)&e->alloc};
+    *out = gd_compile_json_schema(&h, &e->gd_vocab, schema_json, param, err);
+    if (*out == NULL)
+        return err && err->status ? (genapi_status)err->status : GENAPI_E_INVALID_ARG;
+    return GENAPI_OK;
+}

@@ -192,7 +192,8 @@ static inline int gsi_dynatemp_on(const gsamp_config *c)
 }
 static inline int gsi_is_greedy(const gsamp_config *c)
 {
-    return c->temperature < 1e-5 && !gsi_dynatemp_on(c);
+    /* Temperature below 1e-5 is greedy whatever dynatemp says, as the servers type the request. */
+    return c->temperature < 1e-5;
 }
 
 #endif

@@ -5,7 +5,8 @@
  *   T = min + (max - min) * (H / ln N)^exponent
  * with H the entropy (nats) of the current distribution and N the number of surviving
  * tokens (N = 1 gives NaN, hence the floor). T below 1e-5 or NaN becomes 1e-5.
- * Then l <- l / T (in float). Greedy requests without dynatemp skip this slot.
+ * Then l <- l / T (in float). Greedy requests (temperature < 1e-5, with or without dynatemp)
+ * skip this slot.
  */
 #include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
@@ -28,10 +29,12 @@ static double dynamic_temperature(gsamp_workspace *ws, const gsamp_config *cfg)
 void gsi_temperature(gsamp_workspace *ws, const gsamp_config *cfg, int greedy)
 {
     double t;
+    if (greedy)
+        return;
     if (gsi_dynatemp_on(cfg)) {
         t = dynamic_temperature(ws, cfg);
     } else {
-        if (greedy || cfg->temperature == 1.0)
+        if (cfg->temperature == 1.0)
             return;
         t = cfg->temperature;
     }
