@@ -84,6 +84,7 @@ static void test_deadline_bounds_retries(void **state)
     fh_stop(f);
 }
 
+#if GENAPI_TEST_REFERENCE_BACKEND
 /* In process, a generation longer than the call's time ends with GENAPI_E_TIMEOUT. */
 static void test_deadline_in_process(void **state)
 {
@@ -108,6 +109,7 @@ static void test_deadline_in_process(void **state)
     genapi_chat_result_free(r);
     genapi_client_free(c);
 }
+#endif
 
 /* A server that answers its headers and then goes silent. */
 typedef struct silent {
@@ -269,7 +271,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deadline_bounds_retries),
+#if GENAPI_TEST_REFERENCE_BACKEND
         cmocka_unit_test(test_deadline_in_process),
+#endif
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_absurd_retry_after),
         cmocka_unit_test(test_redirect_is_an_error),

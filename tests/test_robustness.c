@@ -142,6 +142,10 @@ static void test_mutated_responses(void **state)
     genapi_client_config cfg;
     genapi_client_config_init(&cfg, sizeof cfg);
     cfg.ignore_environment = 1;
+#if !GENAPI_TEST_REFERENCE_BACKEND
+    /* An HTTP-client-only library needs a base URL; the parsers send nothing. */
+    cfg.base_url = "http://127.0.0.1:9";
+#endif
     genapi_client *c = NULL;
     assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
     DIR *top = opendir(fx);
@@ -184,6 +188,7 @@ static void test_mutated_responses(void **state)
     genapi_client_free(c);
 }
 
+#if GENAPI_TEST_REFERENCE_BACKEND
 static void test_mutated_requests(void **state)
 {
     (void)state;
@@ -226,12 +231,15 @@ static void test_mutated_requests(void **state)
         }
     genapi_backend_free(b);
 }
+#endif
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mutated_responses),
+#if GENAPI_TEST_REFERENCE_BACKEND
         cmocka_unit_test(test_mutated_requests),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

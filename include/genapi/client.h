@@ -70,8 +70,10 @@ GENAPI_EXPORT genapi_status genapi_client_config_init(genapi_client_config *conf
  * @param config Settings; NULL means all defaults.
  * @param[out] out Receives the client; free it with genapi_client_free().
  * @param err Filled on failure; may be NULL.
- * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG (bad URL or config), ::GENAPI_E_NOMEM or
- *         ::GENAPI_E_INTERNAL (libcurl or libsodium failed to initialise).
+ * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG (bad URL or config), ::GENAPI_E_NOMEM,
+ *         ::GENAPI_E_INTERNAL (libcurl or libsodium failed to initialise), or
+ *         ::GENAPI_E_UNSUPPORTED (param "base_url") when there is no base URL and the library
+ *         was built without the reference backend (`-DGENAPI_REFERENCE_BACKEND=OFF`).
  */
 GENAPI_EXPORT genapi_status genapi_client_new(const genapi_client_config *config, genapi_client **out,
                                               genapi_error *err);

@@ -2,6 +2,9 @@
  * @file server.h
  * @brief The reference local backend: a router over the reference text engine, usable
  *        in-process (the client does this when it has no base URL) or behind an HTTP server.
+ *
+ * A library built with `-DGENAPI_REFERENCE_BACKEND=OFF` (HTTP client only) still exports these
+ * functions; they answer ::GENAPI_E_UNSUPPORTED.
  */
 #ifndef GENAPI_SERVER_H
 #define GENAPI_SERVER_H
@@ -51,7 +54,8 @@ typedef struct genapi_http_response {
  * @param config Settings; NULL = defaults (no key).
  * @param[out] out Receives the backend; free with genapi_backend_free().
  * @param err Filled on failure; may be NULL.
- * @return ::GENAPI_OK or ::GENAPI_E_NOMEM / ::GENAPI_E_INTERNAL.
+ * @return ::GENAPI_OK or ::GENAPI_E_NOMEM / ::GENAPI_E_INTERNAL; ::GENAPI_E_UNSUPPORTED when the
+ *         library was built without the reference backend (`-DGENAPI_REFERENCE_BACKEND=OFF`).
  */
 GENAPI_EXPORT genapi_status genapi_backend_new(const genapi_backend_config *config, genapi_backend **out,
                                                genapi_error *err);
@@ -68,7 +72,8 @@ GENAPI_EXPORT void genapi_backend_free(genapi_backend *backend);
  * @param request The request.
  * @param[out] response Filled with status, content type and body; release with
  *             genapi_http_response_release() even on error statuses.
- * @return ::GENAPI_OK (any HTTP status), or ::GENAPI_E_NOMEM if no response could be built.
+ * @return ::GENAPI_OK (any HTTP status), ::GENAPI_E_NOMEM if no response could be built, or
+ *         ::GENAPI_E_UNSUPPORTED without the reference backend (response zeroed).
  */
 GENAPI_EXPORT genapi_status genapi_backend_handle(genapi_backend *backend, const genapi_http_request *request,
                                                   genapi_http_response *response);
@@ -102,7 +107,8 @@ typedef struct genapi_server genapi_server;
  * @param[out] out Receives the server; stop with genapi_server_stop().
  * @param err Filled on failure (e.g. port in use); may be NULL.
  * @return ::GENAPI_OK, ::GENAPI_E_INVALID_ARG, ::GENAPI_E_CONNECT, or ::GENAPI_E_NOMEM /
- *         ::GENAPI_E_INTERNAL when its threads cannot be set up.
+ *         ::GENAPI_E_INTERNAL when its threads cannot be set up; ::GENAPI_E_UNSUPPORTED when the
+ *         library was built without the reference backend (`-DGENAPI_REFERENCE_BACKEND=OFF`).
  */
 GENAPI_EXPORT genapi_status genapi_server_start(genapi_backend *backend, const char *host, uint16_t port,
                                                 genapi_server **out, genapi_error *err);

@@ -134,6 +134,10 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     } else if (st == GENAPI_OK) {
         genapi_backend_config bc = {sizeof bc, 0, NULL, &c->hooks};
         st = genapi_backend_new(&bc, &c->backend, err);
+        if (st == GENAPI_E_UNSUPPORTED)
+            ga_err(err, st, "base_url",
+                   "no base URL (config or GENAPI_BASE_URL), and this libgenapi was built without the in-process "
+                   "reference backend (GENAPI_REFERENCE_BACKEND=OFF)");
         if (st == GENAPI_OK) {
             c->transport = gt_inproc_new(&a, c->backend);
             if (c->transport == NULL)

@@ -1,20 +1,33 @@
 #include "image/probe.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <genapi/images.h>
-#include <spng.h>
 
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/* The IHDR chunk, which a PNG must start with: its length (13), type, width, height, then bit
+ * depth, colour type, compression, filter and interlace methods; a header whose fields are not
+ * a valid combination gives no size. (The client reads only the header, so the HTTP client
+ * build needs no PNG library.) */
 static void probe_png(const uint8_t *d, size_t n, int32_t *w, int32_t *h)
 {
-    spng_ctx *ctx = spng_ctx_new(0);
-    struct spng_ihdr ihdr;
-    if (ctx && spng_set_png_buffer(ctx, d, n) == 0 && spng_get_ihdr(ctx, &ihdr) == 0 && ihdr.width <= INT32_MAX &&
-        ihdr.height <= INT32_MAX) {
-        *w = (int32_t)ihdr.width;
-        *h = (int32_t)ihdr.height;
-    }
-    spng_ctx_free(ctx);
+    if (n < 8 + 8 + 13 || be32(d + 8) != 13 || memcmp(d + 12, "IHDR", 4) != 0)
+        return;
+    uint32_t width = be32(d + 16), height = be32(d + 20);
+    unsigned depth = d[24], colour = d[25];
+    int depth_ok = depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+    int combo_ok = (colour == 0 && depth_ok) || (colour == 3 && depth <= 8 && depth_ok) ||
+                   ((colour == 2 || colour == 4 || colour == 6) && (depth == 8 || depth == 16));
+    if (width == 0 || height == 0 || width > INT32_MAX || height > INT32_MAX || !combo_ok || d[26] != 0 ||
+        d[27] != 0 || d[28] > 1)
+        return;
+    *w = (int32_t)width;
+    *h = (int32_t)height;
 }
 
 /* Walk the JPEG markers to the first start-of-frame. */

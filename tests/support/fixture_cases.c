@@ -147,6 +147,10 @@ genapi_client *fc_new_client(void)
     genapi_client *c = NULL;
     assert_int_equal(genapi_client_config_init(&cfg, sizeof cfg), GENAPI_OK);
     cfg.ignore_environment = 1; /* in-process backend, no network */
+#if !GENAPI_TEST_REFERENCE_BACKEND
+    /* An HTTP-client-only library needs a base URL; the parsers send nothing. */
+    cfg.base_url = "http://127.0.0.1:9";
+#endif
     genapi_status st = genapi_client_new(&cfg, &c, &err);
     if (st != GENAPI_OK)
         fail_msg("genapi_client_new failed: %d %s", (int)st, err.message);

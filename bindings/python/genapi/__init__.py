@@ -18,8 +18,9 @@
 
 The parameters (text, txt2img, img2img, upscale) are not listed anywhere in this package: the ctypes struct, the accepted
 keyword names and their parsing all come from the loaded library's parameter table.
-The library is found through GENAPI_LIBRARY (full path), then ctypes.util.find_library("genapi"),
-then "libgenapi.so".
+The library is found through GENAPI_LIBRARY (full path), then the library of the prefix this package
+was installed from (genapi/_libpath.py, written by cmake --install), then ctypes.util.find_library("genapi"),
+then "libgenapi.so.0" and "libgenapi.so".
 """
 from __future__ import annotations
 
