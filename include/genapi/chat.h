@@ -85,7 +85,7 @@ typedef struct genapi_chat_request {
 } genapi_chat_request;
 
 /** Static initialiser of a ::genapi_chat_request. */
-#define GENAPI_CHAT_REQUEST_INIT {.struct_size = (uint32_t)sizeof(genapi_chat_request)}
+#define GENAPI_CHAT_REQUEST_INIT GENAPI_SIZED_INIT(genapi_chat_request)
 
 /** @brief How a choice's stop_reason was given by the server. */
 typedef enum genapi_stop_reason_kind {

@@ -23,6 +23,23 @@ extern "C" {
 #endif
 /** @endcond */
 
+/**
+ * @brief Initialiser of a request or parameter struct: every field zero except `struct_size`.
+ *
+ * Used by the `GENAPI_*_INIT` macros. In C it is a designated initializer; in C++ (where
+ * designated initializers are C++20 only, must name every member in order to avoid warnings,
+ * and are missing from C++17) it is a value-initialised object with `struct_size` set, so the
+ * macros compile warning-free from C++11 on.
+ * @param type The struct type, e.g. genapi_chat_request.
+ */
+#ifdef __cplusplus
+#define GENAPI_SIZED_INIT(type) \
+    ([]() { type genapi_init_v_{}; genapi_init_v_.struct_size = static_cast<uint32_t>(sizeof(type)); \
+            return genapi_init_v_; }())
+#else
+#define GENAPI_SIZED_INIT(type) {.struct_size = (uint32_t)sizeof(type)}
+#endif
+
 /** Major version of the library headers. */
 #define GENAPI_VERSION_MAJOR 0
 /** Minor version of the library headers. */

@@ -23,7 +23,7 @@ typedef struct genapi_completion_request {
 } genapi_completion_request;
 
 /** Static initialiser of a ::genapi_completion_request. */
-#define GENAPI_COMPLETION_REQUEST_INIT {.struct_size = (uint32_t)sizeof(genapi_completion_request)}
+#define GENAPI_COMPLETION_REQUEST_INIT GENAPI_SIZED_INIT(genapi_completion_request)
 
 /** @brief One choice of a text completion. Strings owned by the result, valid UTF-8 (invalid
  *         sequences replaced with U+FFFD, as for chat results); a field of the wrong JSON type

@@ -221,7 +221,7 @@ typedef struct genapi_txt2img_params {
 } genapi_txt2img_params;
 
 /** Static initialiser equivalent to genapi_txt2img_params_init(). */
-#define GENAPI_TXT2IMG_PARAMS_INIT {.struct_size = (uint32_t)sizeof(genapi_txt2img_params)}
+#define GENAPI_TXT2IMG_PARAMS_INIT GENAPI_SIZED_INIT(genapi_txt2img_params)
 
 /**
  * @brief Assign a field and mark it set, e.g. `GENAPI_TXT2IMG_SET(&p, cfg_scale, 7.5);`.
@@ -364,7 +364,7 @@ typedef struct genapi_img2img_params {
 } genapi_img2img_params;
 
 /** Static initialiser equivalent to genapi_img2img_params_init(). */
-#define GENAPI_IMG2IMG_PARAMS_INIT {.struct_size = (uint32_t)sizeof(genapi_img2img_params)}
+#define GENAPI_IMG2IMG_PARAMS_INIT GENAPI_SIZED_INIT(genapi_img2img_params)
 
 /**
  * @brief Assign a field and mark it set, e.g. `GENAPI_IMG2IMG_SET(&p, denoising_strength, 0.5);`.
@@ -507,7 +507,7 @@ typedef struct genapi_upscale_params {
 } genapi_upscale_params;
 
 /** Static initialiser equivalent to genapi_upscale_params_init(). */
-#define GENAPI_UPSCALE_PARAMS_INIT {.struct_size = (uint32_t)sizeof(genapi_upscale_params)}
+#define GENAPI_UPSCALE_PARAMS_INIT GENAPI_SIZED_INIT(genapi_upscale_params)
 
 /**
  * @brief Assign a field and mark it set, e.g. `GENAPI_UPSCALE_SET(&p, upscaling_resize, 4.0);`.

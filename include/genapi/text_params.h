@@ -224,7 +224,7 @@ typedef struct genapi_text_params {
 } genapi_text_params;
 
 /** Static initialiser equivalent to genapi_text_params_init(). */
-#define GENAPI_TEXT_PARAMS_INIT {.struct_size = (uint32_t)sizeof(genapi_text_params)}
+#define GENAPI_TEXT_PARAMS_INIT GENAPI_SIZED_INIT(genapi_text_params)
 
 /**
  * @brief Assign a field and mark it set, e.g. `GENAPI_TEXT_SET(&p, top_p, 0.9);`.

@@ -25,7 +25,7 @@ typedef struct genapi_tokenize_request {
 } genapi_tokenize_request;
 
 /** Static initialiser of a ::genapi_tokenize_request. */
-#define GENAPI_TOKENIZE_REQUEST_INIT {.struct_size = (uint32_t)sizeof(genapi_tokenize_request)}
+#define GENAPI_TOKENIZE_REQUEST_INIT GENAPI_SIZED_INIT(genapi_tokenize_request)
 
 /** @brief Result of a tokenize call; free with genapi_tokenize_result_free(). */
 typedef struct genapi_tokenize_result {

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the build into a fresh prefix inside the build directory, then uses it as a user
 # would, with no LD_LIBRARY_PATH: the installed tools (their RPATH finds the installed library),
-# a program built with pkg-config (examples/chat_basic.c) and one built with find_package
-# (tests/consumer). Checks the licence and that genapi.pc / genapi-config.cmake ask for exactly
+# a program built with pkg-config (examples/chat_basic.c) and ones built with find_package
+# (tests/consumer: the C example, and the C++ wrapper's example from <genapi/genapi.hpp>). Checks the licence and that genapi.pc / genapi-config.cmake ask for exactly
 # the dependencies this build links.
 #
 # usage: check_install.sh SOURCE_DIR BUILD_DIR LIBDIR SHARED(ON|OFF) REFERENCE_BACKEND(ON|OFF) CC PYTHON
@@ -132,5 +132,16 @@ cmake -S "$src/tests/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix"
   >"$work/consumer-configure.log" || fail "configuring tests/consumer failed: $(cat "$work/consumer-configure.log")"
 cmake --build "$work/consumer" >"$work/consumer-build.log" || fail "building tests/consumer failed: $(cat "$work/consumer-build.log")"
 check_consumer consumer "$work/consumer/consumer"
+# The C++ wrapper from the installed <genapi/genapi.hpp>: its example (chat, stream, an image,
+# async, errors) on the in-process backend.
+if [ $backend = 1 ]; then
+  "$work/consumer/consumer_cpp" "$work/consumer_cpp.png" >"$work/consumer_cpp.out" || fail "consumer_cpp failed"
+  grep -q "same text: yes" "$work/consumer_cpp.out" || fail "consumer_cpp printed: $(cat "$work/consumer_cpp.out")"
+  [ "$(head -c 4 "$work/consumer_cpp.png" | od -An -c | tr -d ' ')" = "211PNG" ] || fail "consumer_cpp wrote no PNG"
+  if [ $shared = 1 ]; then
+    loads_installed "$work/consumer/consumer_cpp" || fail "consumer_cpp does not load the installed library"
+  fi
+  echo "consumer_cpp: ok"
+fi
 stop_server
 echo "install check passed"
