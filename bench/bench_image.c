@@ -285,6 +285,23 @@ int main(int argc, char **argv)
     c.steps = 150;
     report_steps("txt2img 512x512 150 steps Euler a", steps_generate(&c));
     c.steps = 20;
+    {
+        /* the subjects and the detailer pass (SD.Next's defaults but every subject detected) */
+        gi_gen_config d = c;
+        d.prompt = "a cat and a house by a tree, a fox";
+        report_steps("txt2img 512x512 20 steps, 4 subjects", steps_generate(&d));
+        d.detailer = 1;
+        d.detailer_prompt = d.detailer_negative = d.detailer_classes = "";
+        d.detailer_model = "Detailer";
+        d.detailer_steps = 10;
+        d.detailer_strength = 0.3;
+        d.detailer_conf = 0.0;
+        d.detailer_max = 4;
+        d.detailer_iou = 0.5;
+        d.detailer_padding = 20;
+        d.detailer_blur = 10;
+        report_steps("txt2img 512x512 + detailer, 4 regions", steps_generate(&d));
+    }
     gi_image pic, mask = {512, 512, calloc((size_t)512 * 512, 4)};
     if (gi_generate(&A, &c, 0, &pic, NULL) != GENAPI_OK || !mask.rgba)
         return 1;

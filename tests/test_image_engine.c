@@ -289,7 +289,10 @@ static void test_samplers(void **state)
                               "DDIM",  "UniPC",   "Heun",     "LMS"};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         assert_true(gi_sampler_index(required[i]) >= 0);
-    assert_int_equal(gi_sampler_index("euler"), -1);
+    /* SD.Next matches names case-insensitively and takes A1111's names too. */
+    assert_int_equal(gi_sampler_index("euler"), gi_sampler_index("Euler"));
+    assert_int_equal(gi_sampler_index("LMS"), gi_sampler_index("LMSD"));
+    assert_int_equal(gi_sampler_index("no such sampler"), -1);
     const char *const *names = gi_sampler_names();
     size_t n = 0;
     while (names[n])
@@ -298,12 +301,18 @@ static void test_samplers(void **state)
     gi_image *ims = calloc(n, sizeof *ims);
     assert_non_null(ims);
     gi_gen_config c = base_cfg();
+    /* "Default" (the model's own scheduler) and "Same as primary" are Euler a; the others differ. */
+    int euler_a = gi_sampler_index("Euler a");
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(gi_sampler_index(names[i]), (int)i);
         c.sampler_name = names[i];
         ims[i] = gen_ok(&c, 0);
-        for (size_t j = 0; j < i; j++)
-            assert_false(same(&ims[i], &ims[j]));
+        int alias = strcmp(names[i], "Default") == 0 || strcmp(names[i], "Same as primary") == 0;
+        for (size_t j = 0; j < i; j++) {
+            int j_alias = strcmp(names[j], "Default") == 0 || strcmp(names[j], "Same as primary") == 0;
+            int same_kind = (alias || (int)i == euler_a) && (j_alias || (int)j == euler_a);
+            assert_true(same(&ims[i], &ims[j]) == same_kind);
+        }
     }
     /* Related: all share the composition, so they are closer to each other than to another seed. */
     c.sampler_name = "Euler";
@@ -701,9 +710,9 @@ static void test_upscale(void **state)
         assert_int_equal(gi_upscale(&A, &src, 2.0, names[i], &o, &e), GENAPI_OK);
         assert_int_equal(o.width, 80);
         assert_int_equal(o.height, 48);
-        if (strcmp(names[i], "Lanczos") == 0)
+        if (strcmp(names[i], "Resize Lanczos") == 0)
             lanczos = o;
-        else if (strcmp(names[i], "R-ESRGAN 4x+") == 0)
+        else if (strcmp(names[i], "RealESRGAN 4x+") == 0)
             esrgan = o;
         else
             gi_image_free(&A, &o);

@@ -107,7 +107,7 @@ static const kind_ops kinds[] = {
      img2img_clear, img2img_seed, N(img2img_seed), 48 /* + resize_mode (spec §1.3) */},
     {"upscale", genapi_upscale_param_table, genapi_upscale_param_find, genapi_upscale_params_sizeof, upscale_init,
      upscale_mark, upscale_is_set, upscale_validate, upscale_to_json, upscale_from_json, upscale_set_text,
-     upscale_clear, upscale_seed, N(upscale_seed), 4},
+     upscale_clear, upscale_seed, N(upscale_seed), 7 /* + upscaling_resize_w/_h, upscaling_crop (spec §3) */},
 };
 
 static const char *const b64_items[] = {PNG_B64};
@@ -609,7 +609,7 @@ static void test_cross_parameter_rules(void **state)
     assert_int_equal(genapi_img2img_params_validate(&i, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "schedulers_sigma_adjust_min");
 
-    /* upscale: image required; upscaling_resize in (0, 8]. */
+    /* upscale: image required; upscaling_resize in [1, 8] as SD.Next requires. */
     genapi_upscale_params u = GENAPI_UPSCALE_PARAMS_INIT;
     GENAPI_UPSCALE_SET(&u, upscaling_resize, 2.0);
     assert_int_equal(genapi_upscale_params_validate(&u, &err), GENAPI_E_INVALID_ARG);
@@ -617,9 +617,9 @@ static void test_cross_parameter_rules(void **state)
     GENAPI_UPSCALE_SET(&u, image, PNG_B64);
     GENAPI_UPSCALE_SET(&u, upscaling_resize, 8.0);
     assert_int_equal(genapi_upscale_params_validate(&u, &err), GENAPI_OK);
-    GENAPI_UPSCALE_SET(&u, upscaling_resize, 0.0);
+    GENAPI_UPSCALE_SET(&u, upscaling_resize, 0.5);
     assert_int_equal(genapi_upscale_params_validate(&u, &err), GENAPI_E_INVALID_ARG);
-    assert_non_null(strstr(err.message, "(0, 8]"));
+    assert_non_null(strstr(err.message, "[1, 8]"));
 }
 
 static void test_from_json_ignores_unknown_and_null(void **state)

@@ -492,30 +492,121 @@ using Img2ImgParams = BasicParams<detail::Img2ImgKind>;
 /** @brief Upscale parameters: the rows of ::GENAPI_UPSCALE_PARAMS. */
 using UpscaleParams = BasicParams<detail::UpscaleKind>;
 
+/** @brief A tool call an assistant made (copied strings), sent back in a tool loop. */
+struct ToolCall {
+    std::string id;        /**< Call id (as the result gave it). */
+    std::string name;      /**< Function name. */
+    std::string arguments; /**< JSON object text of the arguments. */
+};
+
 /** @brief One chat message (copied strings). */
 struct Message {
-    std::string role;    /**< "system", "user", "assistant", … */
+    std::string role;    /**< "system", "user", "assistant", "tool", … */
     std::string content; /**< Text. */
     std::string name;    /**< Participant name; empty to omit. */
+    std::string tool_call_id;         /**< Role "tool": the call this message answers; empty to omit. */
+    std::vector<ToolCall> tool_calls; /**< Role "assistant": the calls it made. */
     /** @brief A message. @param r Role. @param c Content. @param n Optional name. */
     Message(std::string r, std::string c, std::string n = {})
         : role(std::move(r)), content(std::move(c)), name(std::move(n))
     {
     }
+    /** @brief An assistant message carrying its tool calls (content null).
+     *  @param calls The calls. @return The message. */
+    static Message assistant_calls(std::vector<ToolCall> calls)
+    {
+        Message m("assistant", {});
+        m.tool_calls = std::move(calls);
+        m.null_content = true;
+        return m;
+    }
+    /** @brief A tool's answer to a call. @param call_id The call's id. @param result Its result text.
+     *  @return The message. */
+    static Message tool_result(std::string call_id, std::string result)
+    {
+        Message m("tool", std::move(result));
+        m.tool_call_id = std::move(call_id);
+        return m;
+    }
+    bool null_content = false; /**< Send content as JSON null (an assistant message of calls only). */
+};
+
+/** @brief A function the model may call (copied strings). */
+struct Tool {
+    std::string name;            /**< 1 to 64 of `a-z A-Z 0-9 _ -`. */
+    std::string description;     /**< What it does; empty to omit. */
+    std::string parameters_json; /**< JSON Schema of its arguments (a JSON object); empty to omit. */
+};
+
+/** @brief The tool-calling fields of a chat request. */
+struct Tools {
+    std::vector<Tool> tools;                               /**< Functions the model may call. */
+    genapi_tool_choice choice = GENAPI_TOOL_CHOICE_UNSET;  /**< `tool_choice`; unset sends none. */
+    std::string function;                                  /**< The function with ::GENAPI_TOOL_CHOICE_FUNCTION. */
+    genapi_flag parallel = GENAPI_FLAG_UNSET;              /**< `parallel_tool_calls`; unset sends none. */
+    /** @brief Tools the model may call, chosen as `choice` says. @param t Tools. @param c Choice.
+     *  @return The set. */
+    static Tools with(std::vector<Tool> t, genapi_tool_choice c = GENAPI_TOOL_CHOICE_UNSET)
+    {
+        Tools out;
+        out.tools = std::move(t);
+        out.choice = c;
+        return out;
+    }
+    /** @brief Tools with the call of one named function required. @param t Tools. @param fn Its name.
+     *  @return The set. */
+    static Tools call(std::vector<Tool> t, std::string fn)
+    {
+        Tools out = with(std::move(t), GENAPI_TOOL_CHOICE_FUNCTION);
+        out.function = std::move(fn);
+        return out;
+    }
 };
 
 /** @cond INTERNAL */
 namespace detail {
-inline std::vector<genapi_chat_message> c_messages(const std::vector<Message> &messages)
+// The C view of messages and tools; points into the caller's objects, which outlive the call.
+struct CMessages {
+    std::vector<genapi_chat_message> messages;
+    std::vector<std::vector<genapi_tool_call>> calls;
+    std::vector<genapi_tool> tools;
+    const genapi_chat_message *data() const noexcept { return messages.data(); }
+    size_t size() const noexcept { return messages.size(); }
+};
+
+inline CMessages c_messages(const std::vector<Message> &messages, const Tools *tools = nullptr)
 {
-    std::vector<genapi_chat_message> out;
-    out.reserve(messages.size());
+    CMessages out;
+    out.messages.reserve(messages.size());
+    out.calls.reserve(messages.size());
     for (const Message &m : messages) {
         genapi_chat_message c{};
         c.role = m.role.c_str();
-        c.content = m.content.c_str();
+        c.content = m.null_content ? nullptr : m.content.c_str();
         c.name = m.name.empty() ? nullptr : m.name.c_str();
-        out.push_back(c);
+        c.tool_call_id = m.tool_call_id.empty() ? nullptr : m.tool_call_id.c_str();
+        std::vector<genapi_tool_call> calls;
+        for (const ToolCall &t : m.tool_calls) {
+            genapi_tool_call tc{};
+            tc.index = static_cast<int64_t>(calls.size());
+            tc.id = t.id.empty() ? nullptr : t.id.c_str();
+            tc.name = t.name.c_str();
+            tc.arguments = t.arguments.empty() ? nullptr : t.arguments.c_str();
+            calls.push_back(tc);
+        }
+        out.calls.push_back(std::move(calls));
+        c.tool_calls = out.calls.back().empty() ? nullptr : out.calls.back().data();
+        c.tool_call_count = out.calls.back().size();
+        out.messages.push_back(c);
+    }
+    if (tools != nullptr) {
+        for (const Tool &t : tools->tools) {
+            genapi_tool ct{};
+            ct.name = t.name.c_str();
+            ct.description = t.description.empty() ? nullptr : t.description.c_str();
+            ct.parameters_json = t.parameters_json.empty() ? nullptr : t.parameters_json.c_str();
+            out.tools.push_back(ct);
+        }
     }
     return out;
 }
@@ -571,8 +662,24 @@ public:
     std::string_view content(size_t i = 0) const { return detail::view(choice(i).content, choice(i).content_len); }
     /** @param i Choice index. @return The reasoning text, or empty. */
     std::string_view reasoning(size_t i = 0) const { return detail::view(choice(i).reasoning); }
-    /** @param i Choice index. @return "stop", "length", … or empty. */
+    /** @param i Choice index. @return "stop", "length", "tool_calls", … or empty. */
     std::string_view finish_reason(size_t i = 0) const { return detail::view(choice(i).finish_reason); }
+    /** @param i Choice index. @return The tool calls of that choice (views into this result). */
+    std::vector<genapi_tool_call> tool_calls(size_t i = 0) const
+    {
+        const genapi_chat_choice &c = choice(i);
+        return c.tool_calls ? std::vector<genapi_tool_call>(c.tool_calls, c.tool_calls + c.tool_call_count)
+                            : std::vector<genapi_tool_call>();
+    }
+    /** @param i Choice index. @return The calls as an assistant message to send back in a tool loop. */
+    Message calls_message(size_t i = 0) const
+    {
+        std::vector<ToolCall> calls;
+        for (const genapi_tool_call &t : tool_calls(i))
+            calls.push_back({std::string(detail::view(t.id)), std::string(detail::view(t.name)),
+                             std::string(detail::view(t.arguments))});
+        return Message::assistant_calls(std::move(calls));
+    }
     /** @return The model that answered. */
     std::string_view model() const noexcept { return r_ ? detail::view(r_->model) : std::string_view(); }
     /** @return The completion id. */
@@ -1174,10 +1281,10 @@ public:
     std::string_view base_url() const noexcept { return detail::view(genapi_client_base_url(c_)); }
 
     /** @brief Chat completion. @param messages Conversation. @param params Parameters (`model` set). @return The result. */
-    ChatResult chat(const std::vector<Message> &messages, const TextParams &params)
+    ChatResult chat(const std::vector<Message> &messages, const TextParams &params, const Tools &tools = {})
     {
-        std::vector<genapi_chat_message> m = detail::c_messages(messages);
-        genapi_chat_request req = chat_request(m, params);
+        detail::CMessages m = detail::c_messages(messages, &tools);
+        genapi_chat_request req = chat_request(m, params, tools);
         genapi_chat_result *out = nullptr;
         genapi_error err{};
         detail::check(genapi_chat_complete(c_, &req, &out, &err), err);
@@ -1186,17 +1293,19 @@ public:
     /** @brief Streamed chat completion: `on_content` gets each piece of text as it arrives.
      *  @param messages Conversation. @param params Parameters. @param on_content Lambda.
      *  @return The accumulated result. */
-    ChatResult chat_stream(const std::vector<Message> &messages, const TextParams &params, ContentFn on_content)
+    ChatResult chat_stream(const std::vector<Message> &messages, const TextParams &params, ContentFn on_content,
+                           const Tools &tools = {})
     {
-        return chat_stream_deltas(messages, params, detail::content_only(std::move(on_content)));
+        return chat_stream_deltas(messages, params, detail::content_only(std::move(on_content)), tools);
     }
     /** @brief Streamed chat completion with every delta (index, reasoning, finish reason);
      *         `on_delta` returns false to stop. @param messages Conversation. @param params Parameters.
      *  @param on_delta Lambda. @return The accumulated result. */
-    ChatResult chat_stream_deltas(const std::vector<Message> &messages, const TextParams &params, DeltaFn on_delta)
+    ChatResult chat_stream_deltas(const std::vector<Message> &messages, const TextParams &params, DeltaFn on_delta,
+                                  const Tools &tools = {})
     {
-        std::vector<genapi_chat_message> m = detail::c_messages(messages);
-        genapi_chat_request req = chat_request(m, params);
+        detail::CMessages m = detail::c_messages(messages, &tools);
+        genapi_chat_request req = chat_request(m, params, tools);
         detail::StreamCall call{&on_delta, nullptr};
         genapi_chat_result *out = nullptr;
         genapi_error err{};
@@ -1256,7 +1365,7 @@ public:
      *  @param model Model (empty: server default). @return The token ids. */
     TokenizeResult tokenize(const std::vector<Message> &messages, std::string_view model = {})
     {
-        std::vector<genapi_chat_message> cm = detail::c_messages(messages);
+        detail::CMessages cm = detail::c_messages(messages);
         std::string m = detail::c_string(model, "model");
         genapi_tokenize_request req = GENAPI_TOKENIZE_REQUEST_INIT;
         req.messages = cm.data();
@@ -1338,11 +1447,11 @@ public:
     /** @brief Start a chat completion. @param messages Conversation. @param params Parameters.
      *  @param on_done Called once at the end. @return The request. */
     Request<ChatResult> start_chat(const std::vector<Message> &messages, const TextParams &params,
-                                   DoneFn<ChatResult> on_done = {})
+                                   DoneFn<ChatResult> on_done = {}, const Tools &tools = {})
     {
         auto state = make_state<ChatResult>(std::move(on_done));
-        std::vector<genapi_chat_message> m = detail::c_messages(messages);
-        genapi_chat_request req = chat_request(m, params);
+        detail::CMessages m = detail::c_messages(messages, &tools);
+        genapi_chat_request req = chat_request(m, params, tools);
         return start(state, [&](const genapi_callbacks *cb, genapi_request **out, genapi_error *err) {
             return genapi_chat_start(c_, &req, cb, out, err);
         });
@@ -1350,12 +1459,13 @@ public:
     /** @brief Start a streamed chat completion. @param messages Conversation. @param params Parameters.
      *  @param on_content Called per piece of text. @param on_done Called once at the end. @return The request. */
     Request<ChatResult> start_chat_stream(const std::vector<Message> &messages, const TextParams &params,
-                                          ContentFn on_content, DoneFn<ChatResult> on_done = {})
+                                          ContentFn on_content, DoneFn<ChatResult> on_done = {},
+                                          const Tools &tools = {})
     {
         auto state = make_state<ChatResult>(std::move(on_done));
         state->on_delta = detail::content_only(std::move(on_content));
-        std::vector<genapi_chat_message> m = detail::c_messages(messages);
-        genapi_chat_request req = chat_request(m, params);
+        detail::CMessages m = detail::c_messages(messages, &tools);
+        genapi_chat_request req = chat_request(m, params, tools);
         return start(state, [&](const genapi_callbacks *cb, genapi_request **out, genapi_error *err) {
             return genapi_chat_stream_start(c_, &req, cb, out, err);
         });
@@ -1456,12 +1566,17 @@ private:
         genapi_error err{};
         detail::check(genapi_client_new(&cfg, &c_, &err), err);
     }
-    static genapi_chat_request chat_request(const std::vector<genapi_chat_message> &m, const TextParams &params)
+    static genapi_chat_request chat_request(const detail::CMessages &m, const TextParams &params, const Tools &tools)
     {
         genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
         req.messages = m.data();
         req.message_count = m.size();
         req.params = params.get();
+        req.tools = m.tools.empty() ? nullptr : m.tools.data();
+        req.tool_count = m.tools.size();
+        req.tool_choice = tools.choice;
+        req.tool_choice_name = tools.choice == GENAPI_TOOL_CHOICE_FUNCTION ? tools.function.c_str() : nullptr;
+        req.parallel_tool_calls = tools.parallel;
         return req;
     }
     static genapi_completion_request completion_request(const std::string &prompt, const TextParams &params, bool echo)

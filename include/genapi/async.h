@@ -104,7 +104,8 @@ typedef enum genapi_request_kind {
     GENAPI_REQ_IMAGE_LISTING = 5, /**< genapi_list_image_start(). */
     GENAPI_REQ_IMAGE_OPTIONS = 6, /**< genapi_image_options_start(). */
     GENAPI_REQ_IMAGES = 7,        /**< genapi_txt2img_start(), genapi_img2img_start(). */
-    GENAPI_REQ_UPSCALE = 8        /**< genapi_upscale_start(). */
+    GENAPI_REQ_UPSCALE = 8,       /**< genapi_upscale_start(). */
+    GENAPI_REQ_PARALLEL_REQUESTS = 9 /**< genapi_parallel_requests_start(). */
 } genapi_request_kind;
 
 /**
@@ -231,6 +232,47 @@ GENAPI_EXPORT genapi_status genapi_img2img_start(genapi_client *client, const ge
 GENAPI_EXPORT genapi_status genapi_upscale_start(genapi_client *client, const genapi_upscale_params *params,
                                                  const genapi_callbacks *callbacks, genapi_request **out,
                                                  genapi_error *err);
+/** @brief Start a txt2img generation with extra request fields (as genapi_txt2img_ex()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param extra_json JSON object merged into the body last, or NULL.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
+GENAPI_EXPORT genapi_status genapi_txt2img_start_ex(genapi_client *client, const genapi_txt2img_params *params,
+                                                    const char *extra_json, const genapi_callbacks *callbacks,
+                                                    genapi_request **out, genapi_error *err);
+/** @brief Start an img2img generation with extra request fields (as genapi_img2img_ex()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param extra_json JSON object merged into the body last, or NULL.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
+GENAPI_EXPORT genapi_status genapi_img2img_start_ex(genapi_client *client, const genapi_img2img_params *params,
+                                                    const char *extra_json, const genapi_callbacks *callbacks,
+                                                    genapi_request **out, genapi_error *err);
+/** @brief Start an upscale with extra request fields (as genapi_upscale_ex()).
+ * @param client Client.
+ * @param params The request (borrowed during the call).
+ * @param extra_json JSON object merged into the body last, or NULL.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
+GENAPI_EXPORT genapi_status genapi_upscale_start_ex(genapi_client *client, const genapi_upscale_params *params,
+                                                    const char *extra_json, const genapi_callbacks *callbacks,
+                                                    genapi_request **out, genapi_error *err);
+/** @brief Start reading `/v1/parallel-requests` (result: genapi_request_take_parallel_requests()).
+ * @param client Client.
+ * @param callbacks Callbacks (copied), or NULL.
+ * @param[out] out Receives the handle.
+ * @param err Filled on failure; may be NULL.
+ * @return As described for the group above. */
+GENAPI_EXPORT genapi_status genapi_parallel_requests_start(genapi_client *client, const genapi_callbacks *callbacks,
+                                                           genapi_request **out, genapi_error *err);
 /** @} */
 
 /**
@@ -413,6 +455,11 @@ GENAPI_EXPORT genapi_status genapi_request_take_images(genapi_request *request, 
  * @param[out] out Receives the result, or NULL.
  * @return As described for the group above. */
 GENAPI_EXPORT genapi_status genapi_request_take_upscale(genapi_request *request, genapi_upscale_result **out);
+/** @brief Result of a parallel-requests read: the number of generations the server runs at once.
+ * @param request Request.
+ * @param[out] out Receives the number, or NULL.
+ * @return As described for the group above. */
+GENAPI_EXPORT genapi_status genapi_request_take_parallel_requests(genapi_request *request, int64_t *out);
 /** @} */
 
 /**

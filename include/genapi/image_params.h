@@ -43,9 +43,9 @@ extern "C" {
  *        required fields).
  */
 #define GENAPI_IMAGE_MODEL_PARAMS(X) \
-    X(sd_model_checkpoint, STRING, GENAPI_R_REQ | GENAPI_R_NE, 0, 0, NULL, "(required)", GENAPI_S_IHOST, \
-      "Model checkpoint name (GET /models/image-models); A1111 and SD.Next take it in override_settings instead.") \
-    X(prompt, STRING, GENAPI_R_REQ, 0, 0, NULL, "(required)", GENAPI_S_IMG, \
+    X(sd_model_checkpoint, STRING, GENAPI_R_REQ | GENAPI_R_REQH | GENAPI_R_NE, 0, 0, NULL, "(required by the hosted API)", GENAPI_S_SDN, \
+      "Model checkpoint name (GET /models/image-models); required by the hosted API, SD.Next defaults to the loaded model (A1111 takes it in override_settings).") \
+    X(prompt, STRING, GENAPI_R_REQ | GENAPI_R_REQH, 0, 0, NULL, "(required by the hosted API; servers: \"\")", GENAPI_S_IMG, \
       "The text prompt; required by the hosted API (the servers default to an empty prompt).")
 
 /**
@@ -184,11 +184,17 @@ extern "C" {
     X(image, STRING, GENAPI_R_REQ | GENAPI_R_B64, 0, 0, NULL, "(required)", GENAPI_S_IMG, \
       "The base64 image to upscale.") \
     X(upscaler_1, STRING, 0, 0, 0, NULL, "None", GENAPI_S_IMG, \
-      "Upscaler name from GET /upscalers; None returns the image at its size, an unknown name gives an error.") \
+      "Upscaler name from GET /upscalers (case-insensitive); None returns the image unchanged, an unknown name gives an error.") \
     X(resize_mode, INT, 0, 0, 0, "0|1", "0", GENAPI_S_IMG, \
-      "0 scales by upscaling_resize; 1 scales to the server's upscaling_resize_w x upscaling_resize_h (512 x 512).") \
-    X(upscaling_resize, DOUBLE, GENAPI_R_GT | GENAPI_R_LE, 0, 8, NULL, "2", GENAPI_S_IMG, \
-      "Scale factor of resize_mode 0; sizes are floored to multiples of 8 and SD.Next requires at least 1.")
+      "0 scales by upscaling_resize; 1 scales to upscaling_resize_w x upscaling_resize_h.") \
+    X(upscaling_resize, DOUBLE, GENAPI_R_GE | GENAPI_R_LE, 1, 8, NULL, "2", GENAPI_S_IMG, \
+      "Scale factor of resize_mode 0, 1 to 8 as SD.Next requires (A1111 takes any factor above 0).") \
+    X(upscaling_resize_w, INT, GENAPI_R_GE | GENAPI_R_LE, 1, 32768, NULL, "512", GENAPI_S_SDN, \
+      "Target width of resize_mode 1.") \
+    X(upscaling_resize_h, INT, GENAPI_R_GE | GENAPI_R_LE, 1, 32768, NULL, "512", GENAPI_S_SDN, \
+      "Target height of resize_mode 1.") \
+    X(upscaling_crop, BOOL, 0, 0, 0, NULL, "true", GENAPI_S_SDN, \
+      "resize_mode 1: scale to cover upscaling_resize_w x upscaling_resize_h and centre-crop to exactly that size; false keeps the covering size.")
 
 /** @cond INTERNAL */
 #define GENAPI_TXT2IMG_X_ID(name, kind, fl, lo, hi, ch, def, srv, doc) GENAPI_TXT2IMG_PARAM_##name,

@@ -121,7 +121,8 @@ GENAPI_EXPORT void genapi_upscale_result_free(genapi_upscale_result *result);
  * @brief Generate images from text (`/v1/txt2img`, or `/sdapi/v1/txt2img` with the WebUI
  *        image API). Parameters are validated first; only set ones are sent.
  * @param client Client.
- * @param params Parameters (the hosted API requires sd_model_checkpoint and prompt).
+ * @param params Parameters (the hosted API requires sd_model_checkpoint and prompt; in the WebUI
+ *        flavour they may be unset, as the servers default them).
  * @param[out] out Receives the images; free with genapi_images_result_free().
  * @param err Filled on failure; validation errors from a WebUI server (422) name the parameter.
  * @return ::GENAPI_OK or a negative ::genapi_status.
@@ -151,6 +152,48 @@ GENAPI_EXPORT genapi_status genapi_img2img(genapi_client *client, const genapi_i
  */
 GENAPI_EXPORT genapi_status genapi_upscale(genapi_client *client, const genapi_upscale_params *params,
                                            genapi_upscale_result **out, genapi_error *err);
+
+/**
+ * @brief genapi_txt2img() with fields the parameter table does not type, e.g.
+ *        `{"n_iter": 2, "send_images": true, "override_settings": {"CLIP_stop_at_last_layers": 2}}`
+ *        (the servers accept hundreds of request fields; any of them can be sent this way).
+ * @param client Client.
+ * @param params Parameters, validated and serialized as by genapi_txt2img().
+ * @param extra_json A JSON object whose members are added to the body last (they replace typed
+ *        parameters of the same name); NULL for none.
+ * @param[out] out Receives the images; free with genapi_images_result_free().
+ * @param err Filled on failure; ::GENAPI_E_INVALID_ARG naming `extra_json` when it is not a
+ *        JSON object.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_txt2img_ex(genapi_client *client, const genapi_txt2img_params *params,
+                                              const char *extra_json, genapi_images_result **out, genapi_error *err);
+
+/**
+ * @brief genapi_img2img() with extra request fields (see genapi_txt2img_ex()), e.g.
+ *        `{"include_init_images": true}`.
+ * @param client Client.
+ * @param params Parameters, as for genapi_img2img().
+ * @param extra_json A JSON object merged into the body last; NULL for none.
+ * @param[out] out Receives the images; free with genapi_images_result_free().
+ * @param err Filled on failure.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_img2img_ex(genapi_client *client, const genapi_img2img_params *params,
+                                              const char *extra_json, genapi_images_result **out, genapi_error *err);
+
+/**
+ * @brief genapi_upscale() with extra request fields (see genapi_txt2img_ex()), e.g.
+ *        `{"upscaler_2": "Resize Nearest", "extras_upscaler_2_visibility": 0.5}`.
+ * @param client Client.
+ * @param params Parameters, as for genapi_upscale().
+ * @param extra_json A JSON object merged into the body last; NULL for none.
+ * @param[out] out Receives the upscaled image; free with genapi_upscale_result_free().
+ * @param err Filled on failure.
+ * @return ::GENAPI_OK or a negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_upscale_ex(genapi_client *client, const genapi_upscale_params *params,
+                                              const char *extra_json, genapi_upscale_result **out, genapi_error *err);
 
 /**
  * @brief Base64 text of image bytes (e.g. a PNG file) for init_images, mask or image.
@@ -225,6 +268,18 @@ GENAPI_EXPORT genapi_status genapi_image_listing_parse(genapi_client *client, ge
  * @param listing Listing to free.
  */
 GENAPI_EXPORT void genapi_image_listing_free(genapi_image_listing *listing);
+
+/**
+ * @brief Read how many generations the server runs at once for this key (`GET
+ *        /v1/parallel-requests`; the hosted API's, which the reference backend also serves
+ *        under `/sdapi/v1/parallel-requests`). The body is `{"parallel_requests": N}`.
+ * @param client Client.
+ * @param[out] parallel_out Receives N.
+ * @param err Filled on failure; may be NULL.
+ * @return ::GENAPI_OK, ::GENAPI_E_PARSE when the body has no integer `parallel_requests`, or
+ *         another negative ::genapi_status.
+ */
+GENAPI_EXPORT genapi_status genapi_parallel_requests(genapi_client *client, int64_t *parallel_out, genapi_error *err);
 
 /**
  * @brief Fetch the image options (`/v1/img-options`, `/sdapi/v1/options`) as raw JSON text:

@@ -97,6 +97,10 @@ typedef enum genapi_param_kind {
 #define GENAPI_RANGE_BASE64 0x100u   /**< Strings (or each string of a list) must be non-empty base64 image
                                           data: standard base64 with padding and no whitespace, or a
                                           `data:image/TYPE;base64,` URI around it. */
+#define GENAPI_RANGE_HOSTED_REQUIRED 0x200u /**< With ::GENAPI_RANGE_REQUIRED: required by the hosted
+                                                 API only. The WebUI servers (A1111, SD.Next) default
+                                                 it, so a client in the WebUI flavour may leave it
+                                                 unset. */
 /** @} */
 
 /** @name Servers that accept a parameter (bit set)
@@ -120,6 +124,7 @@ typedef enum genapi_param_kind {
 #define GENAPI_R_IT GENAPI_RANGE_ITEMS
 #define GENAPI_R_REQ GENAPI_RANGE_REQUIRED
 #define GENAPI_R_B64 GENAPI_RANGE_BASE64
+#define GENAPI_R_REQH GENAPI_RANGE_HOSTED_REQUIRED
 /* The C type of each parameter kind, used to expand a table into a struct. */
 #define GENAPI_CTYPE_STRING const char *
 #define GENAPI_CTYPE_DOUBLE double

@@ -202,3 +202,55 @@ genapi_status genapi_image_options(genapi_client *c, char **json_out, genapi_err
     genapi_status st = genapi_image_options_start(bc, NULL, &r, err);
     return gc_finish_blocking(bc, st, r, (void **)json_out, err);
 }
+
+/* /v1/parallel-requests: {"parallel_requests": N}; the result is one int64_t. */
+static genapi_status parse_parallel(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
+{
+    json_object *o = ga_json_parse(resp->body, resp->body_len), *v = NULL;
+    genapi_status st = GENAPI_OK;
+    if (o == NULL || !json_object_is_type(o, json_type_object) ||
+        !json_object_object_get_ex(o, "parallel_requests", &v) || !json_object_is_type(v, json_type_int))
+        st = ga_err(err, GENAPI_E_PARSE, "parallel_requests", "the answer has no integer parallel_requests");
+    if (st == GENAPI_OK) {
+        int64_t *n = ga_malloc(&c->alloc, sizeof *n);
+        if (n == NULL)
+            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        else
+            *n = json_object_get_int64(v);
+        *out = n;
+    }
+    json_object_put(o);
+    return st;
+}
+
+static const gc_kind_ops parallel_ops = {GENAPI_REQ_PARALLEL_REQUESTS, parse_parallel, free_options};
+
+genapi_status genapi_parallel_requests_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
+                                             genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
+    *out = NULL;
+    return gc_start(c, &parallel_ops, "GET",
+                    c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/parallel-requests" : "/v1/parallel-requests",
+                    NULL, 0, 0, cb, out, err);
+}
+
+genapi_status genapi_parallel_requests(genapi_client *c, int64_t *parallel_out, genapi_error *err)
+{
+    genapi_error_clear(err);
+    if (c == NULL || parallel_out == NULL)
+        return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or parallel_out is NULL");
+    *parallel_out = 0;
+    genapi_request *r = NULL;
+    int64_t *n = NULL;
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_parallel_requests_start(bc, NULL, &r, err);
+    st = gc_finish_blocking(bc, st, r, (void **)&n, err);
+    if (n != NULL) {
+        *parallel_out = *n;
+        ga_free(&c->alloc, n);
+    }
+    return st;
+}

@@ -294,10 +294,11 @@ genapi_status genapi_image_to_base64(genapi_client *c, const uint8_t *bytes, siz
     return GENAPI_OK;
 }
 
-/* Validate + serialize params with their table and start the request on the flavour's path. */
+/* Validate + serialize params with their table (in the WebUI flavour the rows only the hosted API
+ * requires may be unset), merge extra_json last, and start the request on the flavour's path. */
 static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, const ga_param_table *t, const void *params,
-                                  const char *hosted, const char *webui, int image, const genapi_callbacks *cb,
-                                  genapi_request **out, genapi_error *err)
+                                  const char *extra_json, const char *hosted, const char *webui, int image,
+                                  const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
 {
     genapi_error_clear(err);
     if (c == NULL || out == NULL)
@@ -305,21 +306,23 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
     *out = NULL;
     if (params == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params is NULL");
-    genapi_status st = ga_params_validate(t, params, err);
+    int is_webui = c->image_api == GENAPI_IMAGE_API_WEBUI;
+    genapi_status st = ga_params_validate_for(t, params, is_webui, err);
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
     if (body == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     st = ga_params_to_object(t, params, body, err);
+    if (st == GENAPI_OK)
+        st = jw_merge_extra(body, extra_json, err);
     char *text = st == GENAPI_OK ? jw_text(&c->alloc, body) : NULL;
     json_object_put(body);
     if (st != GENAPI_OK)
         return st;
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    return gc_start(c, ops, "POST", c->image_api == GENAPI_IMAGE_API_WEBUI ? webui : hosted, text, 0, image, cb, out,
-                    err);
+    return gc_start(c, ops, "POST", is_webui ? webui : hosted, text, 0, image, cb, out, err);
 }
 
 static genapi_status parse_images(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)
@@ -353,50 +356,86 @@ static void free_upscale(void *result, const ga_alloc *a)
 static const gc_kind_ops images_ops = {GENAPI_REQ_IMAGES, parse_images, free_images};
 static const gc_kind_ops upscale_ops = {GENAPI_REQ_UPSCALE, parse_upscale, free_upscale};
 
+genapi_status genapi_txt2img_start_ex(genapi_client *c, const genapi_txt2img_params *params, const char *extra_json,
+                                      const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &images_ops, &ga_txt2img_table, params, extra_json, "/v1/txt2img", "/sdapi/v1/txt2img", 1,
+                        cb, out, err);
+}
+
+genapi_status genapi_img2img_start_ex(genapi_client *c, const genapi_img2img_params *params, const char *extra_json,
+                                      const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &images_ops, &ga_img2img_table, params, extra_json, "/v1/img2img", "/sdapi/v1/img2img", 1,
+                        cb, out, err);
+}
+
+genapi_status genapi_upscale_start_ex(genapi_client *c, const genapi_upscale_params *params, const char *extra_json,
+                                      const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
+{
+    return start_params(c, &upscale_ops, &ga_upscale_table, params, extra_json, "/v1/upscale-img",
+                        "/sdapi/v1/extra-single-image", 0, cb, out, err);
+}
+
 genapi_status genapi_txt2img_start(genapi_client *c, const genapi_txt2img_params *params, const genapi_callbacks *cb,
                                    genapi_request **out, genapi_error *err)
 {
-    return start_params(c, &images_ops, &ga_txt2img_table, params, "/v1/txt2img", "/sdapi/v1/txt2img", 1, cb, out,
-                        err);
+    return genapi_txt2img_start_ex(c, params, NULL, cb, out, err);
 }
 
 genapi_status genapi_img2img_start(genapi_client *c, const genapi_img2img_params *params, const genapi_callbacks *cb,
                                    genapi_request **out, genapi_error *err)
 {
-    return start_params(c, &images_ops, &ga_img2img_table, params, "/v1/img2img", "/sdapi/v1/img2img", 1, cb, out,
-                        err);
+    return genapi_img2img_start_ex(c, params, NULL, cb, out, err);
 }
 
 genapi_status genapi_upscale_start(genapi_client *c, const genapi_upscale_params *params, const genapi_callbacks *cb,
                                    genapi_request **out, genapi_error *err)
 {
-    return start_params(c, &upscale_ops, &ga_upscale_table, params, "/v1/upscale-img", "/sdapi/v1/extra-single-image",
-                        0, cb, out, err);
+    return genapi_upscale_start_ex(c, params, NULL, cb, out, err);
+}
+
+genapi_status genapi_txt2img_ex(genapi_client *c, const genapi_txt2img_params *params, const char *extra_json,
+                                genapi_images_result **out, genapi_error *err)
+{
+    genapi_request *r = NULL;
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_txt2img_start_ex(bc, params, extra_json, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
+}
+
+genapi_status genapi_img2img_ex(genapi_client *c, const genapi_img2img_params *params, const char *extra_json,
+                                genapi_images_result **out, genapi_error *err)
+{
+    genapi_request *r = NULL;
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_img2img_start_ex(bc, params, extra_json, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
+}
+
+genapi_status genapi_upscale_ex(genapi_client *c, const genapi_upscale_params *params, const char *extra_json,
+                                genapi_upscale_result **out, genapi_error *err)
+{
+    genapi_request *r = NULL;
+    genapi_client *bc = gc_blocking_client(c);
+    genapi_status st = genapi_upscale_start_ex(bc, params, extra_json, NULL, &r, err);
+    return gc_finish_blocking(bc, st, r, (void **)out, err);
 }
 
 genapi_status genapi_txt2img(genapi_client *c, const genapi_txt2img_params *params, genapi_images_result **out,
                              genapi_error *err)
 {
-    genapi_request *r = NULL;
-    genapi_client *bc = gc_blocking_client(c);
-    genapi_status st = genapi_txt2img_start(bc, params, NULL, &r, err);
-    return gc_finish_blocking(bc, st, r, (void **)out, err);
+    return genapi_txt2img_ex(c, params, NULL, out, err);
 }
 
 genapi_status genapi_img2img(genapi_client *c, const genapi_img2img_params *params, genapi_images_result **out,
                              genapi_error *err)
 {
-    genapi_request *r = NULL;
-    genapi_client *bc = gc_blocking_client(c);
-    genapi_status st = genapi_img2img_start(bc, params, NULL, &r, err);
-    return gc_finish_blocking(bc, st, r, (void **)out, err);
+    return genapi_img2img_ex(c, params, NULL, out, err);
 }
 
 genapi_status genapi_upscale(genapi_client *c, const genapi_upscale_params *params, genapi_upscale_result **out,
                              genapi_error *err)
 {
-    genapi_request *r = NULL;
-    genapi_client *bc = gc_blocking_client(c);
-    genapi_status st = genapi_upscale_start(bc, params, NULL, &r, err);
-    return gc_finish_blocking(bc, st, r, (void **)out, err);
+    return genapi_upscale_ex(c, params, NULL, out, err);
 }

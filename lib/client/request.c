@@ -783,6 +783,18 @@ TAKE(genapi_request_take_options, char, GENAPI_REQ_IMAGE_OPTIONS)
 TAKE(genapi_request_take_images, genapi_images_result, GENAPI_REQ_IMAGES)
 TAKE(genapi_request_take_upscale, genapi_upscale_result, GENAPI_REQ_UPSCALE)
 
+genapi_status genapi_request_take_parallel_requests(genapi_request *r, int64_t *out)
+{
+    void *p = NULL;
+    genapi_status st = gc_take(r, GENAPI_REQ_PARALLEL_REQUESTS, &p);
+    if (p != NULL) {
+        if (out)
+            *out = *(const int64_t *)p;
+        ga_free(&r->alloc, p);
+    }
+    return st;
+}
+
 /* ---- pull streams ------------------------------------------------------------------------- */
 
 static int has_delta_or_done(genapi_request *r) { return r->q_head != NULL || r->done; }

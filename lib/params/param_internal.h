@@ -51,6 +51,9 @@ void ga_params_mark_id(const ga_param_table *t, void *s, long id, int set);
 int ga_params_is_set_id(const ga_param_table *t, const void *s, long id);
 /* Required parameters, per-field ranges, then t->cross_check. */
 genapi_status ga_params_validate(const ga_param_table *t, const void *s, genapi_error *err);
+/* The same; with webui != 0 the rows only the hosted API requires (GENAPI_RANGE_HOSTED_REQUIRED)
+ * may be unset, as the WebUI servers default them. */
+genapi_status ga_params_validate_for(const ga_param_table *t, const void *s, int webui, genapi_error *err);
 genapi_status ga_params_to_json(const ga_param_table *t, const void *s, char **json_out, genapi_error *err);
 /* Parse a request object into s (recognised keys only; null = unset). */
 genapi_status ga_params_from_object(const ga_param_table *t, void *s, json_object *root, genapi_error *err);

@@ -8,13 +8,14 @@
 /* The one image checkpoint the reference engine serves. */
 const char *const gs_image_model_title = "genapi-ref-image.safetensors [0c7a5e1f42]";
 const char *const gs_image_model_name = "genapi-ref-image";
+const char *const gs_image_model_hash = "0c7a5e1f42";
 
 static genapi_status models(genapi_backend *b, genapi_http_response *r)
 {
     json_object *a = json_object_new_array(), *m = json_object_new_object();
     json_object_object_add(m, "title", json_object_new_string(gs_image_model_title));
     json_object_object_add(m, "model_name", json_object_new_string(gs_image_model_name));
-    json_object_object_add(m, "hash", json_object_new_string("0c7a5e1f42"));
+    json_object_object_add(m, "hash", json_object_new_string(gs_image_model_hash));
     json_object_object_add(m, "sha256", NULL);
     json_object_object_add(m, "filename", json_object_new_string("genapi-ref-image.safetensors"));
     json_object_object_add(m, "config", NULL);
@@ -41,7 +42,7 @@ static genapi_status upscalers(genapi_backend *b, genapi_http_response *r)
     json_object *a = json_object_new_array();
     for (const char *const *n = gi_upscaler_names(); *n; n++) {
         json_object *s = json_object_new_object();
-        int model = strchr(*n, '_') != NULL || strstr(*n, "ESRGAN") != NULL || strstr(*n, "SwinIR") != NULL;
+        int model = strcmp(*n, "None") != 0 && strncmp(*n, "Resize ", 7) != 0;
         json_object_object_add(s, "name", json_object_new_string(*n));
         json_object_object_add(s, "model_name", model ? json_object_new_string(*n) : NULL);
         json_object_object_add(s, "model_path", NULL);

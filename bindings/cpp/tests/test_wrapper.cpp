@@ -412,6 +412,68 @@ void test_transport_error()
     CHECK(e.http_status() == 0);
 }
 
+// A tool loop: a required call under the function's schema (the same one the C API makes for
+// the same seed), its pieces streamed, the call and the tool's answer sent back, then text.
+void test_tool_loop(genapi::Client &client)
+{
+    const std::vector<genapi::Tool> tools = {
+        {"get_weather", "Weather of a city",
+         R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false})"}};
+    std::vector<genapi::Message> msgs = {{"user", "Weather in Oslo?"}};
+    genapi::ChatResult r = client.chat(msgs, text_params(3), genapi::Tools::with(tools, GENAPI_TOOL_CHOICE_REQUIRED));
+    CHECK(r.finish_reason() == "tool_calls");
+    std::vector<genapi_tool_call> calls = r.tool_calls();
+    CHECK(calls.size() == 1);
+    CHECK(std::strcmp(calls[0].name, "get_weather") == 0);
+    CHECK(std::strncmp(calls[0].arguments, "{\"city\": \"", 10) == 0);
+
+    // The same request through the C API gives the same arguments.
+    genapi_tool ct = {"get_weather", "Weather of a city", tools[0].parameters_json.c_str()};
+    genapi_chat_message cm = {};
+    cm.role = "user";
+    cm.content = "Weather in Oslo?";
+    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
+    req.messages = &cm;
+    req.message_count = 1;
+    genapi::TextParams p = text_params(3);
+    req.params = p.get();
+    req.tools = &ct;
+    req.tool_count = 1;
+    req.tool_choice = GENAPI_TOOL_CHOICE_REQUIRED;
+    genapi_chat_result *c = nullptr;
+    genapi_error err{};
+    CHECK(genapi_chat_complete(client.get(), &req, &c, &err) == GENAPI_OK);
+    CHECK(std::strcmp(c->choices[0].tool_calls[0].arguments, calls[0].arguments) == 0);
+    genapi_chat_result_free(c);
+
+    // Streamed: the pieces add up to the arguments, and no content arrives.
+    std::string pieces, text;
+    genapi::ChatResult s = client.chat_stream_deltas(
+        msgs, text_params(3),
+        [&](const genapi::Delta &d) {
+            if (d.tool_call_index == 0)
+                pieces += d.tool_call_arguments;
+            text += d.content;
+            return true;
+        },
+        genapi::Tools::call(tools, "get_weather"));
+    CHECK(pieces == s.tool_calls()[0].arguments);
+    CHECK(pieces == calls[0].arguments);
+    CHECK(text.empty());
+    CHECK(s.finish_reason() == "stop"); // a named call ends as the servers end it
+
+    // Back to the model: the call, then the tool's answer; "auto" then answers in text.
+    msgs.push_back(r.calls_message());
+    msgs.push_back(genapi::Message::tool_result(calls[0].id, R"({"temp": 4})"));
+    genapi::ChatResult answer = client.chat(msgs, text_params(3), genapi::Tools::with(tools, GENAPI_TOOL_CHOICE_AUTO));
+    CHECK(answer.tool_calls().empty());
+    CHECK(!answer.content().empty());
+
+    // A named function that is not among the tools is the caller's error, named.
+    EXPECT_ERROR(client.chat(msgs, text_params(3), genapi::Tools::call(tools, "get_time")), GENAPI_E_INVALID_ARG,
+                 "tool_choice");
+}
+
 } // namespace
 
 int main()
@@ -427,6 +489,7 @@ int main()
     test_async(client);
     test_worker();
     test_transport_error();
+    test_tool_loop(client);
     genapi::Client moved = std::move(client);
     CHECK(client.get() == nullptr && moved.get() != nullptr);
     CHECK(!moved.chat(kMessages, text_params(1)).content().empty());

@@ -491,6 +491,13 @@ genapi_image_to_base64 = _f("genapi_image_to_base64", ctypes.c_int,
 genapi_list_image = _f("genapi_list_image", ctypes.c_int, [c_void_p, ctypes.c_int, P(P(ImageListingStruct)), _ERR])
 genapi_image_listing_free = _f("genapi_image_listing_free", None, [P(ImageListingStruct)])
 genapi_image_options = _f("genapi_image_options", ctypes.c_int, [c_void_p, P(c_void_p), _ERR])
+genapi_txt2img_ex = _f("genapi_txt2img_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(ImagesResultStruct)), _ERR])
+genapi_img2img_ex = _f("genapi_img2img_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(ImagesResultStruct)), _ERR])
+genapi_upscale_ex = _f("genapi_upscale_ex", ctypes.c_int,
+                       [c_void_p, c_void_p, ctypes.c_char_p, P(P(UpscaleResultStruct)), _ERR])
+genapi_parallel_requests = _f("genapi_parallel_requests", ctypes.c_int, [c_void_p, P(ctypes.c_int64), _ERR])
 
 # async.h: requests are `genapi_request *` handles, passed around as plain integers (c_void_p)
 _CB = P(CallbacksStruct)
@@ -509,6 +516,12 @@ genapi_image_options_start = _f("genapi_image_options_start", ctypes.c_int, [c_v
 genapi_txt2img_start = _f("genapi_txt2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
 genapi_img2img_start = _f("genapi_img2img_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
 genapi_upscale_start = _f("genapi_upscale_start", ctypes.c_int, [c_void_p, c_void_p, _CB, _OUT, _ERR])
+genapi_txt2img_start_ex = _f("genapi_txt2img_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
+genapi_img2img_start_ex = _f("genapi_img2img_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
+genapi_upscale_start_ex = _f("genapi_upscale_start_ex", ctypes.c_int,
+                             [c_void_p, c_void_p, ctypes.c_char_p, _CB, _OUT, _ERR])
 genapi_poll = _f("genapi_poll", ctypes.c_int, [c_void_p, c_int32])
 genapi_pending = _f("genapi_pending", c_size_t, [c_void_p])
 genapi_poll_fds = _f("genapi_poll_fds", c_size_t, [c_void_p, P(PollFdStruct), c_size_t])
@@ -1636,11 +1649,12 @@ class Client:
             genapi_model_list_free(out)
 
     # -- images --
-    def _images_call(self, fn, p: _Params, what: str) -> ImagesResult:
+    def _images_call(self, fn, p: _Params, what: str, extra: Any = None) -> ImagesResult:
         out = P(ImagesResultStruct)()
         err = _lib.new_error()
+        extra_text = _extra_text(extra, "extra")
         with self._lock:
-            st = fn(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+            st = fn(self._h(), p._ptr(), extra_text, ctypes.byref(out), ctypes.byref(err))
         try:
             _lib.check(st, err)
             if not out:
@@ -1652,16 +1666,19 @@ class Client:
             if out:
                 genapi_images_result_free(out)
 
-    def txt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, **kwargs: Any) -> ImagesResult:
-        """Generate images from a prompt (genapi_txt2img) and return an ImagesResult.
+    def txt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, *,
+                extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> ImagesResult:
+        """Generate images from a prompt (genapi_txt2img_ex) and return an ImagesResult.
 
         txt2img parameters are keyword arguments by JSON name (sd_model_checkpoint=..., prompt=...,
         seed=5, width=512, ...) and/or a Txt2ImgParams / mapping in ``params`` (keywords win);
-        they are validated in C before anything is sent.
+        they are validated in C before anything is sent. ``extra`` is a JSON object (mapping or
+        text) of request fields the table does not type (``{"n_iter": 2, "override_settings":
+        {...}}``), merged into the body last.
         """
         p, temp = self._params(params, kwargs, Txt2ImgParams)
         try:
-            return self._images_call(genapi_txt2img, p, "genapi_txt2img")
+            return self._images_call(genapi_txt2img_ex, p, "genapi_txt2img", extra)
         finally:
             if temp:
                 p.close()
@@ -1671,6 +1688,8 @@ class Client:
         init_images: Sequence[bytes] | bytes,
         mask: bytes | None = None,
         params: Img2ImgParams | Mapping[str, Any] | None = None,
+        *,
+        extra: Mapping[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> ImagesResult:
         """Generate images from images (genapi_img2img). ``init_images`` are image file bytes
@@ -1684,15 +1703,16 @@ class Client:
             kw["mask"] = _b64(mask, "mask")
         p, temp = self._params(params, kw, Img2ImgParams)
         try:
-            return self._images_call(genapi_img2img, p, "genapi_img2img")
+            return self._images_call(genapi_img2img_ex, p, "genapi_img2img", extra)
         finally:
             if temp:
                 p.close()
 
-    def upscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
-                **kwargs: Any) -> UpscaledImage:
-        """Upscale one image (genapi_upscale): ``image`` is image file bytes (base64-encoded
-        here); e.g. ``upscale(png, upscaler_1="Lanczos", upscaling_resize=2)``."""
+    def upscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None, *,
+                extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> UpscaledImage:
+        """Upscale one image (genapi_upscale_ex): ``image`` is image file bytes (base64-encoded
+        here); e.g. ``upscale(png, upscaler_1="Resize Lanczos", upscaling_resize=2)``; ``extra``
+        as for txt2img()."""
         kw = dict(kwargs)
         kw["image"] = _b64(image, "image")
         p, temp = self._params(params, kw, UpscaleParams)
@@ -1700,7 +1720,8 @@ class Client:
             out = P(UpscaleResultStruct)()
             err = _lib.new_error()
             with self._lock:
-                st = genapi_upscale(self._h(), p._ptr(), ctypes.byref(out), ctypes.byref(err))
+                st = genapi_upscale_ex(self._h(), p._ptr(), _extra_text(extra, "extra"), ctypes.byref(out),
+                                       ctypes.byref(err))
             try:
                 _lib.check(st, err)
                 if not out:
@@ -1749,6 +1770,15 @@ class Client:
     def list_upscalers(self) -> list[Upscaler]:
         """Upscalers (GET /v1/upscalers, or /sdapi/v1/upscalers)."""
         return self._listing(LISTING_UPSCALERS)
+
+    def parallel_requests(self) -> int:
+        """How many generations the server runs at once (GET /v1/parallel-requests)."""
+        n = ctypes.c_int64()
+        err = _lib.new_error()
+        with self._lock:
+            st = genapi_parallel_requests(self._h(), ctypes.byref(n), ctypes.byref(err))
+        _lib.check(st, err)
+        return n.value
 
     def image_options(self) -> dict:
         """The image server's options (GET /v1/img-options, /sdapi/v1/options) as a dict."""
@@ -1876,22 +1906,23 @@ class Client:
         """``await client.alist_text_models()`` -> list of ModelInfo."""
         return await self._aop(genapi_list_text_models_start, (), _requests.TEXT_MODELS).wait()
 
-    async def _aimages(self, fn, p: _Params, temp: bool, on_progress) -> ImagesResult:
+    async def _aimages(self, fn, p: _Params, temp: bool, on_progress, extra: Any = None) -> ImagesResult:
         try:
-            op = self._aop(fn, (p._ptr(),), _requests.IMAGES, on_progress)
+            op = self._aop(fn, (p._ptr(), _extra_text(extra, "extra")), _requests.IMAGES, on_progress)
         finally:
             if temp:
                 p.close()
         return await op.wait()
 
     async def atxt2img(self, params: Txt2ImgParams | Mapping[str, Any] | None = None, *,
-                       on_progress: Callable[[Any], Any] | None = None, **kwargs: Any) -> ImagesResult:
+                       on_progress: Callable[[Any], Any] | None = None,
+                       extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> ImagesResult:
         """``await client.atxt2img(...)`` -> ImagesResult; parameters as for txt2img().
         ``on_progress(genapi.Progress)`` is called on the event loop's thread while the
         images are made (never with a smaller ``progress`` than before; 1.0 last on success).
         An exception it raises cancels the request and is raised by the await."""
         p, temp = self._params(params, kwargs, Txt2ImgParams)
-        return await self._aimages(genapi_txt2img_start, p, temp, on_progress)
+        return await self._aimages(genapi_txt2img_start_ex, p, temp, on_progress, extra)
 
     async def aimg2img(
         self,
@@ -1900,6 +1931,7 @@ class Client:
         params: Img2ImgParams | Mapping[str, Any] | None = None,
         *,
         on_progress: Callable[[Any], Any] | None = None,
+        extra: Mapping[str, Any] | str | None = None,
         **kwargs: Any,
     ) -> ImagesResult:
         """``await client.aimg2img(...)`` -> ImagesResult; arguments as for img2img(),
@@ -1911,16 +1943,16 @@ class Client:
         if mask is not None:
             kw["mask"] = _b64(mask, "mask")
         p, temp = self._params(params, kw, Img2ImgParams)
-        return await self._aimages(genapi_img2img_start, p, temp, on_progress)
+        return await self._aimages(genapi_img2img_start_ex, p, temp, on_progress, extra)
 
-    async def aupscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None,
-                       **kwargs: Any) -> UpscaledImage:
+    async def aupscale(self, image: bytes, params: UpscaleParams | Mapping[str, Any] | None = None, *,
+                       extra: Mapping[str, Any] | str | None = None, **kwargs: Any) -> UpscaledImage:
         """``await client.aupscale(...)`` -> UpscaledImage; arguments as for upscale()."""
         kw = dict(kwargs)
         kw["image"] = _b64(image, "image")
         p, temp = self._params(params, kw, UpscaleParams)
         try:
-            op = self._aop(genapi_upscale_start, (p._ptr(),), _requests.UPSCALE)
+            op = self._aop(genapi_upscale_start_ex, (p._ptr(), _extra_text(extra, "extra")), _requests.UPSCALE)
         finally:
             if temp:
                 p.close()

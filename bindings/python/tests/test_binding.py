@@ -1369,7 +1369,7 @@ class ImageClientTest(unittest.TestCase):
                 self.assertTrue(all(isinstance(s, genapi.ImageSampler) and s.name for s in samplers))
                 ups = c.list_upscalers()
                 self.assertTrue(ups)
-                self.assertIn("Lanczos", [u.name for u in ups])
+                self.assertIn("Resize Lanczos", [u.name for u in ups])  # SD.Next's names
                 opts = c.image_options()
                 self.assertIsInstance(opts, dict)
                 self.assertIn("sd_model_checkpoint", opts)
@@ -1381,6 +1381,21 @@ class ImageClientTest(unittest.TestCase):
         with genapi.Client(image_api="webui") as c:
             r = c.txt2img(sd_model_checkpoint=IMAGE_MODEL, prompt="a red cube", seed=5, width=96, height=64, steps=8)
         self.assertEqual((r.images[0].width, r.images[0].height), (96, 64))
+
+    def test_webui_flavour_extra_and_parallel_requests(self):
+        with genapi.Client(image_api="webui") as c:
+            # the WebUI servers default the checkpoint and the prompt
+            r = c.txt2img(seed=5, width=64, height=64, steps=2, extra={"styles": ["cinematic"]})
+            self.assertEqual(len(r.images), 1)
+            self.assertEqual(r.info["styles"], ["cinematic"])
+            self.assertEqual(len(r.info), 30)  # every key of SD.Next's info
+            with self.assertRaises(genapi.Error) as cm:
+                c.txt2img(seed=5, width=64, height=64, steps=2, extra="[1]")
+            self.assertEqual(cm.exception.param, "extra_json")
+            self.assertGreaterEqual(c.parallel_requests(), 1)
+        with genapi.Client(image_api="hosted") as c, self.assertRaises(genapi.Error) as cm:
+            c.txt2img(seed=5, width=64, height=64, steps=2)
+        self.assertEqual(cm.exception.param, "sd_model_checkpoint")
 
 
 if __name__ == "__main__":

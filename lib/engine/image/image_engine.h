@@ -38,12 +38,61 @@ typedef struct gi_gen_config {
     int32_t inpaint_full_res_padding;
     int32_t inpainting_mask_invert;
     double initial_noise_multiplier; /* 0 = 1.0 */
+    /* Prompt understanding: clip_skip > 1 skips final text-encoder layers, so the prompt is
+     * followed more loosely (a less saturated palette, softer subject outlines). 0 or 1 = none. */
+    int32_t clip_skip;
+    /* SD.Next's sampler settings; read only when has_sched (else every one keeps its default). */
+    int32_t has_sched;
+    double eta;                   /* 1: the sampler's own noise; 0: none (samplers with an eta) */
+    int32_t solver_order;         /* 0 = the sampler's own (2 for 2M, 3 for 3M, ...) */
+    int32_t sigma;                /* GI_SIGMA_*; A1111's "... Karras" names set it too */
+    int32_t beta_schedule;        /* GI_BETA_* */
+    int32_t rescale_betas;        /* zero terminal SNR: a wider tonal range */
+    int32_t thresholding;         /* dynamic thresholding: extremes compressed */
+    double beta_start, beta_end;  /* 0 = the model's (0.00085, 0.012) */
+    int32_t timesteps;            /* training timesteps, 0 = 1000 */
+    double shift;                 /* flow shift, 3 = neutral, 0 = resolution-dependent */
+    double sigma_adjust, sigma_adjust_min, sigma_adjust_max; /* factor (1 = off) and window */
+    /* The detailer: after the picture, the subjects the engine drew (gi__subject) are detected,
+     * filtered and re-rendered in place. Read only when detailer != 0. */
+    int32_t detailer;
+    const char *detailer_prompt;   /* the pass's prompt, already resolved (empty = the prompt) */
+    const char *detailer_negative; /* NULL or "" = the negative prompt */
+    int32_t detailer_steps;        /* 0 = steps */
+    double detailer_strength;      /* 0 skips the pass */
+    const char *detailer_model;    /* which subjects are found (gi__subject_detectable) */
+    const char *detailer_classes;  /* comma-separated labels to keep; NULL or "" = all */
+    double detailer_conf, detailer_iou;
+    int32_t detailer_max, detailer_padding, detailer_blur, detailer_merge;
+    const char *hr_sampler_name;   /* sampler of the detailer pass; NULL = sampler_name */
 } gi_gen_config;
 
-/* Sampler names the engine knows ("Euler", "Euler a", "DPM++ 2M", ...); NULL-terminated. */
+/* Sigma schedules (schedulers_sigma) and beta schedules (schedulers_beta_schedule). */
+enum { GI_SIGMA_DEFAULT, GI_SIGMA_KARRAS, GI_SIGMA_BETAS, GI_SIGMA_EXPONENTIAL, GI_SIGMA_LAMBDAS, GI_SIGMA_FLOWMATCH };
+enum { GI_BETA_DEFAULT, GI_BETA_LINEAR, GI_BETA_SCALED, GI_BETA_COSINE, GI_BETA_SIGMOID };
+
+/* Sampler names the engine knows: SD.Next's list ("Default", "UniPC", "Euler a", "Euler FlowMatch",
+ * "DPM++ 2M", ...); NULL-terminated. */
 const char *const *gi_sampler_names(void);
-/* Index of a sampler name (case-sensitive as A1111), or -1. */
+/* Index (in gi_sampler_names()) of a sampler name, matched case-insensitively as SD.Next does;
+ * A1111's names are accepted too ("LMS" is "LMSD", "DPM2 a" is "KDPM2 a", "PLMS" is "PNDM",
+ * k-diffusion aliases such as "k_euler_a"), and a " Karras" or " Exponential" suffix sets
+ * *sigma (when not NULL; else GI_SIGMA_DEFAULT). -1 when unknown. */
+int gi_sampler_resolve(const char *name, int32_t *sigma);
+/* gi_sampler_resolve without the schedule. */
 int gi_sampler_index(const char *name);
+
+/* The detections the detailer would re-render, after its filters (classes, confidence, NMS
+ * by detailer_iou, at most detailer_max in confidence order; merged into one box with
+ * detailer_merge). Boxes include the padding and the blur's reach. Returns the count. */
+typedef struct gi_detection {
+    const char *label;
+    double conf;
+    int32_t x0, y0, x1, y1;  /* the detection box */
+    int32_t rx0, ry0, rx1, ry1; /* the region re-rendered: the box + padding + blur, clipped */
+} gi_detection;
+#define GI_MAX_DETECTIONS 8
+int gi_gen_detections(const gi_gen_config *cfg, uint32_t index, gi_detection *out);
 
 /* Generate image `index` of a batch (seed + index). On failure returns a negative status with
  * err filled (e.g. GENAPI_E_INVALID_ARG naming the field). The same as gi_gen_begin, steps to
@@ -108,6 +157,9 @@ genapi_status gi_resize(const ga_alloc *a, const gi_image *in, int32_t w, int32_
  * model-like name such as "R-ESRGAN 4x+" which applies Lanczos + unsharp mask); resize_mode 0
  * uses the factor. */
 const char *const *gi_upscaler_names(void);
+/* The engine's spelling of an upscaler name matched case-insensitively (SD.Next's names, and
+ * A1111's "Lanczos", "Nearest", "R-ESRGAN 4x+", ...), or NULL. */
+const char *gi_upscaler_canonical(const char *name);
 genapi_status gi_upscale(const ga_alloc *a, const gi_image *in, double factor, const char *upscaler, gi_image *out,
                          genapi_error *err);
 

@@ -1,16 +1,23 @@
 /* The reference image generator: a deterministic procedural landscape (sky gradient, clouds from
  * value-noise fBm, a sun, three ridge layers, a few rounded shapes) whose
- *   - palette comes from a hash of the prompt words (negative-prompt words are removed from the
- *     prompt and each one desaturates the palette),
- *   - layout (horizon, sun, ridges, shapes, noise lattice) comes from seed + index,
+ *   - palette comes from a hash of the prompt words, its hue from the first colour word
+ *     (negative-prompt words are removed from the prompt and each one desaturates the palette;
+ *     clip_skip > 1 desaturates it too),
+ *   - subjects are the prompt's nouns drawn as simple shapes in front (image_shapes.c),
+ *   - layout (horizon, sun, ridges, shapes, subjects, noise lattice) comes from seed + index,
  *   - detail comes from steps: octave k of the noise fades in as steps grow, with geometrically
  *     decreasing amplitude, so the picture at s steps refines the one at s - 1 and converges,
- *   - sampler picks the noise persistence, lattice spacing, convergence rate and lattice salt of
- *     the detail octaves (octave 0 is shared, so samplers give related pictures); ancestral
- *     samplers ("... a", SDE) add per-pixel grain,
+ *   - sampler (image_samplers.c) picks the noise persistence, lattice spacing, convergence rate
+ *     and lattice salt of the detail octaves (octave 0 is shared, so samplers give related
+ *     pictures); ancestral samplers ("... a", SDE) add per-pixel grain; SD.Next's sampler
+ *     settings (sched_effects) change the rate, the fine detail, the grain and the tonal range,
  *   - cfg_scale sets palette saturation and global contrast.
- * Only + - * / and floor on doubles plus integer hashing (SplitMix64 of seed, octave, x, y), so
- * identical bytes on every platform.
+ * Only + - * / floor and sqrt on doubles plus integer hashing (SplitMix64 of seed, octave, x, y),
+ * so identical bytes on every platform.
+ *
+ * The detailer: the subjects its detector keeps (image_detailer.c) are re-rendered in phases of
+ * their own after the picture, by a second generator with the pass's prompt, steps and sampler
+ * whose texture is that of the region magnified, blended by strength under a feathered box.
  *
  * img2img: the init image is fitted to width x height by resize_mode, then
  *   out = init + (G - init) * d,  G = S + (T - S) * d
@@ -27,58 +34,6 @@
 
 #include "engine/image/image_internal.h"
 #include "util/err.h"
-
-/* ---------------------------------------------------------------------------------------------
- * Samplers */
-
-typedef struct sampler_info {
-    const char *name;
-    double gain;       /* persistence of the detail octaves */
-    double lacunarity; /* cell size ratio between octaves */
-    double rate;       /* convergence speed in steps */
-    double grain;      /* ancestral per-pixel noise amplitude (0..1 scale) */
-    uint64_t salt;
-} sampler_info;
-
-static const sampler_info SAMPLERS[] = {
-    {"Euler", 0.55, 2.00, 1.00, 0.0, 0x11},
-    {"Euler a", 0.55, 2.00, 1.00, 0.035, 0x12},
-    {"Heun", 0.56, 2.00, 1.60, 0.0, 0x13},
-    {"LMS", 0.52, 2.10, 0.80, 0.0, 0x14},
-    {"LMS Karras", 0.52, 2.10, 1.05, 0.0, 0x15},
-    {"DPM2", 0.57, 1.95, 1.40, 0.0, 0x16},
-    {"DPM2 a", 0.57, 1.95, 1.40, 0.03, 0x17},
-    {"DPM++ 2S a", 0.58, 1.90, 1.30, 0.03, 0x18},
-    {"DPM++ 2M", 0.60, 1.90, 1.20, 0.0, 0x19},
-    {"DPM++ 2M Karras", 0.60, 1.90, 1.45, 0.0, 0x1a},
-    {"DPM++ SDE", 0.62, 1.85, 1.30, 0.02, 0x1b},
-    {"DPM++ SDE Karras", 0.62, 1.85, 1.50, 0.02, 0x1c},
-    {"DPM++ 2M SDE", 0.61, 1.88, 1.30, 0.015, 0x1d},
-    {"DDIM", 0.50, 2.05, 0.90, 0.0, 0x1e},
-    {"PLMS", 0.50, 2.15, 0.85, 0.0, 0x1f},
-    {"UniPC", 0.58, 1.95, 1.35, 0.0, 0x20},
-};
-#define N_SAMPLERS (sizeof SAMPLERS / sizeof SAMPLERS[0])
-
-static const char *const SAMPLER_NAMES[N_SAMPLERS + 1] = {
-    "Euler",     "Euler a",   "Heun",   "LMS",          "LMS Karras", "DPM2",
-    "DPM2 a",    "DPM++ 2S a", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras",
-    "DPM++ 2M SDE", "DDIM",   "PLMS",   "UniPC",        NULL};
-
-const char *const *gi_sampler_names(void)
-{
-    return SAMPLER_NAMES;
-}
-
-int gi_sampler_index(const char *name)
-{
-    if (!name)
-        return -1;
-    for (size_t i = 0; i < N_SAMPLERS; i++)
-        if (strcmp(SAMPLERS[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
 
 /* ---------------------------------------------------------------------------------------------
  * Hashing and small maths */
@@ -121,9 +76,7 @@ static uint8_t to_u8(double v)
     return (uint8_t)v;
 }
 
-typedef struct rgb {
-    double r, g, b;
-} rgb;
+typedef gi_rgb rgb;
 
 static rgb hsv(double h, double s, double v)
 {
@@ -228,6 +181,13 @@ typedef struct gen {
     int n_oct;
     octave oct[MAX_OCT];
     double norm;
+    /* subjects: the prompt's nouns drawn as shapes */
+    gi_subject subj[GI_MAX_SUBJECTS];
+    int n_subj;
+    double soft;   /* edge width of the subjects in pixels (clip_skip softens them) */
+    int thresh;    /* dynamic thresholding */
+    /* the detailer pass renders its texture zoomed into a crop (0 = no zoom) */
+    double zx0, zy0, zsx, zsy;
 } gen;
 
 static void gen_free(gen *g)
@@ -270,6 +230,8 @@ static void build_palette(gen *g, const gi_gen_config *cfg)
     size_t nn = prompt_words(cfg->negative_prompt, neg, MAX_WORDS);
     uint64_t p = 0;
     size_t kept = 0;
+    int n_col = 0;
+    double ch[2] = {0, 0}, cs[2] = {0, 0}, cv[2] = {0, 0};
     for (size_t i = 0; i < np; i++) {
         int banned = 0;
         for (size_t j = 0; j < nn && !banned; j++)
@@ -277,15 +239,26 @@ static void build_palette(gen *g, const gi_gen_config *cfg)
         if (!banned) {
             p += mix64(pos[i]); /* order-independent */
             kept++;
+            if (n_col < 2 && gi__colour_word(pos[i], &ch[n_col], &cs[n_col], &cv[n_col]))
+                n_col++;
         }
     }
     uint64_t hp = mix64(p ^ (uint64_t)kept);
     double base_hue = unit(hp);
     double sat = kept ? 0.45 + 0.4 * unit(mix64(hp + 1)) : 0.08;
-    sat /= 1.0 + 0.35 * (double)nn;
     static const double SCHEME[4] = {0.06, 0.12, 0.2, 0.33};
     double off = SCHEME[(hp >> 7) & 3];
     double bright = unit(mix64(hp + 4)), dark = unit(mix64(hp + 5));
+    if (n_col > 0) { /* the first colour word sets the palette, a second one the accent */
+        base_hue = ch[0];
+        sat = cs[0];
+        off = 0.03;
+        bright = cv[0];
+        dark = cv[0] * 0.8;
+    }
+    sat /= 1.0 + 0.35 * (double)nn;
+    if (cfg->clip_skip > 1) /* a coarser reading of the prompt: less of its colour */
+        sat /= 1.0 + 0.3 * (double)(cfg->clip_skip - 1);
     double warm = 0.04 + 0.1 * unit(mix64(hp + 2));
     double gcfg = cfg->cfg_scale / (cfg->cfg_scale + 5.0) * 1.7;
     double s = clamp01(sat * (0.3 + 0.9 * gcfg));
@@ -295,7 +268,8 @@ static void build_palette(gen *g, const gi_gen_config *cfg)
     g->sun = hsv(base_hue + warm, s * 0.7, 1.0);
     g->far = hsv(base_hue + off, s * 0.6, 0.55 + 0.2 * dark);
     g->nearc = hsv(base_hue + off + 0.06, s * 0.95, 0.18 + 0.22 * dark);
-    g->accent = hsv(base_hue + off * 0.5 + 0.5, s * 1.2, 0.8);
+    g->accent = n_col > 1 ? hsv(ch[1], clamp01(cs[1] * (0.3 + 0.9 * gcfg)), cv[1] < 0.3 ? 0.3 : cv[1])
+                          : hsv(base_hue + off * 0.5 + 0.5, s * 1.2, 0.8);
     g->cloud = rgb_lerp(g->sky_hor, (rgb){1.0, 1.0, 1.0}, 0.6);
     rgb r[4] = {rgb_scale(g->nearc, 0.6), g->far, g->sky_top, g->cloud};
     for (int i = 1; i < 4; i++) /* insertion sort by luminance */
@@ -316,6 +290,93 @@ static double noise1d(uint64_t seed, uint64_t layer, int k, double x, double cel
     return lerp(a, b, f);
 }
 
+/* What SD.Next's sampler settings do to the picture: how fast detail converges (rate), how
+ * strong fine detail is (gain), tonal range (contrast), per-pixel noise (grain), flow shift, and
+ * per-octave amplitude factors (beta start / end, sigma adjust window). */
+typedef struct sched_fx {
+    double rate, gain, contrast, grain, shift;
+    double coarse, fine;             /* amplitude of octave 0 / of the others */
+    double adjust, adj_min, adj_max; /* sigma adjust factor and window */
+    int thresh;
+} sched_fx;
+
+static void sched_effects(const gi_gen_config *cfg, const sampler_info *smp, int32_t w, int32_t h, sched_fx *fx)
+{
+    *fx = (sched_fx){1.0, 1.0, 1.0, smp->grain, 1.0, 1.0, 1.0, 1.0, 0.2, 0.8, 0};
+    if (!cfg->has_sched)
+        return;
+    /* eta: the noise of ancestral / SDE samplers scales with it; DDIM and DDPM get theirs from it */
+    if (smp->eta)
+        fx->grain = smp->grain > 0.0 ? smp->grain * cfg->eta : 0.025 * cfg->eta;
+    /* a higher solver order converges in fewer steps */
+    if (cfg->solver_order > 0)
+        fx->rate *= (0.75 + 0.25 * (double)cfg->solver_order) / (0.75 + 0.25 * (double)smp->order);
+    static const double SIGMA_RATE[6] = {1.0, 1.2, 1.05, 1.1, 1.15, 0.9};
+    static const double SIGMA_GAIN[6] = {1.0, 1.06, 1.1, 0.95, 0.98, 1.12};
+    int32_t sg = cfg->sigma >= 0 && cfg->sigma < 6 ? cfg->sigma : 0;
+    fx->rate *= SIGMA_RATE[sg];
+    fx->gain *= SIGMA_GAIN[sg];
+    static const double BETA_CONTRAST[5] = {1.0, 1.08, 1.0, 0.9, 1.15};
+    static const double BETA_GAIN[5] = {1.0, 1.03, 1.0, 0.92, 1.04};
+    int32_t bs = cfg->beta_schedule >= 0 && cfg->beta_schedule < 5 ? cfg->beta_schedule : 0;
+    fx->contrast *= BETA_CONTRAST[bs];
+    fx->gain *= BETA_GAIN[bs];
+    if (cfg->rescale_betas) /* zero terminal SNR reaches true black and white */
+        fx->contrast *= 1.2;
+    fx->thresh = cfg->thresholding != 0;
+    if (cfg->beta_start > 0.0) /* more noise at the start: stronger coarse structure */
+        fx->coarse = sqrt(sqrt(cfg->beta_start / 0.00085));
+    if (cfg->beta_end > 0.0) /* more noise at the end: stronger fine detail */
+        fx->fine = sqrt(sqrt(cfg->beta_end / 0.012));
+    if (cfg->timesteps > 0) /* finer training discretisation: detail converges sooner */
+        fx->rate *= sqrt((double)cfg->timesteps / 1000.0);
+    /* flow shift, neutral at 3; 0: grows with the resolution as SD.Next's dynamic shifting */
+    fx->shift = cfg->shift > 0.0 ? cfg->shift / 3.0 : 0.5 + 0.5 * sqrt((double)w * (double)h) / 1024.0;
+    fx->adjust = cfg->sigma_adjust > 0.0 ? cfg->sigma_adjust : 1.0;
+    fx->adj_min = cfg->sigma_adjust_min;
+    fx->adj_max = cfg->sigma_adjust_max;
+}
+
+/* The flow shift applied to the noise left: s * r / (1 + (s - 1) * r), r = 1 - detail done. */
+static double shifted_level(double level, double shift, int n)
+{
+    if (shift == 1.0 || n <= 1)
+        return level;
+    double r = 1.0 - (level - 1.0) / (double)(n - 1);
+    r = shift * r / (1.0 + (shift - 1.0) * r);
+    return 1.0 + (double)(n - 1) * (1.0 - r);
+}
+
+/* Amplitude factor of octave k of n: beta start on the coarse octave, beta end on the others,
+ * and the sigma adjustment on the octaves that settle inside its window (octave k settles at
+ * the fraction 1 - k / (n - 1) of the timesteps: coarse structure first). */
+static double octave_factor(const sched_fx *fx, int k, int n)
+{
+    double f = k == 0 ? fx->coarse : fx->fine;
+    if (k > 0 && fx->adjust != 1.0 && n > 1) {
+        double t = 1.0 - (double)k / (double)(n - 1);
+        if (t > fx->adj_min && t < fx->adj_max)
+            f /= fx->adjust;
+    }
+    return f;
+}
+
+/* The prompt's nouns (minus negative-prompt words) as subjects. */
+static int place_subjects(const gi_gen_config *cfg, uint64_t ls, double W, double H, double horizon, gi_subject *out)
+{
+    uint64_t pos[MAX_WORDS], neg[MAX_WORDS];
+    size_t np = prompt_words(cfg->prompt, pos, MAX_WORDS);
+    size_t nn = prompt_words(cfg->negative_prompt, neg, MAX_WORDS), k = 0;
+    for (size_t i = 0; i < np; i++) {
+        int banned = 0;
+        for (size_t j = 0; j < nn && !banned; j++)
+            banned = pos[i] == neg[j];
+        if (!banned)
+            pos[k++] = pos[i];
+    }
+    return gi__subjects_place(pos, k, ls, W, H, horizon, out);
+}
+
 static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cfg, const sampler_info *smp,
                               uint64_t seed, int32_t w, int32_t h, genapi_error *err)
 {
@@ -327,12 +388,18 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
     g->smp = smp;
     double nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
     g->nm = nm;
-    g->grain = smp->grain * nm * 255.0;
+    sched_fx fx;
+    sched_effects(cfg, smp, w, h, &fx);
+    g->grain = fx.grain * nm * 255.0;
     build_palette(g, cfg);
+    g->contrast *= fx.contrast;
+    g->thresh = fx.thresh;
+    g->soft = cfg->clip_skip > 1 ? 1.0 + 0.75 * (double)(cfg->clip_skip - 1) : 1.0;
     double W = (double)w, H = (double)h, mn = W < H ? W : H;
     uint64_t ls = mix64(seed ^ 0x6C61796F7574ULL); /* layout stream */
 #define RND(i) unit(hash4(ls, 0x10, (uint64_t)(i), 0))
     g->horizon = H * (0.42 + 0.18 * RND(0));
+    g->n_subj = place_subjects(cfg, ls, W, H, g->horizon, g->subj);
     g->sun_x = W * (0.15 + 0.7 * RND(1));
     g->sun_y = g->horizon * (0.25 + 0.45 * RND(2));
     g->sun_r = mn * (0.05 + 0.06 * RND(3));
@@ -349,7 +416,7 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
     int n_avail = 0;
     for (double cl = (W > H ? W : H) / 2.5; n_avail < MAX_OCT && cl >= 1.0; cl /= smp->lacunarity)
         n_avail++;
-    double level = detail_level(cfg->steps, smp->rate, n_avail);
+    double level = shifted_level(detail_level(cfg->steps, smp->rate * fx.rate, n_avail), fx.shift, n_avail);
     /* Ridges: 1-D fBm per layer. */
     g->ridge = ga_calloc(a, (size_t)N_LAYERS * (size_t)w, sizeof *g->ridge);
     if (!g->ridge)
@@ -364,7 +431,7 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
                 uint64_t salt = k == 0 ? 0 : smp->salt;
                 sum += octave_fade(k, level) * am * (noise1d(ls ^ salt, (uint64_t)(200 + L), k, (double)x + 0.5, cell) - 0.5);
                 norm += am;
-                am *= smp->gain;
+                am *= smp->gain * fx.gain;
                 cell /= smp->lacunarity;
             }
             g->ridge[(size_t)L * (size_t)w + (size_t)x] = base - amp * clamp01(0.5 + 1.6 * sum / norm);
@@ -377,9 +444,9 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
         octave *o = &g->oct[k];
         g->n_oct = k + 1;
         o->cell = cell;
-        o->amp = am;
+        o->amp = am * octave_factor(&fx, k, n_avail);
         o->fade = octave_fade(k, level);
-        g->norm += am;
+        g->norm += o->amp;
         if (o->fade > 0.0) {
             o->gw = (int32_t)floor(W / cell) + 2;
             o->gh = (int32_t)floor(H / cell) + 2;
@@ -396,7 +463,7 @@ static genapi_status gen_init(gen *g, const ga_alloc *a, const gi_gen_config *cf
                 o->col_s[x] = smooth(u - f0);
             }
         }
-        am *= smp->gain;
+        am *= smp->gain * fx.gain;
         cell /= smp->lacunarity;
     }
 #undef RND
@@ -476,6 +543,13 @@ static rgb landscape(const gen *g, int32_t x, int32_t y, double f)
         rgb bc = rgb_scale(b->col, 0.8 + 0.25 * (-by) + 0.2 * (f - 0.5));
         c = rgb_lerp(c, bc, a);
     }
+    /* the prompt's subjects, in front */
+    for (int i = 0; i < g->n_subj; i++) {
+        rgb sc;
+        double a = gi__subject_paint(&g->subj[i], X, Y, g->soft, g->accent, &sc);
+        if (a > 0.0)
+            c = rgb_lerp(c, rgb_scale(sc, 0.88 + 0.24 * (f - 0.5)), a);
+    }
     return c;
 }
 
@@ -489,7 +563,14 @@ static rgb structured(const gen *g, double lum, double f)
 
 static double finish(const gen *g, double v, double grain)
 {
-    return (0.5 + (v - 0.5) * g->contrast) * 255.0 + grain;
+    v = 0.5 + (v - 0.5) * g->contrast;
+    if (g->thresh) { /* dynamic thresholding: values past the 10 % margins are pulled in */
+        if (v > 0.9)
+            v = 0.9 + (v - 0.9) * 0.25;
+        else if (v < 0.1)
+            v = 0.1 + (v - 0.1) * 0.25;
+    }
+    return v * 255.0 + grain;
 }
 
 /* Render rows [y0, y1) into out (w x h). With init == NULL: the txt2img picture. Otherwise the
@@ -534,6 +615,63 @@ static void gen_render_rows(gen *g, const gi_image *init, double d, gi_image *ou
                 }
             }
             out->rgba[px + 3] = 255;
+        }
+    }
+}
+
+/* The fBm value field() gives at pixel centre (X, Y), for any point: the lattice values are
+ * hashed where they are needed instead of read from the rows filled so far. */
+static double field_at(const gen *g, double X, double Y)
+{
+    double sum = 0.0;
+    for (int k = 0; k < g->n_oct; k++) {
+        const octave *o = &g->oct[k];
+        if (o->fade <= 0.0)
+            continue;
+        double u = X / o->cell, v = Y / o->cell, fu = floor(u), fv = floor(v);
+        double sx = smooth(u - fu), sy = smooth(v - fv);
+        uint64_t i = (uint64_t)(int64_t)fu, jj = (uint64_t)(int64_t)fv;
+        double l00 = unit(hash4(o->salt, o->key, i, jj)), l10 = unit(hash4(o->salt, o->key, i + 1, jj));
+        double l01 = unit(hash4(o->salt, o->key, i, jj + 1)), l11 = unit(hash4(o->salt, o->key, i + 1, jj + 1));
+        sum += o->fade * o->amp * (lerp(lerp(l00, l10, sx), lerp(l01, l11, sx), sy) - 0.5);
+    }
+    return clamp01(0.5 + 1.5 * sum / g->norm);
+}
+
+/* Detailer rows [y0, y1) of detection d: inside its box (feathered by blur pixels) the picture
+ * of the pass's generator g2 replaces out by `strength`. The pass renders the crop of the box
+ * grown by `pad` at the full image size, as an inpainting of only the masked area does: its
+ * texture is that of the crop magnified, so more padding gives a coarser texture. */
+static void detail_rows(const gen *g2, const gi_detection *d, int32_t pad, int32_t blur, double strength, gi_image *out,
+                        int32_t y0, int32_t y1)
+{
+    double cx0 = (double)(d->x0 - pad < 0 ? 0 : d->x0 - pad), cy0 = (double)(d->y0 - pad < 0 ? 0 : d->y0 - pad);
+    double cx1 = (double)(d->x1 + pad > out->width ? out->width : d->x1 + pad);
+    double cy1 = (double)(d->y1 + pad > out->height ? out->height : d->y1 + pad);
+    double zx = (double)out->width / (cx1 - cx0), zy = (double)out->height / (cy1 - cy0);
+    for (int32_t y = y0; y < y1; y++) {
+        double Y = (double)y + 0.5;
+        for (int32_t x = d->rx0; x < d->rx1; x++) {
+            double X = (double)x + 0.5;
+            double e = X - (double)d->x0;
+            double e2 = (double)d->x1 - X, e3 = Y - (double)d->y0, e4 = (double)d->y1 - Y;
+            e = e2 < e ? e2 : e;
+            e = e3 < e ? e3 : e;
+            e = e4 < e ? e4 : e;
+            double m = blur > 0 ? clamp01(0.5 + e / (double)blur) : (e > 0.0 ? 1.0 : 0.0);
+            if (m <= 0.0)
+                continue;
+            double zX = (X - cx0) * zx, zY = (Y - cy0) * zy;
+            double f = field_at(g2, zX, zY);
+            double grain = 0.0;
+            if (g2->grain > 0.0)
+                grain = g2->grain * (unit(hash4(g2->seed, 0xA5, (uint64_t)(int64_t)zX, (uint64_t)(int64_t)zY)) - 0.5);
+            rgb c = landscape(g2, x, y, f);
+            double v[3] = {finish(g2, c.r, grain), finish(g2, c.g, grain), finish(g2, c.b, grain)};
+            uint8_t *p = out->rgba + ((size_t)y * (size_t)out->width + (size_t)x) * 4;
+            double t = strength * m;
+            for (int ch = 0; ch < 3; ch++)
+                p[ch] = to_u8(lerp((double)p[ch], (double)to_u8(v[ch]), t));
         }
     }
 }
@@ -855,6 +993,7 @@ static genapi_status validate(const gi_gen_config *cfg, genapi_error *err)
 #define U_FILL_NOISE 45
 #define U_COPY 3       /* fit copy, crop */
 #define U_COMPOSITE 8
+#define U_DETAIL 250   /* detailer pass: the picture again, its texture hashed at zoomed points */
 
 enum ph_kind {
     PH_RS,       /* arg: resample id (RS_*) */
@@ -868,7 +1007,8 @@ enum ph_kind {
     PH_PF_FILL,
     PH_RENDER,   /* txt2img / img2img: into out; full-res: the region picture */
     PH_RENDER_COMP, /* inpainting: picture row, then composited over the fitted init */
-    PH_FINAL     /* full-res: init rows with the region composited */
+    PH_FINAL,    /* full-res: init rows with the region composited */
+    PH_DETAIL    /* detailer: arg = detection; rows of its region re-rendered and blended */
 };
 
 enum { RS_INIT, RS_MASK, RS_REGION, RS_BACK };
@@ -909,6 +1049,11 @@ struct gi_gen_job {
     int32_t pos;
     int64_t done_before, total;
     genapi_status failed;
+    /* detailer */
+    gen g2; /* the pass's generator: its prompt, steps and sampler, the same subjects */
+    gi_detection det[GI_MAX_DETECTIONS];
+    int n_det;
+    int32_t detail_y0; /* rows above are final once rendered */
 };
 
 static void add_phase(gi_gen_job *j, int kind, int arg, int32_t rows, int64_t cost)
@@ -968,6 +1113,14 @@ static int64_t render_units(const gi_gen_job *j)
     return j->mode == MODE_TXT || d <= 0.0 || d >= 1.0 ? U_RENDER : U_RENDER_I2I;
 }
 
+static void add_detail_phases(gi_gen_job *j)
+{
+    for (int i = 0; i < j->n_det; i++) {
+        const gi_detection *d = &j->det[i];
+        add_phase(j, PH_DETAIL, i, d->ry1 - d->ry0, (int64_t)(d->rx1 - d->rx0) * U_DETAIL);
+    }
+}
+
 static void build_phases(gi_gen_job *j)
 {
     int32_t w = j->cfg.width, h = j->cfg.height;
@@ -999,6 +1152,7 @@ static void build_phases(gi_gen_job *j)
         break;
     }
     }
+    add_detail_phases(j);
 }
 
 /* The source, destination and size of a resample. */
@@ -1202,15 +1356,21 @@ static void phase_rows(gi_gen_job *j, const phase *p, int32_t p0, int32_t p1)
         else
             gen_render_rows(&j->g, &j->cwimg, j->cfg.denoising_strength, &j->p, p0, p1);
         if (j->mode != MODE_FULL)
-            j->rows_ready = p1;
+            j->rows_ready = p1 < j->detail_y0 ? p1 : j->detail_y0;
         break;
+    case PH_DETAIL: {
+        const gi_detection *d = &j->det[p->arg];
+        detail_rows(&j->g2, d, j->cfg.detailer_padding, j->cfg.detailer_blur, j->cfg.detailer_strength, &j->out,
+                    d->ry0 + p0, d->ry0 + p1);
+        break;
+    }
     case PH_RENDER_COMP: {
         const gi_image *src = j->base.rgba ? &j->base : &j->initf;
         gen_render_rows(&j->g, src, j->cfg.denoising_strength, &j->p, p0, p1);
         size_t row = (size_t)j->out.width * 4;
         memcpy(j->out.rgba + (size_t)p0 * row, j->initf.rgba + (size_t)p0 * row, (size_t)(p1 - p0) * row);
         composite_rows(&j->out, &j->p, j->alpha, 0, 0, j->out.width, p0, p1);
-        j->rows_ready = p1;
+        j->rows_ready = p1 < j->detail_y0 ? p1 : j->detail_y0;
         break;
     }
     case PH_FINAL: {
@@ -1255,6 +1415,10 @@ static void phase_end(gi_gen_job *j, const phase *p)
         if (j->mode == MODE_FULL)
             gi_image_free(a, &j->cwimg);
         break;
+    case PH_DETAIL:
+        if (p->arg == j->n_det - 1) /* the last pass: every row is final */
+            j->rows_ready = j->out.height;
+        break;
     default:
         break;
     }
@@ -1274,6 +1438,7 @@ static void free_buffers(gi_gen_job *j)
             *bufs[i] = NULL;
         }
     gen_free(&j->g);
+    gen_free(&j->g2);
 }
 
 /* Validation and the size the init image is first resized to. */
@@ -1293,6 +1458,41 @@ genapi_status gi_gen_validate(const gi_gen_config *cfg, genapi_error *err)
     if (!cfg)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "gi_gen_validate: NULL argument");
     return check(cfg, &fw, &fh, err);
+}
+
+/* The detailer pass's generator: the same seed and size, its own prompt, negative prompt, steps
+ * and sampler (hr_sampler_name; unknown names and "Same as primary" use the main one), and the
+ * subjects of the main picture. */
+static genapi_status detailer_init(gi_gen_job *j, const gi_gen_config *cfg, const sampler_info *smp,
+                                   genapi_error *err)
+{
+    gi_gen_config c2 = *cfg;
+    if (cfg->detailer_prompt && cfg->detailer_prompt[0])
+        c2.prompt = cfg->detailer_prompt;
+    if (cfg->detailer_negative && cfg->detailer_negative[0])
+        c2.negative_prompt = cfg->detailer_negative;
+    if (cfg->detailer_steps > 0)
+        c2.steps = cfg->detailer_steps;
+    int hi = cfg->hr_sampler_name ? gi_sampler_index(cfg->hr_sampler_name) : -1;
+    const sampler_info *smp2 = hi >= 0 && strcmp(gi__sampler(hi)->name, "Same as primary") != 0 ? gi__sampler(hi) : smp;
+    genapi_status st = gen_init(&j->g2, j->a, &c2, smp2, j->seed, cfg->width, cfg->height, err);
+    if (st == GENAPI_OK) {
+        memcpy(j->g2.subj, j->g.subj, sizeof j->g.subj);
+        j->g2.n_subj = j->g.n_subj;
+    }
+    return st;
+}
+
+int gi_gen_detections(const gi_gen_config *cfg, uint32_t index, gi_detection *out)
+{
+    if (!cfg || !out || cfg->width < 8 || cfg->height < 8)
+        return 0;
+    uint64_t ls = mix64((cfg->seed + index) ^ 0x6C61796F7574ULL);
+    double W = (double)cfg->width, H = (double)cfg->height;
+    double horizon = H * (0.42 + 0.18 * unit(hash4(ls, 0x10, 0, 0)));
+    gi_subject subj[GI_MAX_SUBJECTS];
+    int n = place_subjects(cfg, ls, W, H, horizon, subj);
+    return gi__detect(subj, n, cfg, cfg->width, cfg->height, out);
 }
 
 genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t index, gi_gen_job **job,
@@ -1319,12 +1519,22 @@ genapi_status gi_gen_begin(const ga_alloc *a, const gi_gen_config *cfg, uint32_t
     j->mode = !cfg->init ? MODE_TXT : !cfg->mask ? MODE_I2I : cfg->inpaint_full_res ? MODE_FULL : MODE_MASK;
     j->seed = cfg->seed + index;
     j->nm = cfg->initial_noise_multiplier == 0.0 ? 1.0 : cfg->initial_noise_multiplier;
-    const sampler_info *smp = &SAMPLERS[cfg->sampler_name ? gi_sampler_index(cfg->sampler_name) : 0];
+    const sampler_info *smp = gi__sampler(cfg->sampler_name ? gi_sampler_index(cfg->sampler_name) : 0);
     st = gen_init(&j->g, a, cfg, smp, j->seed, cfg->width, cfg->height, err);
+    j->detail_y0 = INT32_MAX;
+    if (st == GENAPI_OK && cfg->detailer && cfg->detailer_strength > 0.0 && j->mode != MODE_FULL) {
+        j->n_det = gi__detect(j->g.subj, j->g.n_subj, cfg, cfg->width, cfg->height, j->det);
+        for (int i = 0; i < j->n_det; i++)
+            j->detail_y0 = j->det[i].ry0 < j->detail_y0 ? j->det[i].ry0 : j->detail_y0;
+        if (j->n_det > 0)
+            st = detailer_init(j, cfg, smp, err);
+    }
     if (st != GENAPI_OK) {
         gi_gen_free(j);
         return st;
     }
+    j->cfg.detailer_prompt = j->cfg.detailer_negative = NULL; /* read here only */
+    j->cfg.detailer_model = j->cfg.detailer_classes = j->cfg.hr_sampler_name = NULL;
     build_phases(j);
     *job = j;
     return GENAPI_OK;

@@ -60,6 +60,62 @@ genapi_status gi__image_alloc_raw(const ga_alloc *a, int32_t w, int32_t h, gi_im
 /* Separable resample of in to w x h with the given kernel; out is allocated. */
 genapi_status gi__resample(const ga_alloc *a, const gi_image *in, int32_t w, int32_t h, gi_kernel k, gi_image *out,
                            genapi_error *err);
+/* How a sampler shapes the picture (image_samplers.c). */
+typedef struct sampler_info {
+    const char *name;
+    double gain;       /* persistence of the detail octaves */
+    double lacunarity; /* cell size ratio between octaves */
+    double rate;       /* convergence speed in steps */
+    double grain;      /* ancestral per-pixel noise amplitude (0..1 scale) */
+    uint64_t salt;
+    int order;         /* solver order it uses by default (multistep samplers: 2 or 3) */
+    int eta;           /* 1: eta sets its noise (ancestral, SDE, DDIM, DDPM) */
+} sampler_info;
+
+/* The sampler at an index of gi_sampler_names(). */
+const sampler_info *gi__sampler(int index);
+
+/* An RGB colour with channels in [0, 1]. */
+typedef struct gi_rgb {
+    double r, g, b;
+} gi_rgb;
+
+/* FNV-1a hash of a word, lower-cased (ASCII), as the prompt's words are hashed. */
+uint64_t gi__word_hash(const char *w, size_t n);
+
+/* ---- subjects: the nouns of the prompt drawn as simple shapes (image_shapes.c) ---- */
+
+#define GI_MAX_SUBJECTS 8
+
+typedef struct gi_subject {
+    int kind;                   /* index in the noun table */
+    double cx, cy, size;        /* centre and half-size in pixels */
+    double flip;                /* 1 or -1: mirrored */
+    int32_t bx0, by0, bx1, by1; /* bounding box [bx0, bx1) x [by0, by1), inside the image */
+    double conf;                /* confidence the detailer's detector gives it */
+} gi_subject;
+
+/* Place one subject per distinct noun among words[0..n) (in prompt order, at most
+ * GI_MAX_SUBJECTS), positions and sizes drawn from the layout stream `ls`; returns the count. */
+int gi__subjects_place(const uint64_t *words, size_t n, uint64_t ls, double W, double H, double horizon,
+                       gi_subject *out);
+/* Paint subject s at pixel centre (X, Y): returns its coverage in [0, 1] and sets *col (the
+ * colour where covered). `soft` is the edge width in pixels (>= 1); `accent` colours the parts
+ * drawn in the palette's accent. */
+double gi__subject_paint(const gi_subject *s, double X, double Y, double soft, gi_rgb accent, gi_rgb *col);
+/* The class label of a subject kind ("cat", "tree", ...). */
+const char *gi__subject_label(int kind);
+/* Whether a detector model finds subjects of this kind: face and eye models find the subjects
+ * with a face, person models the people, hand models nothing the engine draws, any other name
+ * (yolo11m, Detailer, ...) every subject. */
+int gi__subject_detectable(int kind, const char *model);
+
+/* The detailer's detector over the subjects drawn (image_detailer.c): see gi_gen_detections. */
+int gi__detect(const gi_subject *subj, int n, const gi_gen_config *cfg, int32_t W, int32_t H, gi_detection *out);
+
+/* A colour word's hue, saturation and value; 0 when the word is not a colour. */
+int gi__colour_word(uint64_t word, double *h, double *s, double *v);
+
 /* sin(pi * t) from + - * / and floor only (same bytes everywhere); error below 1e-12. */
 double gi__sin_pi(double t);
 

@@ -358,18 +358,64 @@ typedef struct upscaler {
     double sharpen;
 } upscaler;
 
+/* SD.Next's names first (they are the listing), then AUTOMATIC1111's for the same upscalers. */
 static const upscaler UPSCALERS[] = {
-    {"None", GI_K_NEAREST, 0.0},        {"Nearest", GI_K_NEAREST, 0.0},
-    {"Lanczos", GI_K_LANCZOS3, 0.0},    {"R-ESRGAN 4x+", GI_K_LANCZOS3, 0.8},
-    {"R-ESRGAN 4x+ Anime6B", GI_K_LANCZOS3, 1.1}, {"ESRGAN_4x", GI_K_LANCZOS3, 0.6},
-    {"SwinIR_4x", GI_K_LANCZOS3, 0.45}, {"SwinIR 4x", GI_K_LANCZOS3, 0.45},
+    {"None", GI_K_NEAREST, 0.0},
+    {"Resize Nearest", GI_K_NEAREST, 0.0},
+    {"Resize Lanczos", GI_K_LANCZOS3, 0.0},
+    {"Resize Bicubic", GI_K_LANCZOS3, 0.15},
+    {"Resize Bilinear", GI_K_AUTO, 0.0},
+    {"Resize Hamming", GI_K_AUTO, 0.1},
+    {"Resize Box", GI_K_NEAREST, 0.05},
+    {"ESRGAN 4x Ultrasharp", GI_K_LANCZOS3, 0.9},
+    {"ESRGAN 4x Remacri", GI_K_LANCZOS3, 0.6},
+    {"RealESRGAN 4x+", GI_K_LANCZOS3, 0.8},
+    {"RealESRGAN 4x+ Anime6B", GI_K_LANCZOS3, 1.1},
+    {"RealESRGAN 2x+", GI_K_LANCZOS3, 0.5},
+    {"SwinIR 4x GAN", GI_K_LANCZOS3, 0.45},
+    {"SCUNet GAN", GI_K_LANCZOS3, 0.7},
+    /* AUTOMATIC1111 */
+    {"Nearest", GI_K_NEAREST, 0.0},
+    {"Lanczos", GI_K_LANCZOS3, 0.0},
+    {"R-ESRGAN 4x+", GI_K_LANCZOS3, 0.8},
+    {"R-ESRGAN 4x+ Anime6B", GI_K_LANCZOS3, 1.1},
+    {"ESRGAN_4x", GI_K_LANCZOS3, 0.6},
+    {"SwinIR_4x", GI_K_LANCZOS3, 0.45},
+    {"SwinIR 4x", GI_K_LANCZOS3, 0.45},
     {"ScuNET GAN", GI_K_LANCZOS3, 0.7},
 };
 #define N_UPSCALERS (sizeof UPSCALERS / sizeof UPSCALERS[0])
+#define N_LISTED 14 /* the SD.Next names */
 
-static const char *const UPSCALER_NAMES[N_UPSCALERS + 1] = {
-    "None", "Nearest", "Lanczos", "R-ESRGAN 4x+", "R-ESRGAN 4x+ Anime6B", "ESRGAN_4x", "SwinIR_4x", "SwinIR 4x",
-    "ScuNET GAN", NULL};
+static const char *const UPSCALER_NAMES[N_LISTED + 1] = {
+    "None", "Resize Nearest", "Resize Lanczos", "Resize Bicubic", "Resize Bilinear", "Resize Hamming", "Resize Box",
+    "ESRGAN 4x Ultrasharp", "ESRGAN 4x Remacri", "RealESRGAN 4x+", "RealESRGAN 4x+ Anime6B", "RealESRGAN 2x+",
+    "SwinIR 4x GAN", "SCUNet GAN", NULL};
+
+static int same_ci(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+        if (x == 0)
+            return 1;
+    }
+}
+
+const char *gi_upscaler_canonical(const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < N_UPSCALERS; i++)
+        if (same_ci(UPSCALERS[i].name, name))
+            return UPSCALERS[i].name;
+    return NULL;
+}
 
 const char *const *gi_upscaler_names(void)
 {
@@ -438,12 +484,12 @@ genapi_status gi_upscale_begin(const ga_alloc *a, const gi_image *in, double fac
         name = "None";
     const upscaler *u = NULL;
     for (size_t i = 0; i < N_UPSCALERS; i++)
-        if (strcmp(UPSCALERS[i].name, name) == 0)
+        if (same_ci(UPSCALERS[i].name, name))
             u = &UPSCALERS[i];
     if (!u)
         return ga_err(err, GENAPI_E_INVALID_ARG, "upscaler_1",
-                      "could not find upscaler named '%.200s' (valid: None, Nearest, Lanczos, R-ESRGAN 4x+, "
-                      "ESRGAN_4x, SwinIR_4x, ...)",
+                      "could not find upscaler named '%.200s' (valid: None, Resize Nearest, Resize Lanczos, "
+                      "RealESRGAN 4x+, SwinIR 4x GAN, ...)",
                       name);
     double fw = floor((double)in->width * factor + 0.5), fh = floor((double)in->height * factor + 0.5);
     if (fw < 1.0)
