@@ -99,7 +99,7 @@ static genapi_status call(genapi_client *c, int stream, int nonblocking, genapi_
 
 typedef struct fault_case {
     const char *name;
-    fh_response fault;
+    fh_step fault;
     int stream;
     genapi_status want;
     const char *message_part; /* in err.message, or NULL */
@@ -108,10 +108,10 @@ typedef struct fault_case {
 
 static void run_case(const fault_case *fc, int nonblocking)
 {
-    fh_response script[2] = {fc->fault, {200, NULL, fc->stream ? ok_sse : ok_json, FH_NORMAL, 0,
+    fh_step script[2] = {fc->fault, {{200, NULL, fc->stream ? ok_sse : ok_json}, FH_NORMAL, 0,
                                          fc->stream ? "text/event-stream" : NULL, 0}};
     char url[64];
-    fake_http *f = fh_start(script, 2, url, sizeof url);
+    fake_http *f = fh_start_steps(script, 2, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url);
     genapi_chat_result *r = NULL;
@@ -215,29 +215,29 @@ static void test_faults(void **state)
     size_t bomb_len = 0;
     uint8_t *bomb = gzip_bomb(8 * 4096, &bomb_len); /* 8 MiB of zeros in about 54 KiB */
     const fault_case cases[] = {
-        {"reset mid-body", {200, NULL, ok_json, FH_RESET_MID, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
-        {"reset mid-stream", {200, NULL, ok_sse, FH_RESET_MID, 0, "text/event-stream", 0}, 1, GENAPI_E_STREAM, NULL, 5},
-        {"garbage", {200, NULL, "\x16\x03\x01\x02\x00 not http at all\r\n\r\n", FH_RAW, 0, NULL, 0}, 0, GENAPI_E_PARSE,
+        {"reset mid-body", {{200, NULL, ok_json}, FH_RESET_MID, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
+        {"reset mid-stream", {{200, NULL, ok_sse}, FH_RESET_MID, 0, "text/event-stream", 0}, 1, GENAPI_E_STREAM, NULL, 5},
+        {"garbage", {{200, NULL, "\x16\x03\x01\x02\x00 not http at all\r\n\r\n"}, FH_RAW, 0, NULL, 0}, 0, GENAPI_E_PARSE,
          "not a valid HTTP", 5},
-        {"truncated chunked", {200, NULL, ok_json, FH_CHUNKED_CUT, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
-        {"trickle", {200, NULL, ok_json, FH_TRICKLE, 4, NULL, 0}, 0, GENAPI_OK, NULL, 9},
-        {"stall", {200, NULL, ok_json, FH_STALL, 20, NULL, 0}, 0, GENAPI_E_TIMEOUT, NULL, STALL_BOUND},
-        {"stall mid-stream", {200, NULL, ok_sse, FH_STALL, 150, "text/event-stream", 0}, 1, GENAPI_E_STREAM, NULL,
+        {"truncated chunked", {{200, NULL, ok_json}, FH_CHUNKED_CUT, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
+        {"trickle", {{200, NULL, ok_json}, FH_TRICKLE, 4, NULL, 0}, 0, GENAPI_OK, NULL, 9},
+        {"stall", {{200, NULL, ok_json}, FH_STALL, 20, NULL, 0}, 0, GENAPI_E_TIMEOUT, NULL, STALL_BOUND},
+        {"stall mid-stream", {{200, NULL, ok_sse}, FH_STALL, 150, "text/event-stream", 0}, 1, GENAPI_E_STREAM, NULL,
          STALL_BOUND},
-        {"endless body", {200, NULL, "[0,0,0,0,0,0,0,0]", FH_ENDLESS, 0, NULL, 0}, 0, GENAPI_E_PARSE,
+        {"endless body", {{200, NULL, "[0,0,0,0,0,0,0,0]"}, FH_ENDLESS, 0, NULL, 0}, 0, GENAPI_E_PARSE,
          "larger than 1048576 bytes", 9},
-        {"endless stream (length)", {200, NULL, sse_event, FH_ENDLESS, 1, "text/event-stream", 0}, 1, GENAPI_E_STREAM,
+        {"endless stream (length)", {{200, NULL, sse_event}, FH_ENDLESS, 1, "text/event-stream", 0}, 1, GENAPI_E_STREAM,
          "larger than 1048576 bytes", 9},
-        {"endless stream", {200, NULL, sse_event, FH_ENDLESS, 0, "text/event-stream", 0}, 1, GENAPI_E_STREAM,
+        {"endless stream", {{200, NULL, sse_event}, FH_ENDLESS, 0, "text/event-stream", 0}, 1, GENAPI_E_STREAM,
          "larger than 1048576 bytes", 9},
-        {"gzip bomb", {200, "Content-Encoding: gzip\r\n", (const char *)bomb, FH_NORMAL, 0, NULL, bomb_len}, 0,
+        {"gzip bomb", {{200, "Content-Encoding: gzip\r\n", (const char *)bomb}, FH_NORMAL, 0, NULL, bomb_len}, 0,
          GENAPI_E_PARSE, "larger than 1048576 bytes", 9},
-        {"oversized headers", {200, NULL, ok_json, FH_HUGE_HEADER, 1024 * 1024, NULL, 0}, 0, GENAPI_E_PARSE, NULL, 9},
-        {"wrong types", {200, NULL, wrong_types, FH_NORMAL, 0, NULL, 0}, 0, GENAPI_E_PARSE,
+        {"oversized headers", {{200, NULL, ok_json}, FH_HUGE_HEADER, 1024 * 1024, NULL, 0}, 0, GENAPI_E_PARSE, NULL, 9},
+        {"wrong types", {{200, NULL, wrong_types}, FH_NORMAL, 0, NULL, 0}, 0, GENAPI_E_PARSE,
          "choices[0].message.content must be a string, not a number", 5},
-        {"redirect", {302, "Location: https://elsewhere.example/v1/chat/completions\r\n", "", FH_NORMAL, 0, NULL, 0}, 0,
+        {"redirect", {{302, "Location: https://elsewhere.example/v1/chat/completions\r\n", ""}, FH_NORMAL, 0, NULL, 0}, 0,
          GENAPI_E_HTTP, "https://elsewhere.example/v1/chat/completions", 5},
-        {"closed without an answer", {200, NULL, ok_json, FH_CLOSE, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
+        {"closed without an answer", {{200, NULL, ok_json}, FH_CLOSE, 0, NULL, 0}, 0, GENAPI_E_CONNECT, NULL, 5},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_case(&cases[i], 0);
@@ -250,7 +250,7 @@ static void test_faults(void **state)
 static void test_refused_then_usable(void **state)
 {
     (void)state;
-    fh_response script[] = {{200, NULL, ok_json, FH_NORMAL, 0, NULL, 0}};
+    fh_step script[] = {{{200, NULL, ok_json}, FH_NORMAL, 0, NULL, 0}};
     char url[64];
     fake_http *f = fh_bind(script, 1, url, sizeof url);
     assert_non_null(f);
@@ -293,9 +293,9 @@ static void test_response_cap_setting(void **state)
      * failure, since zeros are not JSON), over a 256 KiB cap it is refused by size. */
     size_t len = 0;
     uint8_t *gz = gzip_bomb(1200, &len);
-    fh_response script[] = {{200, "Content-Encoding: gzip\r\n", (const char *)gz, FH_NORMAL, 0, NULL, len}};
+    fh_step script[] = {{{200, "Content-Encoding: gzip\r\n", (const char *)gz}, FH_NORMAL, 0, NULL, len}};
     char url[64];
-    fake_http *f = fh_start(script, 1, url, sizeof url);
+    fake_http *f = fh_start_steps(script, 1, url, sizeof url);
     assert_non_null(f);
     c = client_for(url);
     genapi_chat_result *r = NULL;

@@ -165,11 +165,11 @@ static void test_invalid_utf8_over_http(void **state)
         "data: [DONE]\n\n";
     static const char bad[] = "{\"error\":{\"message\":\"bad \xC0 input\",\"type\":\"BadRequestError\",\"param\":null,"
                               "\"code\":400}}";
-    fh_response script[] = {{200, NULL, whole, FH_NORMAL, 0, NULL, 0},
-                            {200, NULL, stream, FH_NORMAL, 0, "text/event-stream", 0},
-                            {400, NULL, bad, FH_NORMAL, 0, NULL, 0}};
+    fh_step script[] = {{{200, NULL, whole}, FH_NORMAL, 0, NULL, 0},
+                            {{200, NULL, stream}, FH_NORMAL, 0, "text/event-stream", 0},
+                            {{400, NULL, bad}, FH_NORMAL, 0, NULL, 0}};
     char url[64];
-    fake_http *f = fh_start(script, 3, url, sizeof url);
+    fake_http *f = fh_start_steps(script, 3, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
@@ -210,9 +210,9 @@ static void test_wrong_type_in_stream(void **state)
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
         "\"delta\":{\"content\":12345},\"finish_reason\":null}]}\n\n"
         "data: [DONE]\n\n";
-    fh_response script[] = {{200, NULL, stream, FH_NORMAL, 0, "text/event-stream", 0}};
+    fh_step script[] = {{{200, NULL, stream}, FH_NORMAL, 0, "text/event-stream", 0}};
     char url[64];
-    fake_http *f = fh_start(script, 1, url, sizeof url);
+    fake_http *f = fh_start_steps(script, 1, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;

@@ -73,7 +73,8 @@ typedef struct genapi_chat_request {
     uint32_t reserved;                    /**< Zero. */
     const genapi_chat_message *messages;  /**< At least one message. */
     size_t message_count;                 /**< Number of messages. */
-    const genapi_text_params *params;     /**< Parameters; `model` must be set. */
+    const genapi_text_params *params;     /**< Parameters, or NULL for all defaults; an unset `model` is the
+                                               client's default (see ::genapi_client_config). */
     const char *extra_json;               /**< Optional JSON object merged into the body last
                                                (server-specific fields); NULL for none. */
     const genapi_tool *tools;             /**< Functions the model may call; NULL when tool_count is 0. */

@@ -19,14 +19,13 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
 {
     if (req == NULL || req->struct_size != sizeof *req)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_chat_request is NULL or has an unknown struct_size");
-    if (req->params == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "model", "request.params is NULL; model is required");
     if (req->messages == NULL || req->message_count == 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages must contain at least one message");
     for (size_t i = 0; i < req->message_count; i++)
         if (req->messages[i].role == NULL || req->messages[i].role[0] == '\0')
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
-    genapi_status st = genapi_text_params_validate(req->params, err);
+    /* model may be unset: the client sends its default (defaults.h). */
+    genapi_status st = req->params ? ga_params_validate_ex(&ga_text_table, req->params, 0, "model", err) : GENAPI_OK;
     if (st == GENAPI_OK)
         st = gc_chat_tools_check(req, err);
     if (st != GENAPI_OK)
@@ -47,8 +46,9 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
     }
     json_object_object_add(body, "messages", msgs);
     gc_chat_request_tools(req, body);
-    st = ga_params_to_object(&ga_text_table, req->params, body, err);
-    if (st == GENAPI_OK && IS(req->params, logprobs)) {
+    if (req->params)
+        st = ga_params_to_object(&ga_text_table, req->params, body, err);
+    if (st == GENAPI_OK && req->params && IS(req->params, logprobs)) {
         /* Chat takes logprobs as a boolean plus top_logprobs. */
         json_object_object_add(body, "top_logprobs", json_object_new_int64(req->params->logprobs));
         json_object_object_add(body, "logprobs", json_object_new_boolean(1));
@@ -73,6 +73,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
     genapi_status st = gc_chat_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
+    gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body); /* when the default is known */
     *json_out = jw_text(&c->alloc, body);
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
@@ -237,11 +238,16 @@ genapi_status genapi_chat_start(genapi_client *c, const genapi_chat_request *req
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    char *body = NULL;
-    genapi_status st = genapi_chat_request_to_json(c, req, &body, err);
+    json_object *body = NULL;
+    genapi_status st = gc_chat_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    return gc_start(c, &gc_chat_ops, "POST", "/v1/chat/completions", body, 0, 0, cb, out, err);
+    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
+    char *text = jw_text(&c->alloc, body);
+    json_object_put(body);
+    if (text == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    return gc_start_resolving(c, &gc_chat_ops, "POST", "/v1/chat/completions", text, 0, 0, resolve, cb, out, err);
 }
 
 genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *req, genapi_chat_result **out,

@@ -130,6 +130,10 @@ static void free_listing(void *result, const ga_alloc *a)
     genapi_image_listing_free(result);
 }
 LISTING_OPS(models, GENAPI_LISTING_MODELS)
+const gc_kind_ops gc_image_models_ops = {GENAPI_REQ_IMAGE_LISTING, parse_models, free_listing};
+
+const char *gc_image_models_path(const genapi_client *c) { return listing_path(c, GENAPI_LISTING_MODELS); }
+
 LISTING_OPS(samplers, GENAPI_LISTING_SAMPLERS)
 LISTING_OPS(upscalers, GENAPI_LISTING_UPSCALERS)
 

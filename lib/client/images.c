@@ -306,8 +306,13 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
     *out = NULL;
     if (params == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params is NULL");
+    /* txt2img / img2img may leave sd_model_checkpoint unset: the client sends its default
+     * (defaults.h); in the WebUI flavour prompt and sd_model_checkpoint may both be unset, as the
+     * servers default them to their loaded model. */
     int is_webui = c->image_api == GENAPI_IMAGE_API_WEBUI;
-    genapi_status st = ga_params_validate_for(t, params, is_webui, err);
+    int generation = t != &ga_upscale_table;
+    genapi_status st =
+        ga_params_validate_ex(t, params, is_webui, generation ? "sd_model_checkpoint" : NULL, err);
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
@@ -316,13 +321,19 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
     st = ga_params_to_object(t, params, body, err);
     if (st == GENAPI_OK)
         st = jw_merge_extra(body, extra_json, err);
+    int resolve = GC_RESOLVE_NONE;
+    if (st == GENAPI_OK && generation) {
+        resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_IMAGE, body);
+        if (is_webui)
+            resolve = GC_RESOLVE_NONE;
+    }
     char *text = st == GENAPI_OK ? jw_text(&c->alloc, body) : NULL;
     json_object_put(body);
     if (st != GENAPI_OK)
         return st;
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    return gc_start(c, ops, "POST", is_webui ? webui : hosted, text, 0, image, cb, out, err);
+    return gc_start_resolving(c, ops, "POST", is_webui ? webui : hosted, text, 0, image, resolve, cb, out, err);
 }
 
 static genapi_status parse_images(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)

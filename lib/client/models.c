@@ -60,6 +60,9 @@ static genapi_status parse_list(genapi_client *c, const gt_response *resp, void 
         items[k].engine = ga_jt_str(&t, m, "engine", NULL);
         if (!ga_jt_i64(&t, m, "max_model_len", &items[k].max_model_len))
             ga_jt_i64(&t, m, "max_context", &items[k].max_model_len);
+        items[k].root = ga_jt_str(&t, m, "root", NULL);
+        items[k].object = ga_jt_str(&t, m, "object", NULL);
+        ga_jt_i64(&t, m, "created", &items[k].created);
         k++;
     }
     json_object_put(root);
@@ -88,7 +91,7 @@ static void free_list(void *result, const ga_alloc *a)
     genapi_model_list_free(result);
 }
 
-static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
+const gc_kind_ops gc_text_models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
 
 genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                             genapi_error *err)
@@ -97,7 +100,7 @@ genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callb
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    return gc_start(c, &models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
+    return gc_start(c, &gc_text_models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
 }
 
 genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)

@@ -74,6 +74,13 @@ static int unref_locked(genapi_request *r) { return --r->refs == 0; }
 genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
                        int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
 {
+    return gc_start_resolving(c, ops, method, path, body, stream, image, GC_RESOLVE_NONE, cb, out, err);
+}
+
+genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path,
+                                 char *body, int stream, int image, int resolve, const genapi_callbacks *cb,
+                                 genapi_request **out, genapi_error *err)
+{
     genapi_request *r = ga_calloc(&c->alloc, 1, sizeof *r);
     if (r == NULL || strlen(path) >= sizeof r->path) {
         ga_free(&c->alloc, body);
@@ -87,6 +94,7 @@ genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *met
         r->cb = *cb;
     r->stream = stream;
     r->image = image;
+    r->resolve = resolve;
     r->body = body;
     r->body_len = body ? strlen(body) : 0;
     r->method = method;
@@ -209,6 +217,7 @@ static int forward(const gacc_delta *d, void *user)
 static int on_event(const char *data, size_t len, void *user)
 {
     genapi_request *r = user;
+    gc_log_body(r->c, "stream event", r->method, r->path, data, len);
     int rc = gacc_event(r->acc, data, len);
     if (rc < 0 && !r->stream_failed)
         r->stream_failed = GC_STREAM_EVENT;
@@ -377,6 +386,10 @@ static void timed_out(genapi_client *c, genapi_request *r)
     complete(r, GENAPI_E_TIMEOUT, &err, result);
 }
 
+static void attempt_failed(genapi_client *c, genapi_request *r, genapi_status st, genapi_error *err, int http,
+                           int64_t retry_after, int delivered);
+static int resolve_step(genapi_client *c, genapi_request *r, int64_t left_ms);
+
 static void attempt_begin(genapi_client *c, genapi_request *r)
 {
     int64_t left_ms = (r->deadline_ns - gt_now_ns()) / 1000000;
@@ -384,6 +397,10 @@ static void attempt_begin(genapi_client *c, genapi_request *r)
         timed_out(c, r);
         return;
     }
+    if (r->resolve != GC_RESOLVE_NONE && resolve_step(c, r, left_ms) != 0)
+        return; /* the listing runs first (or the request has ended) */
+    gc_log(c, GENAPI_LOG_DEBUG, "%s %s: attempt %d of %d", r->method, r->path, r->attempt + 1, c->max_retries + 1);
+    gc_log_body(c, "request body", r->method, r->path, r->body, r->body_len);
     memset(&r->x, 0, sizeof r->x);
     r->x.timeout_ms = left_ms;
     r->x.method = r->method;
@@ -413,6 +430,118 @@ static void attempt_begin(genapi_client *c, genapi_request *r)
     genapi_status st = c->transport->begin(c->transport, &r->x, &err);
     if (st != GENAPI_OK)
         complete(r, st, &err, NULL);
+}
+
+/* ---- default model ------------------------------------------------------------------------ */
+
+/* Write the default into the body: 0, or -1 when out of memory (the request has then ended). */
+static int apply_default(genapi_request *r, const char *name)
+{
+    char *body = gc_body_with(&r->alloc, r->body, gc_resolve_key((gc_resolve)r->resolve), name);
+    if (body == NULL) {
+        genapi_error err;
+        genapi_error_clear(&err);
+        ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        complete(r, GENAPI_E_NOMEM, &err, NULL);
+        return -1;
+    }
+    ga_free(&r->alloc, r->body);
+    r->body = body;
+    r->body_len = strlen(body);
+    r->resolve = GC_RESOLVE_NONE;
+    return 0;
+}
+
+static void on_models_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
+{
+    genapi_request *r = x->owner;
+    genapi_client *c = r->c;
+    r->mx_running = 0;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (st != GENAPI_OK && terr)
+        err = *terr;
+    int http = st == GENAPI_OK ? x->resp.status : 0;
+    const char *what = r->resolve == GC_RESOLVE_TEXT ? "model" : "image model";
+    if (st == GENAPI_OK && http >= 200 && http < 300) {
+        gc_log_body(c, "response body", "GET", x->path, x->resp.body, x->resp.body_len);
+        const gc_kind_ops *ops = r->resolve == GC_RESOLVE_TEXT ? &gc_text_models_ops : &gc_image_models_ops;
+        void *list = NULL;
+        st = ops->parse(c, &x->resp, &list, &err);
+        gt_response_free(&r->alloc, &x->resp);
+        const char *first = NULL;
+        if (st == GENAPI_OK && r->resolve == GC_RESOLVE_TEXT && ((genapi_model_list *)list)->count > 0)
+            first = ((genapi_model_list *)list)->items[0].id;
+        else if (st == GENAPI_OK && r->resolve == GC_RESOLVE_IMAGE && ((genapi_image_listing *)list)->count > 0)
+            first = ((genapi_image_listing *)list)->items[0].name;
+        if (st == GENAPI_OK && (first == NULL || first[0] == '\0' || strlen(first) >= GC_MODEL_NAME_MAX))
+            st = ga_err(&err, GENAPI_E_NOT_FOUND, gc_resolve_key((gc_resolve)r->resolve),
+                        "no %s was given and the server lists none to use as the default (GET %s); set %s or %s",
+                        what, x->path, gc_resolve_key((gc_resolve)r->resolve),
+                        r->resolve == GC_RESOLVE_TEXT ? "GENAPI_MODEL" : "GENAPI_IMAGE_MODEL");
+        if (st == GENAPI_OK && gc_defaults_set(c->defaults, &c->alloc, (gc_resolve)r->resolve, first) != 0)
+            st = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        if (st == GENAPI_OK) {
+            gc_log(c, GENAPI_LOG_INFO, "default %s: %s (the first of GET %s)", what, first, x->path);
+            /* The server's choice for every later request too (the first one cached wins). */
+            char name[GC_MODEL_NAME_MAX];
+            if (!gc_defaults_get(c->defaults, (gc_resolve)r->resolve, name, sizeof name))
+                snprintf(name, sizeof name, "%s", first);
+            ops->free_result(list, &r->alloc);
+            if (apply_default(r, name) != 0)
+                return;
+            /* The request itself goes out from the loop's next timer pass, not from inside
+             * this transfer's completion. */
+            r->state = GC_RETRY_WAIT;
+            r->retry_at_ns = gt_now_ns();
+            return;
+        }
+        if (list)
+            ops->free_result(list, &r->alloc);
+        complete(r, st, &err, NULL);
+        return;
+    }
+    int64_t retry_after = -1;
+    if (st == GENAPI_OK) {
+        st = gc_error_from_response(&x->resp, &err);
+        retry_after = err.retry_after_ms;
+        gt_response_free(&r->alloc, &x->resp);
+    }
+    char msg[sizeof err.message];
+    memcpy(msg, err.message, sizeof msg);
+    /* The listing's own message, after what was being done (cut to fit the record). */
+    int n = snprintf(err.message, sizeof err.message, "listing the models to find the default %s (GET %s): ", what,
+                     x->path);
+    if (n > 0 && (size_t)n < sizeof err.message)
+        ga_copy_field(err.message + n, sizeof err.message - (size_t)n, msg, strlen(msg));
+    attempt_failed(c, r, st, &err, http, retry_after, 0);
+}
+
+/* Before the first attempt of a request without its model: the cached default goes into the
+ * body (0: send now), or the listing starts (1: the request waits for it, or has ended). */
+static int resolve_step(genapi_client *c, genapi_request *r, int64_t left_ms)
+{
+    char name[GC_MODEL_NAME_MAX];
+    if (gc_defaults_get(c->defaults, (gc_resolve)r->resolve, name, sizeof name))
+        return apply_default(r, name) == 0 ? 0 : 1;
+    memset(&r->mx, 0, sizeof r->mx);
+    r->mx.method = "GET";
+    r->mx.path = r->resolve == GC_RESOLVE_TEXT ? "/v1/models/textgen-models" : gc_image_models_path(c);
+    r->mx.timeout_ms = left_ms;
+    r->mx.on_done = on_models_done;
+    r->mx.owner = r;
+    r->state = GC_ACTIVE;
+    r->px_next_ns = -1; /* no progress polls before the request itself runs */
+    gc_log(c, GENAPI_LOG_DEBUG, "%s %s: no %s given; listing the models for the default (GET %s)", r->method, r->path,
+           gc_resolve_key((gc_resolve)r->resolve), r->mx.path);
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = c->transport->begin(c->transport, &r->mx, &err);
+    if (st != GENAPI_OK)
+        complete(r, st, &err, NULL);
+    else
+        r->mx_running = 1;
+    return 1;
 }
 
 static int retryable(genapi_status st, int http_status)
@@ -446,6 +575,11 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
     if (st != GENAPI_OK && terr)
         err = *terr;
     int http = st == GENAPI_OK ? x->resp.status : 0;
+    r->last_http = http;
+    if (st == GENAPI_OK && !r->stream)
+        gc_log_body(c, "response body", r->method, r->path, x->resp.body, x->resp.body_len);
+    else if (st == GENAPI_OK && (http < 200 || http >= 300))
+        gc_log_body(c, "error body", r->method, r->path, x->resp.body, x->resp.body_len);
     if (st == GENAPI_OK && http >= 200 && http < 300) {
         void *result = NULL;
         if (r->stream) {
@@ -466,25 +600,41 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
         retry_after = err.retry_after_ms;
         gt_response_free(&r->alloc, &x->resp);
     }
+    attempt_failed(c, r, st, &err, http, retry_after, x->resp.delivered);
+}
+
+/* An attempt (or the default-model listing before it) failed: retry on a timer, or end. */
+static void attempt_failed(genapi_client *c, genapi_request *r, genapi_status st, genapi_error *err, int http,
+                           int64_t retry_after, int delivered)
+{
     /* Once part of a stream was handed over, repeating the request would repeat it. */
-    if (r->attempt >= c->max_retries || !retryable(st, http) || x->resp.delivered) {
+    if (r->attempt >= c->max_retries || !retryable(st, http) || delivered) {
         void *result = NULL;
-        if (r->stream && x->resp.delivered) {
+        if (r->stream && delivered) {
             /* The connection failed after part of the stream arrived: a broken stream (memory
              * that ran out stays GENAPI_E_NOMEM); what arrived is the partial result. */
             if (st != GENAPI_E_NOMEM) {
                 st = GENAPI_E_STREAM;
-                err.status = GENAPI_E_STREAM;
+                err->status = GENAPI_E_STREAM;
             }
             result = stream_result(r, 0);
         }
-        complete(r, st, &err, result);
+        complete(r, st, err, result);
         return;
     }
-    int64_t at = gt_now_ns() + retry_delay_ms(c, r->attempt + 1, retry_after) * 1000000;
+    int64_t delay_ms = retry_delay_ms(c, r->attempt + 1, retry_after);
+    int64_t at = gt_now_ns() + delay_ms * 1000000;
     if (at >= r->deadline_ns) { /* no time left for another attempt: this answer is final */
-        complete(r, st, &err, NULL);
+        complete(r, st, err, NULL);
         return;
+    }
+    if (gc_log_on(c, GENAPI_LOG_WARN)) {
+        char status[32] = "";
+        if (http)
+            snprintf(status, sizeof status, "HTTP %d", http);
+        gc_log(c, GENAPI_LOG_WARN, "%s %s: attempt %d of %d failed (%s%s%s), retrying in %lld ms%s", r->method, r->path,
+               r->attempt + 1, c->max_retries + 1, http ? status : genapi_status_str(st), err->message[0] ? ": " : "",
+               err->message, (long long)delay_ms, retry_after >= 0 && retry_after <= 60000 ? " (Retry-After)" : "");
     }
     r->attempt++;
     r->state = GC_RETRY_WAIT;
@@ -510,6 +660,27 @@ static void detach(genapi_client *c, genapi_request *r)
     r->next = r->prev = NULL;
 }
 
+/* The end of a request in the log: an error, or one line with its timing. */
+static void log_end(genapi_client *c, genapi_request *r, genapi_status st, const genapi_error *err,
+                    const void *result)
+{
+    if (!gc_log_on(c, GENAPI_LOG_ERROR))
+        return;
+    double ms = r->started_ns ? (double)(gt_now_ns() - r->started_ns) / 1e6 : 0.0;
+    if (st != GENAPI_OK) {
+        char http[24] = "";
+        if (err && err->http_status)
+            snprintf(http, sizeof http, " [HTTP %d]", (int)err->http_status);
+        gc_log(c, st == GENAPI_E_CANCELLED ? GENAPI_LOG_INFO : GENAPI_LOG_ERROR, "%s %s: %s%s%s%s after %.1f ms, %d attempt%s",
+               r->method, r->path, genapi_status_str(st), err && err->message[0] ? ": " : "", err ? err->message : "",
+               http, ms, r->attempt + 1, r->attempt ? "s" : "");
+        return;
+    }
+    (void)result;
+    gc_log(c, GENAPI_LOG_INFO, "%s %s: HTTP %d in %.1f ms, %d attempt%s%s", r->method, r->path, r->last_http,
+           ms, r->attempt + 1, r->attempt ? "s" : "", r->stream ? " (stream)" : "");
+}
+
 static void complete(genapi_request *r, genapi_status st, const genapi_error *err, void *result)
 {
     genapi_client *c = r->c;
@@ -518,6 +689,12 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
         gt_response_free(&r->alloc, &r->px.resp);
         r->px_running = 0;
     }
+    if (r->mx_running) {
+        c->transport->cancel(c->transport, &r->mx);
+        gt_response_free(&r->alloc, &r->mx.resp);
+        r->mx_running = 0;
+    }
+    log_end(c, r, st, err, result);
     detach(c, r);
     r->state = GC_DONE;
     stream_reset(r);
@@ -526,8 +703,10 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
     pthread_mutex_lock(&c->mu);
     r->done = 1;
     r->status = st;
-    if (st != GENAPI_OK && err)
+    if (st != GENAPI_OK && err) {
         r->err = *err;
+        gc_redact(c, r->err.message); /* the key is never in an error, whatever a server echoes */
+    }
     r->err.status = st;
     r->result = result;
     c->pending--;
@@ -581,7 +760,8 @@ void gc_req_activate(genapi_client *c, genapi_request *r)
     c->active = r;
     c->n_active++;
     r->state = GC_ACTIVE;
-    r->deadline_ns = gt_now_ns() + c->timeout_ms * 1000000;
+    r->started_ns = gt_now_ns();
+    r->deadline_ns = r->started_ns + c->timeout_ms * 1000000;
     attempt_begin(c, r);
 }
 

@@ -63,6 +63,7 @@ struct genapi_request {
     const char *method;
     char path[96];
     char progress_path[48];
+    int resolve;              /* a gc_resolve: the default model still to find before sending */
 
     /* Loop thread only. */
     gc_state state;
@@ -79,6 +80,10 @@ struct genapi_request {
     int px_running;
     int64_t px_next_ns;
     double last_progress;
+    gt_xfer mx;               /* the default-model listing, before the request itself */
+    int mx_running;
+    int64_t started_ns;       /* when it left the queue (for the log) */
+    int last_http;            /* HTTP status of the last answer (for the log) */
 
     /* Shared, under the client's mutex. */
     int refs;
@@ -101,6 +106,17 @@ struct genapi_request {
  * in every case. stream: 0, or 1 + a gacc_kind. */
 genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
                        int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err);
+/* gc_start for a body that still lacks its default model (a gc_resolve, see defaults.h): the
+ * lifecycle lists the models first when the client does not know the default yet. */
+genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path,
+                                 char *body, int stream, int image, int resolve, const genapi_callbacks *cb,
+                                 genapi_request **out, genapi_error *err);
+
+/* The kinds that list models, used to find a default (models.c, image_lists.c). */
+extern const gc_kind_ops gc_text_models_ops;
+extern const gc_kind_ops gc_image_models_ops;
+/* The path of the image model listing in the client's image API flavour. */
+const char *gc_image_models_path(const genapi_client *c);
 
 /* The client a blocking call runs on: c itself, or, when another thread pumps c with
  * genapi_poll, a private client with c's settings and backend and a loop of its own (so the

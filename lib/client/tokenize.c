@@ -158,6 +158,10 @@ genapi_status genapi_tokenize_start(genapi_client *c, const genapi_tokenize_requ
     genapi_status st = build_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
+    char model[GC_MODEL_NAME_MAX];
+    if (req->model == NULL && req->multi_models.count == 0 &&
+        gc_defaults_get_env(c->defaults, GC_RESOLVE_TEXT, model, sizeof model))
+        json_object_object_add(body, "model", json_object_new_string(model)); /* GENAPI_MODEL */
     char *text = jw_text(&c->alloc, body);
     json_object_put(body);
     if (text == NULL)

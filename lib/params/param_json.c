@@ -376,8 +376,11 @@ genapi_status ga_params_set_text(const ga_param_table *t, void *s, const char *n
     if (s == NULL || *(const uint32_t *)s != (uint32_t)t->struct_size || name == NULL || value == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, name, "params, name or value is NULL");
     const genapi_param_desc *d = ga_param_find(t, name);
-    if (d == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown %s parameter '%s'", t->kind, name);
+    if (d == NULL) {
+        const char *near = ga_param_suggest(t, name);
+        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown %s parameter '%s'%s%s%s", t->kind, name,
+                      near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
     ga_arena *ar = ga_params_arena(t, s);
     if (ar == NULL)
         return ga_err(err, GENAPI_E_NOMEM, name, "out of memory");

@@ -201,3 +201,26 @@ int64_t ga_read_array_len(ga_jt *t, json_object *o, const char *key)
     json_object *v = ga_jt_get(t, o, key, json_type_array);
     return v != NULL ? (int64_t)json_object_array_length(v) : -1;
 }
+
+const int64_t *ga_read_i64_array(ga_jt *t, json_object *o, const char *key, size_t *count)
+{
+    *count = 0;
+    json_object *v = ga_jt_get(t, o, key, json_type_array);
+    if (v == NULL)
+        return NULL;
+    size_t n = json_object_array_length(v);
+    int64_t *ids = ga_arena_alloc(t->ar, (n ? n : 1) * sizeof *ids);
+    if (ids == NULL)
+        return ga_jt_nomem(t), NULL;
+    char name[64];
+    for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
+        json_object *e = json_object_array_get_idx(v, i);
+        snprintf(name, sizeof name, "%s[%zu]", key, i);
+        if (e == NULL)
+            ga_jt_type_fail(t, name, e, "an integer");
+        else
+            ga_jt_int_value(t, e, name, &ids[i]);
+    }
+    *count = n;
+    return t->st == GENAPI_OK ? ids : NULL;
+}

@@ -28,6 +28,9 @@ void ga_read_stop_reason(ga_jt *t, json_object *choice, int32_t *kind, int64_t *
 /* The "logprobs" member of a choice, in the chat ({"content": [...]}) or completions (parallel
  * arrays) format; NULL when absent or null (or on failure). */
 const genapi_logprobs *ga_read_logprobs(ga_jt *t, json_object *choice);
+/* An integer array member copied into the reader's arena (NULL and *count 0 when absent or
+ * null; an element that is not an integer is a type failure). */
+const int64_t *ga_read_i64_array(ga_jt *t, json_object *o, const char *key, size_t *count);
 /* Length of an array member, or -1 if it is absent or null. */
 int64_t ga_read_array_len(ga_jt *t, json_object *o, const char *key);
 

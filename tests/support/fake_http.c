@@ -16,7 +16,7 @@
 struct fake_http {
     int fd;
     pthread_t thread;
-    const fh_response *script;
+    fh_step *script; /* owned copy */
     size_t n;
     pthread_mutex_t lock;
     int requests;
@@ -95,18 +95,19 @@ static int client_left(fake_http *f, int c, int ms)
     return stopping(f);
 }
 
-static void send_head(int c, const fh_response *r, const char *framing)
+static void send_head(int c, const fh_step *r, const char *framing)
 {
     char head[1024];
-    int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: %s\r\n%sConnection: close\r\n%s\r\n", r->status,
-                     r->content_type ? r->content_type : "application/json", framing, r->headers ? r->headers : "");
+    int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: %s\r\n%sConnection: close\r\n%s\r\n", r->answer.status,
+                     r->content_type ? r->content_type : "application/json", framing,
+                     r->answer.headers ? r->answer.headers : "");
     send_all(c, head, (size_t)n);
 }
 
-static void answer(fake_http *f, int c, const fh_response *r)
+static void answer(fake_http *f, int c, const fh_step *r)
 {
-    size_t blen = r->body_len ? r->body_len : r->body ? strlen(r->body) : 0;
-    const char *body = r->body ? r->body : "";
+    size_t blen = r->body_len ? r->body_len : r->answer.body ? strlen(r->answer.body) : 0;
+    const char *body = r->answer.body ? r->answer.body : "";
     char framing[64];
     snprintf(framing, sizeof framing, "Content-Length: %zu\r\n", blen);
     switch (r->fault) {
@@ -166,7 +167,7 @@ static void answer(fake_http *f, int c, const fh_response *r)
     }
     case FH_HUGE_HEADER: {
         char head[256];
-        int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n%sX-Huge: ", r->status,
+        int n = snprintf(head, sizeof head, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n%sX-Huge: ", r->answer.status,
                          framing);
         if (send_all(c, head, (size_t)n) != 0)
             break;
@@ -209,14 +210,15 @@ static void *serve(void *arg)
     }
 }
 
-fake_http *fh_bind(const fh_response *script, size_t n, char *url, size_t url_cap)
+fake_http *fh_bind(const fh_step *script, size_t n, char *url, size_t url_cap)
 {
     fake_http *f = calloc(1, sizeof *f);
-    if (f == NULL || n == 0)
-        return free(f), NULL;
-    f->script = script;
+    if (f == NULL || n == 0 || (f->script = malloc(n * sizeof *script)) == NULL) {
+        free(f);
+        return NULL;
+    }
+    memcpy(f->script, script, n * sizeof *script);
     f->n = n;
-    f->thread_started = 0;
     pthread_mutex_init(&f->lock, NULL);
     f->fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a;
@@ -229,6 +231,7 @@ fake_http *fh_bind(const fh_response *script, size_t n, char *url, size_t url_ca
         if (f->fd >= 0)
             close(f->fd);
         pthread_mutex_destroy(&f->lock);
+        free(f->script);
         free(f);
         return NULL;
     }
@@ -244,13 +247,27 @@ int fh_listen(fake_http *f)
     return 0;
 }
 
-fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap)
+fake_http *fh_start_steps(const fh_step *script, size_t n, char *url, size_t url_cap)
 {
     fake_http *f = fh_bind(script, n, url, url_cap);
     if (f != NULL && fh_listen(f) != 0) {
         fh_stop(f);
         return NULL;
     }
+    return f;
+}
+
+fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap)
+{
+    if (n == 0)
+        return NULL;
+    fh_step *steps = calloc(n, sizeof *steps);
+    if (steps == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        steps[i].answer = script[i];
+    fake_http *f = fh_start_steps(steps, n, url, url_cap);
+    free(steps);
     return f;
 }
 
@@ -282,5 +299,6 @@ void fh_stop(fake_http *f)
     if (f->thread_started)
         pthread_join(f->thread, NULL);
     pthread_mutex_destroy(&f->lock);
+    free(f->script);
     free(f);
 }

@@ -23,25 +23,32 @@ typedef enum fh_fault {
     FH_HUGE_HEADER    /* a header line of `param` bytes before the body */
 } fh_fault;
 
+/* A well-behaved answer. */
 typedef struct fh_response {
     int status;
     const char *headers; /* extra header lines, each ending in "\r\n", or NULL */
     const char *body;
-    fh_fault fault;      /* FH_NORMAL when left out */
-    long param;          /* the fault's number (see fh_fault) */
-    const char *content_type; /* NULL = application/json */
-    size_t body_len;     /* 0 = strlen(body); set it for bodies with NUL bytes */
 } fh_response;
 
-/* A well-behaved answer. */
-#define FH_ANSWER(status, headers, body) {(status), (headers), (body), FH_NORMAL, 0, NULL, 0}
+/* An answer and how it is delivered (a script for fh_start_steps / fh_bind). */
+typedef struct fh_step {
+    fh_response answer;
+    fh_fault fault;           /* FH_NORMAL: delivered as it should be */
+    long param;               /* the fault's number (see fh_fault) */
+    const char *content_type; /* NULL = application/json */
+    size_t body_len;          /* 0 = strlen(body); set it for bodies with NUL bytes */
+} fh_step;
+
+#define FH_ANSWER(status, headers, body) {(status), (headers), (body)}
 
 typedef struct fake_http fake_http;
 
-/* Start serving; returns NULL on failure. url receives "http://127.0.0.1:PORT". */
+/* Start serving; returns NULL on failure. url receives "http://127.0.0.1:PORT". The script is
+ * copied. */
 fake_http *fh_start(const fh_response *script, size_t n, char *url, size_t url_cap);
+fake_http *fh_start_steps(const fh_step *script, size_t n, char *url, size_t url_cap);
 /* The same in two steps: bound but not listening (a connection is refused), then serving. */
-fake_http *fh_bind(const fh_response *script, size_t n, char *url, size_t url_cap);
+fake_http *fh_bind(const fh_step *script, size_t n, char *url, size_t url_cap);
 int fh_listen(fake_http *f);
 /* Requests answered so far. */
 int fh_requests(fake_http *f);
