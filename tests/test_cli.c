@@ -545,6 +545,26 @@ static void test_upscale_options(void **state)
     assert_true(json_object_object_get_ex(o, "html_info", &html));
     assert_non_null(strstr(json_object_get_string(html), "Lanczos"));
     json_object_put(o);
+    /* --to scales to cover 100x120 and crops the centre (resize_mode 1): 64x80 -> exactly 100x120,
+     * and with the aspect changed (96x96 from 64x80: scaled to 96x120, cropped to 96x96). */
+    snprintf(args, sizeof args, "upscale --json --to 100x120 --upscaler Lanczos -o '%s' '%s'", dst, src);
+    run_cli(&r, NULL, args);
+    assert_int_equal(r.status, 0);
+    o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    im = json_object_array_get_idx(json_object_object_get(o, "images"), 0);
+    assert_int_equal(json_object_get_int(json_object_object_get(im, "width")), 100);
+    assert_int_equal(json_object_get_int(json_object_object_get(im, "height")), 120);
+    json_object_put(o);
+    snprintf(args, sizeof args, "upscale --json --to 96x96 --upscaler Lanczos -o '%s' '%s'", dst, src);
+    run_cli(&r, NULL, args);
+    assert_int_equal(r.status, 0);
+    o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    im = json_object_array_get_idx(json_object_object_get(o, "images"), 0);
+    assert_int_equal(json_object_get_int(json_object_object_get(im, "width")), 96);
+    assert_int_equal(json_object_get_int(json_object_object_get(im, "height")), 96);
+    json_object_put(o);
     snprintf(args, sizeof args, "upscale --scale 9 -o '%s' '%s'", dst, src);
     run_cli(&r, NULL, args);
     assert_int_not_equal(r.status, 0);

@@ -464,6 +464,52 @@ static void test_large_vocab_matches_reference(void **state)
     }
 }
 
+/* Top-k on a dense vocabulary whose size is not a multiple of the block or group size, with
+ * removed (-inf) entries (a logit bias or a grammar mask before it), for k on each side of the
+ * block and group bounds: the kept set is exactly l >= the k-th largest finite logit. */
+static void test_top_k_dense_odd_size_with_removed(void **state)
+{
+    (void)state;
+    const size_t nv = 10007;
+    float *l = malloc(nv * sizeof *l), *buf = malloc(nv * sizeof *buf), *fin = malloc(nv * sizeof *fin);
+    assert_non_null(l);
+    assert_non_null(buf);
+    assert_non_null(fin);
+    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
+    assert_non_null(ws);
+    fill_normal(l, nv, 5, 3.0, 0.5);
+    size_t nf = 0;
+    for (size_t i = 0; i < nv; i++) {
+        if (i % 3 == 1 || (i >= 4000 && i < 4600))
+            l[i] = -INFINITY;
+        else
+            fin[nf++] = l[i];
+    }
+    qsort(fin, nf, sizeof *fin, cmp_desc);
+    const int64_t ks[] = {3, 60, 79, 80, 200, 312, 313, 600, 1200, 3000};
+    for (size_t q = 0; q < SAMP_NELEM(ks); q++) {
+        gsamp_config c;
+        gsamp_config_defaults(&c);
+        c.top_k = ks[q];
+        const float tau = fin[ks[q] - 1];
+        const int32_t *ids;
+        const float *lg;
+        size_t n = run_large(&c, l, nv, &ids, &lg, ws, buf);
+        size_t expect = 0;
+        for (size_t i = 0; i < nv; i++)
+            if (l[i] > -INFINITY && l[i] >= tau) {
+                assert_true(expect < n);
+                assert_int_equal(ids[expect], (int32_t)i);
+                expect++;
+            }
+        assert_int_equal(n, expect);
+    }
+    gsamp_workspace_free(ws);
+    free(l);
+    free(buf);
+    free(fin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_typical_p),
         cmocka_unit_test(test_top_nsigma),
         cmocka_unit_test(test_large_vocab_matches_reference),
+        cmocka_unit_test(test_top_k_dense_odd_size_with_removed),
     };
     return cmocka_run_group_tests_name("samplers_truncation", tests, NULL, NULL);
 }

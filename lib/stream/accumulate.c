@@ -43,6 +43,7 @@ typedef struct acc_choice {
 
 struct gacc {
     ga_alloc alloc;
+    json_tokener *tok; /* reused for every event (created on the first one) */
     ga_arena ar;
     gacc_kind kind;
     gacc_delta_fn on_delta;
@@ -105,6 +106,8 @@ void gacc_free(gacc *acc)
     ga_free(&acc->alloc, acc->choices);
     ga_free(&acc->alloc, acc->deltas);
     json_object_put(acc->last_root);
+    if (acc->tok)
+        json_tokener_free(acc->tok);
     ga_arena_free(&acc->ar);
     ga_alloc a = acc->alloc;
     ga_free(&a, acc);
@@ -462,7 +465,14 @@ int gacc_event(gacc *acc, const char *data, size_t len)
         acc->done = 1;
         return 0;
     }
-    json_object *root = ga_json_parse(data, len);
+    if (acc->tok == NULL && (acc->tok = json_tokener_new()) == NULL) {
+        acc->nomem = 1;
+        acc->failure = GACC_FAIL_NOMEM;
+        acc->errored = 0; /* the out-of-memory report takes precedence */
+        set_error(acc, "out of memory", "out_of_memory", 0);
+        return -1;
+    }
+    json_object *root = ga_json_parse_with(acc->tok, data, len);
     if (root == NULL) {
         acc->failure = GACC_FAIL_NOT_JSON;
         set_error(acc, "a stream event is not valid JSON", "invalid_json", 0);

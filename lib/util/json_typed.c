@@ -12,13 +12,11 @@
 
 /* ---- single values ----------------------------------------------------------------------- */
 
-json_object *ga_json_parse(const char *text, size_t len)
+json_object *ga_json_parse_with(json_tokener *tok, const char *text, size_t len)
 {
     if (text == NULL || len > (size_t)INT32_MAX)
         return NULL;
-    json_tokener *tok = json_tokener_new();
-    if (tok == NULL)
-        return NULL;
+    json_tokener_reset(tok);
     json_object *v = json_tokener_parse_ex(tok, text, (int)len);
     size_t consumed = json_tokener_get_parse_end(tok);
     if (v == NULL && json_tokener_get_error(tok) == json_tokener_continue)
@@ -37,6 +35,15 @@ json_object *ga_json_parse(const char *text, size_t len)
                 break;
             }
     }
+    return v;
+}
+
+json_object *ga_json_parse(const char *text, size_t len)
+{
+    json_tokener *tok = json_tokener_new();
+    if (tok == NULL)
+        return NULL;
+    json_object *v = ga_json_parse_with(tok, text, len);
     json_tokener_free(tok);
     return v;
 }

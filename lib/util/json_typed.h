@@ -25,6 +25,9 @@
 
 /* Parse JSON text strictly (the whole input, only whitespace after the value); NULL on error. */
 json_object *ga_json_parse(const char *text, size_t len);
+/* The same with a tokener the caller keeps across documents (reset here): a stream of small
+ * documents then costs no tokener allocation each. */
+json_object *ga_json_parse_with(json_tokener *tok, const char *text, size_t len);
 /* An exact integer: a JSON integer within int64, or an integral number within int64. 1 if so. */
 int ga_json_int64(json_object *v, int64_t *out);
 /* A JSON number (integer or not). 1 if so. */
