@@ -958,7 +958,7 @@ static void test_retry_waits_on_a_timer(void **state)
                                   "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
                                   "\"finish_reason\":\"stop\"}]}";
     static const char *const busy = "{\"error\":{\"message\":\"busy\",\"type\":\"x\",\"param\":null,\"code\":503}}";
-    fh_response script[] = {{503, "Retry-After: 1\r\n", busy}, {200, NULL, ok}};
+    fh_response script[] = {FH_ANSWER(503, "Retry-After: 1\r\n", busy), FH_ANSWER(200, NULL, ok)};
     char url[64];
     fake_http *f = fh_start(script, 2, url, sizeof url);
     assert_non_null(f);

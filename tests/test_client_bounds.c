@@ -65,7 +65,7 @@ static genapi_client *client_for(const char *url, int64_t timeout_ms, int32_t id
 static void test_deadline_bounds_retries(void **state)
 {
     (void)state;
-    fh_response script[] = {{503, "Retry-After: 2\r\n", busy}, {200, NULL, chat_body}};
+    fh_response script[] = {FH_ANSWER(503, "Retry-After: 2\r\n", busy), FH_ANSWER(200, NULL, chat_body)};
     char url[64];
     fake_http *f = fh_start(script, 2, url, sizeof url);
     assert_non_null(f);
@@ -198,7 +198,7 @@ static void test_absurd_retry_after(void **state)
     const char *values[] = {"Retry-After: 1e300\r\n", "Retry-After: inf\r\n",
                             "Retry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"};
     for (size_t i = 0; i < 3; i++) {
-        fh_response script[] = {{429, values[i], busy}};
+        fh_response script[] = {FH_ANSWER(429, values[i], busy)};
         char url[64];
         fake_http *f = fh_start(script, 1, url, sizeof url);
         assert_non_null(f);
@@ -220,7 +220,7 @@ static void test_absurd_retry_after(void **state)
 static void test_redirect_is_an_error(void **state)
 {
     (void)state;
-    fh_response script[] = {{302, "Location: https://elsewhere.example/v1/chat/completions\r\n", ""}};
+    fh_response script[] = {FH_ANSWER(302, "Location: https://elsewhere.example/v1/chat/completions\r\n", "")};
     char url[64];
     fake_http *f = fh_start(script, 1, url, sizeof url);
     assert_non_null(f);

@@ -89,13 +89,14 @@ static void test_models_case(void **state)
 
 /* The listing shapes servers differ in: a bare array of ids, "name" for the id, "max_context"
  * for the context length; entries without an id and non-objects are left out; a body that is
- * neither an array nor an object with a data array is a parse error. */
+ * neither an array nor an object with a data array is a parse error, and so is a field of the
+ * wrong type (strict results: never success with the field missing). */
 static void test_models_shapes(void **state)
 {
     (void)state;
     served s;
     serve_body(&s, "[\"alpha\", {\"name\": \"beta\", \"max_context\": 4096, \"engine\": \"vllm\"}, {\"owned_by\": \"x\"}, 5, "
-                   "{\"id\": \"gamma\", \"name\": \"ignored\", \"max_model_len\": \"big\"}]");
+                   "{\"id\": \"gamma\", \"name\": \"ignored\"}]");
     genapi_model_list *l = NULL;
     genapi_error err;
     assert_int_equal(genapi_list_text_models(s.client, &l, &err), GENAPI_OK);
@@ -109,6 +110,12 @@ static void test_models_shapes(void **state)
     assert_string_equal(l->items[2].id, "gamma");
     assert_int_equal(l->items[2].max_model_len, 0);
     genapi_model_list_free(l);
+    served_free(&s);
+    serve_body(&s, "[{\"id\": \"gamma\", \"max_model_len\": \"big\"}]");
+    l = NULL;
+    assert_int_equal(genapi_list_text_models(s.client, &l, &err), GENAPI_E_PARSE);
+    assert_null(l);
+    assert_non_null(strstr(err.param, "max_model_len"));
     served_free(&s);
     static const char *const bad[] = {"{\"data\": 5}", "{\"models\": []}", "\"text\"", "not json"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

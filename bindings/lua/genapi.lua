@@ -119,6 +119,7 @@ typedef struct genapi_client_config {
     void *log_user;
     int32_t log_level;
     int32_t reserved2;
+    int64_t max_response_bytes;
 } genapi_client_config;
 genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size);
 genapi_status genapi_client_new(const genapi_client_config *config, genapi_client **out,

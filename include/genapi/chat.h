@@ -1,6 +1,13 @@
 /**
  * @file chat.h
  * @brief Chat completions: typed messages in, a typed completion out.
+ *
+ * Results are read strictly: a response field of the wrong JSON type fails the call with
+ * ::GENAPI_E_PARSE and genapi_error::param naming it (e.g. `choices[0].message.content`); a
+ * field that is absent or JSON null is NULL / unset. Every string in a result is valid UTF-8:
+ * each invalid sequence the server sent is replaced with U+FFFD (one per maximal ill-formed
+ * subpart), the same over HTTP and in process; lengths are those of the repaired text.
+ * See doc/errors.md.
  */
 #ifndef GENAPI_CHAT_H
 #define GENAPI_CHAT_H
@@ -88,7 +95,8 @@ typedef enum genapi_stop_reason_kind {
     GENAPI_STOP_REASON_STRING = 2  /**< A stop string (genapi_chat_choice::stop_string). */
 } genapi_stop_reason_kind;
 
-/** @brief One choice of a chat completion. Strings owned by the result; NULL means JSON null. */
+/** @brief One choice of a chat completion. Strings owned by the result, valid UTF-8 (invalid
+ *         sequences replaced with U+FFFD); NULL means absent or JSON null. */
 typedef struct genapi_chat_choice {
     int64_t index;                      /**< Choice index. */
     const char *role;                   /**< message.role. */

@@ -90,6 +90,12 @@ typedef struct genapi_client_config {
     int32_t log_level;                /**< Most verbose ::genapi_log_level passed to log_fn;
                                            0 = ::GENAPI_LOG_INFO. */
     int32_t reserved2;                /**< Zero. */
+    int64_t max_response_bytes;       /**< Most bytes one HTTP response may carry, streamed or not,
+                                           counted after content decoding (a gzip body counts as
+                                           what it inflates to); 0 = 512 MiB, at most 512 MiB,
+                                           negative is an error. Past it the call fails with
+                                           ::GENAPI_E_PARSE (::GENAPI_E_STREAM once part of a
+                                           stream was delivered) and is not retried. */
 } genapi_client_config;
 
 /**

@@ -26,7 +26,9 @@ typedef struct genapi_completion_request {
 /** Static initialiser of a ::genapi_completion_request. */
 #define GENAPI_COMPLETION_REQUEST_INIT GENAPI_SIZED_INIT(genapi_completion_request)
 
-/** @brief One choice of a text completion. Strings owned by the result. */
+/** @brief One choice of a text completion. Strings owned by the result, valid UTF-8 (invalid
+ *         sequences replaced with U+FFFD, as for chat results); a field of the wrong JSON type
+ *         fails the parse with ::GENAPI_E_PARSE naming it. */
 typedef struct genapi_completion_choice {
     int64_t index;                   /**< Choice index (prompt index * n + sample index). */
     const char *text;                /**< Generated text (with the prompt first when echo was set). */

@@ -71,6 +71,9 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     if (config->connect_timeout_ms < 0 || config->timeout_ms < 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, config->timeout_ms < 0 ? "timeout_ms" : "connect_timeout_ms",
                       "timeouts must be >= 0 (0 = default)");
+    if (config->max_response_bytes < 0 || config->max_response_bytes > (int64_t)GT_MAX_RESPONSE)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "max_response_bytes",
+                      "max_response_bytes must be in [0, %u] (0 = the default, %u)", GT_MAX_RESPONSE, GT_MAX_RESPONSE);
     if (config->image_api != GENAPI_IMAGE_API_HOSTED && config->image_api != GENAPI_IMAGE_API_WEBUI)
         return ga_err(err, GENAPI_E_INVALID_ARG, "image_api", "image_api must be GENAPI_IMAGE_API_HOSTED or _WEBUI");
     ga_alloc a;
@@ -140,7 +143,8 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
                              config->connect_timeout_ms ? (long)config->connect_timeout_ms : 10000L,
                              config->timeout_ms ? (long)config->timeout_ms : 600000L,
                              config->idle_timeout_s == 0 ? 60L : config->idle_timeout_s < 0 ? 0L
-                                                                                             : (long)config->idle_timeout_s};
+                                                                                             : (long)config->idle_timeout_s,
+                             config->max_response_bytes ? (size_t)config->max_response_bytes : (size_t)GT_MAX_RESPONSE};
         c->http_cfg = hc;
         c->transport = gt_http_new(&a, &hc);
         if (c->transport == NULL)

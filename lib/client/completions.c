@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -67,7 +67,7 @@ genapi_status genapi_completion_request_to_json(genapi_client *c, const genapi_c
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
 
-typedef JR_HOLDER(genapi_completion_result) holder;
+typedef GA_RESULT_HOLDER(genapi_completion_result) holder;
 
 static int by_index(const void *a, const void *b)
 {
@@ -97,40 +97,40 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
     r->struct_size = (uint32_t)sizeof *r;
     r->internal = h;
     r->http_status = http_status;
-    int oom = 0;
-    r->id = jr_str(&h->ar, root, "id", &oom);
-    r->object = jr_str(&h->ar, root, "object", &oom);
-    r->model = jr_str(&h->ar, root, "model", &oom);
-    r->created = jr_i64(root, "created");
-    r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
-    jr_usage(root, &r->usage);
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "completion response");
+    r->id = ga_jt_str(&t, root, "id", NULL);
+    r->object = ga_jt_str(&t, root, "object", NULL);
+    r->model = ga_jt_str(&t, root, "model", NULL);
+    ga_jt_i64(&t, root, "created", &r->created);
+    if (request_id && request_id[0] && (r->request_id = ga_arena_strdup(&h->ar, request_id)) == NULL)
+        ga_jt_nomem(&t);
+    ga_read_usage(&t, root, &r->usage);
     size_t n = json_object_array_length(arr);
     genapi_completion_choice *ch = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ch);
-    oom |= ch == NULL;
-    for (size_t i = 0; ch && i < n; i++) {
-        json_object *cj = json_object_array_get_idx(arr, i), *v;
+    if (ch == NULL)
+        ga_jt_nomem(&t);
+    for (size_t i = 0; ch && i < n && t.st == GENAPI_OK; i++) {
+        json_object *cj = json_object_array_get_idx(arr, i);
+        ga_jt_at(&t, "choices[%zu]", i);
         if (!json_object_is_type(cj, json_type_object)) {
-            json_object_put(root);
-            genapi_completion_result_free(r);
-            return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
+            ga_jt_type_fail(&t, NULL, cj, "an object");
+            break;
         }
-        ch[i].index = json_object_object_get_ex(cj, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
-        if (json_object_object_get_ex(cj, "text", &v) && json_object_is_type(v, json_type_string)) {
-            ch[i].text_len = (size_t)json_object_get_string_len(v);
-            ch[i].text = ga_arena_strndup(&h->ar, json_object_get_string(v), ch[i].text_len);
-            oom |= ch[i].text == NULL;
-        }
-        ch[i].finish_reason = jr_str(&h->ar, cj, "finish_reason", &oom);
-        jr_stop_reason(&h->ar, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
-        ch[i].logprobs = jr_logprobs(&h->ar, cj, &oom);
-        ch[i].prompt_logprobs_count = jr_array_len(cj, "prompt_logprobs");
-        ch[i].token_ids = jr_i64_array(&h->ar, cj, "token_ids", &ch[i].token_id_count, &oom);
-        ch[i].prompt_token_ids = jr_i64_array(&h->ar, cj, "prompt_token_ids", &ch[i].prompt_token_id_count, &oom);
+        ch[i].index = (int64_t)i;
+        ga_jt_i64(&t, cj, "index", &ch[i].index);
+        ch[i].text = ga_jt_str(&t, cj, "text", &ch[i].text_len);
+        ch[i].finish_reason = ga_jt_str(&t, cj, "finish_reason", NULL);
+        ga_read_stop_reason(&t, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string);
+        ch[i].logprobs = ga_read_logprobs(&t, cj);
+        ch[i].prompt_logprobs_count = ga_read_array_len(&t, cj, "prompt_logprobs");
+        ch[i].token_ids = ga_read_i64_array(&t, cj, "token_ids", &ch[i].token_id_count);
+        ch[i].prompt_token_ids = ga_read_i64_array(&t, cj, "prompt_token_ids", &ch[i].prompt_token_id_count);
     }
     json_object_put(root);
-    if (oom) {
+    if (t.st != GENAPI_OK) {
         genapi_completion_result_free(r);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        return t.st;
     }
     qsort(ch, n, sizeof *ch, by_index);
     r->choices = ch;
@@ -196,7 +196,7 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
 void genapi_completion_result_free(genapi_completion_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(holder, ar));
+        ga_result_holder_free(r->internal, offsetof(holder, ar));
 }
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -148,7 +148,7 @@ static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
                ss + ti + tn;
     gc_delta *q = ga_malloc(&r->alloc, n);
     if (q == NULL) {
-        r->stream_failed = 1;
+        r->stream_failed = GC_STREAM_NOMEM;
         return;
     }
     q->d = *d;
@@ -219,8 +219,8 @@ static int on_event(const char *data, size_t len, void *user)
     genapi_request *r = user;
     gc_log_body(r->c, "stream event", r->method, r->path, data, len);
     int rc = gacc_event(r->acc, data, len);
-    if (rc < 0)
-        r->stream_failed = 1;
+    if (rc < 0 && !r->stream_failed)
+        r->stream_failed = GC_STREAM_EVENT;
     return rc;
 }
 
@@ -228,8 +228,8 @@ static int on_data(gt_xfer *x, const char *bytes, size_t len)
 {
     genapi_request *r = x->owner;
     int rc = gsse_feed(&r->sse, bytes, len);
-    if (rc < 0)
-        r->stream_failed = 1;
+    if (rc < 0 && !r->stream_failed)
+        r->stream_failed = GC_STREAM_NOMEM; /* the decoder could not grow its event buffer */
     if (rc != 0)
         return GT_DATA_STOP;
     if (r->cb.pull) {
@@ -258,8 +258,16 @@ static genapi_status stream_outcome(genapi_request *r, int http, genapi_error *e
 {
     if (r->stream_stopped)
         return ga_err(err, GENAPI_E_CANCELLED, NULL, "the stream was stopped by the delta callback");
+    if (r->stream_failed == GC_STREAM_NOMEM || (r->stream_failed && gacc_failure_of(r->acc) == GACC_FAIL_NOMEM))
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory while decoding the stream");
+    if (r->stream_failed && gacc_failure_of(r->acc) == GACC_FAIL_TYPE) {
+        /* a chunk field of the wrong JSON type: the typed reader's error names it */
+        *err = *gacc_failure_error(r->acc);
+        err->http_status = http;
+        return (genapi_status)err->status;
+    }
     if (r->stream_failed)
-        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream carried an event that is not JSON (or memory ran out)");
+        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream carried an event that is not JSON");
     if (gacc_state_of(r->acc) == GACC_ERROR) {
         const char *message = NULL, *type = NULL;
         int64_t code = 0;
@@ -313,7 +321,10 @@ static void on_engine_progress(gt_xfer *x, int32_t step, int32_t steps, int32_t 
 static int32_t int_at(json_object *o, const char *k)
 {
     json_object *v;
-    return json_object_object_get_ex(o, k, &v) ? (int32_t)json_object_get_int64(v) : 0;
+    int64_t x = 0;
+    if (!json_object_object_get_ex(o, k, &v) || !ga_json_int64(v, &x) || x < INT32_MIN || x > INT32_MAX)
+        return 0;
+    return (int32_t)x;
 }
 
 int gc_progress_parse(const char *body, size_t len, genapi_progress *out)
@@ -323,8 +334,13 @@ int gc_progress_parse(const char *body, size_t len, genapi_progress *out)
     int rc = -1;
     if (root && json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "state", &state) &&
         json_object_is_type(state, json_type_object)) {
-        out->progress = json_object_object_get_ex(root, "progress", &v) ? json_object_get_double(v) : 0;
-        out->eta_relative = json_object_object_get_ex(root, "eta_relative", &v) ? json_object_get_double(v) : 0;
+        double progress = 0, eta = 0;
+        if (json_object_object_get_ex(root, "progress", &v))
+            ga_json_number(v, &progress);
+        if (json_object_object_get_ex(root, "eta_relative", &v))
+            ga_json_number(v, &eta);
+        out->progress = progress;
+        out->eta_relative = eta;
         out->sampling_step = int_at(state, "sampling_step");
         out->sampling_steps = int_at(state, "sampling_steps");
         out->job_no = int_at(state, "job_no");
@@ -609,9 +625,12 @@ static void attempt_failed(genapi_client *c, genapi_request *r, genapi_status st
     if (r->attempt >= c->max_retries || !retryable(st, http) || delivered) {
         void *result = NULL;
         if (r->stream && delivered) {
-            /* The connection failed after part of the stream arrived: a broken stream. */
-            st = GENAPI_E_STREAM;
-            err->status = GENAPI_E_STREAM;
+            /* The connection failed after part of the stream arrived: a broken stream (memory
+             * that ran out stays GENAPI_E_NOMEM); what arrived is the partial result. */
+            if (st != GENAPI_E_NOMEM) {
+                st = GENAPI_E_STREAM;
+                err->status = GENAPI_E_STREAM;
+            }
             result = stream_result(r, 0);
         }
         complete(r, st, err, result);

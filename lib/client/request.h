@@ -37,6 +37,9 @@ typedef struct gc_kind_ops {
 extern const gc_kind_ops gc_chat_ops;
 extern const gc_kind_ops gc_completion_ops;
 
+/* Why a stream failed (genapi_request::stream_failed). */
+enum { GC_STREAM_EVENT = 1, GC_STREAM_NOMEM = 2 };
+
 typedef enum {
     GC_NEW = 0,
     GC_QUEUED,
@@ -72,7 +75,7 @@ struct genapi_request {
     gsse_decoder sse;
     gacc *acc;
     int stream_stopped;       /* the delta callback asked to stop */
-    int stream_failed;        /* an event was not JSON, or memory ran out */
+    int stream_failed;        /* GC_STREAM_EVENT (the accumulator says why) or GC_STREAM_NOMEM */
     gt_xfer px;               /* HTTP image progress poll */
     int px_running;
     int64_t px_next_ns;

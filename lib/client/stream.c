@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "stream/accumulate.h"
 #include "util/err.h"
 

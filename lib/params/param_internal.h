@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "util/alloc.h"
+#include "util/json_typed.h"
 
 /* A parameter table bound to its struct type: the descriptors plus the layout of the common
  * struct header (struct_size, reserved, is_set[set_words], allocator, owned). */
@@ -131,11 +132,6 @@ int32_t ga_param_choice_index(const genapi_param_desc *d, const char *text, size
 
 /* A JSON number printed with the fewest digits that read back as x. */
 json_object *ga_json_double(double x);
-/* Parse JSON text strictly (whole input, no trailing garbage); NULL on error. */
-json_object *ga_json_parse(const char *text, size_t len);
-/* The same with a tokener the caller keeps across documents (reset here): a stream of small
- * documents then costs no tokener allocation each. */
-json_object *ga_json_parse_with(json_tokener *tok, const char *text, size_t len);
 /* Parse a text request object into params (recognised keys only; null = unset). */
 genapi_status ga_text_params_from_object(genapi_text_params *params, json_object *root, genapi_error *err);
 

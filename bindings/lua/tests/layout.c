@@ -65,6 +65,7 @@ int main(void)
     F(genapi_client_config, log_user);
     F(genapi_client_config, log_level);
     F(genapi_client_config, reserved2);
+    F(genapi_client_config, max_response_bytes);
 
     S(genapi_chat_message);
     F(genapi_chat_message, role);

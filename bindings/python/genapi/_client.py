@@ -51,6 +51,7 @@ class ClientConfigStruct(ctypes.Structure):
         ("log_user", c_void_p),
         ("log_level", c_int32),
         ("reserved2", c_int32),
+        ("max_response_bytes", c_int64),
     ]
 
 
