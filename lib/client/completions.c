@@ -99,13 +99,8 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
     r->http_status = http_status;
     ga_jt t;
     ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "completion response");
-    r->id = ga_jt_str(&t, root, "id", NULL);
-    r->object = ga_jt_str(&t, root, "object", NULL);
-    r->model = ga_jt_str(&t, root, "model", NULL);
-    ga_jt_i64(&t, root, "created", &r->created);
-    if (request_id && request_id[0] && (r->request_id = ga_arena_strdup(&h->ar, request_id)) == NULL)
-        ga_jt_nomem(&t);
-    ga_read_usage(&t, root, &r->usage);
+    ga_result_head head = {&r->id, &r->object, &r->model, &r->request_id, &r->created, &r->usage};
+    ga_read_result_head(&t, root, request_id, &head);
     size_t n = json_object_array_length(arr);
     genapi_completion_choice *ch = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ch);
     if (ch == NULL)

@@ -14,6 +14,17 @@ void ga_result_holder_free(void *holder, size_t arena_offset)
     ga_free(&a, holder);
 }
 
+void ga_read_result_head(ga_jt *t, json_object *root, const char *request_id, const ga_result_head *h)
+{
+    *h->id = ga_jt_str(t, root, "id", NULL);
+    *h->object = ga_jt_str(t, root, "object", NULL);
+    *h->model = ga_jt_str(t, root, "model", NULL);
+    ga_jt_i64(t, root, "created", h->created);
+    if (request_id && request_id[0] && (*h->request_id_out = ga_arena_strdup(t->ar, request_id)) == NULL)
+        ga_jt_nomem(t);
+    ga_read_usage(t, root, h->usage);
+}
+
 void ga_read_usage(ga_jt *t, json_object *root, genapi_usage *u)
 {
     memset(u, 0, sizeof *u);

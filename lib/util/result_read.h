@@ -21,6 +21,15 @@
 /* Free a GA_RESULT_HOLDER whose arena is at `arena_offset`. NULL is ignored. */
 void ga_result_holder_free(void *holder, size_t arena_offset);
 
+/* What every chat and completion result starts with: id, object, model, created, usage, and
+ * the response's x-request-id header (request_id: NULL or "" for none) copied into the arena. */
+typedef struct ga_result_head {
+    const char **id, **object, **model, **request_id_out;
+    int64_t *created;
+    genapi_usage *usage;
+} ga_result_head;
+void ga_read_result_head(ga_jt *t, json_object *root, const char *request_id, const ga_result_head *h);
+
 /* The "usage" member of root into u (zeros and present = 0 when absent). */
 void ga_read_usage(ga_jt *t, json_object *root, genapi_usage *u);
 /* The "stop_reason" member of a choice: null, a token id or a stop string. */
