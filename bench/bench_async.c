@@ -36,7 +36,9 @@
  *
  * Usage: bench_async [--rounds R] [--seconds D] [--connections C] [--threads T]
  *                    [--parallel P] [--requests N] [--hold H] [--max-tokens M]
- *                    [--server PATH] [--wrk PATH] [--only throughput|memory]
+ *                    [--server PATH] [--wrk PATH] [--only throughput|memory] [--blocking]
+ * --blocking: the throughput rounds compare the blocking client (genapi_chat_complete in a
+ * loop, one thread) with wrk -c1 -t1 instead of the pumped client with wrk -cC.
  * Defaults: 5 rounds of 5 s, 64 connections, 2 wrk threads, --parallel 2 (one generation
  * worker per core of a 2-core machine: the tiny generations are CPU-bound, more workers only
  * add runnable threads competing with the load generator); 1000 streams of 4000 tokens
@@ -547,11 +549,45 @@ static phase run_client(const server *s, const chat_req *req, int conns, int sec
     return ph;
 }
 
+/* ---- (c) the blocking client ---------------------------------------------------------------- */
+
+/* genapi_chat_complete() in a loop on one thread for D seconds (one request at a time, so one
+ * connection, kept across requests). Compared with wrk -c1. */
+static phase run_blocking(const server *s, const chat_req *req, int seconds)
+{
+    phase ph = {0};
+    long opens0 = tcp_active_opens();
+    double srv0 = proc_cpu_s(s->pid), cpu0 = cpu_s(RUSAGE_SELF);
+    genapi_client *c = client_new(s->url, NULL);
+    double t0 = now_s(), deadline = t0 + seconds;
+    long ok = 0, failed = 0;
+    while (now_s() < deadline) {
+        genapi_chat_result *res = NULL;
+        genapi_error err;
+        if (genapi_chat_complete(c, &req->chat, &res, &err) == GENAPI_OK && res && res->choice_count == 1) {
+            if (now_s() <= deadline)
+                ok++;
+        } else if (failed++ == 0) {
+            fprintf(stderr, "bench_async: genapi_chat_complete: %s\n", err.message);
+        }
+        genapi_chat_result_free(res);
+    }
+    genapi_client_free(c);
+    ph.gen_cpu = cpu_s(RUSAGE_SELF) - cpu0;
+    ph.server_cpu = proc_cpu_s(s->pid) - srv0;
+    ph.requests = ok;
+    ph.errors = failed;
+    ph.rate = (double)ok / (double)seconds;
+    ph.conns = tcp_active_opens() - opens0;
+    return ph;
+}
+
 /* ---- throughput --------------------------------------------------------------------------- */
 
 typedef struct opts {
     int rounds, seconds, conns, threads, parallel, requests, hold, max_tokens;
     int do_throughput, do_memory;
+    int blocking; /* the blocking client (genapi_chat_complete) instead of the pumped one; -c1 */
 } opts;
 
 static double throughput(const opts *o, double *median_ratio)
@@ -580,8 +616,12 @@ static double throughput(const opts *o, double *median_ratio)
         line += *line == '\r' ? 1 : 0;
         line += *line == '\n' ? 1 : 0;
     }
-    printf("  wrk -c%d -t%d -d%ds; client: one thread, genapi_poll(), %d chat requests in flight for %d s\n\n",
-           o->conns, o->threads, o->seconds, o->conns, o->seconds);
+    if (o->blocking)
+        printf("  wrk -c1 -t1 -d%ds; client: one thread, genapi_chat_complete() in a loop for %d s\n\n", o->seconds,
+               o->seconds);
+    else
+        printf("  wrk -c%d -t%d -d%ds; client: one thread, genapi_poll(), %d chat requests in flight for %d s\n\n",
+               o->conns, o->threads, o->seconds, o->conns, o->seconds);
     genapi_free(genapi_client_allocator(c), body);
     genapi_client_free(c);
 
@@ -596,13 +636,11 @@ static double throughput(const opts *o, double *median_ratio)
     for (int i = 0; i < o->rounds; i++) {
         phase w, k;
         int wrk_first = i % 2 == 0;
-        if (wrk_first) {
+        if (wrk_first)
             w = run_wrk(&s, o->conns, o->threads, o->seconds);
-            k = run_client(&s, &req, o->conns, o->seconds);
-        } else {
-            k = run_client(&s, &req, o->conns, o->seconds);
+        k = o->blocking ? run_blocking(&s, &req, o->seconds) : run_client(&s, &req, o->conns, o->seconds);
+        if (!wrk_first)
             w = run_wrk(&s, o->conns, o->threads, o->seconds);
-        }
         ratios[i] = w.rate > 0 ? k.rate / w.rate : 0;
         wrk_rates[i] = w.rate;
         cl_rates[i] = k.rate;
@@ -614,8 +652,12 @@ static double throughput(const opts *o, double *median_ratio)
         fflush(stdout);
     }
     double mr = median(ratios, o->rounds);
-    printf("\n  median: wrk %.0f req/s, client %.0f req/s, ratio client/wrk %.3f (goal >= 0.9: %s)\n\n",
-           median(wrk_rates, o->rounds), median(cl_rates, o->rounds), mr, mr >= 0.9 ? "met" : "NOT met");
+    double mw = median(wrk_rates, o->rounds), mc = median(cl_rates, o->rounds);
+    printf("\n  median: wrk %.0f req/s, client %.0f req/s, ratio client/wrk %.3f (goal >= 0.9: %s)\n\n", mw, mc, mr,
+           mr >= 0.9 ? "met" : "NOT met");
+    printf("TABLE|%s client vs wrk -c%d, chat completions req/s|%.0f req/s|wrk %.0f req/s|%.3f|%s|%s\n",
+           o->blocking ? "blocking" : "non-blocking", o->conns, mc, mw, mr, o->blocking ? "≥ 0.9" : "report",
+           !o->blocking || mr >= 0.9 ? "yes" : "NO");
     unlink(lua_path);
     server_stop(&s);
     *median_ratio = mr;
@@ -911,7 +953,7 @@ int main(int argc, char **argv)
     if (argc == 8 && strcmp(argv[1], "--mem-child") == 0)
         return mem_child(strcmp(argv[2], "-") == 0 ? NULL : argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]),
                          atoi(argv[6]), (unsigned)atoi(argv[7]));
-    opts o = {5, 5, 64, 2, 2, 1000, 3, 4000, 1, 1};
+    opts o = {5, 5, 64, 2, 2, 1000, 3, 4000, 1, 1, 0};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rounds") == 0)
             o.rounds = int_arg(argc, argv, &i);
@@ -929,6 +971,8 @@ int main(int argc, char **argv)
             o.hold = int_arg(argc, argv, &i);
         else if (strcmp(argv[i], "--max-tokens") == 0)
             o.max_tokens = int_arg(argc, argv, &i);
+        else if (strcmp(argv[i], "--blocking") == 0)
+            o.blocking = 1;
         else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
             server_path = argv[++i];
         else if (strcmp(argv[i], "--wrk") == 0 && i + 1 < argc)
@@ -940,13 +984,17 @@ int main(int argc, char **argv)
         } else {
             fprintf(stderr, "usage: bench_async [--rounds R] [--seconds D] [--connections C] [--threads T] "
                             "[--parallel P]\n  [--requests N] [--hold H] [--max-tokens M] [--server PATH] "
-                            "[--wrk PATH] [--only throughput|memory]\n");
+                            "[--wrk PATH] [--only throughput|memory] [--blocking]\n");
             return 2;
         }
     }
     if (o.rounds < 1 || o.rounds > MAX_ROUNDS || o.seconds < 1 || o.conns < 1 || o.conns > 4096 || o.threads < 1 ||
         o.parallel < 1 || o.parallel > 64 || o.requests < 1 || o.hold < 1 || o.max_tokens < 1)
         die("an option is out of range");
+    if (o.blocking) { /* one request at a time against one wrk connection */
+        o.conns = 1;
+        o.threads = 1;
+    }
     raise_fd_limit(4096);
     char self[4096];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

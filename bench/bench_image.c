@@ -10,14 +10,23 @@
  * inpainting, full-resolution inpainting), PNG encoding and upscaling; and the steps of the
  * reference server's image route jobs (generation, PNG, base64, the JSON body at the end).
  *
- * Usage: bench_image [runs]    (default 7)
+ * The third part runs Pillow (Debian python3-pil) on the same pixels in the same run: Lanczos
+ * 512x512 -> 2048x2048 against Image.resize(..., Image.LANCZOS) (time ratio and PSNR of our
+ * output against Pillow's), and the PNG encode of a 512x512 txt2img against its generation time
+ * and against Pillow's save(..., compress_level=1). Lines starting "TABLE|" feed
+ * bench/run_all.sh.
+ *
+ * Usage: bench_image [runs] [--pillow-only] [--python PATH]    (default 7 runs, /usr/bin/python3)
  */
 #include "engine/image/image_engine.h"
 #include "server/job.h"
 
 #include <sodium.h>
 
+#include <math.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -219,15 +228,259 @@ static void report(const char *name, result r, result base)
     printf("%-44s median %9.2f ms  min %9.2f ms  x%7.1f baseline\n", name, r.median, r.min, r.median / base.median);
 }
 
+/* ------------------------------------------------------------------------------------------
+ * Against Pillow (Debian python3-pil) on the same pixels, in the same run: Lanczos 512x512 ->
+ * 2048x2048 (Image.resize(..., Image.LANCZOS)) and PNG encoding (save(..., compress_level=1)).
+ * Pillow runs in a child Python process driven through pipes, one operation per command, so
+ * its runs interleave with ours (alternating which goes first) and both see the same machine
+ * conditions; it times its own calls with time.perf_counter. */
+
+static const char *PILLOW_SCRIPT =
+    "import sys, time, io\n"
+    "from PIL import Image\n"
+    "d, w, h, W, H = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])\n"
+    "im = Image.frombytes('RGB', (w, h), open(d + '/in.rgb', 'rb').read())\n"
+    "out = None\n"
+    "for line in sys.stdin:\n"
+    "    c = line.strip()\n"
+    "    if c == 'r':\n"
+    "        t0 = time.perf_counter(); out = im.resize((W, H), Image.LANCZOS); t = time.perf_counter() - t0\n"
+    "        print('%.4f 0' % (t * 1e3), flush=True)\n"
+    "    elif c == 'p':\n"
+    "        b = io.BytesIO(); t0 = time.perf_counter(); im.save(b, 'PNG', compress_level=1)\n"
+    "        t = time.perf_counter() - t0\n"
+    "        print('%.4f %d' % (t * 1e3, len(b.getvalue())), flush=True)\n"
+    "    elif c == 'w':\n"
+    "        open(d + '/out.rgb', 'wb').write(out.tobytes()); print('0 0', flush=True)\n"
+    "    else:\n"
+    "        break\n";
+
+typedef struct pillow {
+    pid_t pid;
+    FILE *to, *from;
+    char dir[64];
+} pillow;
+
+static int pillow_start(pillow *p, const char *python, const gi_image *in, int32_t W, int32_t H)
+{
+    char path[512];
+    snprintf(p->dir, sizeof p->dir, "/tmp/bench_image_XXXXXX");
+    if (!mkdtemp(p->dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/pillow.py", p->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(PILLOW_SCRIPT, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/in.rgb", p->dir);
+    f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < (size_t)in->width * (size_t)in->height; i++)
+        fwrite(in->rgba + i * 4, 1, 3, f);
+    fclose(f);
+    int down[2], up[2];
+    if (pipe(down) != 0 || pipe(up) != 0)
+        return -1;
+    p->pid = fork();
+    if (p->pid < 0)
+        return -1;
+    if (p->pid == 0) {
+        dup2(down[0], 0);
+        dup2(up[1], 1);
+        close(down[1]);
+        close(up[0]);
+        char script[512], a[4][16];
+        snprintf(script, sizeof script, "%s/pillow.py", p->dir);
+        snprintf(a[0], 16, "%d", (int)in->width);
+        snprintf(a[1], 16, "%d", (int)in->height);
+        snprintf(a[2], 16, "%d", (int)W);
+        snprintf(a[3], 16, "%d", (int)H);
+        execl(python, python, script, p->dir, a[0], a[1], a[2], a[3], (char *)NULL);
+        _exit(127);
+    }
+    close(down[0]);
+    close(up[1]);
+    p->to = fdopen(down[1], "w");
+    p->from = fdopen(up[0], "r");
+    return p->to && p->from ? 0 : -1;
+}
+
+/* One command; its time in ms (and a byte count), or -1 when Pillow is not there. */
+static double pillow_cmd(pillow *p, const char *cmd, long *bytes)
+{
+    double ms;
+    long n;
+    if (fprintf(p->to, "%s\n", cmd) < 0 || fflush(p->to) != 0 || fscanf(p->from, "%lf %ld", &ms, &n) != 2)
+        return -1.0;
+    if (bytes)
+        *bytes = n;
+    return ms;
+}
+
+/* Stops the child; the output pixels (W x H RGB, malloc'ed) when `out` is non-NULL. */
+static int pillow_stop(pillow *p, int32_t W, int32_t H, uint8_t **out)
+{
+    int ok = 1;
+    if (out) {
+        *out = NULL;
+        ok = pillow_cmd(p, "w", NULL) >= 0.0;
+        char path[512];
+        snprintf(path, sizeof path, "%s/out.rgb", p->dir);
+        size_t n = (size_t)W * (size_t)H * 3;
+        FILE *f = ok ? fopen(path, "rb") : NULL;
+        *out = malloc(n);
+        if (!f || !*out || fread(*out, 1, n, f) != n)
+            ok = 0;
+        if (f)
+            fclose(f);
+    }
+    if (p->to) {
+        fputs("q\n", p->to);
+        fclose(p->to);
+    }
+    if (p->from)
+        fclose(p->from);
+    if (p->pid > 0)
+        waitpid(p->pid, NULL, 0);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", p->dir);
+    return ok ? 0 : -1;
+}
+
+/* PSNR of the RGB channels of an RGBA image against packed RGB. */
+static double psnr_rgb(const gi_image *a, const uint8_t *rgb)
+{
+    double se = 0.0;
+    size_t n = (size_t)a->width * (size_t)a->height;
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < 3; c++) {
+            double d = (double)a->rgba[i * 4 + c] - (double)rgb[i * 3 + c];
+            se += d * d;
+        }
+    double mse = se / (double)(n * 3);
+    return mse == 0.0 ? 999.0 : 10.0 * log10(255.0 * 255.0 / mse);
+}
+
+/* One line of the summary table that bench/run_all.sh collects. */
+static void table_row(const char *metric, const char *value, const char *baseline, double ratio, const char *goal,
+                      int met)
+{
+    printf("TABLE|%s|%s|%s|%.3f|%s|%s\n", metric, value, baseline, ratio, goal, met ? "yes" : "NO");
+}
+
+static int against_pillow(const char *python, int runs, double *t)
+{
+    gi_gen_config c;
+    memset(&c, 0, sizeof c);
+    c.prompt = "a lighthouse on a rocky coast at golden hour, dramatic clouds";
+    c.negative_prompt = "blurry";
+    c.seed = 12345;
+    c.steps = 20;
+    c.cfg_scale = 7.0;
+    c.sampler_name = "Euler a";
+    c.width = c.height = 512;
+    gi_image pic;
+    if (gi_generate(&A, &c, 0, &pic, NULL) != GENAPI_OK)
+        return 1;
+    pillow py;
+    memset(&py, 0, sizeof py);
+    if (pillow_start(&py, python, &pic, 2048, 2048) != 0 || pillow_cmd(&py, "r", NULL) < 0.0) {
+        fprintf(stderr, "bench_image: Pillow (%s with python3-pil) did not run\n", python);
+        pillow_stop(&py, 0, 0, NULL);
+        gi_image_free(&A, &pic);
+        return 1;
+    }
+    double *tp = malloc((size_t)runs * 4 * sizeof *tp), *tg = tp + runs, *tpp = tg + runs, *tpng = tpp + runs;
+    if (!tp)
+        return 1;
+    gi_image up = {0, 0, NULL};
+    size_t png_len = 0;
+    long pil_png = 0;
+    for (int i = 0; i < runs; i++) {
+        for (int side = 0; side < 2; side++) {
+            if ((side == 0) == (i % 2 == 0)) {
+                gi_image_free(&A, &up);
+                double t0 = now_ms();
+                if (gi_upscale(&A, &pic, 4.0, "Lanczos", &up, NULL) != GENAPI_OK)
+                    return 1;
+                t[i] = now_ms() - t0;
+                gi_image g;
+                t0 = now_ms();
+                if (gi_generate(&A, &c, 0, &g, NULL) != GENAPI_OK)
+                    return 1;
+                tg[i] = now_ms() - t0;
+                gi_image_free(&A, &g);
+                uint8_t *bytes;
+                t0 = now_ms();
+                if (gi_png_encode(&A, &pic, NULL, &bytes, &png_len, NULL) != GENAPI_OK)
+                    return 1;
+                tpng[i] = now_ms() - t0;
+                ga_free(&A, bytes);
+            } else {
+                tp[i] = pillow_cmd(&py, "r", NULL);
+                tpp[i] = pillow_cmd(&py, "p", &pil_png);
+                if (tp[i] < 0.0 || tpp[i] < 0.0)
+                    return 1;
+            }
+        }
+    }
+    uint8_t *pil_out = NULL;
+    if (pillow_stop(&py, 2048, 2048, &pil_out) != 0)
+        return 1;
+    result lz = summarise(t, runs), pl = summarise(tp, runs), gen = summarise(tg, runs), png = summarise(tpng, runs),
+           ppng = summarise(tpp, runs);
+    double psnr = psnr_rgb(&up, pil_out);
+    gi_image_free(&A, &up);
+    printf("\nagainst Pillow (same pixels, same run, interleaved, median of %d)\n", runs);
+    printf("Lanczos 512x512 -> 2048x2048: ours %.2f ms, Pillow %.2f ms, ratio %.3f; PSNR against Pillow %.2f dB\n",
+           lz.median, pl.median, lz.median / pl.median, psnr);
+    printf("PNG 512x512 picture: ours %.2f ms %zu bytes, Pillow compress_level=1 %.2f ms %ld bytes; generation %.2f ms\n",
+           png.median, png_len, ppng.median, pil_png, gen.median);
+    char v[64], b[64];
+    snprintf(v, sizeof v, "%.1f ms", lz.median);
+    snprintf(b, sizeof b, "Pillow %.1f ms", pl.median);
+    table_row("Lanczos 512² → 2048² RGB, one thread", v, b, lz.median / pl.median, "≤ 1.0", lz.median <= pl.median);
+    snprintf(v, sizeof v, "%.1f dB", psnr);
+    table_row("Lanczos PSNR against Pillow", v, "Pillow's output", psnr / 45.0, "≥ 45 dB", psnr >= 45.0);
+    snprintf(v, sizeof v, "%.1f ms", png.median);
+    snprintf(b, sizeof b, "txt2img %.1f ms", gen.median);
+    table_row("PNG encode of a 512² txt2img", v, b, png.median / gen.median, "≤ 1.0", png.median <= gen.median);
+    snprintf(v, sizeof v, "%.1f ms, %zu B", png.median, png_len);
+    snprintf(b, sizeof b, "Pillow level 1: %.1f ms, %ld B", ppng.median, pil_png);
+    table_row("PNG encode against Pillow (time)", v, b, png.median / ppng.median, "report", 1);
+    free(pil_out);
+    free(tp);
+    gi_image_free(&A, &pic);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int runs = argc > 1 ? atoi(argv[1]) : 7;
+    int runs = 7, only_pillow = 0;
+    const char *python = "/usr/bin/python3";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--pillow-only") == 0)
+            only_pillow = 1;
+        else if (strcmp(argv[i], "--python") == 0 && i + 1 < argc)
+            python = argv[++i];
+        else
+            runs = atoi(argv[i]);
+    }
     if (runs < 1 || runs > 1000)
         runs = 7;
     ga_alloc_resolve(&A, NULL);
     double *t = malloc((size_t)runs * sizeof *t);
     if (!t)
         return 1;
+    if (only_pillow) {
+        int rc = against_pillow(python, runs, t);
+        free(t);
+        return rc;
+    }
     gi_gen_config c;
     memset(&c, 0, sizeof c);
     c.prompt = "a lighthouse on a rocky coast at golden hour, dramatic clouds";
@@ -276,7 +529,6 @@ int main(int argc, char **argv)
         }
         gi_image_free(&A, &im);
     }
-    free(t);
 
     printf("\nin steps (budget GI_STEP_UNITS = %d units)\n", GI_STEP_UNITS);
     c.width = c.height = 512;
@@ -365,5 +617,8 @@ int main(int argc, char **argv)
     gi_image_free(&A, &pic);
     free(mask.rgba);
     free(step_times);
+    if (against_pillow(python, runs, t) != 0)
+        return 1;
+    free(t);
     return 0;
 }

@@ -7,7 +7,11 @@
  * report gives median and mean microseconds per token and the ratio to a plain
  * "full softmax + draw" baseline measured in the same run.
  *
- * Usage: bench_samplers [scale]    tokens per configuration = 2000 * scale (default 1)
+ * Usage: bench_samplers [scale] [only]    tokens per configuration = 2000 * scale (default 1);
+ *        only: run the baseline and the chains whose name contains this text, e.g. "(c1)"
+ *
+ * Chain (c1) is also compared with a reference written here that runs llama.cpp's algorithm
+ * for the same chain (see llama_ref_sample); "TABLE|" lines feed bench/run_all.sh.
  */
 #include "engine/text/samplers/samplers.h"
 
@@ -25,7 +29,7 @@
 typedef struct {
     const char *name;
     gsamp_config cfg;
-    int baseline;
+    int baseline; /* 1: full softmax + draw; 2: the llama.cpp-style top-k reference */
 } chain;
 
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
@@ -77,6 +81,166 @@ static int32_t baseline_sample(const float *l, size_t n, float *p, double u)
     return (int32_t)(n - 1);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Reference for chain (c1): the algorithm llama.cpp runs for a top-k 1000 + dist chain, written
+ * here in C (llama.cpp is not a dependency): fill a candidate array {id, logit, p} for the
+ * whole vocabulary; top-k with k > 128 is a bucket partial sort (128 buckets over logits
+ * [-10, 10], the buckets above the one where the count from the top reaches k are gathered
+ * and sorted, the crossing bucket partially sorted); then softmax over the k sorted
+ * candidates (expf) and a draw by cumulative scan. The sorts are typed (no qsort callback),
+ * introsort-like quicksort with insertion sort for short ranges, heap selection for the
+ * partial sort, as std::sort / std::partial_sort do. */
+typedef struct cand {
+    int32_t id;
+    float logit, p;
+} cand;
+
+static void cand_swap(cand *a, cand *b)
+{
+    cand t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void cand_insertion(cand *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        cand v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1].logit < v.logit; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+static void cand_sort(cand *a, size_t n) /* logit descending */
+{
+    while (n > 16) {
+        size_t m = n / 2;
+        if (a[m].logit > a[0].logit)
+            cand_swap(&a[m], &a[0]);
+        if (a[n - 1].logit > a[0].logit)
+            cand_swap(&a[n - 1], &a[0]);
+        if (a[n - 1].logit > a[m].logit)
+            cand_swap(&a[n - 1], &a[m]);
+        const float pv = a[m].logit;
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i].logit > pv)
+                i++;
+            while (a[j].logit < pv)
+                j--;
+            if (i >= j)
+                break;
+            cand_swap(&a[i++], &a[j--]);
+        }
+        /* recurse into the smaller side */
+        if (j + 1 < n - j - 1) {
+            cand_sort(a, j + 1);
+            a += j + 1;
+            n -= j + 1;
+        } else {
+            cand_sort(a + j + 1, n - j - 1);
+            n = j + 1;
+        }
+    }
+    cand_insertion(a, n);
+}
+
+static void heap_down(cand *h, size_t n, size_t i) /* min-heap on logit */
+{
+    for (;;) {
+        size_t l = 2 * i + 1, s = i;
+        if (l < n && h[l].logit < h[s].logit)
+            s = l;
+        if (l + 1 < n && h[l + 1].logit < h[s].logit)
+            s = l + 1;
+        if (s == i)
+            return;
+        cand_swap(&h[i], &h[s]);
+        i = s;
+    }
+}
+
+static void cand_partial_sort(cand *a, size_t m, size_t n) /* the m largest first, sorted */
+{
+    if (m == 0)
+        return;
+    for (size_t i = m / 2; i-- > 0;)
+        heap_down(a, m, i);
+    for (size_t i = m; i < n; i++)
+        if (a[i].logit > a[0].logit) {
+            cand_swap(&a[i], &a[0]);
+            heap_down(a, m, 0);
+        }
+    for (size_t e = m; e > 1; e--) { /* sort_heap: smallest to the end */
+        cand_swap(&a[0], &a[e - 1]);
+        heap_down(a, e - 1, 0);
+    }
+}
+
+typedef struct llama_ref {
+    cand *all, *tmp;
+    int32_t *bucket;
+} llama_ref;
+
+static int32_t llama_ref_sample(llama_ref *r, const float *logits, size_t n, size_t k, double u)
+{
+    enum { NB = 128 };
+    const float scale = (float)NB / 20.0f, inter = 10.0f * scale;
+    for (size_t i = 0; i < n; i++)
+        r->all[i] = (cand){(int32_t)i, logits[i], 0.0f};
+    int histo[NB] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int ib = (int)(scale * r->all[i].logit + inter);
+        ib = ib < 0 ? 0 : ib > NB - 1 ? NB - 1 : ib;
+        r->bucket[i] = ib;
+        histo[ib]++;
+    }
+    size_t nhave = 0;
+    int ib = NB - 1;
+    for (; ib >= 0; ib--) {
+        nhave += (size_t)histo[ib];
+        if (nhave >= k)
+            break;
+    }
+    if (ib < 0)
+        ib = 0;
+    cand *ptrs[NB], *p = r->tmp;
+    for (int j = NB - 1; j >= ib; j--) {
+        ptrs[j] = p;
+        p += histo[j];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (r->bucket[i] >= ib)
+            *ptrs[r->bucket[i]]++ = r->all[i];
+    p = r->tmp;
+    size_t done = 0;
+    for (int j = NB - 1; j > ib; j--) {
+        cand_sort(p, (size_t)histo[j]);
+        p += histo[j];
+        done += (size_t)histo[j];
+    }
+    cand_partial_sort(p, k - done, (size_t)histo[ib]);
+    memcpy(r->all, r->tmp, k * sizeof *r->all);
+    /* softmax over the sorted k, then the draw */
+    const float m = r->all[0].logit;
+    float sum = 0.0f;
+    for (size_t i = 0; i < k; i++) {
+        r->all[i].p = expf(r->all[i].logit - m);
+        sum += r->all[i].p;
+    }
+    for (size_t i = 0; i < k; i++)
+        r->all[i].p /= sum;
+    double target = u, acc = 0.0;
+    for (size_t i = 0; i < k; i++) {
+        acc += (double)r->all[i].p;
+        if (acc > target)
+            return r->all[i].id;
+    }
+    return r->all[k - 1].id;
+}
+
 static void penalties(gsamp_config *c)
 {
     c->repetition_penalty = 1.1;
@@ -126,6 +290,7 @@ static size_t make_chains(chain *ch)
     gsamp_config_defaults(&c);
     c.top_k = 1000;
     ch[n++] = (chain){"(c1) top_k 1000", c, 0};
+    ch[n++] = (chain){"(c1) reference: llama.cpp-style top_k 1000 + dist", c, 2};
 
     gsamp_config_defaults(&c);
     c.top_p = 0.9;
@@ -144,7 +309,7 @@ typedef struct {
 } stats;
 
 static stats run_chain(const chain *ch, float *const *pool, size_t nv, size_t tokens,
-                       gsamp_workspace *ws, float *work, float *probs, double *times)
+                       gsamp_workspace *ws, float *work, float *probs, llama_ref *lr, double *times)
 {
     gsamp_state st;
     gsamp_state_init(&st, &ch->cfg, 1234);
@@ -157,8 +322,10 @@ static stats run_chain(const chain *ch, float *const *pool, size_t nv, size_t to
         memcpy(work, pool[t % POOL], nv * sizeof *work);
         int32_t tok;
         double t0 = now_ns();
-        if (ch->baseline) {
+        if (ch->baseline == 1) {
             tok = baseline_sample(work, nv, probs, gsamp_uniform(1234, t, 0));
+        } else if (ch->baseline == 2) {
+            tok = llama_ref_sample(lr, work, nv, (size_t)ch->cfg.top_k, gsamp_uniform(1234, t, 0));
         } else {
             tok = gsamp_sample(&ch->cfg, &st, work, nv, &h, ws, NULL);
         }
@@ -182,7 +349,7 @@ static stats run_chain(const chain *ch, float *const *pool, size_t nv, size_t to
     s.mean /= (double)tokens;
     qsort(times, tokens, sizeof *times, cmp_double);
     s.median = tokens % 2 ? times[tokens / 2] : 0.5 * (times[tokens / 2 - 1] + times[tokens / 2]);
-    s.survivors = ch->baseline ? (double)nv : survivors / (double)tokens;
+    s.survivors = ch->baseline == 1 ? (double)nv : ch->baseline == 2 ? (double)ch->cfg.top_k : survivors / (double)tokens;
     return s;
 }
 
@@ -191,6 +358,7 @@ int main(int argc, char **argv)
     double scale = argc > 1 ? atof(argv[1]) : 1.0;
     if (!(scale > 0.0))
         scale = 1.0;
+    const char *only = argc > 2 ? argv[2] : NULL;
     size_t tokens = (size_t)(2000.0 * scale);
     if (tokens < 10)
         tokens = 10;
@@ -218,17 +386,39 @@ int main(int argc, char **argv)
         }
         float *work = malloc(nv * sizeof *work), *probs = malloc(nv * sizeof *probs);
         gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
-        if (!work || !probs || !ws)
+        llama_ref lr = {malloc(nv * sizeof(cand)), malloc(nv * sizeof(cand)), malloc(nv * sizeof(int32_t))};
+        if (!work || !probs || !ws || !lr.all || !lr.tmp || !lr.bucket)
             return 1;
-        stats base = {0, 0, 0};
+        stats base = {0, 0, 0}, c1 = {0, 0, 0}, ref = {0, 0, 0}, b = {0, 0, 0};
         for (size_t c = 0; c < n_chains; c++) {
-            stats s = run_chain(&chains[c], pool, nv, tokens, ws, work, probs, times);
-            if (chains[c].baseline)
+            if (only && chains[c].baseline != 1 && !strstr(chains[c].name, only))
+                continue;
+            stats s = run_chain(&chains[c], pool, nv, tokens, ws, work, probs, &lr, times);
+            if (chains[c].baseline == 1)
                 base = s;
+            else if (chains[c].baseline == 2)
+                ref = s;
+            else if (strncmp(chains[c].name, "(c1)", 4) == 0)
+                c1 = s;
+            else if (strncmp(chains[c].name, "(b)", 3) == 0)
+                b = s;
             printf("%-7zu %-64s %10.2f %10.2f %8.3f %8.3f %10.1f\n", nv, chains[c].name,
                    s.median, s.mean, s.median / base.median, s.mean / base.mean, s.survivors);
         }
+        if (c1.median > 0.0 && ref.median > 0.0) {
+            double r = c1.median / ref.median;
+            printf("%-7zu (c1) / llama.cpp-style reference: median %.3f, mean %.3f\n", nv, r, c1.mean / ref.mean);
+            printf("TABLE|top_k 1000 of %zuk, chain (c1), µs/token|%.1f µs|llama.cpp-style reference %.1f µs|%.3f|%s|%s\n",
+                   nv / 1000, c1.median, ref.median, r, nv == 32000 ? "≤ 0.25" : "report",
+                   nv != 32000 || r <= 0.25 ? "yes" : "NO");
+        }
+        if (b.median > 0.0 && nv == 128000)
+            printf("TABLE|chain (b) at 128k, µs/token|%.1f µs|full softmax + draw %.1f µs|%.3f|≤ 100 µs|%s\n", b.median,
+                   base.median, b.median / base.median, b.median <= 100.0 ? "yes" : "NO");
         printf("\n");
+        free(lr.all);
+        free(lr.tmp);
+        free(lr.bucket);
         gsamp_workspace_free(ws);
         free(work);
         free(probs);

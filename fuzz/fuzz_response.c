@@ -7,7 +7,7 @@
  *    0 chat completion (genapi_chat_result_parse)     6 image models listing
  *    1 text completion (genapi_completion_result_parse) 7 samplers listing
  *    2 tokenize (genapi_tokenize_result_parse)         8 upscalers listing (genapi_image_listing_parse)
- *    3 text models listing (gc_parse_model_list)       9 image options (gc_parse_image_options)
+ *    3 text models listing (gc_text_models_ops.parse)  9 image options (gc_parse_image_options)
  *    4 txt2img / img2img (genapi_images_result_parse) 10 image progress (gc_progress_parse)
  *    5 upscale (genapi_upscale_result_parse)          11 HTTP error body (gc_error_from_response)
  *   mode bit 0: out-of-memory injection at the allocation of byte 2 (bit 1: and every later one).
@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 3: {
         void *r = NULL;
-        st = gc_parse_model_list(c, &resp, &r, &err);
+        st = gc_text_models_ops.parse(c, &resp, &r, &err);
         if (st == GENAPI_OK) {
             sum += fz_walk_models(r);
             genapi_model_list_free(r);
@@ -226,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     default: {
         genapi_progress p;
         st = GENAPI_OK;
-        if (gc_progress_parse(body, len, &p)) {
+        if (gc_progress_parse(body, len, &p) == 1) {
             FZ_CHECK(p.progress >= 0 && p.progress <= 1);
             FZ_CHECK(p.eta_relative >= 0 && isfinite(p.eta_relative));
             FZ_CHECK(p.job_count > 0);

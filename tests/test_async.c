@@ -621,9 +621,11 @@ static void cancel_mid_image(const char *url)
     GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, "genapi-ref-image");
     GENAPI_TXT2IMG_SET(&p, prompt, "a forest of tall pines");
     GENAPI_TXT2IMG_SET(&p, seed, 11);
-    GENAPI_TXT2IMG_SET(&p, steps, 30);
-    GENAPI_TXT2IMG_SET(&p, width, 512);
-    GENAPI_TXT2IMG_SET(&p, height, 512);
+    /* Long enough (about 6 s of generation alone, more on a loaded machine) that the second
+     * progress answer, polled every 250 ms over HTTP, always comes while it runs. */
+    GENAPI_TXT2IMG_SET(&p, steps, 50);
+    GENAPI_TXT2IMG_SET(&p, width, 1024);
+    GENAPI_TXT2IMG_SET(&p, height, 1024);
     GENAPI_TXT2IMG_SET(&p, batch_size, 4);
     cancel_ctx x = {0};
     x.cancel_at_progress = 2;
@@ -864,9 +866,11 @@ static void first_delta_early(const char *url)
     genapi_client *c = client_for(url);
     call k;
     call_init(&k, K_CHAT_STREAM, 21);
-    GENAPI_TEXT_SET(&k.p, max_tokens, 256);
+    /* A long stream, so that the start-up (connection, prompt) is small beside it and the first
+     * delta's share of the whole measures streaming, not a loaded machine's scheduling. */
+    GENAPI_TEXT_SET(&k.p, max_tokens, 1024);
     GENAPI_TEXT_SET(&k.p, ignore_eos, 1);
-    GENAPI_TEXT_SET(&k.p, min_tokens, 256);
+    GENAPI_TEXT_SET(&k.p, min_tokens, 1024);
     timing t = {now_s(), 0, 0};
     genapi_callbacks cb = {timing_done, timing_delta, NULL, &t, 0, 0};
     genapi_request *r = NULL;
@@ -876,7 +880,7 @@ static void first_delta_early(const char *url)
     assert_int_equal(genapi_request_status(r, NULL), GENAPI_OK);
     genapi_chat_result *res = NULL;
     assert_int_equal(genapi_request_take_chat(r, &res), GENAPI_OK);
-    assert_int_equal(res->usage.completion_tokens, 256);
+    assert_int_equal(res->usage.completion_tokens, 1024);
     genapi_chat_result_free(res);
     double whole = t.end - t.start, first = t.first - t.start;
     print_message("first delta after %.1f ms of a %.1f ms stream\n", first * 1e3, whole * 1e3);
@@ -954,7 +958,7 @@ static void test_retry_waits_on_a_timer(void **state)
                                   "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
                                   "\"finish_reason\":\"stop\"}]}";
     static const char *const busy = "{\"error\":{\"message\":\"busy\",\"type\":\"x\",\"param\":null,\"code\":503}}";
-    fh_response script[] = {{503, "Retry-After: 1\r\n", busy}, {200, NULL, ok}};
+    fh_response script[] = {FH_ANSWER(503, "Retry-After: 1\r\n", busy), FH_ANSWER(200, NULL, ok)};
     char url[64];
     fake_http *f = fh_start(script, 2, url, sizeof url);
     assert_non_null(f);

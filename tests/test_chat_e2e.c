@@ -426,7 +426,8 @@ static void test_http_errors(void **state)
 static void test_nothing_listening(void **state)
 {
     (void)state;
-    int port = ts_unused_port();
+    int held = -1;
+    int port = ts_refused_port(&held);
     assert_true(port > 0);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
@@ -440,6 +441,7 @@ static void test_nothing_listening(void **state)
     assert_non_null(strstr(err.message, url));
     assert_null(r);
     genapi_client_free(c);
+    close(held);
 }
 
 static void test_timeout(void **state)

@@ -65,7 +65,7 @@ static genapi_client *client_for(const char *url, int64_t timeout_ms, int32_t id
 static void test_deadline_bounds_retries(void **state)
 {
     (void)state;
-    fh_response script[] = {{503, "Retry-After: 2\r\n", busy}, {200, NULL, chat_body}};
+    fh_response script[] = {FH_ANSWER(503, "Retry-After: 2\r\n", busy), FH_ANSWER(200, NULL, chat_body)};
     char url[64];
     fake_http *f = fh_start(script, 2, url, sizeof url);
     assert_non_null(f);
@@ -198,7 +198,7 @@ static void test_absurd_retry_after(void **state)
     const char *values[] = {"Retry-After: 1e300\r\n", "Retry-After: inf\r\n",
                             "Retry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"};
     for (size_t i = 0; i < 3; i++) {
-        fh_response script[] = {{429, values[i], busy}};
+        fh_response script[] = {FH_ANSWER(429, values[i], busy)};
         char url[64];
         fake_http *f = fh_start(script, 1, url, sizeof url);
         assert_non_null(f);
@@ -220,7 +220,7 @@ static void test_absurd_retry_after(void **state)
 static void test_redirect_is_an_error(void **state)
 {
     (void)state;
-    fh_response script[] = {{302, "Location: https://elsewhere.example/v1/chat/completions\r\n", ""}};
+    fh_response script[] = {FH_ANSWER(302, "Location: https://elsewhere.example/v1/chat/completions\r\n", "")};
     char url[64];
     fake_http *f = fh_start(script, 1, url, sizeof url);
     assert_non_null(f);
@@ -243,7 +243,10 @@ static void test_url_credentials_not_shown(void **state)
 {
     (void)state;
     char url[96];
-    snprintf(url, sizeof url, "http://alice:s3cr3t-pw@127.0.0.1:%d/v1", ts_unused_port());
+    int held = -1;
+    int port = ts_refused_port(&held);
+    assert_true(port > 0);
+    snprintf(url, sizeof url, "http://alice:s3cr3t-pw@127.0.0.1:%d/v1", port);
     genapi_client *c = client_for(url, 0, 0);
     chat k;
     chat_init(&k, "m");
@@ -261,6 +264,7 @@ static void test_url_credentials_not_shown(void **state)
     assert_null(strstr(err.message, "s3cr3t"));
     assert_null(strstr(err.message, "alice"));
     genapi_client_free(c);
+    close(held);
     cfg.base_url = "ftp://bob:hunter2@host/";
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);
     assert_null(strstr(err.message, "hunter2"));

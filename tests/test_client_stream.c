@@ -154,7 +154,7 @@ static void test_broken_and_failing_streams(void **state)
     const char *bodies[] = {error_midstream, truncated};
     const char *messages[] = {"engine died", "the stream ended without [DONE]"};
     for (int i = 0; i < 2; i++) {
-        fh_response script[] = {{200, NULL, bodies[i]}};
+        fh_response script[] = {FH_ANSWER(200, NULL, bodies[i])};
         char url[64];
         fake_http *f = fh_start(script, 1, url, sizeof url);
         assert_non_null(f);

@@ -129,8 +129,6 @@ static int utf8_valid(const unsigned char *s, size_t n)
 static void test_error_fixture(void **state)
 {
     fc_case *c = *state;
-    if (ts_fixtures_dir() == NULL)
-        skip();
     const char *name = c->name;
     fc_case_load(c, ERRORS_DIR, name, FC_LOAD_META);
 

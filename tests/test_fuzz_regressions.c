@@ -134,7 +134,7 @@ static void test_model_list_out_of_memory(void **state)
         f.fail_at = at;
         void *out = NULL;
         genapi_error err;
-        genapi_status st = gc_parse_model_list(c, &resp, &out, &err);
+        genapi_status st = gc_text_models_ops.parse(c, &resp, &out, &err);
         f.armed = 0;
         if (st == GENAPI_OK) {
             const genapi_model_list *l = out;

@@ -334,22 +334,38 @@ static void test_budget_too_small_is_cut_at_length(void **state)
     }
 }
 
+/* With a budget that barely fits, the output still validates against the schema: an object of
+ * exactly "a" (a string) and "b" (an array of integers), nothing else. */
 static void test_tight_budget_still_completes(void **state)
 {
     (void)state;
+#define TIGHT_SCHEMA                                                                                                   \
+    "{\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\"}, \"b\": {\"type\": \"array\", "                 \
+    "\"items\": {\"type\": \"integer\"}}}, \"required\": [\"a\", \"b\"], \"additionalProperties\": false}"
+    json_object *schema = json_tokener_parse(TIGHT_SCHEMA);
+    assert_non_null(schema);
     for (int seed = 0; seed < 10; seed++) {
         int status;
-        char *out = chat("\"max_tokens\": 30, \"temperature\": 1.5, \"guided_json\": {\"type\": \"object\", \"properties\": "
-                         "{\"a\": {\"type\": \"string\"}, \"b\": {\"type\": \"array\", \"items\": {\"type\": \"integer\"}}}, "
-                         "\"required\": [\"a\", \"b\"], \"additionalProperties\": false}",
-                         seed, &status);
+        char *out = chat("\"max_tokens\": 30, \"temperature\": 1.5, \"guided_json\": " TIGHT_SCHEMA, seed, &status);
         assert_int_equal(status, 200);
         json_object *v = json_tokener_parse(out);
         if (v == NULL)
             fail_msg("seed %d: budget of 30 tokens left invalid JSON: %s", seed, out);
+        char why[256] = "";
+        if (!validate(schema, v, schema, why, sizeof why))
+            fail_msg("seed %d: %s does not validate: %s", seed, out, why);
+        /* The validator's own reading, spelled out: two members, a string and integers. */
+        assert_int_equal(json_object_object_length(v), 2);
+        json_object *a = NULL, *b = NULL;
+        assert_true(json_object_object_get_ex(v, "a", &a) && json_object_is_type(a, json_type_string));
+        assert_true(json_object_object_get_ex(v, "b", &b) && json_object_is_type(b, json_type_array));
+        for (size_t i = 0; i < json_object_array_length(b); i++)
+            assert_true(json_object_is_type(json_object_array_get_idx(b, i), json_type_int));
         json_object_put(v);
         free(out);
     }
+    json_object_put(schema);
+#undef TIGHT_SCHEMA
 }
 
 int main(void)

@@ -91,7 +91,7 @@ static const struct {
     {"x(y|z)?(12)+", "xyz12"},
     {"[0-9]{1,3}(\\.[0-9]{1,3}){3}", "09.1"},
     {".{2}", "ab\xc3\xa9 "},
-    {"(\\s|-)+[A-F]", "- \tAFG"},
+    {"(\\s|-)+[A-F]", "- \t\v\f\r\nAFG"},
     {"h\xc3\xa9llo|world", "h\xc3\xa9lowrd"},
     {"(?:ab|cd){2,3}", "abcd"},
     {"\\{\\}|\\[\\]", "{}[]"},
@@ -189,6 +189,33 @@ static void test_utf8_only_well_formed(void **state)
     assert_non_null(c);
     assert_true(gdt_accepts(c, "\xf0\x9f\x98\x80\xc3\xa9" "A", 7));
     gd_free(c);
+}
+
+/* \s is exactly Python's re.ASCII class [ \t\n\r\f\v] (U+0020 and U+0009..U+000D); \S is
+ * every other character. Checked one byte at a time over 0x00..0x7F. */
+static void test_space_class_exact(void **state)
+{
+    (void)state;
+    gdt_tvocab tv;
+    gdt_tvocab_init(&tv);
+    genapi_error err;
+    gd_constraint *sp = gd_compile_regex(NULL, &tv.v, "\\s", "guided_regex", &err);
+    gd_constraint *nsp = gd_compile_regex(NULL, &tv.v, "\\S", "guided_regex", &err);
+    gd_constraint *cls = gd_compile_regex(NULL, &tv.v, "[\\s]", "guided_regex", &err);
+    assert_non_null(sp);
+    assert_non_null(nsp);
+    assert_non_null(cls);
+    for (unsigned b = 0; b < 0x80; b++) {
+        char ch = (char)b;
+        int space = b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r';
+        if (gdt_accepts(sp, &ch, 1) != space || gdt_accepts(cls, &ch, 1) != space)
+            fail_msg("\\s on byte 0x%02X: expected %s", b, space ? "accepted" : "refused");
+        if (gdt_accepts(nsp, &ch, 1) == space)
+            fail_msg("\\S on byte 0x%02X: expected %s", b, space ? "refused" : "accepted");
+    }
+    gd_free(sp);
+    gd_free(nsp);
+    gd_free(cls);
 }
 
 static void test_anchors_and_quantifier_forms(void **state)
@@ -437,6 +464,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_outputs_match_posix),
         cmocka_unit_test(test_utf8_only_well_formed),
+        cmocka_unit_test(test_space_class_exact),
         cmocka_unit_test(test_anchors_and_quantifier_forms),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_dead_states_pruned),

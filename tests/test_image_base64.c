@@ -1,7 +1,8 @@
 /* Base64 images in results: whatever the text (canonical, with line breaks or spaces, bad
  * padding, stray characters, truncated), the parser accepts exactly what libsodium's decoder
  * accepts (ignoring CR, LF and space, padding required, unused bits zero) and returns the same
- * bytes. */
+ * bytes; except that any byte from 0x80 up is refused (libsodium 1.0.18 reads such bytes as
+ * digits). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,6 +42,9 @@ static long reference(const char *b64, size_t len, uint8_t *out, size_t cap)
 {
     size_t n = 0;
     const char *end = NULL;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)b64[i] >= 0x80u)
+            return -1;
     if (sodium_base642bin(out, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
         end != b64 + len)
         return -1;
@@ -152,6 +156,47 @@ static void test_every_length_and_mutations(void **state)
     }
 }
 
+/* Every byte outside the alphabet, '=' and the skipped CR, LF and space is refused where a
+ * base64 character belongs: "aGV?bG8=" for each byte 0x01..0x7F (as a JSON \u00XX escape) and
+ * 0x80..0xFF (raw: JSON strings are not checked for UTF-8), and "aG??bG8=" with the UTF-8 pair
+ * of U+0080..U+00FF. The same texts with an alphabet character there decode like libsodium. */
+static void test_every_other_byte_refused(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char body[96];
+    for (unsigned b = 1; b < 0x100; b++) {
+        int in_alphabet = b < 0x80 && b != 0 && strchr(alphabet, (int)b) != NULL;
+        int skipped = b == '\r' || b == '\n' || b == ' ';
+        if (in_alphabet || skipped || b == '=')
+            continue;
+        if (b < 0x80)
+            snprintf(body, sizeof body, "{\"images\": [\"aGV\\u%04xbG8=\"]}", b);
+        else
+            snprintf(body, sizeof body, "{\"images\": [\"aG\\u%04xbG8=\"]}", b);
+        genapi_images_result *r = NULL;
+        genapi_error err;
+        genapi_status st = genapi_images_result_parse(client, body, strlen(body), &r, &err);
+        if (st != GENAPI_E_PARSE)
+            fail_msg("byte 0x%02X accepted in base64 (%s)", b, body);
+        assert_string_equal(err.param, "images"); /* refused as base64, not as JSON */
+        assert_null(r);
+        if (b >= 0x80) { /* the raw byte too: JSON strings are not checked for UTF-8 */
+            snprintf(body, sizeof body, "{\"images\": [\"aGV%cbG8=\"]}", (char)b);
+            st = genapi_images_result_parse(client, body, strlen(body), &r, &err);
+            if (st != GENAPI_E_PARSE)
+                fail_msg("raw byte 0x%02X accepted in base64", b);
+            assert_string_equal(err.param, "images");
+            assert_null(r);
+        }
+    }
+    for (const char *a = alphabet; *a; a++) {
+        char text[9] = "aGV?bG8=";
+        text[3] = *a;
+        check(text, 8);
+    }
+}
+
 /* A large image's worth, as servers send it. */
 static void test_large(void **state)
 {
@@ -178,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_chosen_texts),
         cmocka_unit_test(test_every_length_and_mutations),
         cmocka_unit_test(test_large),
+        cmocka_unit_test(test_every_other_byte_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -224,6 +224,11 @@ static double chroma(const gi_image *im)
     return acc / (double)npx(im);
 }
 
+/* The negative prompt's documented rules, exactly: a negative word that is in the prompt removes
+ * it from the palette hash (so prompt P with negative "dawn" is byte for byte P without "dawn"
+ * with any one other negative word: both hash the same kept words and divide the saturation by
+ * 1 + 0.35 x 1), case-insensitively; each negative word divides the saturation by 1 + 0.35 n, so
+ * the mean chroma falls strictly with 0, 1, 2 and 4 unrelated words. */
 static void test_negative_desaturates(void **state)
 {
     (void)state;
@@ -232,8 +237,29 @@ static void test_negative_desaturates(void **state)
     c.negative_prompt = "blurry, lowres, bad anatomy";
     gi_image b = gen_ok(&c, 0);
     assert_true(chroma(&b) < chroma(&a));
+    c.negative_prompt = "DAWN";
+    gi_image removed = gen_ok(&c, 0);
+    c.prompt = "a quiet mountain lake at";
+    c.negative_prompt = "zebra";
+    gi_image without = gen_ok(&c, 0);
+    assert_true(same(&removed, &without));
+    assert_false(same(&removed, &a));
+    c = base_cfg();
+    static const char *const negs[] = {NULL, "blurry", "blurry lowres", "blurry lowres bad anatomy"};
+    double prev = 0;
+    for (size_t i = 0; i < sizeof negs / sizeof negs[0]; i++) {
+        c.negative_prompt = negs[i];
+        gi_image im = gen_ok(&c, 0);
+        double ch = chroma(&im);
+        if (i > 0 && !(ch < prev))
+            fail_msg("%zu negative words: chroma %g, not below %g", i, ch, prev);
+        prev = ch;
+        gi_image_free(&A, &im);
+    }
     gi_image_free(&A, &a);
     gi_image_free(&A, &b);
+    gi_image_free(&A, &removed);
+    gi_image_free(&A, &without);
 }
 
 static void test_cfg_contrast(void **state)

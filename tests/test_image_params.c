@@ -501,6 +501,8 @@ static void test_base64_checks(void **state)
     assert_non_null(ga_base64_image_problem("iVBO w0KGgo="));
     assert_non_null(ga_base64_image_problem("iVBO-w0KGgo="));
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo=\n"));
+    assert_non_null(ga_base64_image_problem("aG\xc2\x80" "bG8=")); /* U+0080: libsodium 1.0.18 takes it */
+    assert_non_null(ga_base64_image_problem("aGVsbG8\xff"));
     /* Bad padding: missing, too much, in the middle, in an early chunk. */
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo"));
     assert_non_null(ga_base64_image_problem("iVBORw0KGgo=="));
@@ -509,12 +511,52 @@ static void test_base64_checks(void **state)
     long_b64[10] = '=';
     long_b64[11] = '=';
     assert_non_null(ga_base64_image_problem(long_b64));
+    /* Padding that ends a 4096-character decode chunk: each chunk alone is valid base64 (the
+     * decoder sees "...AB==" then a fresh chunk), so only the check for '=' before the last
+     * chunk rejects it. At the ends of the first, second and third chunk, and one '=' alone. */
+    static const size_t chunk_ends[] = {4096, 2 * 4096, 3 * 4096};
+    for (size_t k = 0; k < sizeof chunk_ends / sizeof chunk_ends[0]; k++) {
+        for (size_t i = 0; i < big; i++)
+            long_b64[i] = "AB+/"[i % 4];
+        long_b64[chunk_ends[k] - 3] = 'A'; /* "AA==" decodes to one zero byte: valid padding */
+        long_b64[chunk_ends[k] - 2] = '=';
+        long_b64[chunk_ends[k] - 1] = '=';
+        assert_non_null(ga_base64_image_problem(long_b64));
+        long_b64[chunk_ends[k] - 2] = 'A';
+        long_b64[chunk_ends[k] - 1] = '='; /* "AAA=" */
+        assert_non_null(ga_base64_image_problem(long_b64));
+    }
+    /* The same padding at the very end is valid: exactly two chunks, then 8192 + 4. */
+    for (size_t i = 0; i < big; i++)
+        long_b64[i] = "AB+/"[i % 4];
+    long_b64[2 * 4096 - 3] = 'A';
+    long_b64[2 * 4096 - 2] = '=';
+    long_b64[2 * 4096 - 1] = '=';
+    long_b64[2 * 4096] = '\0';
+    assert_null(ga_base64_image_problem(long_b64));
+    memcpy(long_b64 + 2 * 4096 - 4, "AB+/AA==", 9);
+    assert_null(ga_base64_image_problem(long_b64));
     free(long_b64);
+    /* Enum choices by index: in range, below, above, and a buffer too small for the name. */
+    genapi_param_desc ed;
+    memset(&ed, 0, sizeof ed);
+    ed.kind = GENAPI_PK_ENUM;
+    ed.choices = "false|true|never";
+    char cbuf[8];
+    assert_string_equal(ga_param_choice(&ed, 0, cbuf, sizeof cbuf), "false");
+    assert_string_equal(ga_param_choice(&ed, 2, cbuf, sizeof cbuf), "never");
+    assert_null(ga_param_choice(&ed, -1, cbuf, sizeof cbuf));
+    assert_null(ga_param_choice(&ed, 3, cbuf, sizeof cbuf));
+    assert_null(ga_param_choice(&ed, 2, cbuf, 5)); /* "never" needs 6 bytes */
+    ed.choices = NULL;
+    assert_null(ga_param_choice(&ed, 0, cbuf, sizeof cbuf));
     /* Empty, and data URIs the servers do not strip. */
     assert_non_null(ga_base64_image_problem(""));
     assert_non_null(ga_base64_image_problem("data:image/png;base64,"));
     assert_non_null(ga_base64_image_problem("data:application/octet-stream;base64," PNG_B64));
     assert_non_null(ga_base64_image_problem("data:image/png," PNG_B64));
+    assert_non_null(ga_base64_image_problem("data:image/;png;base64," PNG_B64)); /* empty type */
+    assert_null(ga_base64_image_problem("data:image/x;base64," PNG_B64));       /* one-letter type */
     assert_non_null(ga_base64_image_problem("base64," PNG_B64));
     assert_non_null(ga_base64_image_problem("https://example.com/cat.png"));
 

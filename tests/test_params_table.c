@@ -419,6 +419,28 @@ static void test_cross_parameter_rules(void **state)
     assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "top_p");
     assert_non_null(strstr(err.message, "(0, 1]"));
+    /* An enum index outside its choices is refused, below as above. */
+    genapi_text_params_init(&p, sizeof p);
+    GENAPI_TEXT_SET(&p, model, "m");
+    GENAPI_TEXT_SET(&p, early_stopping, -1);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "early_stopping");
+    GENAPI_TEXT_SET(&p, early_stopping, 3);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
+    GENAPI_TEXT_SET(&p, early_stopping, 2);
+    GENAPI_TEXT_SET(&p, use_beam_search, 1); /* early_stopping is a beam-search setting */
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_OK);
+    /* Stop strings need detokenize: explicitly true or left unset is fine, false is refused. */
+    static const char *const stops[] = {"\n\n"};
+    genapi_text_params_init(&p, sizeof p);
+    GENAPI_TEXT_SET(&p, model, "m");
+    GENAPI_TEXT_SET(&p, stop, ((genapi_strlist){stops, 1}));
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_OK);
+    GENAPI_TEXT_SET(&p, detokenize, 1);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_OK);
+    GENAPI_TEXT_SET(&p, detokenize, 0);
+    assert_int_equal(genapi_text_params_validate(&p, &err), GENAPI_E_INVALID_ARG);
+    assert_string_equal(err.param, "stop");
 }
 
 static void test_values_json_cannot_carry_are_refused(void **state)
@@ -462,6 +484,43 @@ static void test_values_json_cannot_carry_are_refused(void **state)
     genapi_free(NULL, json);
 }
 
+/* early_stopping's choices "false" and "true" are JSON booleans on the wire, "never" a string;
+ * from_json refuses a struct of another size. */
+static void test_boolean_choices_and_from_json_size(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"false", "true", "\"never\""};
+    for (int32_t i = 0; i < 3; i++) {
+        genapi_text_params p;
+        genapi_text_params_init(&p, sizeof p);
+        GENAPI_TEXT_SET(&p, model, "m");
+        GENAPI_TEXT_SET(&p, use_beam_search, 1);
+        GENAPI_TEXT_SET(&p, early_stopping, i);
+        char *json = NULL;
+        genapi_error err;
+        assert_int_equal(genapi_text_params_to_json(&p, &json, &err), GENAPI_OK);
+        char key[64];
+        snprintf(key, sizeof key, "\"early_stopping\":%s", want[i]);
+        if (strstr(json, key) == NULL)
+            fail_msg("early_stopping %d: %s not in %s", (int)i, key, json);
+        genapi_free(p.allocator, json);
+        genapi_text_params_clear(&p);
+    }
+    genapi_text_params p;
+    genapi_error err;
+    genapi_text_params_init(&p, sizeof p);
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"top_k\": 4}", &err), GENAPI_OK);
+    assert_int_equal(p.top_k, 4);
+    genapi_text_params_clear(&p);
+    genapi_text_params_init(&p, sizeof p);
+    p.struct_size += 8;
+    assert_int_equal(genapi_text_params_from_json(&p, "{\"top_k\": 4}", &err), GENAPI_E_INVALID_ARG);
+    p.struct_size -= 8;
+    assert_int_equal(genapi_text_params_from_json(&p, NULL, &err), GENAPI_E_INVALID_ARG);
+    assert_int_equal(genapi_text_params_from_json(NULL, "{}", &err), GENAPI_E_INVALID_ARG);
+    genapi_text_params_clear(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_unset_is_not_sent_and_zero_is),
         cmocka_unit_test(test_set_text_parses_every_kind),
         cmocka_unit_test(test_cross_parameter_rules),
+        cmocka_unit_test(test_boolean_choices_and_from_json_size),
         cmocka_unit_test(test_values_json_cannot_carry_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

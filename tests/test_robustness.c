@@ -137,8 +137,6 @@ static void test_mutated_responses(void **state)
 {
     (void)state;
     const char *fx = ts_fixtures_dir();
-    if (fx == NULL)
-        skip();
     genapi_client_config cfg;
     genapi_client_config_init(&cfg, sizeof cfg);
     cfg.ignore_environment = 1;

@@ -70,7 +70,7 @@ static void test_penalties_after_truncation(void **state)
 /* S = prompt [1,2,3] ++ output [4,1,2].
  * n=3: last 2 tokens [1,2]; earlier windows [1,2] at position 0 -> follower 3 banned.
  * n=1: every token of S banned -> {0, 5} remain.
- * n=7 > |S|: no-op. */
+ * n=7 > |S|: no-op; n = |S| checked below. */
 static void test_no_repeat_ngram(void **state)
 {
     (void)state;
@@ -88,6 +88,17 @@ static void test_no_repeat_ngram(void **state)
     const int32_t b[] = {0, 5};
     samp_expect_ids(&r, b, 2);
     c.no_repeat_ngram_size = 7;
+    r = samp_run(&c, l, 6, &h);
+    assert_int_equal(r.n, 6);
+    /* n = |S|: S = [5,5,5], n = 3: the last 2 tokens [5,5] also start S, whose 3-gram ends in
+     * 5 -> 5 banned. n = 4 > |S|: no-op. */
+    const int32_t fives[] = {5, 5, 5};
+    h = samp_history(fives, 3, NULL, 0);
+    c.no_repeat_ngram_size = 3;
+    r = samp_run(&c, l, 6, &h);
+    const int32_t d[] = {0, 1, 2, 3, 4};
+    samp_expect_ids(&r, d, 5);
+    c.no_repeat_ngram_size = 4;
     r = samp_run(&c, l, 6, &h);
     assert_int_equal(r.n, 6);
 }

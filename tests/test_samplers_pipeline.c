@@ -154,6 +154,33 @@ static void test_mirostat_mu_update(void **state)
     gsamp_workspace_free(ws);
 }
 
+/* tau 0 -> mu 0: the threshold m + ln S - 0 is above the top logit m whenever S > 1 (here
+ * S = 1/.5 = 2), so only the most probable token stays: token 0, probability 1, one candidate. */
+static void test_mirostat_zero_target_keeps_the_top(void **state)
+{
+    (void)state;
+    const double p[] = {0.125, 0.5, 0.25, 0.125};
+    float l[4];
+    samp_from_probs(l, p, 4);
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.mirostat_mode = 2;
+    c.mirostat_tau = 0.0;
+    c.mirostat_eta = 0.1;
+    gsamp_workspace *ws = gsamp_workspace_new(4, NULL, NULL, NULL);
+    for (uint64_t seed = 0; seed < 8; seed++) {
+        gsamp_state st;
+        gsamp_state_init(&st, &c, seed);
+        float buf[4];
+        memcpy(buf, l, sizeof buf);
+        double prob = 0;
+        assert_int_equal(gsamp_sample(&c, &st, buf, 4, NULL, ws, &prob), 1);
+        SAMP_CLOSE(prob, 1.0, 1e-9);
+        assert_int_equal(gsamp_workspace_candidates(ws, NULL, NULL), 1);
+    }
+    gsamp_workspace_free(ws);
+}
+
 /* tau 3, eta .1 -> mu0 = 6: all four kept; mu1 = 6 - .1 (s_y - 3), s_y = 1, 2 or 3 bits. */
 static void test_mirostat_surprise_of_drawn_token(void **state)
 {
@@ -425,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_temperature_last),
         cmocka_unit_test(test_top_k_temperature_commute),
         cmocka_unit_test(test_mirostat_mu_update),
+        cmocka_unit_test(test_mirostat_zero_target_keeps_the_top),
         cmocka_unit_test(test_mirostat_surprise_of_drawn_token),
         cmocka_unit_test(test_mirostat_after_penalties),
         cmocka_unit_test(test_greedy_tie_lowest_id),

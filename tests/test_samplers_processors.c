@@ -136,6 +136,22 @@ static void test_min_tokens(void **state)
     assert_int_equal(r.token, 0);
 }
 
+/* No EOS id by default (eos_id -1): min_tokens alone masks nothing, token 0 stays the greedy
+ * choice among all four. */
+static void test_min_tokens_without_eos_id(void **state)
+{
+    (void)state;
+    const float l[] = {5, 1, 1, 4};
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    assert_int_equal(c.eos_id, -1);
+    c.min_tokens = 2;
+    c.temperature = 0.0;
+    samp_result r = samp_run(&c, l, 4, NULL);
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.token, 0);
+}
+
 /* ignore_eos is not a mask: EOS stays the greedy choice. */
 static void test_ignore_eos_not_masked(void **state)
 {
@@ -253,6 +269,29 @@ static void test_allocation_hooks(void **state)
     free(buf);
 }
 
+/* Hooks come as a pair: with only one of them given, both defaults are used (the counter sees
+ * nothing), and sampling and freeing work. */
+static void test_allocation_hooks_half_given(void **state)
+{
+    (void)state;
+    counter cnt = {0, 0, 0};
+    gsamp_workspace *ws = gsamp_workspace_new(8, count_alloc, NULL, &cnt);
+    assert_non_null(ws);
+    gsamp_workspace *ws2 = gsamp_workspace_new(8, NULL, count_free, &cnt);
+    assert_non_null(ws2);
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.temperature = 0.0;
+    gsamp_state st;
+    gsamp_state_init(&st, &c, 1);
+    float buf[8] = {0, 1, 2, 7, 3, 4, 5, 6};
+    assert_int_equal(gsamp_sample(&c, &st, buf, 8, NULL, ws, NULL), 3);
+    gsamp_workspace_free(ws);
+    gsamp_workspace_free(ws2);
+    assert_int_equal(cnt.allocs, 0);
+    assert_int_equal(cnt.frees, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,9 +300,11 @@ int main(void)
         cmocka_unit_test(test_banned_sequences),
         cmocka_unit_test(test_custom_bans_and_ranges),
         cmocka_unit_test(test_min_tokens),
+        cmocka_unit_test(test_min_tokens_without_eos_id),
         cmocka_unit_test(test_ignore_eos_not_masked),
         cmocka_unit_test(test_all_masked_returns_minus_one),
         cmocka_unit_test(test_allocation_hooks),
+        cmocka_unit_test(test_allocation_hooks_half_given),
     };
     return cmocka_run_group_tests_name("samplers_processors", tests, NULL, NULL);
 }

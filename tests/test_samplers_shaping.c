@@ -151,6 +151,14 @@ static void test_xtc_probability_one_removes(void **state)
     c.xtc_threshold = 0.35;
     r = samp_run(&c, l, 4, NULL);
     assert_int_equal(r.n, 4);
+    /* Two candidates, both above .15 (p = [.6, .4]): the more probable goes -> {1}. */
+    const double p2[] = {0.6, 0.4};
+    float l2[2];
+    samp_from_probs(l2, p2, 2);
+    c.xtc_threshold = 0.15;
+    r = samp_run(&c, l2, 2, NULL);
+    const int32_t b[] = {1};
+    samp_expect_ids(&r, b, 1);
 }
 
 /* probability 0: never removes */

@@ -178,6 +178,33 @@ static void test_eta_cutoff_raw_units(void **state)
     samp_expect_ids(&r, b, 1);
 }
 
+/* The threshold is the MIN of eta and sqrt(eta) * e^-H: cases where the max keeps a different set.
+ * p = [0.5, 0.3, 0.1, 0.1] (e^-H = .310900 as above), eta .35:
+ *   sqrt(.35) * .3109 = .591608 * .3109 = .183931 -> min .183931 -> keep {0,1}; max .35 would keep {0}.
+ * p = [0.9, 0.05, 0.05]: H = -(.9 ln .9 + 2 * .05 ln .05) = .094825 + .299573 = .394398,
+ *   e^-H = .674086; eta .04: sqrt(.04) * .674086 = .134817 -> min .04 -> keep all three;
+ *   max .134817 would keep {0}. */
+static void test_eta_cutoff_takes_the_min(void **state)
+{
+    (void)state;
+    const double p1[] = {0.5, 0.3, 0.1, 0.1};
+    float l1[4];
+    samp_from_probs(l1, p1, 4);
+    gsamp_config c;
+    gsamp_config_defaults(&c);
+    c.eta_cutoff = 0.35;
+    samp_result r = samp_run(&c, l1, 4, NULL);
+    const int32_t a[] = {0, 1};
+    samp_expect_ids(&r, a, 2);
+    const double p2[] = {0.9, 0.05, 0.05};
+    float l2[3];
+    samp_from_probs(l2, p2, 3);
+    c.eta_cutoff = 0.04;
+    r = samp_run(&c, l2, 3, NULL);
+    const int32_t b[] = {0, 1, 2};
+    samp_expect_ids(&r, b, 3);
+}
+
 /* p = [0.5, 0.3, 0.1, 0.1]: epsilon .2 -> {0,1}; .05 -> all; .9 -> {0} (top always kept) */
 static void test_epsilon_cutoff(void **state)
 {
@@ -230,6 +257,18 @@ static void test_typical_p(void **state)
     r = samp_run(&c, l, 4, NULL);
     const int32_t d[] = {0, 1, 2};
     samp_expect_ids(&r, d, 3);
+    /* Equality removes: four equal logits weigh exactly 1 each, so the cumulative sums are
+     * exactly .25, .5, .75, 1 (ties in lower-id order). t .5 -> j=1: .5 >= .5 -> keep {0};
+     * t .75 -> j=2: .75 >= .75 -> keep {0,1}. */
+    const float flat[4] = {0.5f, 0.5f, 0.5f, 0.5f};
+    c.typical_p = 0.5;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t e[] = {0};
+    samp_expect_ids(&r, e, 1);
+    c.typical_p = 0.75;
+    r = samp_run(&c, flat, 4, NULL);
+    const int32_t f[] = {0, 1};
+    samp_expect_ids(&r, f, 2);
 }
 
 /* ---------------------------------------------------------------- top-n-sigma */
@@ -464,6 +503,52 @@ static void test_large_vocab_matches_reference(void **state)
     }
 }
 
+/* Top-k on a dense vocabulary whose size is not a multiple of the block or group size, with
+ * removed (-inf) entries (a logit bias or a grammar mask before it), for k on each side of the
+ * block and group bounds: the kept set is exactly l >= the k-th largest finite logit. */
+static void test_top_k_dense_odd_size_with_removed(void **state)
+{
+    (void)state;
+    const size_t nv = 10007;
+    float *l = malloc(nv * sizeof *l), *buf = malloc(nv * sizeof *buf), *fin = malloc(nv * sizeof *fin);
+    assert_non_null(l);
+    assert_non_null(buf);
+    assert_non_null(fin);
+    gsamp_workspace *ws = gsamp_workspace_new(nv, NULL, NULL, NULL);
+    assert_non_null(ws);
+    fill_normal(l, nv, 5, 3.0, 0.5);
+    size_t nf = 0;
+    for (size_t i = 0; i < nv; i++) {
+        if (i % 3 == 1 || (i >= 4000 && i < 4600))
+            l[i] = -INFINITY;
+        else
+            fin[nf++] = l[i];
+    }
+    qsort(fin, nf, sizeof *fin, cmp_desc);
+    const int64_t ks[] = {3, 60, 79, 80, 200, 312, 313, 600, 1200, 3000};
+    for (size_t q = 0; q < SAMP_NELEM(ks); q++) {
+        gsamp_config c;
+        gsamp_config_defaults(&c);
+        c.top_k = ks[q];
+        const float tau = fin[ks[q] - 1];
+        const int32_t *ids;
+        const float *lg;
+        size_t n = run_large(&c, l, nv, &ids, &lg, ws, buf);
+        size_t expect = 0;
+        for (size_t i = 0; i < nv; i++)
+            if (l[i] > -INFINITY && l[i] >= tau) {
+                assert_true(expect < n);
+                assert_int_equal(ids[expect], (int32_t)i);
+                expect++;
+            }
+        assert_int_equal(n, expect);
+    }
+    gsamp_workspace_free(ws);
+    free(l);
+    free(buf);
+    free(fin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,10 +558,12 @@ int main(void)
         cmocka_unit_test(test_min_p),
         cmocka_unit_test(test_tfs),
         cmocka_unit_test(test_eta_cutoff_raw_units),
+        cmocka_unit_test(test_eta_cutoff_takes_the_min),
         cmocka_unit_test(test_epsilon_cutoff),
         cmocka_unit_test(test_typical_p),
         cmocka_unit_test(test_top_nsigma),
         cmocka_unit_test(test_large_vocab_matches_reference),
+        cmocka_unit_test(test_top_k_dense_odd_size_with_removed),
     };
     return cmocka_run_group_tests_name("samplers_truncation", tests, NULL, NULL);
 }

@@ -122,6 +122,64 @@ static void test_each_sampler_changes_the_output(void **state)
     }
 }
 
+
+/* Each truncation sampler's own rule holds for every sampled token, against the model's raw
+ * logprobs that "logprobs": 5 reports (the sampled token and the 5 most likely, before any
+ * sampler): with p the sampled token's probability, pmax the most likely one's, and "better"
+ * the listed tokens more likely than the sampled one:
+ *   top_k 3          fewer than 3 better tokens
+ *   top_p 0.3        the better tokens' probabilities sum to less than 0.3 (checked when all of
+ *                    them are listed: fewer than 5)
+ *   min_p 0.3        p >= 0.3 pmax
+ *   top_a 0.5        p >= 0.5 pmax^2
+ *   epsilon .05      p >= 0.05, or the sampled token is the most likely
+ * (1e-5 of slack in log space for the float rounding of the reported values). */
+static void test_truncation_rules_hold_per_token(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"\"top_k\": 3", "\"top_p\": 0.3", "\"min_p\": 0.3", "\"top_a\": 0.5",
+                                        "\"epsilon_cutoff\": 0.05"};
+    const double slack = 1e-5;
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        char extra[256];
+        snprintf(extra, sizeof extra, "%s, \"logprobs\": 5, \"max_tokens\": 40, \"ignore_eos\": true", cases[ci]);
+        json_object *root;
+        json_object *lp = json_object_object_get(complete(extra, &root), "logprobs");
+        json_object *vals = json_object_object_get(lp, "token_logprobs"), *tops = json_object_object_get(lp, "top_logprobs");
+        size_t n = json_object_array_length(vals), checked = 0;
+        assert_int_equal(n, 40);
+        for (size_t i = 0; i < n; i++) {
+            double lv = json_object_get_double(json_object_array_get_idx(vals, i)), pmax = lv, better_sum = 0;
+            size_t better = 0;
+            json_object_object_foreach(json_object_array_get_idx(tops, i), tok, v)
+            {
+                (void)tok;
+                double x = json_object_get_double(v);
+                if (x > pmax)
+                    pmax = x;
+                if (x > lv + slack) {
+                    better++;
+                    better_sum += exp(x);
+                }
+            }
+            int ok = 1;
+            switch (ci) {
+            case 0: ok = better < 3; break;
+            case 1: ok = better >= 5 || better_sum < 0.3 + slack; checked += better < 5; break;
+            case 2: ok = lv >= log(0.3) + pmax - slack; break;
+            case 3: ok = lv >= log(0.5) + 2 * pmax - slack; break;
+            default: ok = lv >= log(0.05) - slack || lv >= pmax - slack; break;
+            }
+            if (ci != 1)
+                checked++;
+            if (!ok)
+                fail_msg("{%s} token %zu: logprob %g breaks the rule (most likely %g, %zu more likely, their p sum %g)",
+                         cases[ci], i, lv, pmax, better, better_sum);
+        }
+        assert_true(checked >= n / 2);
+        json_object_put(root);
+    }
+}
 static void test_logit_bias_forces_and_bans(void **state)
 {
     (void)state;
@@ -694,6 +752,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_sampler_changes_the_output),
+        cmocka_unit_test(test_truncation_rules_hold_per_token),
         cmocka_unit_test(test_logit_bias_forces_and_bans),
         cmocka_unit_test(test_allowed_token_ids_confine_output),
         cmocka_unit_test(test_bans_remove_tokens_and_phrases),

@@ -1280,7 +1280,8 @@ public:
     /** @return The server root, or empty on the in-process backend. */
     std::string_view base_url() const noexcept { return detail::view(genapi_client_base_url(c_)); }
 
-    /** @brief Chat completion. @param messages Conversation. @param params Parameters (`model` set). @return The result. */
+    /** @brief Chat completion. @param messages Conversation. @param params Parameters (`model` set).
+     *  @param tools Functions the model may call and the tool choice (none by default). @return The result. */
     ChatResult chat(const std::vector<Message> &messages, const TextParams &params, const Tools &tools = {})
     {
         detail::CMessages m = detail::c_messages(messages, &tools);
@@ -1292,6 +1293,7 @@ public:
     }
     /** @brief Streamed chat completion: `on_content` gets each piece of text as it arrives.
      *  @param messages Conversation. @param params Parameters. @param on_content Lambda.
+     *  @param tools Functions the model may call and the tool choice (none by default).
      *  @return The accumulated result. */
     ChatResult chat_stream(const std::vector<Message> &messages, const TextParams &params, ContentFn on_content,
                            const Tools &tools = {})
@@ -1300,7 +1302,8 @@ public:
     }
     /** @brief Streamed chat completion with every delta (index, reasoning, finish reason);
      *         `on_delta` returns false to stop. @param messages Conversation. @param params Parameters.
-     *  @param on_delta Lambda. @return The accumulated result. */
+     *  @param on_delta Lambda. @param tools Functions the model may call and the tool choice (none by default).
+     *  @return The accumulated result. */
     ChatResult chat_stream_deltas(const std::vector<Message> &messages, const TextParams &params, DeltaFn on_delta,
                                   const Tools &tools = {})
     {
@@ -1445,7 +1448,7 @@ public:
      *  the client (poll(), a wait, or the worker).
      *  @{ */
     /** @brief Start a chat completion. @param messages Conversation. @param params Parameters.
-     *  @param on_done Called once at the end. @return The request. */
+     *  @param on_done Called once at the end. @param tools Functions the model may call and the tool choice (none by default). @return The request. */
     Request<ChatResult> start_chat(const std::vector<Message> &messages, const TextParams &params,
                                    DoneFn<ChatResult> on_done = {}, const Tools &tools = {})
     {
@@ -1457,7 +1460,8 @@ public:
         });
     }
     /** @brief Start a streamed chat completion. @param messages Conversation. @param params Parameters.
-     *  @param on_content Called per piece of text. @param on_done Called once at the end. @return The request. */
+     *  @param on_content Called per piece of text. @param on_done Called once at the end.
+     *  @param tools Functions the model may call and the tool choice (none by default). @return The request. */
     Request<ChatResult> start_chat_stream(const std::vector<Message> &messages, const TextParams &params,
                                           ContentFn on_content, DoneFn<ChatResult> on_done = {},
                                           const Tools &tools = {})

@@ -115,6 +115,11 @@ typedef struct genapi_client_config {
     int32_t max_retries;
     int32_t idle_timeout_s;
     int64_t retry_max_delay_ms;
+    void (*log_fn)(int32_t level, const char *message, void *user);
+    void *log_user;
+    int32_t log_level;
+    int32_t reserved2;
+    int64_t max_response_bytes;
 } genapi_client_config;
 genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size);
 genapi_status genapi_client_new(const genapi_client_config *config, genapi_client **out,

@@ -1,6 +1,13 @@
 /**
  * @file chat.h
  * @brief Chat completions: typed messages in, a typed completion out.
+ *
+ * Results are read strictly: a response field of the wrong JSON type fails the call with
+ * ::GENAPI_E_PARSE and genapi_error::param naming it (e.g. `choices[0].message.content`); a
+ * field that is absent or JSON null is NULL / unset. Every string in a result is valid UTF-8:
+ * each invalid sequence the server sent is replaced with U+FFFD (one per maximal ill-formed
+ * subpart), the same over HTTP and in process; lengths are those of the repaired text.
+ * See doc/errors.md.
  */
 #ifndef GENAPI_CHAT_H
 #define GENAPI_CHAT_H
@@ -66,7 +73,8 @@ typedef struct genapi_chat_request {
     uint32_t reserved;                    /**< Zero. */
     const genapi_chat_message *messages;  /**< At least one message. */
     size_t message_count;                 /**< Number of messages. */
-    const genapi_text_params *params;     /**< Parameters; `model` must be set. */
+    const genapi_text_params *params;     /**< Parameters, or NULL for all defaults; an unset `model` is the
+                                               client's default (see ::genapi_client_config). */
     const char *extra_json;               /**< Optional JSON object merged into the body last
                                                (server-specific fields); NULL for none. */
     const genapi_tool *tools;             /**< Functions the model may call; NULL when tool_count is 0. */
@@ -87,7 +95,8 @@ typedef enum genapi_stop_reason_kind {
     GENAPI_STOP_REASON_STRING = 2  /**< A stop string (genapi_chat_choice::stop_string). */
 } genapi_stop_reason_kind;
 
-/** @brief One choice of a chat completion. Strings owned by the result; NULL means JSON null. */
+/** @brief One choice of a chat completion. Strings owned by the result, valid UTF-8 (invalid
+ *         sequences replaced with U+FFFD); NULL means absent or JSON null. */
 typedef struct genapi_chat_choice {
     int64_t index;                      /**< Choice index. */
     const char *role;                   /**< message.role. */

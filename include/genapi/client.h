@@ -22,10 +22,46 @@ typedef enum genapi_image_api {
     GENAPI_IMAGE_API_WEBUI = 1   /**< `/sdapi/v1/txt2img`, … (AUTOMATIC1111 / SD.Next). */
 } genapi_image_api;
 
+/** @brief Levels of the log hook, most severe first. */
+typedef enum genapi_log_level {
+    GENAPI_LOG_ERROR = 1, /**< A call failed (its status and message). */
+    GENAPI_LOG_WARN = 2,  /**< A retry: the failed attempt's status, the attempt number and the wait. */
+    GENAPI_LOG_INFO = 3,  /**< One line per finished call: method, path, HTTP status, time, bytes. */
+    GENAPI_LOG_DEBUG = 4  /**< Every attempt, default-model lookups, request and response bodies
+                               (the first 4096 bytes of each; stream events one by one). */
+} genapi_log_level;
+
+/**
+ * @brief The log hook: one line of text (no trailing newline) at a ::genapi_log_level.
+ *
+ * Called on the thread that drives the client's loop (the caller of genapi_poll(), the worker
+ * thread, or a blocking call), never on two threads at once for one client, and never with
+ * the API key in it: the key is replaced by `[REDACTED]` wherever it would appear, the
+ * `Authorization` header is never logged, and URLs are shown without user-info. It must not
+ * call back into the client.
+ * @param level A ::genapi_log_level.
+ * @param message The line, valid during the call.
+ * @param user genapi_client_config::log_user.
+ */
+typedef void (*genapi_log_fn)(int32_t level, const char *message, void *user);
+
 /**
  * @brief Client settings. Zero means "default" for every field.
  *
  * Strings are copied by genapi_client_new(); the caller keeps ownership of its own.
+ *
+ * The struct is versioned by its size: genapi_client_new() accepts the size of any earlier
+ * release's struct (fields added since then are taken as zero), so a program built against
+ * older headers keeps working. Fields are only ever added at the end.
+ *
+ * **Default models.** A chat or completion whose parameters leave `model` unset uses
+ * GENAPI_MODEL (read here, unless ignore_environment), else the first model of
+ * `GET /v1/models/textgen-models`; a txt2img / img2img without `sd_model_checkpoint` uses
+ * GENAPI_IMAGE_MODEL, else, on the hosted image API, the first image model
+ * (`GET /v1/models/image-models`); the WebUI servers need none and then get none. The listing
+ * is fetched once per client, by the first request that needs it, as a step of that request
+ * (its `*_start` never waits), and kept. A tokenize request without a model uses GENAPI_MODEL
+ * when set, else the server's default tokenizer.
  */
 typedef struct genapi_client_config {
     uint32_t struct_size;             /**< sizeof(genapi_client_config); set by genapi_client_config_init(). */
@@ -49,12 +85,24 @@ typedef struct genapi_client_config {
                                            0 = 60, negative = no idle limit. */
     int64_t retry_max_delay_ms;       /**< Longest wait between attempts; 0 = 8 000 ms. A server's
                                            `Retry-After` up to 60 s is honoured even when longer. */
+    genapi_log_fn log_fn;             /**< Log hook, or NULL for none (see ::genapi_log_fn). */
+    void *log_user;                   /**< Passed to log_fn. */
+    int32_t log_level;                /**< Most verbose ::genapi_log_level passed to log_fn;
+                                           0 = ::GENAPI_LOG_INFO. */
+    int32_t reserved2;                /**< Zero. */
+    int64_t max_response_bytes;       /**< Most bytes one HTTP response may carry, streamed or not,
+                                           counted after content decoding (a gzip body counts as
+                                           what it inflates to); 0 = 512 MiB, at most 512 MiB,
+                                           negative is an error. Past it the call fails with
+                                           ::GENAPI_E_PARSE (::GENAPI_E_STREAM once part of a
+                                           stream was delivered) and is not retried. */
 } genapi_client_config;
 
 /**
  * @brief Initialise a config to all defaults.
  * @param config Config to initialise.
- * @param struct_size sizeof(genapi_client_config) as the caller knows it.
+ * @param struct_size sizeof(genapi_client_config) as the caller knows it (this release's
+ *        size or an earlier one's).
  * @return ::GENAPI_OK, or ::GENAPI_E_INVALID_ARG for NULL or an unknown size.
  */
 GENAPI_EXPORT genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size);

@@ -67,7 +67,9 @@ typedef enum genapi_status {
     GENAPI_E_NOT_FOUND = -8,        /**< HTTP 404: unknown model or route. */
     GENAPI_E_RATE_LIMITED = -9,     /**< HTTP 429: too many requests (see genapi_error::retry_after_ms). */
     GENAPI_E_SERVER = -10,          /**< HTTP 5xx: the server failed. */
-    GENAPI_E_PARSE = -11,           /**< The response body could not be parsed. */
+    GENAPI_E_PARSE = -11,           /**< The response could not be parsed: not HTTP, not JSON, a
+                                         field of the wrong JSON type (genapi_error::param names
+                                         it), or larger than max_response_bytes. */
     GENAPI_E_CANCELLED = -12,       /**< The request was cancelled by the caller. */
     GENAPI_E_STREAM = -13,          /**< An error arrived inside a stream, or the stream broke off. */
     GENAPI_E_UNSUPPORTED = -14,     /**< The operation is not available with this configuration. */

@@ -18,14 +18,17 @@ typedef struct genapi_completion_request {
     int32_t echo;                     /**< Non-zero: the returned text starts with the prompt. */
     const char *prompt;               /**< Prompt text, or NULL when prompt_tokens is used. */
     genapi_intlist prompt_tokens;     /**< Prompt as token ids (used when prompt is NULL). */
-    const genapi_text_params *params; /**< Parameters; `model` must be set. */
+    const genapi_text_params *params; /**< Parameters, or NULL for all defaults; an unset `model` is the
+                                           client's default (see ::genapi_client_config). */
     const char *extra_json;           /**< Optional JSON object merged into the body last; NULL for none. */
 } genapi_completion_request;
 
 /** Static initialiser of a ::genapi_completion_request. */
 #define GENAPI_COMPLETION_REQUEST_INIT GENAPI_SIZED_INIT(genapi_completion_request)
 
-/** @brief One choice of a text completion. Strings owned by the result. */
+/** @brief One choice of a text completion. Strings owned by the result, valid UTF-8 (invalid
+ *         sequences replaced with U+FFFD, as for chat results); a field of the wrong JSON type
+ *         fails the parse with ::GENAPI_E_PARSE naming it. */
 typedef struct genapi_completion_choice {
     int64_t index;                   /**< Choice index (prompt index * n + sample index). */
     const char *text;                /**< Generated text (with the prompt first when echo was set). */
@@ -37,6 +40,11 @@ typedef struct genapi_completion_choice {
     const char *stop_string;         /**< Stop string when stop_reason_kind is STRING. */
     const genapi_logprobs *logprobs; /**< Token logprobs, or NULL. */
     int64_t prompt_logprobs_count;   /**< Entries of prompt_logprobs (first is null), or -1 if absent. */
+    const int64_t *token_ids;        /**< Ids of the generated tokens when the server sent `token_ids`
+                                          (vLLM's `return_token_ids`), else NULL. */
+    size_t token_id_count;           /**< Number of entries in token_ids. */
+    const int64_t *prompt_token_ids; /**< Ids of the prompt when the server sent `prompt_token_ids`, else NULL. */
+    size_t prompt_token_id_count;    /**< Number of entries in prompt_token_ids. */
 } genapi_completion_choice;
 
 /** @brief A text completion; free with genapi_completion_result_free(). */

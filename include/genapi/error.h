@@ -32,8 +32,12 @@ typedef struct genapi_error {
     int32_t server_code;                     /**< `code` from the error body, 0 if absent. */
     int32_t message_truncated;               /**< 1 if genapi_error::message was cut to fit. */
     int64_t retry_after_ms;                  /**< From a `Retry-After` header, -1 if absent. */
-    char message[GENAPI_ERROR_MESSAGE_MAX];  /**< Human-readable explanation. */
-    char param[GENAPI_ERROR_FIELD_MAX];      /**< Offending parameter (JSON name), "" if unknown. */
+    char message[GENAPI_ERROR_MESSAGE_MAX];  /**< Human-readable explanation (valid UTF-8: invalid
+                                                  sequences from a server become U+FFFD). */
+    char param[GENAPI_ERROR_FIELD_MAX];      /**< Offending parameter (JSON name), or for
+                                                  ::GENAPI_E_PARSE the response field by its
+                                                  path (`choices[0].message.content`); "" if
+                                                  unknown. */
     char type[GENAPI_ERROR_FIELD_MAX];       /**< Server error type, e.g. "BadRequestError", or "". */
     char request_id[GENAPI_ERROR_FIELD_MAX]; /**< `x-request-id` of the response, or "". */
 } genapi_error;

@@ -121,8 +121,9 @@ GENAPI_EXPORT void genapi_upscale_result_free(genapi_upscale_result *result);
  * @brief Generate images from text (`/v1/txt2img`, or `/sdapi/v1/txt2img` with the WebUI
  *        image API). Parameters are validated first; only set ones are sent.
  * @param client Client.
- * @param params Parameters (the hosted API requires sd_model_checkpoint and prompt; in the WebUI
- *        flavour they may be unset, as the servers default them).
+ * @param params Parameters (the hosted API requires prompt, and an unset sd_model_checkpoint is
+ *        the client's default, see ::genapi_client_config; in the WebUI flavour both may be
+ *        unset, as the servers default them).
  * @param[out] out Receives the images; free with genapi_images_result_free().
  * @param err Filled on failure; validation errors from a WebUI server (422) name the parameter.
  * @return ::GENAPI_OK or a negative ::genapi_status.

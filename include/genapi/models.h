@@ -18,6 +18,9 @@ typedef struct genapi_model_info {
     const char *parent;    /**< Base model of a LoRA adapter, or NULL. */
     const char *engine;    /**< "aphrodite", "vllm", … or NULL. */
     int64_t max_model_len; /**< Context length, 0 if not reported. */
+    const char *root;      /**< `root`: the model it was loaded from (vLLM, Aphrodite), or NULL. */
+    const char *object;    /**< `object` ("model"), or NULL. */
+    int64_t created;       /**< `created` (Unix time), 0 if not reported. */
 } genapi_model_info;
 
 /** @brief A model listing; free with genapi_model_list_free(). */

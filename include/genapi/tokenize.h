@@ -15,7 +15,8 @@ extern "C" {
 typedef struct genapi_tokenize_request {
     uint32_t struct_size;                /**< sizeof(genapi_tokenize_request). */
     int32_t return_token_strs;           /**< Non-zero: also return each token's text. */
-    const char *model;                   /**< Model whose tokenizer to use; NULL for the server default. */
+    const char *model;                   /**< Model whose tokenizer to use; NULL: GENAPI_MODEL when set
+                                              (unless ignore_environment), else the server default. */
     genapi_strlist multi_models;         /**< Models to choose from (hosted API); empty to omit. */
     const char *prompt;                  /**< Text to tokenize, or NULL when messages are given. */
     const genapi_chat_message *messages; /**< Chat messages (the chat template is applied), or NULL. */

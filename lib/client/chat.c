@@ -9,7 +9,7 @@
 
 #include "client/chat_tools.h"
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -19,14 +19,13 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
 {
     if (req == NULL || req->struct_size != sizeof *req)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_chat_request is NULL or has an unknown struct_size");
-    if (req->params == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "model", "request.params is NULL; model is required");
     if (req->messages == NULL || req->message_count == 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages must contain at least one message");
     for (size_t i = 0; i < req->message_count; i++)
         if (req->messages[i].role == NULL || req->messages[i].role[0] == '\0')
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].role is required", i);
-    genapi_status st = genapi_text_params_validate(req->params, err);
+    /* model may be unset: the client sends its default (defaults.h). */
+    genapi_status st = req->params ? ga_params_validate_ex(&ga_text_table, req->params, 0, "model", err) : GENAPI_OK;
     if (st == GENAPI_OK)
         st = gc_chat_tools_check(req, err);
     if (st != GENAPI_OK)
@@ -47,8 +46,9 @@ genapi_status gc_chat_body(const genapi_chat_request *req, json_object **out, ge
     }
     json_object_object_add(body, "messages", msgs);
     gc_chat_request_tools(req, body);
-    st = ga_params_to_object(&ga_text_table, req->params, body, err);
-    if (st == GENAPI_OK && IS(req->params, logprobs)) {
+    if (req->params)
+        st = ga_params_to_object(&ga_text_table, req->params, body, err);
+    if (st == GENAPI_OK && req->params && IS(req->params, logprobs)) {
         /* Chat takes logprobs as a boolean plus top_logprobs. */
         json_object_object_add(body, "top_logprobs", json_object_new_int64(req->params->logprobs));
         json_object_object_add(body, "logprobs", json_object_new_boolean(1));
@@ -73,6 +73,7 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
     genapi_status st = gc_chat_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
+    gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body); /* when the default is known */
     *json_out = jw_text(&c->alloc, body);
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
@@ -80,33 +81,38 @@ genapi_status genapi_chat_request_to_json(genapi_client *c, const genapi_chat_re
 
 /* ---- result --------------------------------------------------------------------------------- */
 
-typedef JR_HOLDER(genapi_chat_result) result_holder;
+typedef GA_RESULT_HOLDER(genapi_chat_result) result_holder;
 
-static void parse_tool_calls(ga_arena *ar, json_object *msg, genapi_chat_choice *ch, int *oom)
+static void parse_tool_calls(ga_jt *t, json_object *msg, genapi_chat_choice *ch)
 {
-    json_object *tc;
-    if (!json_object_object_get_ex(msg, "tool_calls", &tc) || !json_object_is_type(tc, json_type_array))
-        return;
-    size_t n = json_object_array_length(tc);
+    json_object *tc = ga_jt_get(t, msg, "tool_calls", json_type_array);
+    size_t n = tc ? json_object_array_length(tc) : 0;
     if (n == 0)
         return;
-    genapi_tool_call *calls = ga_arena_alloc(ar, n * sizeof *calls);
+    genapi_tool_call *calls = ga_arena_alloc(t->ar, n * sizeof *calls);
     if (calls == NULL) {
-        *oom = 1;
+        ga_jt_nomem(t);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        json_object *t = json_object_array_get_idx(tc, i), *fn = NULL;
+    size_t at = ga_jt_push(t, ".tool_calls");
+    for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
+        json_object *c = json_object_array_get_idx(tc, i), *fn;
+        size_t at_i = ga_jt_push(t, "[%zu]", i);
         calls[i].index = (int64_t)i;
-        if (!json_object_is_type(t, json_type_object))
-            continue;
-        calls[i].id = jr_str(ar, t, "id", oom);
-        calls[i].type = jr_str(ar, t, "type", oom);
-        if (json_object_object_get_ex(t, "function", &fn) && json_object_is_type(fn, json_type_object)) {
-            calls[i].name = jr_str(ar, fn, "name", oom);
-            calls[i].arguments = jr_str(ar, fn, "arguments", oom);
+        if (!json_object_is_type(c, json_type_object)) {
+            ga_jt_type_fail(t, NULL, c, "an object");
+            break;
         }
+        calls[i].id = ga_jt_str(t, c, "id", NULL);
+        calls[i].type = ga_jt_str(t, c, "type", NULL);
+        if ((fn = ga_jt_get(t, c, "function", json_type_object)) != NULL) {
+            ga_jt_push(t, ".function");
+            calls[i].name = ga_jt_str(t, fn, "name", NULL);
+            calls[i].arguments = ga_jt_str(t, fn, "arguments", NULL);
+        }
+        ga_jt_pop(t, at_i);
     }
+    ga_jt_pop(t, at);
     ch->tool_calls = calls;
     ch->tool_call_count = n;
 }
@@ -117,43 +123,47 @@ static int by_index(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static genapi_status parse_choices(ga_arena *ar, json_object *root, genapi_chat_result *r, genapi_error *err)
+static void parse_choices(ga_jt *t, json_object *root, genapi_chat_result *r)
 {
-    json_object *arr;
-    if (!json_object_object_get_ex(root, "choices", &arr) || !json_object_is_type(arr, json_type_array))
-        return ga_err(err, GENAPI_E_PARSE, "choices", "chat completion response has no choices array");
+    json_object *arr = ga_jt_get(t, root, "choices", json_type_array);
+    if (arr == NULL) {
+        ga_jt_fail(t, GENAPI_E_PARSE, "choices", "the response has no choices array");
+        return;
+    }
     size_t n = json_object_array_length(arr);
-    genapi_chat_choice *ch = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ch);
-    if (ch == NULL)
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    int oom = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object *c = json_object_array_get_idx(arr, i), *msg = NULL, *v;
-        if (!json_object_is_type(c, json_type_object))
-            return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
-        ch[i].index = json_object_object_get_ex(c, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
-        ch[i].finish_reason = jr_str(ar, c, "finish_reason", &oom);
-        jr_stop_reason(ar, c, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
-        ch[i].logprobs = jr_logprobs(ar, c, &oom);
-        if (json_object_object_get_ex(c, "message", &msg) && json_object_is_type(msg, json_type_object)) {
-            ch[i].role = jr_str(ar, msg, "role", &oom);
-            if (json_object_object_get_ex(msg, "content", &v) && json_object_is_type(v, json_type_string)) {
-                ch[i].content_len = (size_t)json_object_get_string_len(v);
-                ch[i].content = ga_arena_strndup(ar, json_object_get_string(v), ch[i].content_len);
-                oom |= ch[i].content == NULL;
-            }
-            ch[i].reasoning = jr_str(ar, msg, "reasoning_content", &oom);
+    genapi_chat_choice *ch = ga_arena_alloc(t->ar, (n ? n : 1) * sizeof *ch);
+    if (ch == NULL) {
+        ga_jt_nomem(t);
+        return;
+    }
+    for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
+        json_object *c = json_object_array_get_idx(arr, i), *msg;
+        ga_jt_at(t, "choices[%zu]", i);
+        if (!json_object_is_type(c, json_type_object)) {
+            ga_jt_type_fail(t, NULL, c, "an object");
+            break;
+        }
+        ch[i].index = (int64_t)i;
+        ga_jt_i64(t, c, "index", &ch[i].index);
+        ch[i].finish_reason = ga_jt_str(t, c, "finish_reason", NULL);
+        ga_read_stop_reason(t, c, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string);
+        ch[i].logprobs = ga_read_logprobs(t, c);
+        if ((msg = ga_jt_get(t, c, "message", json_type_object)) != NULL) {
+            ga_jt_push(t, ".message");
+            ch[i].role = ga_jt_str(t, msg, "role", NULL);
+            ch[i].content = ga_jt_str(t, msg, "content", &ch[i].content_len);
+            ch[i].reasoning = ga_jt_str(t, msg, "reasoning_content", NULL);
             if (ch[i].reasoning == NULL)
-                ch[i].reasoning = jr_str(ar, msg, "reasoning", &oom);
-            parse_tool_calls(ar, msg, &ch[i], &oom);
+                ch[i].reasoning = ga_jt_str(t, msg, "reasoning", NULL);
+            parse_tool_calls(t, msg, &ch[i]);
         }
     }
-    if (oom)
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    ga_jt_at(t, "%s", "");
+    if (t->st != GENAPI_OK)
+        return;
     qsort(ch, n, sizeof *ch, by_index);
     r->choices = ch;
     r->choice_count = n;
-    return GENAPI_OK;
 }
 
 static genapi_status parse_result(genapi_client *c, const char *body, size_t len, int http_status,
@@ -174,15 +184,13 @@ static genapi_status parse_result(genapi_client *c, const char *body, size_t len
     r->struct_size = (uint32_t)sizeof *r;
     r->internal = h;
     r->http_status = http_status;
-    int oom = 0;
-    r->id = jr_str(&h->ar, root, "id", &oom);
-    r->object = jr_str(&h->ar, root, "object", &oom);
-    r->model = jr_str(&h->ar, root, "model", &oom);
-    r->created = jr_i64(root, "created");
-    r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
-    jr_usage(root, &r->usage);
-    r->prompt_logprobs_count = jr_array_len(root, "prompt_logprobs");
-    genapi_status st = oom ? ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory") : parse_choices(&h->ar, root, r, err);
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "chat completion response");
+    ga_result_head head = {&r->id, &r->object, &r->model, &r->request_id, &r->created, &r->usage};
+    ga_read_result_head(&t, root, request_id, &head);
+    r->prompt_logprobs_count = ga_read_array_len(&t, root, "prompt_logprobs");
+    parse_choices(&t, root, r);
+    genapi_status st = t.st;
     json_object *e;
     if (st == GENAPI_OK && r->choice_count == 0 && json_object_object_get_ex(root, "error", &e))
         st = ga_err(err, GENAPI_E_SERVER, NULL, "the response carries an error instead of choices");
@@ -225,11 +233,16 @@ genapi_status genapi_chat_start(genapi_client *c, const genapi_chat_request *req
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    char *body = NULL;
-    genapi_status st = genapi_chat_request_to_json(c, req, &body, err);
+    json_object *body = NULL;
+    genapi_status st = gc_chat_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    return gc_start(c, &gc_chat_ops, "POST", "/v1/chat/completions", body, 0, 0, cb, out, err);
+    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
+    char *text = jw_text(&c->alloc, body);
+    json_object_put(body);
+    if (text == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    return gc_start_resolving(c, &gc_chat_ops, "POST", "/v1/chat/completions", text, 0, 0, resolve, cb, out, err);
 }
 
 genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *req, genapi_chat_result **out,
@@ -248,7 +261,7 @@ genapi_status genapi_chat_complete(genapi_client *c, const genapi_chat_request *
 void genapi_chat_result_free(genapi_chat_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(result_holder, ar));
+        ga_result_holder_free(r->internal, offsetof(result_holder, ar));
 }
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }

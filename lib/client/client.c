@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +9,18 @@
 #include "client/client_internal.h"
 #include "util/err.h"
 
+/* The sizes genapi_client_config has had: the first release's (up to retry_max_delay_ms) and
+ * this one's. A caller's struct of an earlier size is read as a prefix, the rest as zero. */
+#define GC_CONFIG_SIZE_V1 offsetof(genapi_client_config, log_fn)
+
+static int known_config_size(size_t n) { return n == GC_CONFIG_SIZE_V1 || n == sizeof(genapi_client_config); }
+
 genapi_status genapi_client_config_init(genapi_client_config *config, size_t struct_size)
 {
-    if (config == NULL || struct_size != sizeof *config)
+    if (config == NULL || !known_config_size(struct_size))
         return GENAPI_E_INVALID_ARG;
-    memset(config, 0, sizeof *config);
-    config->struct_size = (uint32_t)sizeof *config;
+    memset(config, 0, struct_size);
+    config->struct_size = (uint32_t)struct_size;
     return GENAPI_OK;
 }
 
@@ -50,14 +57,23 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
         genapi_client_config_init(&defaults, sizeof defaults);
         config = &defaults;
     }
-    if (config->struct_size != sizeof *config)
+    if (!known_config_size(config->struct_size))
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_client_config has an unknown struct_size %u",
                       (unsigned)config->struct_size);
+    genapi_client_config full; /* an earlier, shorter struct: the fields it lacks are zero */
+    memset(&full, 0, sizeof full);
+    memcpy(&full, config, config->struct_size);
+    config = &full;
+    if (config->log_level < 0 || config->log_level > GENAPI_LOG_DEBUG)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "log_level", "log_level must be 0..4 (0 = GENAPI_LOG_INFO)");
     if (config->retry_max_delay_ms < 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, "retry_max_delay_ms", "retry_max_delay_ms must be >= 0 (0 = default)");
     if (config->connect_timeout_ms < 0 || config->timeout_ms < 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, config->timeout_ms < 0 ? "timeout_ms" : "connect_timeout_ms",
                       "timeouts must be >= 0 (0 = default)");
+    if (config->max_response_bytes < 0 || config->max_response_bytes > (int64_t)GT_MAX_RESPONSE)
+        return ga_err(err, GENAPI_E_INVALID_ARG, "max_response_bytes",
+                      "max_response_bytes must be in [0, %u] (0 = the default, %u)", GT_MAX_RESPONSE, GT_MAX_RESPONSE);
     if (config->image_api != GENAPI_IMAGE_API_HOSTED && config->image_api != GENAPI_IMAGE_API_WEBUI)
         return ga_err(err, GENAPI_E_INVALID_ARG, "image_api", "image_api must be GENAPI_IMAGE_API_HOSTED or _WEBUI");
     ga_alloc a;
@@ -84,8 +100,13 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
     c->timeout_ms = config->timeout_ms ? config->timeout_ms : 600000;
     if (c->timeout_ms > 30LL * 86400 * 1000)
         c->timeout_ms = 30LL * 86400 * 1000;
-    genapi_status st = gc_loop_init(c, err);
+    c->log_fn = config->log_fn;
+    c->log_user = config->log_user;
+    c->log_level = config->log_level ? config->log_level : GENAPI_LOG_INFO;
+    c->defaults = gc_defaults_new(&a, config->ignore_environment);
+    genapi_status st = c->defaults ? gc_loop_init(c, err) : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     if (st != GENAPI_OK) {
+        gc_defaults_free(&a, c->defaults);
         ga_free(&a, c);
         curl_global_cleanup();
         return st;
@@ -122,7 +143,8 @@ genapi_status genapi_client_new(const genapi_client_config *config, genapi_clien
                              config->connect_timeout_ms ? (long)config->connect_timeout_ms : 10000L,
                              config->timeout_ms ? (long)config->timeout_ms : 600000L,
                              config->idle_timeout_s == 0 ? 60L : config->idle_timeout_s < 0 ? 0L
-                                                                                             : (long)config->idle_timeout_s};
+                                                                                             : (long)config->idle_timeout_s,
+                             config->max_response_bytes ? (size_t)config->max_response_bytes : (size_t)GT_MAX_RESPONSE};
         c->http_cfg = hc;
         c->transport = gt_http_new(&a, &hc);
         if (c->transport == NULL)
@@ -160,6 +182,7 @@ void genapi_client_free(genapi_client *c)
     if (c->api_key)
         sodium_free(c->api_key);
     ga_alloc a = c->alloc;
+    gc_defaults_free(&a, c->defaults);
     ga_free(&a, c->base_url);
     ga_free(&a, c->user_agent);
     ga_free(&a, c);
@@ -194,6 +217,10 @@ genapi_client *gc_blocking_client(genapi_client *c)
     p->max_retries = c->max_retries;
     p->retry_max_delay_ms = c->retry_max_delay_ms;
     p->timeout_ms = c->timeout_ms;
+    p->defaults = c->defaults;
+    p->log_fn = c->log_fn;
+    p->log_user = c->log_user;
+    p->log_level = c->log_level;
     if (gc_loop_init(p, NULL) != GENAPI_OK) {
         ga_free(&c->alloc, p);
         return c;

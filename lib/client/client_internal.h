@@ -7,6 +7,7 @@
 #include <genapi/client.h>
 #include <genapi/server.h>
 
+#include "client/defaults.h"
 #include "client/request.h"
 #include "transport/transport.h"
 #include "util/alloc.h"
@@ -25,6 +26,10 @@ struct genapi_client {
     int32_t max_retries;
     int64_t retry_max_delay_ms;
     int64_t timeout_ms;       /* bound on a whole call, all attempts */
+    gc_defaults *defaults;    /* default models (the parent's in a private client) */
+    genapi_log_fn log_fn;     /* the log hook, or NULL; called on the loop driver only */
+    void *log_user;
+    int32_t log_level;        /* most verbose level passed to log_fn */
 
     /* The loop (lib/client/loop.c). */
     pthread_mutex_t mu;       /* guards the fields below marked (mu) and requests' shared fields */
@@ -50,6 +55,21 @@ struct genapi_client {
     uint64_t events;          /* callbacks run so far (a turn that ran one does not wait) */
     size_t n_active;
 };
+
+/* Log hook (log.c): format and pass one line at `level` when the hook wants it; the client's
+ * API key is replaced by "[REDACTED]" wherever it appears. */
+int gc_log_on(const genapi_client *c, int32_t level);
+void gc_log(const genapi_client *c, int32_t level, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Replace the client's API key wherever it appears in the NUL-terminated text (in place). */
+void gc_redact(const genapi_client *c, char *text);
+/* Debug level: a body (request or response), at most GC_LOG_BODY_MAX bytes of it. */
+#define GC_LOG_BODY_MAX 4096
+void gc_log_body(const genapi_client *c, const char *what, const char *method, const char *path, const char *body,
+                 size_t len);
 
 /* Free a private client made by gc_blocking_client (nothing for a shared one). */
 void gc_blocking_client_done(genapi_client *bc);

@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -15,8 +15,6 @@ genapi_status gc_completion_body(const genapi_completion_request *req, json_obje
 {
     if (req == NULL || req->struct_size != sizeof *req)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_completion_request is NULL or has an unknown struct_size");
-    if (req->params == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, "model", "request.params is NULL; model is required");
     if ((req->prompt == NULL || req->prompt[0] == '\0') && req->prompt_tokens.count == 0)
         return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "prompt or prompt_tokens must be given and non-empty");
     if (req->prompt == NULL && req->prompt_tokens.items == NULL)
@@ -24,7 +22,8 @@ genapi_status gc_completion_body(const genapi_completion_request *req, json_obje
     for (size_t i = 0; req->prompt == NULL && i < req->prompt_tokens.count; i++)
         if (req->prompt_tokens.items[i] < 0)
             return ga_err(err, GENAPI_E_INVALID_ARG, "prompt", "prompt_tokens[%zu] must be >= 0", i);
-    genapi_status st = genapi_text_params_validate(req->params, err);
+    /* model may be unset: the client sends its default (defaults.h). */
+    genapi_status st = req->params ? ga_params_validate_ex(&ga_text_table, req->params, 0, "model", err) : GENAPI_OK;
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
@@ -40,7 +39,8 @@ genapi_status gc_completion_body(const genapi_completion_request *req, json_obje
     }
     if (req->echo)
         json_object_object_add(body, "echo", json_object_new_boolean(1));
-    st = ga_params_to_object(&ga_text_table, req->params, body, err);
+    if (req->params)
+        st = ga_params_to_object(&ga_text_table, req->params, body, err);
     if (st == GENAPI_OK)
         st = jw_merge_extra(body, req->extra_json, err);
     if (st != GENAPI_OK) {
@@ -61,12 +61,13 @@ genapi_status genapi_completion_request_to_json(genapi_client *c, const genapi_c
     genapi_status st = gc_completion_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
+    gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body); /* when the default is known */
     *json_out = jw_text(&c->alloc, body);
     json_object_put(body);
     return *json_out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
 }
 
-typedef JR_HOLDER(genapi_completion_result) holder;
+typedef GA_RESULT_HOLDER(genapi_completion_result) holder;
 
 static int by_index(const void *a, const void *b)
 {
@@ -96,38 +97,35 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, int h
     r->struct_size = (uint32_t)sizeof *r;
     r->internal = h;
     r->http_status = http_status;
-    int oom = 0;
-    r->id = jr_str(&h->ar, root, "id", &oom);
-    r->object = jr_str(&h->ar, root, "object", &oom);
-    r->model = jr_str(&h->ar, root, "model", &oom);
-    r->created = jr_i64(root, "created");
-    r->request_id = request_id && request_id[0] ? ga_arena_strdup(&h->ar, request_id) : NULL;
-    jr_usage(root, &r->usage);
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "completion response");
+    ga_result_head head = {&r->id, &r->object, &r->model, &r->request_id, &r->created, &r->usage};
+    ga_read_result_head(&t, root, request_id, &head);
     size_t n = json_object_array_length(arr);
     genapi_completion_choice *ch = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ch);
-    oom |= ch == NULL;
-    for (size_t i = 0; ch && i < n; i++) {
-        json_object *cj = json_object_array_get_idx(arr, i), *v;
+    if (ch == NULL)
+        ga_jt_nomem(&t);
+    for (size_t i = 0; ch && i < n && t.st == GENAPI_OK; i++) {
+        json_object *cj = json_object_array_get_idx(arr, i);
+        ga_jt_at(&t, "choices[%zu]", i);
         if (!json_object_is_type(cj, json_type_object)) {
-            json_object_put(root);
-            genapi_completion_result_free(r);
-            return ga_err(err, GENAPI_E_PARSE, "choices", "choices[%zu] is not an object", i);
+            ga_jt_type_fail(&t, NULL, cj, "an object");
+            break;
         }
-        ch[i].index = json_object_object_get_ex(cj, "index", &v) ? json_object_get_int64(v) : (int64_t)i;
-        if (json_object_object_get_ex(cj, "text", &v) && json_object_is_type(v, json_type_string)) {
-            ch[i].text_len = (size_t)json_object_get_string_len(v);
-            ch[i].text = ga_arena_strndup(&h->ar, json_object_get_string(v), ch[i].text_len);
-            oom |= ch[i].text == NULL;
-        }
-        ch[i].finish_reason = jr_str(&h->ar, cj, "finish_reason", &oom);
-        jr_stop_reason(&h->ar, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string, &oom);
-        ch[i].logprobs = jr_logprobs(&h->ar, cj, &oom);
-        ch[i].prompt_logprobs_count = jr_array_len(cj, "prompt_logprobs");
+        ch[i].index = (int64_t)i;
+        ga_jt_i64(&t, cj, "index", &ch[i].index);
+        ch[i].text = ga_jt_str(&t, cj, "text", &ch[i].text_len);
+        ch[i].finish_reason = ga_jt_str(&t, cj, "finish_reason", NULL);
+        ga_read_stop_reason(&t, cj, &ch[i].stop_reason_kind, &ch[i].stop_token, &ch[i].stop_string);
+        ch[i].logprobs = ga_read_logprobs(&t, cj);
+        ch[i].prompt_logprobs_count = ga_read_array_len(&t, cj, "prompt_logprobs");
+        ch[i].token_ids = ga_read_i64_array(&t, cj, "token_ids", &ch[i].token_id_count);
+        ch[i].prompt_token_ids = ga_read_i64_array(&t, cj, "prompt_token_ids", &ch[i].prompt_token_id_count);
     }
     json_object_put(root);
-    if (oom) {
+    if (t.st != GENAPI_OK) {
         genapi_completion_result_free(r);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        return t.st;
     }
     qsort(ch, n, sizeof *ch, by_index);
     r->choices = ch;
@@ -165,11 +163,16 @@ genapi_status genapi_complete_start(genapi_client *c, const genapi_completion_re
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    char *body = NULL;
-    genapi_status st = genapi_completion_request_to_json(c, req, &body, err);
+    json_object *body = NULL;
+    genapi_status st = gc_completion_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    return gc_start(c, &gc_completion_ops, "POST", "/v1/completions", body, 0, 0, cb, out, err);
+    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
+    char *text = jw_text(&c->alloc, body);
+    json_object_put(body);
+    if (text == NULL)
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+    return gc_start_resolving(c, &gc_completion_ops, "POST", "/v1/completions", text, 0, 0, resolve, cb, out, err);
 }
 
 genapi_status genapi_complete(genapi_client *c, const genapi_completion_request *req, genapi_completion_result **out,
@@ -188,10 +191,18 @@ genapi_status genapi_complete(genapi_client *c, const genapi_completion_request 
 void genapi_completion_result_free(genapi_completion_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(holder, ar));
+        ga_result_holder_free(r->internal, offsetof(holder, ar));
 }
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }
+
+static json_object *ids_array(const int64_t *ids, size_t n)
+{
+    json_object *a = json_object_new_array_ext((int)n);
+    for (size_t i = 0; a && i < n; i++)
+        json_object_array_add(a, json_object_new_int64(ids[i]));
+    return a;
+}
 
 genapi_status genapi_completion_result_to_json(const genapi_completion_result *r, char **json_out, genapi_error *err)
 {
@@ -214,6 +225,10 @@ genapi_status genapi_completion_result_to_json(const genapi_completion_result *r
                                c->stop_reason_kind == GENAPI_STOP_REASON_TOKEN    ? json_object_new_int64(c->stop_token)
                                : c->stop_reason_kind == GENAPI_STOP_REASON_STRING ? opt_string(c->stop_string)
                                                                                   : NULL);
+        if (c->token_ids)
+            json_object_object_add(ch, "token_ids", ids_array(c->token_ids, c->token_id_count));
+        if (c->prompt_token_ids)
+            json_object_object_add(ch, "prompt_token_ids", ids_array(c->prompt_token_ids, c->prompt_token_id_count));
         json_object_array_add(choices, ch);
     }
     json_object_object_add(o, "choices", choices);

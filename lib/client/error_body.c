@@ -11,7 +11,7 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "params/param_internal.h"
+#include "util/json_typed.h"
 #include "util/err.h"
 
 static genapi_status status_for_http(int http)
@@ -37,11 +37,20 @@ static const char *str_of(json_object *o, const char *key)
     return NULL;
 }
 
+/* Copy s into dst with invalid UTF-8 replaced by U+FFFD (as in every result text). */
 static void set_text(char *dst, size_t cap, const char *s, int32_t *truncated)
 {
     if (s == NULL)
         return;
-    int cut = ga_copy_field(dst, cap, s, strlen(s));
+    size_t len = strlen(s), take = len < GENAPI_ERROR_MESSAGE_MAX ? len : GENAPI_ERROR_MESSAGE_MAX;
+    char fixed[3 * GENAPI_ERROR_MESSAGE_MAX];
+    int cut;
+    if (ga_utf8_valid(s, len)) {
+        cut = ga_copy_field(dst, cap, s, len);
+    } else {
+        ga_utf8_repair(s, take, fixed);
+        cut = ga_copy_field(dst, cap, fixed, ga_utf8_repaired_len(s, take)) || take < len;
+    }
     if (truncated && cut)
         *truncated = 1;
 }

@@ -1,16 +1,17 @@
 /* Image listings (models, samplers, upscalers) and the image options document. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <genapi/images.h>
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
-typedef JR_HOLDER(genapi_image_listing) holder;
+typedef GA_RESULT_HOLDER(genapi_image_listing) holder;
 
 static const char *listing_path(const genapi_client *c, genapi_image_listing_kind kind)
 {
@@ -26,46 +27,42 @@ static const char *listing_path(const genapi_client *c, genapi_image_listing_kin
     return NULL;
 }
 
-static void read_item(ga_arena *ar, genapi_image_listing_kind kind, json_object *o, genapi_image_listing_item *it,
-                      int *oom)
+static void read_item(ga_jt *t, genapi_image_listing_kind kind, json_object *o, genapi_image_listing_item *it)
 {
     json_object *v;
     if (kind == GENAPI_LISTING_MODELS) {
-        it->name = jr_str(ar, o, "title", oom);
+        it->name = ga_jt_str(t, o, "title", NULL);
+        it->model_name = ga_jt_str(t, o, "model_name", NULL);
         if (it->name == NULL)
-            it->name = jr_str(ar, o, "model_name", oom);
-        it->model_name = jr_str(ar, o, "model_name", oom);
-        it->hash = jr_str(ar, o, "hash", oom);
-        it->sha256 = jr_str(ar, o, "sha256", oom);
-        it->filename = jr_str(ar, o, "filename", oom);
+            it->name = it->model_name;
+        it->hash = ga_jt_str(t, o, "hash", NULL);
+        it->sha256 = ga_jt_str(t, o, "sha256", NULL);
+        it->filename = ga_jt_str(t, o, "filename", NULL);
         return;
     }
-    it->name = jr_str(ar, o, "name", oom);
+    it->name = ga_jt_str(t, o, "name", NULL);
     if (kind == GENAPI_LISTING_SAMPLERS) {
-        if (json_object_object_get_ex(o, "aliases", &v) && json_object_is_type(v, json_type_array) &&
-            json_object_array_length(v) > 0) {
+        if ((v = ga_jt_get(t, o, "aliases", json_type_array)) != NULL && json_object_array_length(v) > 0) {
             size_t n = json_object_array_length(v);
-            const char **a = ga_arena_alloc(ar, n * sizeof *a);
+            const char **a = ga_arena_alloc(t->ar, n * sizeof *a);
             if (a == NULL) {
-                *oom = 1;
+                ga_jt_nomem(t);
                 return;
             }
+            char name[40];
             for (size_t i = 0; i < n; i++) {
-                json_object *s = json_object_array_get_idx(v, i);
-                a[i] = ga_arena_strdup(ar, json_object_is_type(s, json_type_string) ? json_object_get_string(s) : "");
-                *oom |= a[i] == NULL;
+                snprintf(name, sizeof name, "aliases[%zu]", i);
+                a[i] = ga_jt_text(t, json_object_array_get_idx(v, i), name, NULL);
+                if (a[i] == NULL)
+                    a[i] = "";
             }
             it->aliases = a;
             it->alias_count = n;
         }
         return;
     }
-    it->model_name = jr_str(ar, o, "model_name", oom);
-    if (json_object_object_get_ex(o, "scale", &v) &&
-        (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
-        it->scale = json_object_get_double(v);
-        it->has_scale = 1;
-    }
+    it->model_name = ga_jt_str(t, o, "model_name", NULL);
+    it->has_scale = ga_jt_num(t, o, "scale", &it->scale);
 }
 
 genapi_status genapi_image_listing_parse(genapi_client *c, genapi_image_listing_kind kind, const char *body,
@@ -89,11 +86,15 @@ genapi_status genapi_image_listing_parse(genapi_client *c, genapi_image_listing_
     ga_arena_init(&h->ar, &c->alloc);
     size_t n = json_object_array_length(data), k = 0;
     genapi_image_listing_item *items = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *items);
-    int oom = items == NULL;
-    for (size_t i = 0; !oom && i < n; i++) {
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "image listing");
+    if (items == NULL)
+        ga_jt_nomem(&t);
+    for (size_t i = 0; items && i < n && t.st == GENAPI_OK; i++) {
         json_object *o = json_object_array_get_idx(data, i);
+        ga_jt_at(&t, "data[%zu]", i);
         if (json_object_is_type(o, json_type_object))
-            read_item(&h->ar, kind, o, &items[k++], &oom);
+            read_item(&t, kind, o, &items[k++]);
     }
     json_object_put(root);
     h->pub.struct_size = (uint32_t)sizeof h->pub;
@@ -101,9 +102,9 @@ genapi_status genapi_image_listing_parse(genapi_client *c, genapi_image_listing_
     h->pub.items = items;
     h->pub.count = k;
     h->pub.internal = h;
-    if (oom) {
+    if (t.st != GENAPI_OK) {
         genapi_image_listing_free(&h->pub);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        return t.st;
     }
     *out = &h->pub;
     return GENAPI_OK;
@@ -112,7 +113,7 @@ genapi_status genapi_image_listing_parse(genapi_client *c, genapi_image_listing_
 void genapi_image_listing_free(genapi_image_listing *l)
 {
     if (l != NULL)
-        jr_holder_free(l->internal, offsetof(holder, ar));
+        ga_result_holder_free(l->internal, offsetof(holder, ar));
 }
 
 /* One kind of request per listing, so the parser knows what it reads. */
@@ -129,6 +130,10 @@ static void free_listing(void *result, const ga_alloc *a)
     genapi_image_listing_free(result);
 }
 LISTING_OPS(models, GENAPI_LISTING_MODELS)
+const gc_kind_ops gc_image_models_ops = {GENAPI_REQ_IMAGE_LISTING, parse_models, free_listing};
+
+const char *gc_image_models_path(const genapi_client *c) { return listing_path(c, GENAPI_LISTING_MODELS); }
+
 LISTING_OPS(samplers, GENAPI_LISTING_SAMPLERS)
 LISTING_OPS(upscalers, GENAPI_LISTING_UPSCALERS)
 

@@ -1,6 +1,7 @@
 /* Image generation and upscale results: base64 images decoded (a table for the canonical
  * shape, libsodium for the rest), probed, and the `info` JSON-in-a-string decoded. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -9,13 +10,13 @@
 #include <sodium.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "image/probe.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
-typedef JR_HOLDER(genapi_images_result) images_holder;
-typedef JR_HOLDER(genapi_upscale_result) upscale_holder;
+typedef GA_RESULT_HOLDER(genapi_images_result) images_holder;
+typedef GA_RESULT_HOLDER(genapi_upscale_result) upscale_holder;
 
 /* Value of each base64 character (standard alphabet); 255 for any other byte. */
 static const uint8_t B64_VALUE[256] = {
@@ -85,6 +86,16 @@ static int b64_decode_fast(const char *b64, size_t len, uint8_t *out, size_t *ou
     return 1;
 }
 
+/* Base64 text is ASCII. libsodium's decoder (1.0.18) reads bytes from 0x80 up as base64
+ * digits, so they are refused before it sees them. */
+static int ascii_only(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80u)
+            return 0;
+    return 1;
+}
+
 /* Decode one base64 image (a data: URI prefix is accepted) into img. */
 static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, const char *field, genapi_image *img,
                                   genapi_error *err)
@@ -102,7 +113,8 @@ static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, con
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     const char *end = NULL;
     if (!b64_decode_fast(b64, len, bytes, &n) &&
-        (sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        (!ascii_only(b64, len) ||
+         sodium_base642bin(bytes, cap, b64, len, "\r\n ", &n, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
          end != b64 + len))
         return ga_err(err, GENAPI_E_PARSE, field, "%s holds data that is not base64", field);
     img->data = bytes;
@@ -111,10 +123,10 @@ static genapi_status decode_image(ga_arena *ar, const char *b64, size_t len, con
     return GENAPI_OK;
 }
 
-static void read_info(ga_arena *ar, json_object *root, genapi_image_info *info, int *oom)
+static void read_info(ga_jt *t, json_object *root, genapi_image_info *info)
 {
     json_object *v, *doc = NULL;
-    if (!json_object_object_get_ex(root, "info", &v) || v == NULL)
+    if (t->st != GENAPI_OK || !json_object_object_get_ex(root, "info", &v) || v == NULL)
         return;
     if (json_object_is_type(v, json_type_string)) {
         if (json_object_get_string_len(v) == 0)
@@ -124,9 +136,11 @@ static void read_info(ga_arena *ar, json_object *root, genapi_image_info *info, 
         doc = json_object_get(v);
     }
     if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
+        /* the info document is advisory: one that is not an object is left out */
         json_object_put(doc);
         return;
     }
+    ga_jt_at(t, "info");
     info->present = 1;
     static const struct {
         const char *key;
@@ -138,34 +152,38 @@ static void read_info(ga_arena *ar, json_object *root, genapi_image_info *info, 
                 {"height", GENAPI_IMAGE_INFO_HEIGHT, offsetof(genapi_image_info, height)},
                 {"steps", GENAPI_IMAGE_INFO_STEPS, offsetof(genapi_image_info, steps)}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-        if (json_object_object_get_ex(doc, ints[i].key, &v) && json_object_is_type(v, json_type_int)) {
-            *(int64_t *)(void *)((char *)info + ints[i].offset) = json_object_get_int64(v);
+        if (ga_jt_i64(t, doc, ints[i].key, (int64_t *)(void *)((char *)info + ints[i].offset)))
             info->fields |= ints[i].bit;
-        }
-    if (json_object_object_get_ex(doc, "all_seeds", &v) && json_object_is_type(v, json_type_array)) {
+    if ((v = ga_jt_get(t, doc, "all_seeds", json_type_array)) != NULL) {
         size_t n = json_object_array_length(v);
-        int64_t *seeds = ga_arena_alloc(ar, (n ? n : 1) * sizeof *seeds);
+        int64_t *seeds = ga_arena_alloc(t->ar, (n ? n : 1) * sizeof *seeds);
         if (seeds == NULL) {
-            *oom = 1;
+            ga_jt_nomem(t);
         } else {
-            for (size_t i = 0; i < n; i++)
-                seeds[i] = json_object_get_int64(json_object_array_get_idx(v, i));
+            char name[40];
+            for (size_t i = 0; i < n; i++) {
+                snprintf(name, sizeof name, "all_seeds[%zu]", i);
+                json_object *e = json_object_array_get_idx(v, i);
+                if (e == NULL || !ga_jt_int_value(t, e, name, &seeds[i]))
+                    ga_jt_type_fail(t, name, e, "an integer seed");
+            }
             info->all_seeds = seeds;
             info->all_seed_count = n;
         }
     }
-    info->sampler_name = jr_str(ar, doc, "sampler_name", oom);
-    info->prompt = jr_str(ar, doc, "prompt", oom);
-    if (json_object_object_get_ex(doc, "infotexts", &v) && json_object_is_type(v, json_type_array))
+    info->sampler_name = ga_jt_str(t, doc, "sampler_name", NULL);
+    info->prompt = ga_jt_str(t, doc, "prompt", NULL);
+    if ((v = ga_jt_get(t, doc, "infotexts", json_type_array)) != NULL)
         info->infotexts_count = json_object_array_length(v);
-    info->json = jw_text(&ar->alloc, doc);
-    if (info->json) {
+    if (t->st == GENAPI_OK) {
+        char *text = jw_text(&t->ar->alloc, doc);
         /* keep it in the arena so the result frees it */
-        const char *copy = ga_arena_strdup(ar, info->json);
-        ga_free(&ar->alloc, (void *)(uintptr_t)info->json);
-        info->json = copy;
+        info->json = text ? ga_utf8_dup(t->ar, text, strlen(text), NULL) : NULL;
+        ga_free(&t->ar->alloc, text);
+        if (info->json == NULL)
+            ga_jt_nomem(t);
     }
-    *oom |= info->json == NULL;
+    ga_jt_at(t, "%s", "");
     json_object_put(doc);
 }
 
@@ -175,7 +193,7 @@ genapi_status genapi_images_result_parse(genapi_client *c, const char *body, siz
     if (c == NULL || body == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client, body or out is NULL");
     *out = NULL;
-    json_object *root = ga_json_parse(body, len), *arr, *v;
+    json_object *root = ga_json_parse(body, len), *arr;
     if (root == NULL || !json_object_is_type(root, json_type_object) ||
         !json_object_object_get_ex(root, "images", &arr) || !json_object_is_type(arr, json_type_array)) {
         json_object_put(root);
@@ -203,19 +221,16 @@ genapi_status genapi_images_result_parse(genapi_client *c, const char *body, siz
         st = decode_image(&h->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e), "images", &imgs[i],
                           err);
     }
-    int oom = 0;
     if (st == GENAPI_OK) {
         r->images = imgs;
         r->image_count = n;
-        read_info(&h->ar, root, &r->info, &oom);
-        json_object *params;
-        if (json_object_object_get_ex(root, "parameters", &params) && json_object_is_type(params, json_type_object) &&
-            json_object_object_get_ex(params, "seed", &v) && json_object_is_type(v, json_type_int)) {
-            r->has_parameters_seed = 1;
-            r->parameters_seed = json_object_get_int64(v);
-        }
-        if (oom)
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        ga_jt t;
+        ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "image response");
+        read_info(&t, root, &r->info);
+        json_object *params = ga_jt_get(&t, root, "parameters", json_type_object);
+        ga_jt_at(&t, "parameters");
+        r->has_parameters_seed = ga_jt_i64(&t, params, "seed", &r->parameters_seed);
+        st = t.st;
     }
     json_object_put(root);
     if (st != GENAPI_OK) {
@@ -229,7 +244,7 @@ genapi_status genapi_images_result_parse(genapi_client *c, const char *body, siz
 void genapi_images_result_free(genapi_images_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(images_holder, ar));
+        ga_result_holder_free(r->internal, offsetof(images_holder, ar));
 }
 
 genapi_status genapi_upscale_result_parse(genapi_client *c, const char *body, size_t len, genapi_upscale_result **out,
@@ -256,11 +271,11 @@ genapi_status genapi_upscale_result_parse(genapi_client *c, const char *body, si
     r->http_status = 200;
     genapi_status st = decode_image(&h->ar, json_object_get_string(img), (size_t)json_object_get_string_len(img),
                                     "image", &r->image, err);
-    int oom = 0;
     if (st == GENAPI_OK) {
-        r->html_info = jr_str(&h->ar, root, "html_info", &oom);
-        if (oom)
-            st = ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        ga_jt t;
+        ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "upscale response");
+        r->html_info = ga_jt_str(&t, root, "html_info", NULL);
+        st = t.st;
     }
     json_object_put(root);
     if (st != GENAPI_OK) {
@@ -274,7 +289,7 @@ genapi_status genapi_upscale_result_parse(genapi_client *c, const char *body, si
 void genapi_upscale_result_free(genapi_upscale_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(upscale_holder, ar));
+        ga_result_holder_free(r->internal, offsetof(upscale_holder, ar));
 }
 
 genapi_status genapi_image_to_base64(genapi_client *c, const uint8_t *bytes, size_t len, char **b64_out,
@@ -302,8 +317,13 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
     *out = NULL;
     if (params == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "params is NULL");
+    /* txt2img / img2img may leave sd_model_checkpoint unset: the client sends its default
+     * (defaults.h); in the WebUI flavour prompt and sd_model_checkpoint may both be unset, as the
+     * servers default them to their loaded model. */
     int is_webui = c->image_api == GENAPI_IMAGE_API_WEBUI;
-    genapi_status st = ga_params_validate_for(t, params, is_webui, err);
+    int generation = t != &ga_upscale_table;
+    genapi_status st =
+        ga_params_validate_ex(t, params, is_webui, generation ? "sd_model_checkpoint" : NULL, err);
     if (st != GENAPI_OK)
         return st;
     json_object *body = json_object_new_object();
@@ -312,13 +332,19 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
     st = ga_params_to_object(t, params, body, err);
     if (st == GENAPI_OK)
         st = jw_merge_extra(body, extra_json, err);
+    int resolve = GC_RESOLVE_NONE;
+    if (st == GENAPI_OK && generation) {
+        resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_IMAGE, body);
+        if (is_webui)
+            resolve = GC_RESOLVE_NONE;
+    }
     char *text = st == GENAPI_OK ? jw_text(&c->alloc, body) : NULL;
     json_object_put(body);
     if (st != GENAPI_OK)
         return st;
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    return gc_start(c, ops, "POST", is_webui ? webui : hosted, text, 0, image, cb, out, err);
+    return gc_start_resolving(c, ops, "POST", is_webui ? webui : hosted, text, 0, image, resolve, cb, out, err);
 }
 
 static genapi_status parse_images(genapi_client *c, const gt_response *resp, void **out, genapi_error *err)

@@ -1,12 +1,13 @@
 /* GET /v1/models/textgen-models. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <genapi/models.h>
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -15,19 +16,7 @@ typedef struct list_holder {
     ga_arena ar;
 } list_holder;
 
-/* String member `key` copied into ar (NULL when absent); *oom set when the copy failed. */
-static const char *dup(ga_arena *ar, json_object *o, const char *key, int *oom)
-{
-    json_object *v;
-    if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)) {
-        const char *s = ga_arena_strdup(ar, json_object_get_string(v));
-        *oom |= s == NULL;
-        return s;
-    }
-    return NULL;
-}
-
-genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, void **result, genapi_error *err)
+static genapi_status parse_list(genapi_client *c, const gt_response *resp, void **result, genapi_error *err)
 {
     genapi_model_list **out = (genapi_model_list **)result;
     json_object *root = ga_json_parse(resp->body, resp->body_len), *data = root;
@@ -46,27 +35,34 @@ genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, voi
     size_t n = json_object_array_length(data);
     genapi_model_info *items = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *items);
     size_t k = 0;
-    int oom = items == NULL;
-    for (size_t i = 0; !oom && i < n; i++) {
-        json_object *m = json_object_array_get_idx(data, i), *v;
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "model listing");
+    if (items == NULL)
+        ga_jt_nomem(&t);
+    char name[40];
+    for (size_t i = 0; items && i < n && t.st == GENAPI_OK; i++) {
+        json_object *m = json_object_array_get_idx(data, i);
         if (json_object_is_type(m, json_type_string)) {
-            items[k].id = ga_arena_strdup(&h->ar, json_object_get_string(m));
-            oom |= items[k++].id == NULL;
+            snprintf(name, sizeof name, "data[%zu]", i);
+            items[k++].id = ga_jt_text(&t, m, name, NULL);
             continue;
         }
         if (!json_object_is_type(m, json_type_object))
             continue;
-        items[k].id = dup(&h->ar, m, "id", &oom);
-        if (items[k].id == NULL && !oom)
-            items[k].id = dup(&h->ar, m, "name", &oom);
+        ga_jt_at(&t, "data[%zu]", i);
+        items[k].id = ga_jt_str(&t, m, "id", NULL);
+        if (items[k].id == NULL)
+            items[k].id = ga_jt_str(&t, m, "name", NULL);
         if (items[k].id == NULL)
             continue;
-        items[k].owned_by = dup(&h->ar, m, "owned_by", &oom);
-        items[k].parent = dup(&h->ar, m, "parent", &oom);
-        items[k].engine = dup(&h->ar, m, "engine", &oom);
-        if ((json_object_object_get_ex(m, "max_model_len", &v) || json_object_object_get_ex(m, "max_context", &v)) &&
-            json_object_is_type(v, json_type_int))
-            items[k].max_model_len = json_object_get_int64(v);
+        items[k].owned_by = ga_jt_str(&t, m, "owned_by", NULL);
+        items[k].parent = ga_jt_str(&t, m, "parent", NULL);
+        items[k].engine = ga_jt_str(&t, m, "engine", NULL);
+        if (!ga_jt_i64(&t, m, "max_model_len", &items[k].max_model_len))
+            ga_jt_i64(&t, m, "max_context", &items[k].max_model_len);
+        items[k].root = ga_jt_str(&t, m, "root", NULL);
+        items[k].object = ga_jt_str(&t, m, "object", NULL);
+        ga_jt_i64(&t, m, "created", &items[k].created);
         k++;
     }
     json_object_put(root);
@@ -74,9 +70,9 @@ genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, voi
     h->pub.items = items;
     h->pub.count = k;
     h->pub.internal = h;
-    if (oom) { /* a listing with names silently missing would be wrong: all or nothing */
+    if (t.st != GENAPI_OK) {
         genapi_model_list_free(&h->pub);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        return t.st;
     }
     *out = &h->pub;
     return GENAPI_OK;
@@ -86,7 +82,7 @@ void genapi_model_list_free(genapi_model_list *list)
 {
     if (list == NULL || list->internal == NULL)
         return;
-    jr_holder_free(list->internal, offsetof(list_holder, ar));
+    ga_result_holder_free(list->internal, offsetof(list_holder, ar));
 }
 
 static void free_list(void *result, const ga_alloc *a)
@@ -95,7 +91,7 @@ static void free_list(void *result, const ga_alloc *a)
     genapi_model_list_free(result);
 }
 
-static const gc_kind_ops models_ops = {GENAPI_REQ_TEXT_MODELS, gc_parse_model_list, free_list};
+const gc_kind_ops gc_text_models_ops = {GENAPI_REQ_TEXT_MODELS, parse_list, free_list};
 
 genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callbacks *cb, genapi_request **out,
                                             genapi_error *err)
@@ -104,7 +100,7 @@ genapi_status genapi_list_text_models_start(genapi_client *c, const genapi_callb
     if (c == NULL || out == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "client or out is NULL");
     *out = NULL;
-    return gc_start(c, &models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
+    return gc_start(c, &gc_text_models_ops, "GET", "/v1/models/textgen-models", NULL, 0, 0, cb, out, err);
 }
 
 genapi_status genapi_list_text_models(genapi_client *c, genapi_model_list **out, genapi_error *err)

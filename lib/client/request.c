@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
@@ -74,6 +74,13 @@ static int unref_locked(genapi_request *r) { return --r->refs == 0; }
 genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
                        int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err)
 {
+    return gc_start_resolving(c, ops, method, path, body, stream, image, GC_RESOLVE_NONE, cb, out, err);
+}
+
+genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path,
+                                 char *body, int stream, int image, int resolve, const genapi_callbacks *cb,
+                                 genapi_request **out, genapi_error *err)
+{
     genapi_request *r = ga_calloc(&c->alloc, 1, sizeof *r);
     if (r == NULL || strlen(path) >= sizeof r->path) {
         ga_free(&c->alloc, body);
@@ -87,6 +94,7 @@ genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *met
         r->cb = *cb;
     r->stream = stream;
     r->image = image;
+    r->resolve = resolve;
     r->body = body;
     r->body_len = body ? strlen(body) : 0;
     r->method = method;
@@ -140,7 +148,7 @@ static void enqueue_delta(genapi_request *r, const genapi_stream_delta *d)
                ss + ti + tn;
     gc_delta *q = ga_malloc(&r->alloc, n);
     if (q == NULL) {
-        r->stream_failed = 1;
+        r->stream_failed = GC_STREAM_NOMEM;
         return;
     }
     q->d = *d;
@@ -209,9 +217,10 @@ static int forward(const gacc_delta *d, void *user)
 static int on_event(const char *data, size_t len, void *user)
 {
     genapi_request *r = user;
+    gc_log_body(r->c, "stream event", r->method, r->path, data, len);
     int rc = gacc_event(r->acc, data, len);
-    if (rc < 0)
-        r->stream_failed = 1;
+    if (rc < 0 && !r->stream_failed)
+        r->stream_failed = GC_STREAM_EVENT;
     return rc;
 }
 
@@ -219,8 +228,8 @@ static int on_data(gt_xfer *x, const char *bytes, size_t len)
 {
     genapi_request *r = x->owner;
     int rc = gsse_feed(&r->sse, bytes, len);
-    if (rc < 0)
-        r->stream_failed = 1;
+    if (rc < 0 && !r->stream_failed)
+        r->stream_failed = GC_STREAM_NOMEM; /* the decoder could not grow its event buffer */
     if (rc != 0)
         return GT_DATA_STOP;
     if (r->cb.pull) {
@@ -249,8 +258,16 @@ static genapi_status stream_outcome(genapi_request *r, int http, genapi_error *e
 {
     if (r->stream_stopped)
         return ga_err(err, GENAPI_E_CANCELLED, NULL, "the stream was stopped by the delta callback");
+    if (r->stream_failed == GC_STREAM_NOMEM || (r->stream_failed && gacc_failure_of(r->acc) == GACC_FAIL_NOMEM))
+        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory while decoding the stream");
+    if (r->stream_failed && gacc_failure_of(r->acc) == GACC_FAIL_TYPE) {
+        /* a chunk field of the wrong JSON type: the typed reader's error names it */
+        *err = *gacc_failure_error(r->acc);
+        err->http_status = http;
+        return (genapi_status)err->status;
+    }
     if (r->stream_failed)
-        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream carried an event that is not JSON (or memory ran out)");
+        return ga_err(err, GENAPI_E_STREAM, NULL, "the stream carried an event that is not JSON");
     if (gacc_state_of(r->acc) == GACC_ERROR) {
         const char *message = NULL, *type = NULL;
         int64_t code = 0;
@@ -304,28 +321,35 @@ static void on_engine_progress(gt_xfer *x, int32_t step, int32_t steps, int32_t 
 static int32_t int_at(json_object *o, const char *k)
 {
     json_object *v;
-    return json_object_object_get_ex(o, k, &v) ? (int32_t)json_object_get_int64(v) : 0;
+    int64_t x = 0;
+    if (!json_object_object_get_ex(o, k, &v) || !ga_json_int64(v, &x) || x < INT32_MIN || x > INT32_MAX)
+        return 0;
+    return (int32_t)x;
 }
 
 int gc_progress_parse(const char *body, size_t len, genapi_progress *out)
 {
+    memset(out, 0, sizeof *out);
     json_object *root = ga_json_parse(body, len), *state = NULL, *v;
-    int ok = 0;
+    int rc = -1;
     if (root && json_object_is_type(root, json_type_object) && json_object_object_get_ex(root, "state", &state) &&
-        json_object_is_type(state, json_type_object) && int_at(state, "job_count") > 0) {
-        double f = json_object_object_get_ex(root, "progress", &v) ? json_object_get_double(v) : 0;
-        double eta = json_object_object_get_ex(root, "eta_relative", &v) ? json_object_get_double(v) : 0;
+        json_object_is_type(state, json_type_object)) {
+        double progress = 0, eta = 0;
+        if (json_object_object_get_ex(root, "progress", &v))
+            ga_json_number(v, &progress);
+        if (json_object_object_get_ex(root, "eta_relative", &v))
+            ga_json_number(v, &eta);
         /* The documented ranges whatever the server sends (json-c reads NaN and Infinity too). */
-        out->progress = f >= 0 ? (f <= 1 ? f : 1) : 0;
+        out->progress = progress >= 0 ? (progress <= 1 ? progress : 1) : 0;
         out->eta_relative = eta >= 0 && eta <= 1e9 ? eta : 0;
         out->sampling_step = int_at(state, "sampling_step");
         out->sampling_steps = int_at(state, "sampling_steps");
         out->job_no = int_at(state, "job_no");
         out->job_count = int_at(state, "job_count");
-        ok = 1;
+        rc = out->job_count > 0 ? 1 : 0;
     }
     json_object_put(root);
-    return ok;
+    return rc;
 }
 
 static void on_progress_done(gt_xfer *x, genapi_status st, const genapi_error *err)
@@ -334,9 +358,9 @@ static void on_progress_done(gt_xfer *x, genapi_status st, const genapi_error *e
     genapi_request *r = x->owner;
     r->px_running = 0;
     r->px_next_ns = gt_now_ns() + GC_PROGRESS_PERIOD_NS;
-    genapi_progress p;
     if (st == GENAPI_OK && x->resp.status == 200 && x->resp.body) {
-        if (gc_progress_parse(x->resp.body, x->resp.body_len, &p))
+        genapi_progress p;
+        if (gc_progress_parse(x->resp.body, x->resp.body_len, &p) == 1)
             emit_progress(r, p.progress, p.eta_relative, p.sampling_step, p.sampling_steps, p.job_no, p.job_count);
     } else if (st == GENAPI_OK && x->resp.status == 404) {
         r->px_next_ns = -1; /* the server has no progress route */
@@ -377,6 +401,10 @@ static void timed_out(genapi_client *c, genapi_request *r)
     complete(r, GENAPI_E_TIMEOUT, &err, result);
 }
 
+static void attempt_failed(genapi_client *c, genapi_request *r, genapi_status st, genapi_error *err, int http,
+                           int64_t retry_after, int delivered);
+static int resolve_step(genapi_client *c, genapi_request *r, int64_t left_ms);
+
 static void attempt_begin(genapi_client *c, genapi_request *r)
 {
     int64_t left_ms = (r->deadline_ns - gt_now_ns()) / 1000000;
@@ -384,6 +412,10 @@ static void attempt_begin(genapi_client *c, genapi_request *r)
         timed_out(c, r);
         return;
     }
+    if (r->resolve != GC_RESOLVE_NONE && resolve_step(c, r, left_ms) != 0)
+        return; /* the listing runs first (or the request has ended) */
+    gc_log(c, GENAPI_LOG_DEBUG, "%s %s: attempt %d of %d", r->method, r->path, r->attempt + 1, c->max_retries + 1);
+    gc_log_body(c, "request body", r->method, r->path, r->body, r->body_len);
     memset(&r->x, 0, sizeof r->x);
     r->x.timeout_ms = left_ms;
     r->x.method = r->method;
@@ -413,6 +445,118 @@ static void attempt_begin(genapi_client *c, genapi_request *r)
     genapi_status st = c->transport->begin(c->transport, &r->x, &err);
     if (st != GENAPI_OK)
         complete(r, st, &err, NULL);
+}
+
+/* ---- default model ------------------------------------------------------------------------ */
+
+/* Write the default into the body: 0, or -1 when out of memory (the request has then ended). */
+static int apply_default(genapi_request *r, const char *name)
+{
+    char *body = gc_body_with(&r->alloc, r->body, gc_resolve_key((gc_resolve)r->resolve), name);
+    if (body == NULL) {
+        genapi_error err;
+        genapi_error_clear(&err);
+        ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        complete(r, GENAPI_E_NOMEM, &err, NULL);
+        return -1;
+    }
+    ga_free(&r->alloc, r->body);
+    r->body = body;
+    r->body_len = strlen(body);
+    r->resolve = GC_RESOLVE_NONE;
+    return 0;
+}
+
+static void on_models_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
+{
+    genapi_request *r = x->owner;
+    genapi_client *c = r->c;
+    r->mx_running = 0;
+    genapi_error err;
+    genapi_error_clear(&err);
+    if (st != GENAPI_OK && terr)
+        err = *terr;
+    int http = st == GENAPI_OK ? x->resp.status : 0;
+    const char *what = r->resolve == GC_RESOLVE_TEXT ? "model" : "image model";
+    if (st == GENAPI_OK && http >= 200 && http < 300) {
+        gc_log_body(c, "response body", "GET", x->path, x->resp.body, x->resp.body_len);
+        const gc_kind_ops *ops = r->resolve == GC_RESOLVE_TEXT ? &gc_text_models_ops : &gc_image_models_ops;
+        void *list = NULL;
+        st = ops->parse(c, &x->resp, &list, &err);
+        gt_response_free(&r->alloc, &x->resp);
+        const char *first = NULL;
+        if (st == GENAPI_OK && r->resolve == GC_RESOLVE_TEXT && ((genapi_model_list *)list)->count > 0)
+            first = ((genapi_model_list *)list)->items[0].id;
+        else if (st == GENAPI_OK && r->resolve == GC_RESOLVE_IMAGE && ((genapi_image_listing *)list)->count > 0)
+            first = ((genapi_image_listing *)list)->items[0].name;
+        if (st == GENAPI_OK && (first == NULL || first[0] == '\0' || strlen(first) >= GC_MODEL_NAME_MAX))
+            st = ga_err(&err, GENAPI_E_NOT_FOUND, gc_resolve_key((gc_resolve)r->resolve),
+                        "no %s was given and the server lists none to use as the default (GET %s); set %s or %s",
+                        what, x->path, gc_resolve_key((gc_resolve)r->resolve),
+                        r->resolve == GC_RESOLVE_TEXT ? "GENAPI_MODEL" : "GENAPI_IMAGE_MODEL");
+        if (st == GENAPI_OK && gc_defaults_set(c->defaults, &c->alloc, (gc_resolve)r->resolve, first) != 0)
+            st = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+        if (st == GENAPI_OK) {
+            gc_log(c, GENAPI_LOG_INFO, "default %s: %s (the first of GET %s)", what, first, x->path);
+            /* The server's choice for every later request too (the first one cached wins). */
+            char name[GC_MODEL_NAME_MAX];
+            if (!gc_defaults_get(c->defaults, (gc_resolve)r->resolve, name, sizeof name))
+                snprintf(name, sizeof name, "%s", first);
+            ops->free_result(list, &r->alloc);
+            if (apply_default(r, name) != 0)
+                return;
+            /* The request itself goes out from the loop's next timer pass, not from inside
+             * this transfer's completion. */
+            r->state = GC_RETRY_WAIT;
+            r->retry_at_ns = gt_now_ns();
+            return;
+        }
+        if (list)
+            ops->free_result(list, &r->alloc);
+        complete(r, st, &err, NULL);
+        return;
+    }
+    int64_t retry_after = -1;
+    if (st == GENAPI_OK) {
+        st = gc_error_from_response(&x->resp, &err);
+        retry_after = err.retry_after_ms;
+        gt_response_free(&r->alloc, &x->resp);
+    }
+    char msg[sizeof err.message];
+    memcpy(msg, err.message, sizeof msg);
+    /* The listing's own message, after what was being done (cut to fit the record). */
+    int n = snprintf(err.message, sizeof err.message, "listing the models to find the default %s (GET %s): ", what,
+                     x->path);
+    if (n > 0 && (size_t)n < sizeof err.message)
+        ga_copy_field(err.message + n, sizeof err.message - (size_t)n, msg, strlen(msg));
+    attempt_failed(c, r, st, &err, http, retry_after, 0);
+}
+
+/* Before the first attempt of a request without its model: the cached default goes into the
+ * body (0: send now), or the listing starts (1: the request waits for it, or has ended). */
+static int resolve_step(genapi_client *c, genapi_request *r, int64_t left_ms)
+{
+    char name[GC_MODEL_NAME_MAX];
+    if (gc_defaults_get(c->defaults, (gc_resolve)r->resolve, name, sizeof name))
+        return apply_default(r, name) == 0 ? 0 : 1;
+    memset(&r->mx, 0, sizeof r->mx);
+    r->mx.method = "GET";
+    r->mx.path = r->resolve == GC_RESOLVE_TEXT ? "/v1/models/textgen-models" : gc_image_models_path(c);
+    r->mx.timeout_ms = left_ms;
+    r->mx.on_done = on_models_done;
+    r->mx.owner = r;
+    r->state = GC_ACTIVE;
+    r->px_next_ns = -1; /* no progress polls before the request itself runs */
+    gc_log(c, GENAPI_LOG_DEBUG, "%s %s: no %s given; listing the models for the default (GET %s)", r->method, r->path,
+           gc_resolve_key((gc_resolve)r->resolve), r->mx.path);
+    genapi_error err;
+    genapi_error_clear(&err);
+    genapi_status st = c->transport->begin(c->transport, &r->mx, &err);
+    if (st != GENAPI_OK)
+        complete(r, st, &err, NULL);
+    else
+        r->mx_running = 1;
+    return 1;
 }
 
 static int retryable(genapi_status st, int http_status)
@@ -446,6 +590,11 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
     if (st != GENAPI_OK && terr)
         err = *terr;
     int http = st == GENAPI_OK ? x->resp.status : 0;
+    r->last_http = http;
+    if (st == GENAPI_OK && !r->stream)
+        gc_log_body(c, "response body", r->method, r->path, x->resp.body, x->resp.body_len);
+    else if (st == GENAPI_OK && (http < 200 || http >= 300))
+        gc_log_body(c, "error body", r->method, r->path, x->resp.body, x->resp.body_len);
     if (st == GENAPI_OK && http >= 200 && http < 300) {
         void *result = NULL;
         if (r->stream) {
@@ -466,22 +615,41 @@ static void on_done(gt_xfer *x, genapi_status st, const genapi_error *terr)
         retry_after = err.retry_after_ms;
         gt_response_free(&r->alloc, &x->resp);
     }
+    attempt_failed(c, r, st, &err, http, retry_after, x->resp.delivered);
+}
+
+/* An attempt (or the default-model listing before it) failed: retry on a timer, or end. */
+static void attempt_failed(genapi_client *c, genapi_request *r, genapi_status st, genapi_error *err, int http,
+                           int64_t retry_after, int delivered)
+{
     /* Once part of a stream was handed over, repeating the request would repeat it. */
-    if (r->attempt >= c->max_retries || !retryable(st, http) || x->resp.delivered) {
+    if (r->attempt >= c->max_retries || !retryable(st, http) || delivered) {
         void *result = NULL;
-        if (r->stream && x->resp.delivered) {
-            /* The connection failed after part of the stream arrived: a broken stream. */
-            st = GENAPI_E_STREAM;
-            err.status = GENAPI_E_STREAM;
+        if (r->stream && delivered) {
+            /* The connection failed after part of the stream arrived: a broken stream (memory
+             * that ran out stays GENAPI_E_NOMEM); what arrived is the partial result. */
+            if (st != GENAPI_E_NOMEM) {
+                st = GENAPI_E_STREAM;
+                err->status = GENAPI_E_STREAM;
+            }
             result = stream_result(r, 0);
         }
-        complete(r, st, &err, result);
+        complete(r, st, err, result);
         return;
     }
-    int64_t at = gt_now_ns() + retry_delay_ms(c, r->attempt + 1, retry_after) * 1000000;
+    int64_t delay_ms = retry_delay_ms(c, r->attempt + 1, retry_after);
+    int64_t at = gt_now_ns() + delay_ms * 1000000;
     if (at >= r->deadline_ns) { /* no time left for another attempt: this answer is final */
-        complete(r, st, &err, NULL);
+        complete(r, st, err, NULL);
         return;
+    }
+    if (gc_log_on(c, GENAPI_LOG_WARN)) {
+        char status[32] = "";
+        if (http)
+            snprintf(status, sizeof status, "HTTP %d", http);
+        gc_log(c, GENAPI_LOG_WARN, "%s %s: attempt %d of %d failed (%s%s%s), retrying in %lld ms%s", r->method, r->path,
+               r->attempt + 1, c->max_retries + 1, http ? status : genapi_status_str(st), err->message[0] ? ": " : "",
+               err->message, (long long)delay_ms, retry_after >= 0 && retry_after <= 60000 ? " (Retry-After)" : "");
     }
     r->attempt++;
     r->state = GC_RETRY_WAIT;
@@ -507,6 +675,27 @@ static void detach(genapi_client *c, genapi_request *r)
     r->next = r->prev = NULL;
 }
 
+/* The end of a request in the log: an error, or one line with its timing. */
+static void log_end(genapi_client *c, genapi_request *r, genapi_status st, const genapi_error *err,
+                    const void *result)
+{
+    if (!gc_log_on(c, GENAPI_LOG_ERROR))
+        return;
+    double ms = r->started_ns ? (double)(gt_now_ns() - r->started_ns) / 1e6 : 0.0;
+    if (st != GENAPI_OK) {
+        char http[24] = "";
+        if (err && err->http_status)
+            snprintf(http, sizeof http, " [HTTP %d]", (int)err->http_status);
+        gc_log(c, st == GENAPI_E_CANCELLED ? GENAPI_LOG_INFO : GENAPI_LOG_ERROR, "%s %s: %s%s%s%s after %.1f ms, %d attempt%s",
+               r->method, r->path, genapi_status_str(st), err && err->message[0] ? ": " : "", err ? err->message : "",
+               http, ms, r->attempt + 1, r->attempt ? "s" : "");
+        return;
+    }
+    (void)result;
+    gc_log(c, GENAPI_LOG_INFO, "%s %s: HTTP %d in %.1f ms, %d attempt%s%s", r->method, r->path, r->last_http,
+           ms, r->attempt + 1, r->attempt ? "s" : "", r->stream ? " (stream)" : "");
+}
+
 static void complete(genapi_request *r, genapi_status st, const genapi_error *err, void *result)
 {
     genapi_client *c = r->c;
@@ -515,6 +704,12 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
         gt_response_free(&r->alloc, &r->px.resp);
         r->px_running = 0;
     }
+    if (r->mx_running) {
+        c->transport->cancel(c->transport, &r->mx);
+        gt_response_free(&r->alloc, &r->mx.resp);
+        r->mx_running = 0;
+    }
+    log_end(c, r, st, err, result);
     detach(c, r);
     r->state = GC_DONE;
     stream_reset(r);
@@ -523,8 +718,10 @@ static void complete(genapi_request *r, genapi_status st, const genapi_error *er
     pthread_mutex_lock(&c->mu);
     r->done = 1;
     r->status = st;
-    if (st != GENAPI_OK && err)
+    if (st != GENAPI_OK && err) {
         r->err = *err;
+        gc_redact(c, r->err.message); /* the key is never in an error, whatever a server echoes */
+    }
     r->err.status = st;
     r->result = result;
     c->pending--;
@@ -578,7 +775,8 @@ void gc_req_activate(genapi_client *c, genapi_request *r)
     c->active = r;
     c->n_active++;
     r->state = GC_ACTIVE;
-    r->deadline_ns = gt_now_ns() + c->timeout_ms * 1000000;
+    r->started_ns = gt_now_ns();
+    r->deadline_ns = r->started_ns + c->timeout_ms * 1000000;
     attempt_begin(c, r);
 }
 

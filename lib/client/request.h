@@ -33,20 +33,16 @@ typedef struct gc_kind_ops {
     void (*free_result)(void *result, const ga_alloc *a);
 } gc_kind_ops;
 
-/* Parsers of the kinds that have no public parse function (models.c, image_lists.c): the model
- * listing (*out a genapi_model_list) and the image options (*out the body as a string from the
- * client's allocator). */
-genapi_status gc_parse_model_list(genapi_client *c, const gt_response *resp, void **out, genapi_error *err);
+/* The image options parser (image_lists.c; *out the body as a string from the client's
+ * allocator), which has no public parse function. */
 genapi_status gc_parse_image_options(genapi_client *c, const gt_response *resp, void **out, genapi_error *err);
-
-/* An image progress answer (GET /sdapi/v1/progress): 1 with *out filled when it reports a
- * running job (a "state" object with job_count > 0), else 0. progress is kept to 0..1 and
- * eta_relative to 0..1e9 s (NaN, infinite or negative values read as 0). */
-int gc_progress_parse(const char *body, size_t len, genapi_progress *out);
 
 /* The kinds whose results streams also produce (chat.c, completions.c). */
 extern const gc_kind_ops gc_chat_ops;
 extern const gc_kind_ops gc_completion_ops;
+
+/* Why a stream failed (genapi_request::stream_failed). */
+enum { GC_STREAM_EVENT = 1, GC_STREAM_NOMEM = 2 };
 
 typedef enum {
     GC_NEW = 0,
@@ -71,6 +67,7 @@ struct genapi_request {
     const char *method;
     char path[96];
     char progress_path[48];
+    int resolve;              /* a gc_resolve: the default model still to find before sending */
 
     /* Loop thread only. */
     gc_state state;
@@ -82,11 +79,15 @@ struct genapi_request {
     gsse_decoder sse;
     gacc *acc;
     int stream_stopped;       /* the delta callback asked to stop */
-    int stream_failed;        /* an event was not JSON, or memory ran out */
+    int stream_failed;        /* GC_STREAM_EVENT (the accumulator says why) or GC_STREAM_NOMEM */
     gt_xfer px;               /* HTTP image progress poll */
     int px_running;
     int64_t px_next_ns;
     double last_progress;
+    gt_xfer mx;               /* the default-model listing, before the request itself */
+    int mx_running;
+    int64_t started_ns;       /* when it left the queue (for the log) */
+    int last_http;            /* HTTP status of the last answer (for the log) */
 
     /* Shared, under the client's mutex. */
     int refs;
@@ -109,6 +110,17 @@ struct genapi_request {
  * in every case. stream: 0, or 1 + a gacc_kind. */
 genapi_status gc_start(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path, char *body,
                        int stream, int image, const genapi_callbacks *cb, genapi_request **out, genapi_error *err);
+/* gc_start for a body that still lacks its default model (a gc_resolve, see defaults.h): the
+ * lifecycle lists the models first when the client does not know the default yet. */
+genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const char *method, const char *path,
+                                 char *body, int stream, int image, int resolve, const genapi_callbacks *cb,
+                                 genapi_request **out, genapi_error *err);
+
+/* The kinds that list models, used to find a default (models.c, image_lists.c). */
+extern const gc_kind_ops gc_text_models_ops;
+extern const gc_kind_ops gc_image_models_ops;
+/* The path of the image model listing in the client's image API flavour. */
+const char *gc_image_models_path(const genapi_client *c);
 
 /* The client a blocking call runs on: c itself, or, when another thread pumps c with
  * genapi_poll, a private client with c's settings and backend and a loop of its own (so the
@@ -123,6 +135,12 @@ genapi_status gc_finish_blocking(genapi_client *bc, genapi_status st, genapi_req
                                  genapi_error *err);
 
 /* Take the result of kind `kind` (see genapi_request_take_*). */
+/* Reads a `/sdapi/v1/progress` body into *out (missing numbers are 0): 1 when a job is
+ * running (state.job_count > 0), 0 when the server is idle, -1 when the body is not a
+ * progress object (no "state" object). Only a running job's progress is reported. progress is
+ * kept to 0..1 and eta_relative to 0..1e9 s (NaN, infinite or negative values read as 0). */
+int gc_progress_parse(const char *body, size_t len, genapi_progress *out);
+
 genapi_status gc_take(genapi_request *r, genapi_request_kind kind, void **out);
 
 /* Loop-thread operations on requests (request.c), used by loop.c. */

@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "stream/accumulate.h"
 #include "util/err.h"
 
@@ -28,10 +28,11 @@ static genapi_status start_stream(genapi_client *c, genapi_status body_st, json_
 {
     if (body_st != GENAPI_OK)
         return body_st;
+    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
     char *text = stream_body(c, body);
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
-    return gc_start(c, ops, "POST", path, text, 1 + (int)kind, 0, cb, out, err);
+    return gc_start_resolving(c, ops, "POST", path, text, 1 + (int)kind, 0, resolve, cb, out, err);
 }
 
 genapi_status genapi_chat_stream_start(genapi_client *c, const genapi_chat_request *req, const genapi_callbacks *cb,

@@ -1,16 +1,17 @@
 /* Tokenization: POST /v1/tokenize. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <genapi/tokenize.h>
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-#include "client/json_read.h"
+#include "client/json_write.h"
 #include "params/param_internal.h"
 #include "util/err.h"
 
-typedef JR_HOLDER(genapi_tokenize_result) holder;
+typedef GA_RESULT_HOLDER(genapi_tokenize_result) holder;
 
 static genapi_status build_body(const genapi_tokenize_request *req, json_object **out, genapi_error *err)
 {
@@ -83,33 +84,42 @@ static genapi_status parse(genapi_client *c, const char *body, size_t len, genap
     genapi_tokenize_result *r = &h->pub;
     r->struct_size = (uint32_t)sizeof *r;
     r->internal = h;
+    ga_jt t;
+    ga_jt_init(&t, &h->ar, err, GENAPI_E_PARSE, "tokenize response");
     size_t n = json_object_array_length(toks);
     int64_t *ids = ga_arena_alloc(&h->ar, (n ? n : 1) * sizeof *ids);
-    int oom = ids == NULL;
-    for (size_t i = 0; ids && i < n; i++)
-        ids[i] = json_object_get_int64(json_object_array_get_idx(toks, i));
+    if (ids == NULL)
+        ga_jt_nomem(&t);
+    char name[40];
+    for (size_t i = 0; ids && i < n && t.st == GENAPI_OK; i++) {
+        snprintf(name, sizeof name, "tokens[%zu]", i);
+        json_object *e = json_object_array_get_idx(toks, i);
+        if (e == NULL || !ga_jt_int_value(&t, e, name, &ids[i]))
+            ga_jt_type_fail(&t, name, e, "an integer token id");
+    }
     r->tokens = ids;
     r->token_count = n;
-    r->count = json_object_object_get_ex(root, "count", NULL) ? jr_i64(root, "count") : (int64_t)n;
-    r->max_model_len = jr_i64(root, "max_model_len");
-    if (json_object_object_get_ex(root, "token_strs", &strs) && json_object_is_type(strs, json_type_array)) {
+    r->count = (int64_t)n;
+    ga_jt_i64(&t, root, "count", &r->count);
+    ga_jt_i64(&t, root, "max_model_len", &r->max_model_len);
+    if ((strs = ga_jt_get(&t, root, "token_strs", json_type_array)) != NULL) {
         /* Exactly one text per token: missing ones are "", extra ones are dropped. */
         size_t k = json_object_array_length(strs);
         const char **s = ga_arena_alloc(&h->ar, (n + 1) * sizeof *s);
-        oom |= s == NULL;
-        for (size_t i = 0; s && i < n; i++) {
-            json_object *e = i < k ? json_object_array_get_idx(strs, i) : NULL;
-            s[i] = json_object_is_type(e, json_type_string)
-                       ? ga_arena_strndup(&h->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e))
-                       : "";
-            oom |= s[i] == NULL;
+        if (s == NULL)
+            ga_jt_nomem(&t);
+        for (size_t i = 0; s && i < n && t.st == GENAPI_OK; i++) {
+            snprintf(name, sizeof name, "token_strs[%zu]", i);
+            s[i] = ga_jt_text(&t, i < k ? json_object_array_get_idx(strs, i) : NULL, name, NULL);
+            if (s[i] == NULL)
+                s[i] = "";
         }
         r->token_strs = s;
     }
     json_object_put(root);
-    if (oom) {
+    if (t.st != GENAPI_OK) {
         genapi_tokenize_result_free(r);
-        return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
+        return t.st;
     }
     *out = r;
     return GENAPI_OK;
@@ -148,6 +158,10 @@ genapi_status genapi_tokenize_start(genapi_client *c, const genapi_tokenize_requ
     genapi_status st = build_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
+    char model[GC_MODEL_NAME_MAX];
+    if (req->model == NULL && req->multi_models.count == 0 &&
+        gc_defaults_get_env(c->defaults, GC_RESOLVE_TEXT, model, sizeof model))
+        json_object_object_add(body, "model", json_object_new_string(model)); /* GENAPI_MODEL */
     char *text = jw_text(&c->alloc, body);
     json_object_put(body);
     if (text == NULL)
@@ -171,5 +185,5 @@ genapi_status genapi_tokenize(genapi_client *c, const genapi_tokenize_request *r
 void genapi_tokenize_result_free(genapi_tokenize_result *r)
 {
     if (r != NULL)
-        jr_holder_free(r->internal, offsetof(holder, ar));
+        ga_result_holder_free(r->internal, offsetof(holder, ar));
 }

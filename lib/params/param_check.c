@@ -208,6 +208,10 @@ const char *ga_base64_image_problem(const char *text)
             return "is a data URI without data";
     }
     size_t len = strlen(b64);
+    /* Base64 text is ASCII; libsodium's decoder (1.0.18) reads bytes from 0x80 up as digits. */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)b64[i] >= 0x80u)
+            return "is not valid base64 (a character outside A-Z a-z 0-9 + / or bad padding)";
     if (len % 4 != 0)
         return "is not valid base64 (the length is not a multiple of 4: missing or extra padding?)";
     enum { CHUNK = 4096 }; /* a multiple of 4: chunks decode independently */

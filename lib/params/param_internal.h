@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "util/alloc.h"
+#include "util/json_typed.h"
 
 /* A parameter table bound to its struct type: the descriptors plus the layout of the common
  * struct header (struct_size, reserved, is_set[set_words], allocator, owned). */
@@ -50,8 +51,13 @@ void ga_params_mark_id(const ga_param_table *t, void *s, long id, int set);
 int ga_params_is_set_id(const ga_param_table *t, const void *s, long id);
 /* Required parameters, per-field ranges, then t->cross_check. */
 genapi_status ga_params_validate(const ga_param_table *t, const void *s, genapi_error *err);
-/* The same; with webui != 0 the rows only the hosted API requires (GENAPI_RANGE_HOSTED_REQUIRED)
- * may be unset, as the WebUI servers default them. */
+/* The same, except that rows the client or the server fills may be unset: with webui != 0 the
+ * rows only the hosted API requires (GENAPI_RANGE_HOSTED_REQUIRED), as the WebUI servers
+ * default them; and the required parameter named `defaulted` (NULL: none), which the client
+ * fills with its default. */
+genapi_status ga_params_validate_ex(const ga_param_table *t, const void *s, int webui, const char *defaulted,
+                                    genapi_error *err);
+/* ga_params_validate_ex without `defaulted`. */
 genapi_status ga_params_validate_for(const ga_param_table *t, const void *s, int webui, genapi_error *err);
 genapi_status ga_params_to_json(const ga_param_table *t, const void *s, char **json_out, genapi_error *err);
 /* Parse a request object into s (recognised keys only; null = unset). */
@@ -109,6 +115,8 @@ const char *ga_base64_image_problem(const char *text);
 int ga_param_is_set(const ga_param_table *t, const void *s, size_t index);
 void ga_param_mark(const ga_param_table *t, void *s, size_t index, int set);
 const genapi_param_desc *ga_param_find(const ga_param_table *t, const char *json_name);
+/* The table's name closest to a misspelt `name` (a few edits away), or NULL. */
+const char *ga_param_suggest(const ga_param_table *t, const char *name);
 
 /* Validate one set field against its descriptor. */
 genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_error *err);
@@ -124,8 +132,6 @@ int32_t ga_param_choice_index(const genapi_param_desc *d, const char *text, size
 
 /* A JSON number printed with the fewest digits that read back as x. */
 json_object *ga_json_double(double x);
-/* Parse JSON text strictly (whole input, no trailing garbage); NULL on error. */
-json_object *ga_json_parse(const char *text, size_t len);
 /* Parse a text request object into params (recognised keys only; null = unset). */
 genapi_status ga_text_params_from_object(genapi_text_params *params, json_object *root, genapi_error *err);
 

@@ -1,5 +1,4 @@
 /* Parameter structs <-> JSON (json-c), driven by the descriptors. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -33,35 +32,6 @@ static json_object *intlist_json(const genapi_intlist *l)
     for (size_t i = 0; a && i < l->count; i++)
         json_object_array_add(a, json_object_new_int64(l->items[i]));
     return a;
-}
-
-json_object *ga_json_parse(const char *text, size_t len)
-{
-    if (len > (size_t)INT32_MAX)
-        return NULL;
-    json_tokener *tok = json_tokener_new();
-    if (tok == NULL)
-        return NULL;
-    json_object *v = json_tokener_parse_ex(tok, text, (int)len);
-    size_t consumed = json_tokener_get_parse_end(tok);
-    if (v == NULL && json_tokener_get_error(tok) == json_tokener_continue)
-        v = json_tokener_parse_ex(tok, "", 1); /* end of input: finishes a trailing number */
-    else
-        consumed = json_tokener_get_parse_end(tok);
-    if (json_tokener_get_error(tok) != json_tokener_success) {
-        json_object_put(v);
-        v = NULL;
-    } else if (consumed < len) {
-        /* trailing bytes after the value: only whitespace is allowed */
-        for (size_t i = consumed; i < len; i++)
-            if (text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') {
-                json_object_put(v);
-                v = NULL;
-                break;
-            }
-    }
-    json_tokener_free(tok);
-    return v;
 }
 
 static json_object *parse_json_text(const char *text) { return ga_json_parse(text, strlen(text)); }
@@ -173,7 +143,8 @@ genapi_status ga_params_to_json(const ga_param_table *t, const void *s, char **j
 
 /* ---- JSON -> struct ---------------------------------------------------------------------- */
 
-/* A JSON string as a C string: refused when it holds a NUL, which C strings cannot carry. */
+/* A JSON string as a C string (through the typed reader's text rule): refused when it holds a
+ * NUL, which C strings cannot carry. */
 static const char *c_string(const genapi_param_desc *d, json_object *v, ga_arena *ar, genapi_error *err)
 {
     size_t len = (size_t)json_object_get_string_len(v);
@@ -182,7 +153,7 @@ static const char *c_string(const genapi_param_desc *d, json_object *v, ga_arena
         ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must not contain NUL (\\u0000) characters.", d->json_name);
         return NULL;
     }
-    char *c = ga_arena_strndup(ar, s, len);
+    char *c = ga_utf8_dup(ar, s, len, NULL); /* invalid UTF-8 becomes U+FFFD, as in results */
     if (c == NULL)
         ga_err(err, GENAPI_E_NOMEM, d->json_name, "out of memory");
     return c;
@@ -191,29 +162,6 @@ static const char *c_string(const genapi_param_desc *d, json_object *v, ga_arena
 static genapi_status type_error(const genapi_param_desc *d, genapi_error *err, const char *want)
 {
     return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s must be %s.", d->json_name, want);
-}
-
-static int get_int(json_object *v, int64_t *out)
-{
-    if (json_object_is_type(v, json_type_int)) {
-        /* json-c clamps out-of-range integers; read the text to refuse them instead. */
-        const char *txt = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-        char *end;
-        errno = 0;
-        long long x = strtoll(txt, &end, 10);
-        if (errno == ERANGE || end == txt)
-            return 0;
-        *out = (int64_t)x;
-        return 1;
-    }
-    if (json_object_is_type(v, json_type_double)) {
-        double x = json_object_get_double(v);
-        if (isfinite(x) && x == floor(x) && fabs(x) < 9.2e18) {
-            *out = (int64_t)x;
-            return 1;
-        }
-    }
-    return 0;
 }
 
 static genapi_status parse_intlist(const genapi_param_desc *d, json_object *v, genapi_intlist *out, ga_arena *ar,
@@ -232,7 +180,7 @@ static genapi_status parse_intlist(const genapi_param_desc *d, json_object *v, g
             if (items[i] < 0)
                 return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s: unknown sampler name '%s'.", d->json_name,
                               json_object_get_string(e));
-        } else if (!get_int(e, &items[i])) {
+        } else if (!ga_json_int64(e, &items[i])) {
             return type_error(d, err, samplers ? "an array of sampler ids or names" : "an array of integers");
         }
     }
@@ -285,12 +233,11 @@ genapi_status ga_param_from_json(const genapi_param_desc *d, void *s, json_objec
         return GENAPI_OK;
     }
     case GENAPI_PK_DOUBLE:
-        if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+        if (!ga_json_number(v, FIELD(s, d, double)))
             return type_error(d, err, "a number");
-        *FIELD(s, d, double) = json_object_get_double(v);
         return GENAPI_OK;
     case GENAPI_PK_INT:
-        if (!get_int(v, FIELD(s, d, int64_t)))
+        if (!ga_json_int64(v, FIELD(s, d, int64_t)))
             return type_error(d, err, "an integer");
         return GENAPI_OK;
     case GENAPI_PK_BOOL:
@@ -354,10 +301,9 @@ genapi_status ga_param_from_json(const genapi_param_desc *d, void *s, json_objec
             if (end == key || *end != '\0')
                 return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s keys must be token ids, got '%s'.",
                               d->json_name, key);
-            if (!json_object_is_type(val, json_type_double) && !json_object_is_type(val, json_type_int))
+            if (!ga_json_number(val, &items[i].bias))
                 return type_error(d, err, "an object mapping token ids to numbers");
             items[i].token = id;
-            items[i].bias = json_object_get_double(val);
             i++;
         }
         FIELD(s, d, genapi_token_biases)->items = items;
@@ -374,8 +320,8 @@ genapi_status ga_param_from_json(const genapi_param_desc *d, void *s, json_objec
         for (size_t i = 0; i < n; i++) {
             json_object *t = json_object_array_get_idx(v, i);
             if (!json_object_is_type(t, json_type_array) || json_object_array_length(t) != 3 ||
-                !get_int(json_object_array_get_idx(t, 1), &items[i].start) ||
-                !get_int(json_object_array_get_idx(t, 2), &items[i].length))
+                !ga_json_int64(json_object_array_get_idx(t, 1), &items[i].start) ||
+                !ga_json_int64(json_object_array_get_idx(t, 2), &items[i].length))
                 return type_error(d, err, "an array of [tokens, start, length]");
             genapi_status st = parse_intlist(d, json_object_array_get_idx(t, 0), &items[i].tokens, ar, err, 0);
             if (st != GENAPI_OK)
@@ -432,8 +378,11 @@ genapi_status ga_params_set_text(const ga_param_table *t, void *s, const char *n
     if (s == NULL || *(const uint32_t *)s != (uint32_t)t->struct_size || name == NULL || value == NULL)
         return ga_err(err, GENAPI_E_INVALID_ARG, name, "params, name or value is NULL");
     const genapi_param_desc *d = ga_param_find(t, name);
-    if (d == NULL)
-        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown %s parameter '%s'", t->kind, name);
+    if (d == NULL) {
+        const char *near = ga_param_suggest(t, name);
+        return ga_err(err, GENAPI_E_INVALID_ARG, name, "unknown %s parameter '%s'%s%s%s", t->kind, name,
+                      near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
     ga_arena *ar = ga_params_arena(t, s);
     if (ar == NULL)
         return ga_err(err, GENAPI_E_NOMEM, name, "out of memory");

@@ -68,17 +68,25 @@ int ga_params_is_set_id(const ga_param_table *t, const void *s, long id)
 
 genapi_status ga_params_validate(const ga_param_table *t, const void *s, genapi_error *err)
 {
-    return ga_params_validate_for(t, s, 0, err);
+    return ga_params_validate_ex(t, s, 0, NULL, err);
 }
 
 genapi_status ga_params_validate_for(const ga_param_table *t, const void *s, int webui, genapi_error *err)
+{
+    return ga_params_validate_ex(t, s, webui, NULL, err);
+}
+
+genapi_status ga_params_validate_ex(const ga_param_table *t, const void *s, int webui, const char *defaulted,
+                                    genapi_error *err)
 {
     if (!initialised(t, s))
         return ga_err(err, GENAPI_E_INVALID_ARG, NULL, "genapi_%s_params is NULL or not initialised", t->kind);
     for (size_t i = 0; i < t->count; i++) {
         const genapi_param_desc *d = &t->descs[i];
         if (!ga_param_is_set(t, s, i)) {
-            if ((d->range_flags & GENAPI_RANGE_REQUIRED) && !(webui && (d->range_flags & GENAPI_RANGE_HOSTED_REQUIRED)))
+            if ((d->range_flags & GENAPI_RANGE_REQUIRED) &&
+                !(webui && (d->range_flags & GENAPI_RANGE_HOSTED_REQUIRED)) &&
+                !(defaulted && strcmp(defaulted, d->json_name) == 0))
                 return ga_err(err, GENAPI_E_INVALID_ARG, d->json_name, "%s is required", d->json_name);
             continue;
         }

@@ -128,12 +128,23 @@ genapi_status gs_respond_error(genapi_backend *b, genapi_http_response *r, int s
     return gs_respond_json(b, r, status, o);
 }
 
+const char gs_nomem_content_type[] = "application/json";
+
+genapi_status gs_respond_nomem(genapi_backend *b, genapi_http_response *r)
+{
+    genapi_http_response_release(b, r);
+    gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+    r->content_type = gs_nomem_content_type; /* marks the answer as a failed allocation */
+    return GENAPI_E_NOMEM;
+}
+
 genapi_status gs_respond_genapi_error(genapi_backend *b, genapi_http_response *r, const genapi_error *err)
 {
     switch ((genapi_status)err->status) {
     case GENAPI_E_NOT_FOUND:
         return gs_respond_error(b, r, 404, "NotFoundError", err->param, "%s", err->message);
     case GENAPI_E_NOMEM:
+        return gs_respond_nomem(b, r);
     case GENAPI_E_INTERNAL:
         return gs_respond_error(b, r, 500, "InternalServerError", err->param, "%s", err->message);
     default:
@@ -187,7 +198,7 @@ static genapi_status not_found(genapi_backend *b, genapi_http_response *r)
     return gs_respond_json(b, r, 404, o);
 }
 
-genapi_status gs_begin(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
+static genapi_status route(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
 {
     *job = NULL;
     memset(r, 0, sizeof *r);
@@ -255,6 +266,8 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
         return GENAPI_E_INVALID_ARG;
     gs_job *job = NULL;
     genapi_status st = gs_begin(b, req, r, &job);
+    if (st == GENAPI_E_NOMEM && job == NULL && r->body != NULL)
+        return GENAPI_OK; /* the 500 answer for memory that ran out is a response like any other */
     if (st != GENAPI_OK || job == NULL)
         return st;
     /* The same job the server and the in-process transport step, run to its end. */
@@ -270,4 +283,13 @@ genapi_status genapi_backend_handle(genapi_backend *b, const genapi_http_request
     r->body_len = r->body ? len : 0;
     gs_job_free(job);
     return r->body ? GENAPI_OK : GENAPI_E_NOMEM;
+}
+
+genapi_status gs_begin(genapi_backend *b, const genapi_http_request *req, genapi_http_response *r, gs_job **job)
+{
+    genapi_status st = route(b, req, r, job);
+    /* However a route passed it on, an allocation that failed is reported as such. */
+    if (*job == NULL && r->content_type == gs_nomem_content_type)
+        return GENAPI_E_NOMEM;
+    return st;
 }

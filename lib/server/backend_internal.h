@@ -38,6 +38,13 @@ genapi_status gs_respond_error(genapi_backend *b, genapi_http_response *r, int s
 #endif
     ;
 /* Map a genapi_error from validation to a 400/404 response. */
+/* The 500 answer for memory that ran out; returns GENAPI_E_NOMEM (with the body built when it
+ * could be), so gs_begin reports the failure itself: genapi-server sends the 500, the
+ * in-process transport ends the call with GENAPI_E_NOMEM. */
+genapi_status gs_respond_nomem(genapi_backend *b, genapi_http_response *r);
+/* The content type of that answer (the text "application/json"): a job finished with it, or an
+ * answer gs_begin returns with it, is known by this address to be a failed allocation. */
+extern const char gs_nomem_content_type[];
 genapi_status gs_respond_genapi_error(genapi_backend *b, genapi_http_response *r, const genapi_error *err);
 
 /* Authorization check; 1 if allowed. */

@@ -76,7 +76,7 @@ int gs_img_decode_b64(genapi_backend *b, const char *text, gi_image *out, genapi
     size_t cap = len / 4 * 3 + 3, n = 0;
     uint8_t *bytes = ga_malloc(&b->alloc, cap ? cap : 1);
     if (bytes == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
         return 0;
     }
     genapi_error err;
@@ -88,7 +88,7 @@ int gs_img_decode_b64(genapi_backend *b, const char *text, gi_image *out, genapi
         st = gi_image_decode(&b->alloc, bytes, n, &input_limits, out, &err);
     ga_free(&b->alloc, bytes);
     if (st == GENAPI_E_NOMEM)
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     else if (st != GENAPI_OK)
         gs_img_webui_error(b, r, 500, "Invalid encoded image");
     return st == GENAPI_OK;
@@ -150,7 +150,10 @@ int gs_img_parse_params(genapi_backend *b, const ga_param_table *t, void *p, jso
     if (!coerce_strings(b, t, root, r))
         return 0;
     if (ga_params_from_object(t, p, root, &err) != GENAPI_OK || ga_params_validate_for(t, p, webui, &err) != GENAPI_OK) {
-        gs_img_detail_error(b, r, err.param, err.message);
+        if (err.status == GENAPI_E_NOMEM)
+            gs_respond_nomem(b, r); /* not the 422 of a bad parameter */
+        else
+            gs_img_detail_error(b, r, err.param, err.message);
         return 0;
     }
     return 1;

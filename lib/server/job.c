@@ -31,8 +31,10 @@ void gs_job_finish_with(gs_job *j, genapi_http_response *r)
 {
     if (!j->head_ready)
         gs_job_set_head(j, r->status, r->content_type, r->retry_after_s);
-    if (r->body)
-        ga_buf_append(&j->out, r->body, r->body_len);
+    if (r->content_type == gs_nomem_content_type)
+        j->failure = GENAPI_E_NOMEM;
+    if (r->body && ga_buf_append(&j->out, r->body, r->body_len) != 0)
+        j->failure = GENAPI_E_NOMEM;
     genapi_http_response_release(j->b, r);
     j->done = 1;
 }

@@ -56,6 +56,8 @@ struct gs_job {
     int64_t deadline_ns;     /* CLOCK_MONOTONIC time the job must end by; 0 before its first step */
     int64_t limit_ms;        /* the deadline it was given then (0: none) */
     int expired;             /* it ended at its deadline */
+    genapi_status failure;   /* GENAPI_E_NOMEM when it ended for lack of memory (its answer is
+                                the 500), so the in-process transport reports that status */
 };
 
 /* Route a request. Returns GENAPI_OK with *job NULL and the whole answer in r, or GENAPI_OK

@@ -52,7 +52,7 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
             return ga_err(err, GENAPI_E_INVALID_ARG, "messages", "messages[%zu].content must not contain NUL characters.", i);
         if ((*total += len) > (size_t)GS_LIMIT_TEXT_BYTES)
             return too_much_text(err, *total);
-        *out = ga_arena_strndup(ar, json_object_get_string(c), len);
+        *out = ga_utf8_dup(ar, json_object_get_string(c), len, NULL);
         return *out ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
     }
     if (!json_object_is_type(c, json_type_array))
@@ -77,7 +77,7 @@ static genapi_status message_content(ga_arena *ar, json_object *c, size_t i, con
             ga_buf_puts(&buf, "\n");
         ga_buf_puts(&buf, s);
     }
-    char *joined = ga_arena_strndup(ar, buf.data ? buf.data : "", buf.len);
+    char *joined = buf.failed ? NULL : ga_utf8_dup(ar, buf.data ? buf.data : "", buf.len, NULL);
     ga_buf_free(&buf);
     *out = joined;
     return joined ? GENAPI_OK : ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
@@ -130,7 +130,9 @@ genapi_status gs_parse_chat_messages(ga_arena *ar, json_object *root, gx_message
         size_t role_len = (size_t)json_object_get_string_len(role), before = total;
         if ((total += role_len) > (size_t)GS_LIMIT_TEXT_BYTES)
             return too_much_text(err, total);
-        (*msgs)[i].role = ga_arena_strdup(ar, json_object_get_string(role));
+        (*msgs)[i].role = ga_utf8_dup(ar, json_object_get_string(role), role_len, NULL);
+        if ((*msgs)[i].role == NULL)
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         json_object_object_get_ex(msg, "content", &content);
         genapi_status st = message_content(ar, content, i, &(*msgs)[i].content, &total, err);
         if (st == GENAPI_OK)
@@ -222,6 +224,7 @@ static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
     const gs_text_gen *g = &t->gens[0];
     gx_text_engine *e = b->text;
     ga_arena *ar = &t->req.ar;
+    ar->failed = 0; /* the pieces below (token texts of logprobs) are checked once, at the end */
     json_object *choices = json_object_new_array();
     for (size_t i = 0; i < g->n_choices; i++)
         json_object_array_add(choices, choice_json(e, &g->choices[i], i, cs->top, &cs->tools, ar));
@@ -237,6 +240,10 @@ static genapi_status chat_answer(gs_text_job *t, genapi_http_response *r)
     json_object_object_add(o, "prompt_logprobs", cs->plp ? gs_prompt_logprobs(e, cs->plp, cs->n_prompt, ar) : NULL);
     json_object_object_add(o, "prompt_token_ids", NULL);
     json_object_object_add(o, "kv_transfer_params", NULL);
+    if (ar->failed) {
+        json_object_put(o);
+        return gs_respond_nomem(b, r);
+    }
     return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 
@@ -261,9 +268,8 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
     t->route = cs;
     if (!gs_text_params(b, root, p, r, &cs->model))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
-    json_object *jv;
-    int stream = json_object_object_get_ex(root, "stream", &jv) && json_object_get_boolean(jv), include_usage;
-    if (!gs_stream_options(b, root, stream, &include_usage, r))
+    int stream = 0, include_usage;
+    if (!gs_bool_member(b, root, "stream", 0, &stream, r) || !gs_stream_options(b, root, stream, &include_usage, r))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     if (stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0) {
         *st = gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
@@ -293,12 +299,15 @@ static int prepare_chat(gs_text_job *t, genapi_http_response *r, genapi_status *
     uint8_t *topic = ga_arena_alloc(ar, vocab);
     if (topic == NULL || gx_apply_chat_template(e, msgs, n_msgs, 1, &prompt, &n_prompt, &cap) != 0) {
         ga_free(&b->alloc, prompt);
-        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        *st = gs_respond_nomem(b, r);
         return 0;
     }
     for (size_t i = 0; i < n_msgs; i++)
-        if (strcmp(msgs[i].role, "user") == 0)
-            gx_mark_topic(e, msgs[i].content, topic);
+        if (strcmp(msgs[i].role, "user") == 0 && gx_mark_topic(e, msgs[i].content, topic) != 0) {
+            ga_free(&b->alloc, prompt);
+            *st = gs_respond_nomem(b, r);
+            return 0;
+        }
     const int32_t *kept = prompt;
     n_prompt = gx_truncate_prompt(e, p, &kept, n_prompt);
     /* The job keeps the prompt it generates from. */

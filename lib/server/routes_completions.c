@@ -79,7 +79,7 @@ static int parse_prompts(genapi_backend *b, json_object *root, const genapi_text
     }
     prompt *ps = ga_arena_alloc(ar, count * sizeof *ps);
     if (ps == NULL)
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory"), 0;
+        return gs_respond_nomem(b, r), 0;
     for (size_t i = 0; i < count; i++) {
         json_object *item = list_of_lists ? json_object_array_get_idx(pr, i) : single;
         if (json_object_is_type(item, json_type_string)) {
@@ -92,13 +92,13 @@ static int parse_prompts(genapi_backend *b, json_object *root, const genapi_text
             size_t n = 0, cap = 0;
             if (gx_tokenize(e->tok, json_object_get_string(item), len, &ids, &n, &cap) != 0) {
                 ga_free(&b->alloc, ids);
-                gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+                gs_respond_nomem(b, r);
                 return 0;
             }
             int32_t *copy = ga_arena_alloc(ar, (n ? n : 1) * sizeof *ids);
             if (copy == NULL) {
                 ga_free(&b->alloc, ids);
-                gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+                gs_respond_nomem(b, r);
                 return 0;
             }
             memcpy(copy, ids, n * sizeof *ids);
@@ -151,6 +151,8 @@ static json_object *choice_json(gs_text_job *t, size_t k, const gx_choice *c, in
     if (cs->echo)
         ga_buf_append(&text, pk->text, pk->text_len);
     ga_buf_append(&text, c->text, c->text_len);
+    if (text.failed)
+        ar->failed = 1; /* reported by completion_answer */
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64(index));
     json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));
@@ -160,7 +162,7 @@ static json_object *choice_json(gs_text_job *t, size_t k, const gx_choice *c, in
         if (cs->echo && plp) {
             /* Prompt tokens first (the first without a logprob), then the output. */
             gx_logprob *all = ga_arena_alloc(ar, (pk->n + c->n_tokens + 1) * sizeof *all);
-            if (all) {
+            if (all) { /* (a failure is the arena's: reported by completion_answer) */
                 memcpy(all, plp, pk->n * sizeof *all);
                 memcpy(all + pk->n, c->logprobs, c->n_tokens * sizeof *all);
                 lp = gs_completion_logprobs(e, all, pk->n + c->n_tokens, 0, ar);
@@ -189,6 +191,7 @@ static genapi_status completion_answer(gs_text_job *t, genapi_http_response *r)
 {
     genapi_backend *b = t->job.b;
     const cmpl_state *cs = t->route;
+    t->req.ar.failed = 0; /* the pieces below (texts, logprobs) are checked once, at the end */
     json_object *choices = json_object_new_array();
     for (size_t k = 0; k < t->n_gens; k++)
         for (size_t i = 0; i < t->gens[k].n_choices; i++)
@@ -204,6 +207,10 @@ static genapi_status completion_answer(gs_text_job *t, genapi_http_response *r)
     json_object_object_add(o, "system_fingerprint", NULL);
     json_object_object_add(o, "usage", gs_usage(cs->prompt_tokens, gs_text_job_completion_tokens(t)));
     json_object_object_add(o, "kv_transfer_params", NULL);
+    if (t->req.ar.failed) {
+        json_object_put(o);
+        return gs_respond_nomem(b, r);
+    }
     return cs->stream ? gs_respond_fake_stream(b, r, o) : gs_respond_json(b, r, 200, o);
 }
 
@@ -225,16 +232,15 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     }
     cmpl_state *cs = ga_arena_alloc(ar, sizeof *cs);
     if (cs == NULL) {
-        *st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        *st = gs_respond_nomem(b, r);
         return 0;
     }
     t->route = cs;
     if (!gs_text_params(b, root, p, r, &cs->model))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
-    cs->echo = json_object_object_get_ex(root, "echo", &v) && json_object_get_boolean(v);
     int include_usage;
-    cs->stream = json_object_object_get_ex(root, "stream", &v) && json_object_get_boolean(v);
-    if (!gs_stream_options(b, root, cs->stream, &include_usage, r))
+    if (!gs_bool_member(b, root, "echo", 0, &cs->echo, r) || !gs_bool_member(b, root, "stream", 0, &cs->stream, r) ||
+        !gs_stream_options(b, root, cs->stream, &include_usage, r))
         return *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM, 0;
     if (cs->stream && IS(p, prompt_logprobs) && p->prompt_logprobs != 0) {
         *st = gs_respond_error(b, r, 400, "BadRequestError", "prompt_logprobs",
@@ -283,8 +289,10 @@ static int prepare_completion(gs_text_job *t, genapi_http_response *r, genapi_st
     for (size_t k = 0; k < cs->n_prompts && s == GENAPI_OK; k++) {
         size_t vocab = gx_tokenizer_vocab_size(e->tok);
         uint8_t *topic = ga_arena_alloc(ar, vocab);
-        if (topic && ps[k].text)
-            gx_mark_topic(e, ps[k].text, topic);
+        if (topic == NULL || (ps[k].text && gx_mark_topic(e, ps[k].text, topic) != 0)) {
+            s = ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+            break;
+        }
         /* Prompt logprobs are computed by the job's first steps. */
         if (plp_top >= 0)
             s = gs_text_job_prompt_logprobs(t, ps[k].ids, ps[k].n, (size_t)plp_top, &cs->plp[k], &err);

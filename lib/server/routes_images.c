@@ -193,7 +193,7 @@ static void fail_nomem(img_job *j)
 {
     genapi_http_response r;
     memset(&r, 0, sizeof r);
-    gs_respond_error(j->base.b, &r, 500, "InternalServerError", NULL, "out of memory");
+    gs_respond_nomem(j->base.b, &r);
     fail_with(j, &r);
 }
 
@@ -459,6 +459,10 @@ static void img_step_once(gs_job *jb)
     switch (j->stage) {
     case ST_GEN_BEGIN:
         if (gi_gen_begin(&b->alloc, &j->cfg, (uint32_t)j->index, &j->gen, &err) != GENAPI_OK) {
+            if (err.status == GENAPI_E_NOMEM) {
+                fail_nomem(j);
+                return;
+            }
             genapi_http_response r;
             memset(&r, 0, sizeof r);
             gs_img_detail_error(b, &r, err.param, err.message);
@@ -474,6 +478,10 @@ static void img_step_once(gs_job *jb)
         return;
     case ST_GEN: {
         if (gi_gen_step(j->gen, 0, &err) != GENAPI_OK) {
+            if (err.status == GENAPI_E_NOMEM) {
+                fail_nomem(j);
+                return;
+            }
             genapi_http_response r;
             memset(&r, 0, sizeof r);
             gs_img_detail_error(b, &r, err.param, err.message);
@@ -655,7 +663,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
     common *c = &j->c;
     j->request = gs_image_echo(request, j->kind == KIND_IMG2IMG);
     if (j->request == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
         return 0;
     }
     if (!gs_img_known_model(c->model)) {
@@ -717,7 +725,7 @@ static int generation_ready(genapi_backend *b, img_job *j, json_object *request,
         j->dprompt = detailer_text(b, cfg->detailer_prompt ? cfg->detailer_prompt : "", c->prompt);
         j->dnegative = detailer_text(b, cfg->detailer_negative ? cfg->detailer_negative : "", c->negative);
         if (j->dprompt == NULL || j->dnegative == NULL) {
-            gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+            gs_respond_nomem(b, r);
             return 0;
         }
         cfg->detailer_prompt = j->dprompt;
@@ -855,6 +863,10 @@ static int upscale(genapi_backend *b, img_job *j, json_object *root, genapi_http
         gs_img_detail_error(b, r, err.param, err.message);
         return 0;
     }
+    if (st == GENAPI_E_NOMEM) {
+        gs_respond_nomem(b, r);
+        return 0;
+    }
     if (st != GENAPI_OK) {
         gs_respond_error(b, r, 500, "InternalServerError", NULL, "%s", err.message);
         return 0;
@@ -891,7 +903,7 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
     img_job *j = img_job_new(b, which);
     int ready = 0;
     if (j == NULL)
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     else if (which == KIND_TXT2IMG)
         ready = txt2img(b, j, root, webui, r);
     else if (which == KIND_IMG2IMG)
@@ -905,7 +917,7 @@ int gs_route_image_post(genapi_backend *b, const genapi_http_request *req, genap
         return 1;
     }
     if (ready) /* the body could not start: nothing was answered yet */
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
     if (j)
         gs_job_free(&j->base);
     *st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;

@@ -31,8 +31,9 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
     }
     if (json_object_object_get_ex(root, "multi_models", &v) && json_object_is_type(v, json_type_array))
         for (size_t i = 0; i < json_object_array_length(v); i++) {
-            const char *m = json_object_get_string(json_object_array_get_idx(v, i));
-            if (gs_find_model(m) == NULL) {
+            json_object *mj = json_object_array_get_idx(v, i);
+            const char *m = json_object_is_type(mj, json_type_string) ? json_object_get_string(mj) : NULL;
+            if (m == NULL || gs_find_model(m) == NULL) {
                 st = gs_respond_error(b, r, 404, "NotFoundError", "multi_models", "The model `%s` does not exist.",
                                       m ? m : "");
                 goto out;
@@ -49,10 +50,13 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
             st = gs_respond_genapi_error(b, r, &err);
             goto out;
         }
-        int add_gen = !json_object_object_get_ex(root, "add_generation_prompt", &v) || v == NULL ||
-                      json_object_get_boolean(v);
+        int add_gen = 1;
+        if (!gs_bool_member(b, root, "add_generation_prompt", 1, &add_gen, r)) {
+            st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
+            goto out;
+        }
         if (gx_apply_chat_template(e, msgs, n_msgs, add_gen, &ids, &n, &cap) != 0) {
-            st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+            st = gs_respond_nomem(b, r);
             goto out;
         }
     } else if (prompt != NULL && json_object_is_type(prompt, json_type_string)) {
@@ -62,14 +66,18 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
         }
         if (gx_tokenize(e->tok, json_object_get_string(prompt), (size_t)json_object_get_string_len(prompt), &ids, &n,
                         &cap) != 0) {
-            st = gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+            st = gs_respond_nomem(b, r);
             goto out;
         }
     } else {
         st = gs_respond_error(b, r, 400, "Bad Request", "prompt", "Either prompt (a string) or messages is required.");
         goto out;
     }
-    int want_strs = json_object_object_get_ex(root, "return_token_strs", &v) && json_object_get_boolean(v);
+    int want_strs = 0;
+    if (!gs_bool_member(b, root, "return_token_strs", 0, &want_strs, r)) {
+        st = r->body ? GENAPI_OK : GENAPI_E_NOMEM;
+        goto out;
+    }
     json_object *tokens = json_object_new_array(), *strs = want_strs ? json_object_new_array() : NULL;
     for (size_t i = 0; i < n; i++) {
         json_object_array_add(tokens, json_object_new_int(ids[i]));
@@ -83,6 +91,11 @@ genapi_status gs_handle_tokenize(genapi_backend *b, const genapi_http_request *r
     json_object_object_add(o, "max_model_len", json_object_new_int64((int64_t)e->max_model_len));
     json_object_object_add(o, "tokens", tokens);
     json_object_object_add(o, "token_strs", strs);
+    if (ar.failed) { /* a token's text could not be made */
+        json_object_put(o);
+        st = gs_respond_nomem(b, r);
+        goto out;
+    }
     st = gs_respond_json(b, r, 200, o);
 out:
     ga_free(&b->alloc, ids);

@@ -28,10 +28,12 @@ int gs_stream_options(genapi_backend *b, json_object *root, int stream, int *inc
                          "Stream options can only be defined when `stream=True`.");
         return 0;
     }
-    json_object *iu;
+    if (!json_object_is_type(so, json_type_object)) {
+        gs_respond_error(b, r, 400, "BadRequestError", "stream_options", "stream_options must be an object.");
+        return 0;
+    }
     /* Aphrodite v0.10: include_usage defaults to true once stream_options is given. */
-    *include_usage = !json_object_object_get_ex(so, "include_usage", &iu) || iu == NULL || json_object_get_boolean(iu);
-    return 1;
+    return gs_bool_member(b, so, "include_usage", 1, include_usage, r);
 }
 
 static json_object *chunk_head(const gs_stream_info *in, const char *object)
@@ -118,6 +120,8 @@ static json_object *completion_chunk(const gs_stream *st, genapi_backend *b, ga_
     if (in->prompt_text && (k->k == 0 || in->output_kind == GS_OUTPUT_CUMULATIVE))
         ga_buf_append(&text, in->prompt_text[k->i], in->text_prefix[k->i]);
     ga_buf_append(&text, c->text + k->s, k->e - k->s);
+    if (text.failed)
+        ar->failed = 1; /* the caller of gs_stream_emit checks the arena */
     json_object *ch = json_object_new_object();
     json_object_object_add(ch, "index", json_object_new_int64((int64_t)k->i));
     json_object_object_add(ch, "text", json_object_new_string_len(text.data ? text.data : "", (int)text.len));

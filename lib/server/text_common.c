@@ -121,6 +121,19 @@ uint64_t gs_resolve_seed(const genapi_text_params *p)
     return s;
 }
 
+int gs_bool_member(genapi_backend *b, json_object *root, const char *key, int dflt, int *out, genapi_http_response *r)
+{
+    genapi_error err;
+    ga_jt t;
+    ga_jt_init(&t, NULL, &err, GENAPI_E_INVALID_ARG, NULL);
+    *out = dflt;
+    ga_jt_bool(&t, root, key, out);
+    if (t.st == GENAPI_OK)
+        return 1;
+    gs_respond_genapi_error(b, r, &err);
+    return 0;
+}
+
 int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **ids, size_t *n, const char *param,
                    genapi_http_response *r)
 {
@@ -128,12 +141,14 @@ int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **id
     *n = json_object_array_length(a);
     *ids = ga_arena_alloc(ar, (*n ? *n : 1) * sizeof **ids);
     if (*ids == NULL) {
-        gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        gs_respond_nomem(b, r);
         return 0;
     }
     for (size_t i = 0; i < *n; i++) {
         json_object *t = json_object_array_get_idx(a, i);
-        int64_t v = json_object_is_type(t, json_type_int) ? json_object_get_int64(t) : -1;
+        int64_t v = -1;
+        if (!ga_json_int64(t, &v))
+            v = -1;
         if (v < 0 || (uint64_t)v >= vocab) {
             gs_respond_error(b, r, 400, "BadRequestError", param, "%s[%zu] is not a token id of this model "
                              "(vocabulary size %zu).", param, i, vocab);
@@ -280,7 +295,7 @@ genapi_status gs_respond_fake_stream(genapi_backend *b, genapi_http_response *r,
     size_t n = r->body_len + sizeof "data: \n\ndata: [DONE]\n\n";
     char *body = ga_malloc(&b->alloc, n);
     if (body == NULL)
-        return gs_respond_error(b, r, 500, "InternalServerError", NULL, "out of memory");
+        return gs_respond_nomem(b, r);
     int len = snprintf(body, n, "data: %s\n\ndata: [DONE]\n\n", r->body);
     ga_free(&b->alloc, r->body);
     r->body = body;

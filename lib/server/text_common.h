@@ -39,6 +39,10 @@ int gs_text_params(genapi_backend *b, json_object *root, genapi_text_params *p, 
 /* Seed of the request, or a random one. */
 uint64_t gs_resolve_seed(const genapi_text_params *p);
 
+/* A boolean member of the request through the typed reader: absent or null gives dflt; another
+ * type answers 400 naming the field and returns 0. */
+int gs_bool_member(genapi_backend *b, json_object *root, const char *key, int dflt, int *out, genapi_http_response *r);
+
 /* Token ids from a JSON array, checked against the vocabulary; 400 written on error. */
 int gs_token_array(genapi_backend *b, json_object *a, ga_arena *ar, int32_t **ids, size_t *n, const char *param,
                    genapi_http_response *r);

@@ -146,6 +146,8 @@ static const gx_choice *stream_view(void *user, size_t i, size_t *settled, int *
 static void fail(gs_text_job *t, const genapi_error *err)
 {
     genapi_backend *b = t->job.b;
+    if (err->status == GENAPI_E_NOMEM)
+        t->job.failure = GENAPI_E_NOMEM;
     if (t->incremental) {
         gs_stream_error(b, &t->job.out, err);
         t->job.done = 1;
@@ -207,7 +209,14 @@ static void text_job_step(gs_job *j)
         if (!t->incremental)
             return; /* the whole answer is assembled in the next step */
         int complete = gs_stream_emit(&t->stream, j->b, &t->scratch, &j->out, stream_view, t);
+        int lost = t->scratch.failed || j->out.failed; /* a chunk's text or logprobs, or the output */
         ga_arena_free(&t->scratch);
+        t->scratch.failed = 0;
+        if (lost) {
+            ga_err(&err, GENAPI_E_NOMEM, NULL, "out of memory");
+            fail(t, &err);
+            return;
+        }
         if (complete && t->generated) {
             t->stream.info.completion_tokens = gs_text_job_completion_tokens(t);
             gs_stream_tail(&t->stream, &j->out);

@@ -5,15 +5,14 @@
  * strings that are set once or replaced whole (id, model, finish_reason, stop strings, tool-call
  * id/type/name, the error, and every parsed logprob entry) live in the accumulator's arena.
  * gacc_chat_result / gacc_completion_result copy everything into a fresh result holder (the
- * JR_HOLDER layout genapi_chat_result_free / genapi_completion_result_free expect), so a
+ * GA_RESULT_HOLDER layout genapi_chat_result_free / genapi_completion_result_free expect), so a
  * result stays valid after the accumulator is freed or fed more events. */
 #include "stream/accumulate.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#include "client/json_read.h"
-#include "params/param_internal.h"
+#include "util/result_read.h"
 #include "util/buf.h"
 
 /* One tool call of a chat choice, merged over the deltas with its index. */
@@ -44,6 +43,7 @@ typedef struct acc_choice {
 
 struct gacc {
     ga_alloc alloc;
+    json_tokener *tok; /* reused for every event (created on the first one) */
     ga_arena ar;
     gacc_kind kind;
     gacc_delta_fn on_delta;
@@ -59,7 +59,8 @@ struct gacc {
 
     int done;     /* [DONE] received */
     int errored;  /* an in-band error event arrived, or a failure (see gacc_failure_of) */
-    int nomem;    /* memory ran out: the state is incomplete, further events are refused */
+    int nomem;    /* memory ran out or a chunk was ill-typed: further events are refused */
+    genapi_error fail_err; /* what the typed reader reported (GACC_FAIL_TYPE, GACC_FAIL_NOMEM) */
     gacc_failure failure; /* why gacc_event last returned -1 */
     const char *err_message, *err_type;
     int64_t err_code;
@@ -105,6 +106,8 @@ void gacc_free(gacc *acc)
     ga_free(&acc->alloc, acc->choices);
     ga_free(&acc->alloc, acc->deltas);
     json_object_put(acc->last_root);
+    if (acc->tok)
+        json_tokener_free(acc->tok);
     ga_arena_free(&acc->ar);
     ga_alloc a = acc->alloc;
     ga_free(&a, acc);
@@ -132,27 +135,31 @@ static void *grow(const ga_alloc *a, void *arr, size_t *cap, size_t need, size_t
     return p;
 }
 
-/* Member `key` when it is a string (NULL otherwise: missing, null or another type). */
-static json_object *str_member(json_object *o, const char *key)
+/* Copy a non-empty string member into the arena (for "last non-empty value" fields); leaves
+ * *dst unchanged when the member is absent, null or empty. */
+static void keep_nonempty(ga_jt *t, json_object *o, const char *key, const char **dst)
 {
-    json_object *v;
-    if (o != NULL && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-        return v;
-    return NULL;
+    size_t n = 0;
+    const char *s = ga_jt_str(t, o, key, &n);
+    if (s != NULL && n > 0)
+        *dst = s;
 }
 
-/* Copy a non-empty string member into the arena (for "last non-empty value" fields); leaves
- * *dst unchanged when the member is absent or empty. */
-static void keep_nonempty(gacc *acc, json_object *o, const char *key, const char **dst, int *oom)
+/* A string member's text with invalid UTF-8 replaced: the JSON's own bytes when valid (no
+ * copy), else a repaired copy in the arena. NULL when absent or null (or on a failure). */
+static const char *text_member(ga_jt *t, json_object *o, const char *key, size_t *len)
 {
-    json_object *v = str_member(o, key);
-    if (v == NULL || json_object_get_string_len(v) == 0)
-        return;
-    const char *s = ga_arena_strndup(&acc->ar, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+    json_object *v = ga_jt_get(t, o, key, json_type_string);
+    if (v == NULL)
+        return NULL;
+    const char *s = json_object_get_string(v);
+    *len = (size_t)json_object_get_string_len(v);
+    if (ga_utf8_valid(s, *len))
+        return s;
+    s = ga_utf8_dup(t->ar, s, *len, len);
     if (s == NULL)
-        *oom = 1;
-    else
-        *dst = s;
+        ga_jt_nomem(t);
+    return s;
 }
 
 /* The choice with `index`, created (in index order) when it is new; NULL out of memory. */
@@ -219,60 +226,64 @@ static gacc_delta *push_delta(gacc *acc, int64_t index)
     return d;
 }
 
-static void merge_tool_calls(gacc *acc, acc_choice *c, int64_t choice_index, json_object *delta, int *oom)
+static void merge_tool_calls(gacc *acc, acc_choice *c, int64_t choice_index, json_object *delta, ga_jt *t)
 {
-    json_object *arr;
-    if (!json_object_object_get_ex(delta, "tool_calls", &arr) || !json_object_is_type(arr, json_type_array))
+    json_object *arr = ga_jt_get(t, delta, "tool_calls", json_type_array);
+    if (arr == NULL)
         return;
     size_t n = json_object_array_length(arr);
-    for (size_t i = 0; i < n && !*oom; i++) {
-        json_object *tc = json_object_array_get_idx(arr, i), *v, *fn = NULL;
-        if (!json_object_is_type(tc, json_type_object))
-            continue;
-        /* tool_calls[].index names the call; without it, the position in this delta does */
-        int64_t index = json_object_object_get_ex(tc, "index", &v) && json_object_is_type(v, json_type_int)
-                            ? json_object_get_int64(v)
-                            : (int64_t)i;
-        acc_tool *t = tool_at(acc, c, index);
-        if (t == NULL) {
-            *oom = 1;
+    for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
+        json_object *tc = json_object_array_get_idx(arr, i), *fn;
+        size_t at = ga_jt_push(t, ".tool_calls[%zu]", i);
+        if (!json_object_is_type(tc, json_type_object)) {
+            ga_jt_type_fail(t, NULL, tc, "an object");
             return;
         }
-        keep_nonempty(acc, tc, "id", &t->id, oom);
-        keep_nonempty(acc, tc, "type", &t->type, oom);
-        json_object *args = NULL;
-        if (json_object_object_get_ex(tc, "function", &fn) && json_object_is_type(fn, json_type_object)) {
-            keep_nonempty(acc, fn, "name", &t->name, oom);
-            args = str_member(fn, "arguments");
+        /* tool_calls[].index names the call; without it, the position in this delta does */
+        int64_t index = (int64_t)i;
+        ga_jt_i64(t, tc, "index", &index);
+        acc_tool *tool = t->st == GENAPI_OK ? tool_at(acc, c, index) : NULL;
+        if (tool == NULL) {
+            ga_jt_nomem(t);
+            return;
+        }
+        keep_nonempty(t, tc, "id", &tool->id);
+        keep_nonempty(t, tc, "type", &tool->type);
+        const char *args = NULL;
+        size_t len = 0;
+        if ((fn = ga_jt_get(t, tc, "function", json_type_object)) != NULL) {
+            ga_jt_push(t, ".function");
+            keep_nonempty(t, fn, "name", &tool->name);
+            args = text_member(t, fn, "arguments", &len);
             if (args != NULL) {
-                if (ga_buf_append(&t->args, json_object_get_string(args), (size_t)json_object_get_string_len(args)) != 0)
-                    *oom = 1;
-                t->has_args = 1;
+                if (ga_buf_append(&tool->args, args, len) != 0)
+                    ga_jt_nomem(t);
+                tool->has_args = 1;
             }
         }
+        ga_jt_pop(t, at);
+        if (t->st != GENAPI_OK)
+            return;
         /* One delta per call piece, for callers that show calls as they form. */
         gacc_delta *d = push_delta(acc, choice_index);
         if (d == NULL) {
-            *oom = 1;
+            ga_jt_nomem(t);
             return;
         }
         d->tool_call_index = index;
-        d->tool_call_id = t->id;
-        d->tool_call_name = t->name;
-        if (args != NULL && json_object_get_string_len(args) > 0) {
-            d->tool_call_arguments = json_object_get_string(args);
-            d->tool_call_arguments_len = (size_t)json_object_get_string_len(args);
+        d->tool_call_id = tool->id;
+        d->tool_call_name = tool->name;
+        if (args != NULL && len > 0) {
+            d->tool_call_arguments = args;
+            d->tool_call_arguments_len = len;
         }
     }
 }
 
 /* Append the logprob entries of one chunk's choice to c. */
-static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, int *oom)
+static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, ga_jt *t)
 {
-    json_object *v;
-    if (!json_object_object_get_ex(cj, "logprobs", &v) || !json_object_is_type(v, json_type_object))
-        return;
-    const genapi_logprobs *lp = jr_logprobs(&acc->ar, cj, oom);
+    const genapi_logprobs *lp = ga_read_logprobs(t, cj);
     if (lp == NULL)
         return;
     c->has_logprobs = 1;
@@ -280,7 +291,7 @@ static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, int *oom)
         return;
     genapi_token_logprob *grown = grow(&acc->alloc, c->lp, &c->cap_lp, c->n_lp + lp->count, sizeof *grown);
     if (grown == NULL) {
-        *oom = 1;
+        ga_jt_nomem(t);
         return;
     }
     c->lp = grown;
@@ -291,15 +302,15 @@ static void merge_logprobs(gacc *acc, acc_choice *c, json_object *cj, int *oom)
 /* Apply one entry of a chunk's "choices" (position `pos`) and describe its contribution in the
  * event's deltas: one per tool call piece, then one for content, reasoning and the end when
  * there are any. */
-static void apply_choice(gacc *acc, json_object *cj, size_t pos, int *oom)
+static void apply_choice(gacc *acc, json_object *cj, size_t pos, ga_jt *t)
 {
-    json_object *v;
-    int64_t index = json_object_object_get_ex(cj, "index", &v) && json_object_is_type(v, json_type_int)
-                        ? json_object_get_int64(v)
-                        : (int64_t)pos;
+    int64_t index = (int64_t)pos;
+    ga_jt_i64(t, cj, "index", &index);
+    if (t->st != GENAPI_OK)
+        return;
     acc_choice *c = choice_at(acc, index);
     if (c == NULL) {
-        *oom = 1;
+        ga_jt_nomem(t);
         return;
     }
     if (c->finished)
@@ -309,62 +320,63 @@ static void apply_choice(gacc *acc, json_object *cj, size_t pos, int *oom)
     dl->index = index;
     dl->tool_call_index = -1;
 
-    json_object *text = NULL, *reasoning = NULL;
+    const char *text = NULL, *reasoning = NULL;
+    size_t text_len = 0, reasoning_len = 0;
     if (acc->kind == GACC_CHAT) {
         /* a chunk carries "delta"; a complete chat.completion object would carry "message" */
-        json_object *delta = NULL;
-        if (!json_object_object_get_ex(cj, "delta", &delta) || !json_object_is_type(delta, json_type_object))
-            if (!json_object_object_get_ex(cj, "message", &delta) || !json_object_is_type(delta, json_type_object))
-                delta = NULL;
+        size_t at = strlen(t->at);
+        json_object *delta = ga_jt_get(t, cj, "delta", json_type_object);
         if (delta != NULL) {
-            keep_nonempty(acc, delta, "role", &c->role, oom);
-            text = str_member(delta, "content");
-            /* one chunk's reasoning: reasoning_content (older servers), else reasoning (newer) */
-            reasoning = str_member(delta, "reasoning_content");
-            if (reasoning == NULL)
-                reasoning = str_member(delta, "reasoning");
-            merge_tool_calls(acc, c, index, delta, oom);
+            ga_jt_push(t, ".delta");
+        } else if ((delta = ga_jt_get(t, cj, "message", json_type_object)) != NULL) {
+            ga_jt_push(t, ".message");
         }
+        if (delta != NULL) {
+            keep_nonempty(t, delta, "role", &c->role);
+            text = text_member(t, delta, "content", &text_len);
+            /* one chunk's reasoning: reasoning_content (older servers), else reasoning (newer) */
+            reasoning = text_member(t, delta, "reasoning_content", &reasoning_len);
+            if (reasoning == NULL)
+                reasoning = text_member(t, delta, "reasoning", &reasoning_len);
+            merge_tool_calls(acc, c, index, delta, t);
+        }
+        ga_jt_pop(t, at);
     } else {
-        text = str_member(cj, "text");
+        text = text_member(t, cj, "text", &text_len);
     }
     if (text != NULL) {
-        size_t n = (size_t)json_object_get_string_len(text);
-        if (ga_buf_append(&c->content, json_object_get_string(text), n) != 0)
-            *oom = 1;
-        if (n > 0) {
-            dl->content = json_object_get_string(text);
-            dl->content_len = n;
+        if (ga_buf_append(&c->content, text, text_len) != 0)
+            ga_jt_nomem(t);
+        if (text_len > 0) {
+            dl->content = text;
+            dl->content_len = text_len;
         }
     }
     if (reasoning != NULL) {
-        size_t n = (size_t)json_object_get_string_len(reasoning);
-        if (ga_buf_append(&c->reasoning, json_object_get_string(reasoning), n) != 0)
-            *oom = 1;
+        if (ga_buf_append(&c->reasoning, reasoning, reasoning_len) != 0)
+            ga_jt_nomem(t);
         c->has_reasoning = 1;
-        if (n > 0) {
-            dl->reasoning = json_object_get_string(reasoning);
-            dl->reasoning_len = n;
+        if (reasoning_len > 0) {
+            dl->reasoning = reasoning;
+            dl->reasoning_len = reasoning_len;
         }
     }
-    merge_logprobs(acc, c, cj, oom);
+    merge_logprobs(acc, c, cj, t);
 
-    json_object *fr = str_member(cj, "finish_reason");
+    const char *fr = ga_jt_str(t, cj, "finish_reason", NULL);
     if (fr != NULL) {
         c->finished = 1;
-        c->finish_reason = ga_arena_strndup(&acc->ar, json_object_get_string(fr), (size_t)json_object_get_string_len(fr));
-        if (c->finish_reason == NULL)
-            *oom = 1;
-        jr_stop_reason(&acc->ar, cj, &c->stop_reason_kind, &c->stop_token, &c->stop_string, oom);
+        c->finish_reason = fr;
+        ga_read_stop_reason(t, cj, &c->stop_reason_kind, &c->stop_token, &c->stop_string);
         dl->finish_reason = c->finish_reason;
         dl->stop_reason_kind = c->stop_reason_kind;
         dl->stop_token = c->stop_token;
         dl->stop_string = c->stop_string;
     }
-    if (dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL) {
+    if (t->st == GENAPI_OK && (dl->content != NULL || dl->reasoning != NULL || dl->finish_reason != NULL)) {
         gacc_delta *d = push_delta(acc, index);
         if (d == NULL)
-            *oom = 1;
+            ga_jt_nomem(t);
         else
             *d = local;
     }
@@ -382,51 +394,59 @@ static void set_error(gacc *acc, const char *message, const char *type, int64_t 
 }
 
 /* A top-level {"error": ...}: an object with message / type / code, or (seldom) a bare string. */
-static void take_inband_error(gacc *acc, json_object *e, int *oom)
+static void take_inband_error(gacc *acc, json_object *e, ga_jt *t)
 {
     if (acc->errored)
         return;
     const char *message = NULL, *type = NULL;
     int64_t code = 0;
-    json_object *v;
+    ga_jt_at(t, "error");
     if (json_object_is_type(e, json_type_object)) {
-        message = jr_str(&acc->ar, e, "message", oom);
-        type = jr_str(&acc->ar, e, "type", oom);
-        if (json_object_object_get_ex(e, "code", &v) && json_object_is_type(v, json_type_int))
-            code = json_object_get_int64(v);
+        message = ga_jt_str(t, e, "message", NULL);
+        type = ga_jt_str(t, e, "type", NULL);
+        json_object *v;
+        if (json_object_object_get_ex(e, "code", &v) && v != NULL)
+            ga_json_int64(v, &code); /* servers send a number or a text here; only a number is kept */
     } else if (json_object_is_type(e, json_type_string)) {
-        message = ga_arena_strndup(&acc->ar, json_object_get_string(e), (size_t)json_object_get_string_len(e));
-        if (message == NULL)
-            *oom = 1;
+        message = ga_jt_text(t, e, NULL, NULL);
     }
-    set_error(acc, message, type, code);
+    if (t->st == GENAPI_OK)
+        set_error(acc, message, type, code);
 }
 
 /* Apply one parsed event; fills acc->deltas and returns how many of them to report. */
-static size_t apply_object(gacc *acc, json_object *root, int *oom)
+static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
 {
-    json_object *choices = NULL, *err = NULL, *v;
+    json_object *choices = NULL, *err = NULL;
+    acc->n_deltas = 0;
     int has_choices = json_object_object_get_ex(root, "choices", &choices);
     if (!has_choices && json_object_object_get_ex(root, "error", &err) && err != NULL) {
-        take_inband_error(acc, err, oom);
+        take_inband_error(acc, err, t);
         return 0;
     }
-    if (!acc->have_id && str_member(root, "id") != NULL) {
-        acc->have_id = 1;
-        acc->id = jr_str(&acc->ar, root, "id", oom);
-        acc->model = jr_str(&acc->ar, root, "model", oom);
-        acc->created = jr_i64(root, "created");
+    if (!acc->have_id) {
+        const char *id = ga_jt_str(t, root, "id", NULL);
+        if (id != NULL) {
+            acc->have_id = 1;
+            acc->id = id;
+            acc->model = ga_jt_str(t, root, "model", NULL);
+            ga_jt_i64(t, root, "created", &acc->created);
+        }
     }
-    if (json_object_object_get_ex(root, "usage", &v) && json_object_is_type(v, json_type_object))
-        jr_usage(root, &acc->usage);
-    if (!json_object_is_type(choices, json_type_array))
+    if (ga_jt_get(t, root, "usage", json_type_object) != NULL)
+        ga_read_usage(t, root, &acc->usage);
+    choices = ga_jt_get(t, root, "choices", json_type_array);
+    if (choices == NULL)
         return 0;
     size_t n = json_object_array_length(choices);
-    acc->n_deltas = 0;
-    for (size_t i = 0; i < n && !*oom; i++) {
+    for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
         json_object *cj = json_object_array_get_idx(choices, i);
-        if (json_object_is_type(cj, json_type_object))
-            apply_choice(acc, cj, i, oom);
+        ga_jt_at(t, "choices[%zu]", i);
+        if (!json_object_is_type(cj, json_type_object)) {
+            ga_jt_type_fail(t, NULL, cj, "an object");
+            break;
+        }
+        apply_choice(acc, cj, i, t);
     }
     return acc->n_deltas;
 }
@@ -445,7 +465,14 @@ int gacc_event(gacc *acc, const char *data, size_t len)
         acc->done = 1;
         return 0;
     }
-    json_object *root = ga_json_parse(data, len);
+    if (acc->tok == NULL && (acc->tok = json_tokener_new()) == NULL) {
+        acc->nomem = 1;
+        acc->failure = GACC_FAIL_NOMEM;
+        acc->errored = 0; /* the out-of-memory report takes precedence */
+        set_error(acc, "out of memory", "out_of_memory", 0);
+        return -1;
+    }
+    json_object *root = ga_json_parse_with(acc->tok, data, len);
     if (root == NULL) {
         acc->failure = GACC_FAIL_NOT_JSON;
         set_error(acc, "a stream event is not valid JSON", "invalid_json", 0);
@@ -455,13 +482,21 @@ int gacc_event(gacc *acc, const char *data, size_t len)
     acc->last_root = root;
     if (!json_object_is_type(root, json_type_object))
         return 0; /* JSON, but not a chunk: nothing to take from it */
-    int oom = 0;
-    size_t n = apply_object(acc, root, &oom);
-    if (oom) {
+    ga_jt t;
+    ga_jt_init(&t, &acc->ar, &acc->fail_err, GENAPI_E_PARSE, "stream event");
+    size_t n = apply_object(acc, root, &t);
+    if (t.st == GENAPI_E_NOMEM) {
         acc->nomem = 1;
         acc->failure = GACC_FAIL_NOMEM;
         acc->errored = 0; /* the out-of-memory report takes precedence */
         set_error(acc, "out of memory", "out_of_memory", 0);
+        return -1;
+    }
+    if (t.st != GENAPI_OK) {
+        /* a field of the wrong type: the stream cannot be trusted; the first such event is final */
+        acc->nomem = 1;
+        acc->failure = GACC_FAIL_TYPE;
+        set_error(acc, acc->fail_err.message, "invalid_chunk", 0);
         return -1;
     }
     /* the whole event is applied before the caller hears of it, so a stop leaves a consistent state */
@@ -495,6 +530,8 @@ void gacc_error(const gacc *acc, const char **message, const char **type, int64_
 size_t gacc_json_events(const gacc *acc) { return acc->json_events; }
 
 gacc_failure gacc_failure_of(const gacc *acc) { return acc->failure; }
+
+const genapi_error *gacc_failure_error(const gacc *acc) { return &acc->fail_err; }
 
 /* ---- building results ---------------------------------------------------------------------- */
 
@@ -584,8 +621,8 @@ static const genapi_tool_call *dup_tools(ga_arena *ar, const acc_choice *c, int 
     return calls;
 }
 
-typedef JR_HOLDER(genapi_chat_result) chat_holder;
-typedef JR_HOLDER(genapi_completion_result) completion_holder;
+typedef GA_RESULT_HOLDER(genapi_chat_result) chat_holder;
+typedef GA_RESULT_HOLDER(genapi_completion_result) completion_holder;
 
 genapi_chat_result *gacc_chat_result(const gacc *acc, int http_status)
 {

@@ -13,6 +13,8 @@
 #include <genapi/chat.h>
 #include <genapi/completions.h>
 
+#include <genapi/error.h>
+
 #include "util/alloc.h"
 
 typedef enum { GACC_CHAT = 0, GACC_COMPLETION = 1 } gacc_kind;
@@ -63,8 +65,12 @@ size_t gacc_json_events(const gacc *acc);
  * "invalid_json", state GACC_ERROR) unless an in-band error came first; later events are still
  * applied. Running out of memory replaces the error (type "out_of_memory") and is final: every
  * later gacc_event returns -1. */
-typedef enum { GACC_FAIL_NONE = 0, GACC_FAIL_NOT_JSON = 1, GACC_FAIL_NOMEM = 2 } gacc_failure;
+typedef enum { GACC_FAIL_NONE = 0, GACC_FAIL_NOT_JSON = 1, GACC_FAIL_NOMEM = 2, GACC_FAIL_TYPE = 3 } gacc_failure;
 gacc_failure gacc_failure_of(const gacc *acc);
+/* A chunk with a field of the wrong JSON type (GACC_FAIL_TYPE) is final like running out of
+ * memory; this record names the field (status GENAPI_E_PARSE, param e.g.
+ * "choices[0].delta.content"). Text fields are read with invalid UTF-8 replaced by U+FFFD. */
+const genapi_error *gacc_failure_error(const gacc *acc);
 
 /* The result so far, as a typed result owned by the caller (free with
  * genapi_chat_result_free / genapi_completion_result_free). id/model from the first chunk

@@ -52,6 +52,7 @@ struct hx {
     char errbuf[CURL_ERROR_SIZE];
     size_t received; /* body bytes after content decoding */
     int too_large;
+    int in_head; /* a response head has begun and its blank line has not come yet */
     int paused; /* by the receiver (GT_DATA_PAUSE) */
     int held;   /* by a pump's deadline */
     hx *held_next, *held_prev;
@@ -152,7 +153,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
         hold(t); /* libcurl keeps these bytes and hands them over again after the resume */
         return CURL_WRITEFUNC_PAUSE;
     }
-    if (t->received + n > GT_MAX_RESPONSE) { /* streamed or not, decoded size */
+    if (t->received + n > t->h->cfg.max_response) { /* streamed or not, decoded size */
         t->too_large = 1;
         return 0;
     }
@@ -197,6 +198,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
     hx *t = user;
     gt_response *r = &t->x->resp;
     size_t n = size * nmemb;
+    t->in_head = !(n <= 2 && (line[0] == '\r' || line[0] == '\n'));
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (redirect, 100-continue) */
         r->retry_after[0] = '\0';
         r->request_id[0] = '\0';
@@ -227,6 +229,11 @@ static genapi_status map_curl_error(CURLcode rc, const char *errbuf, const char 
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
         return ga_err(err, GENAPI_E_CONNECT, NULL, "cannot reach %s: %s", url, detail);
+    case CURLE_UNSUPPORTED_PROTOCOL: /* protocols are limited to http(s): this is a reply without an HTTP head */
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+        /* Not retried: the server answered, but not in HTTP. */
+        return ga_err(err, GENAPI_E_PARSE, NULL, "the reply from %s is not a valid HTTP response: %s", url, detail);
     default:
         return ga_err(err, GENAPI_E_CONNECT, NULL, "request to %s failed: %s", url, detail);
     }
@@ -342,13 +349,17 @@ static void http_cancel(gt_transport *tr, gt_xfer *x)
     hx_free(t);
 }
 
+static void complete(http *h, hx *t, CURLcode rc);
+
 static void http_resume(gt_transport *tr, gt_xfer *x)
 {
     (void)tr;
     hx *t = x->priv;
     if (t && t->paused) {
         t->paused = 0;
-        curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        CURLcode rc = curl_easy_pause(t->easy, CURLPAUSE_CONT);
+        if (rc != CURLE_OK) /* refused while handing over the held bytes (see resume_held) */
+            complete(t->h, t, rc);
     }
 }
 
@@ -363,11 +374,19 @@ static void complete(http *h, hx *t, CURLcode rc)
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
     if (rc != CURLE_OK && x->resp.stopped) {
         x->resp.status = (int)code; /* the receiver stopped the stream; it reports why */
-    } else if (rc != CURLE_OK && t->too_large) {
+    } else if (t->too_large) {
+        /* also when libcurl reports success: a refusal on the last decoded piece may not reach it */
         char shown[512];
         gt_url_for_display(t->url.data, shown, sizeof shown);
-        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %u bytes", shown,
-                    GT_MAX_RESPONSE);
+        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response from %s is larger than %zu bytes (max_response_bytes)",
+                    shown, h->cfg.max_response);
+    } else if (rc == CURLE_OUT_OF_MEMORY && t->in_head) {
+        /* libcurl 7.x refuses a header line over CURL_MAX_HTTP_HEADER (100 KiB) as "out of
+         * memory"; in the middle of a response head that is what it is. */
+        char shown[512];
+        gt_url_for_display(t->url.data, shown, sizeof shown);
+        st = ga_err(&err, GENAPI_E_PARSE, NULL, "the response head from %s has a header line larger than libcurl accepts",
+                    shown);
     } else if (rc != CURLE_OK) {
         st = map_curl_error(rc, t->errbuf, t->url.data, &err);
     } else if (t->body.failed) {
@@ -410,13 +429,18 @@ static void resume_held(http *h)
     hx *last = h->held_tail;
     for (int first = 1; h->held && (first || gt_now_ns() < h->deadline_ns); first = 0) {
         hx *t = h->held;
+        int was_last = t == last;
         unhold(t);
         if (!t->paused) {
             h->resuming = first ? t : NULL;
-            curl_easy_pause(t->easy, CURLPAUSE_CONT);
+            CURLcode rc = curl_easy_pause(t->easy, CURLPAUSE_CONT);
             h->resuming = NULL;
+            /* The held bytes are handed over inside curl_easy_pause: a refusal there (the size
+             * cap, a stopped stream) is its return value, not the transfer's, so end it here. */
+            if (rc != CURLE_OK)
+                complete(h, t, rc);
         }
-        if (t == last)
+        if (was_last)
             break;
     }
 }

@@ -235,6 +235,11 @@ static int work(inproc *ip, ipx *t)
     gs_job *j = t->job;
     gs_job_step(j);
     report_progress(t);
+    if (j->out.failed || (j->failure != GENAPI_OK && gs_job_done(j))) {
+        /* memory ran out inside the generation: that, not the 500 it answers over HTTP */
+        finish(ip, t, j->failure != GENAPI_OK ? j->failure : GENAPI_E_NOMEM, "out of memory");
+        return 1;
+    }
     if (!gs_job_head_ready(j)) {
         if (gs_job_done(j)) {
             finish(ip, t, GENAPI_E_INTERNAL, "a generation ended without an answer");

@@ -83,6 +83,7 @@ typedef struct gt_http_config {
     long connect_timeout_ms;
     long timeout_ms;
     long idle_timeout_s;         /* no byte for this long fails the attempt; 0 = no limit */
+    size_t max_response;         /* most decoded bytes of one response (<= GT_MAX_RESPONSE) */
 } gt_http_config;
 
 gt_transport *gt_http_new(const ga_alloc *a, const gt_http_config *cfg);
@@ -91,7 +92,7 @@ gt_transport *gt_inproc_new(const ga_alloc *a, genapi_backend *backend);
 void gt_response_free(const ga_alloc *a, gt_response *r);
 
 /* Most bytes of one response, streamed or collected, counted after content decoding (so a
- * gzip body counts as what it inflates to). */
+ * gzip body counts as what it inflates to): the default and the ceiling of max_response_bytes. */
 #define GT_MAX_RESPONSE (512u * 1024u * 1024u)
 
 /* url without its user-info ("http://user:secret@host/x" → "http://host/x"), for messages;

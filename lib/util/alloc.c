@@ -68,19 +68,24 @@ void ga_arena_init(ga_arena *ar, const ga_alloc *a)
 {
     ar->alloc = *a;
     ar->head = NULL;
+    ar->failed = 0;
 }
 
 void *ga_arena_alloc(ga_arena *ar, size_t n)
 {
-    if (n > SIZE_MAX - 64)
+    if (n > SIZE_MAX - 64) {
+        ar->failed = 1;
         return NULL;
+    }
     size_t need = (n + 15u) & ~(size_t)15u;
     ga_arena_block *b = ar->head;
     if (b == NULL || b->cap - b->used < need) {
         size_t cap = need > 4096 ? need : 4096;
         b = ga_malloc(&ar->alloc, sizeof(ga_arena_block) + cap);
-        if (b == NULL)
+        if (b == NULL) {
+            ar->failed = 1;
             return NULL;
+        }
         b->next = ar->head;
         b->used = 0;
         b->cap = cap;

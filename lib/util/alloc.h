@@ -28,6 +28,8 @@ typedef struct ga_arena_block ga_arena_block;
 typedef struct ga_arena {
     ga_alloc alloc;
     ga_arena_block *head;
+    int failed; /* an allocation from it failed (sticky until the caller clears it): builders
+                   that do not check each allocation check this once at the end */
 } ga_arena;
 
 void ga_arena_init(ga_arena *ar, const ga_alloc *a);

@@ -84,7 +84,7 @@ void fc_suite_init(fc_suite *s, const char *endpoint);
 void fc_suite_add(fc_suite *s, const char *name, CMUnitTestFunction test, CMFixtureFunction setup,
                   CMFixtureFunction teardown);
 /* The test `name` that fails when there is no case directory under <fixtures>/<endpoint>
- * (guards against a moved directory silently running nothing); skipped without fixtures. */
+ * (guards against a moved directory silently running nothing). */
 void fc_suite_add_present(fc_suite *s, const char *name);
 /* One test "<endpoint>/<case>" per case, its initial_state the case name. */
 void fc_suite_add_cases(fc_suite *s, CMUnitTestFunction test, CMFixtureFunction setup, CMFixtureFunction teardown);
@@ -99,7 +99,7 @@ typedef struct fc_parser {
     void (*check)(const fc_case *c, const char *label, const void *result);
 } fc_parser;
 
-/* One test "<endpoint>/<case>" per case: skipped without fixtures; loads response.body and
+/* One test "<endpoint>/<case>" per case: loads response.body and
  * expected.json, parses the body with a fresh in-process client (failing "case: WHAT failed:
  * status message") and runs parser->check. The teardown frees everything, even after a failed
  * assertion. At most once per suite; `parser` must outlive fc_suite_run. */

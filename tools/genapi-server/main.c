@@ -1,6 +1,7 @@
 /* genapi-server: the reference local backend over HTTP (libmicrohttpd).
  *
- *   genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N] [--max-request-seconds N]
+ *   genapi-server [--host HOST] [--port PORT] [--api-key-file PATH | --api-key-stdin | --api-key KEY]
+ *                 [--parallel N] [--max-request-seconds N]
  *
  * Prints "genapi-server listening on http://HOST:PORT" once it accepts connections, then
  * serves until SIGINT or SIGTERM. */
@@ -13,6 +14,8 @@
 
 #include <genapi/genapi.h>
 
+#include "../common/secret.h"
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -23,10 +26,17 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key KEY] [--parallel N] [--max-request-seconds N]\n"
+    fprintf(f, "usage: genapi-server [--host HOST] [--port PORT] [--api-key-file PATH | --api-key-stdin | --api-key KEY]\n"
+               "                     [--parallel N] [--max-request-seconds N]\n"
                "  --host HOST     address to bind (default 127.0.0.1)\n"
                "  --port PORT     TCP port, 0 for any free port (default 8080)\n"
-               "  --api-key KEY   require 'Authorization: Bearer KEY' (default: GENAPI_SERVER_API_KEY, else none)\n"
+               "  --api-key-file PATH\n"
+               "                  require 'Authorization: Bearer KEY' with KEY the first line of PATH\n"
+               "                  ('-': standard input)\n"
+               "  --api-key-stdin the same, KEY read from standard input\n"
+               "  --api-key KEY   the same with KEY itself; other users of this machine can read it in ps /\n"
+               "                  /proc: prefer --api-key-file or GENAPI_SERVER_API_KEY (default: that variable,\n"
+               "                  else no key)\n"
                "  --parallel N    generations that run at once, 1..64; more wait their turn (default 4)\n"
                "  --max-request-seconds N\n"
                "                  a generation running longer is stopped: 504, or an error event in a stream;\n"
@@ -51,11 +61,13 @@ static void raise_fd_limit(void)
 
 int main(int argc, char **argv)
 {
-    const char *host = "127.0.0.1", *key = getenv("GENAPI_SERVER_API_KEY");
+    const char *host = "127.0.0.1", *key = getenv("GENAPI_SERVER_API_KEY"), *key_file = NULL, *key_flag = NULL;
     long port = 8080, parallel = 0;
+    int key_sources = 0;
     for (int i = 1; i < argc; i++) {
         if ((strcmp(argv[i], "--host") == 0 || strcmp(argv[i], "--port") == 0 || strcmp(argv[i], "--api-key") == 0 ||
-             strcmp(argv[i], "--parallel") == 0 || strcmp(argv[i], "--max-request-seconds") == 0) &&
+             strcmp(argv[i], "--api-key-file") == 0 || strcmp(argv[i], "--parallel") == 0 ||
+             strcmp(argv[i], "--max-request-seconds") == 0) &&
             i + 1 >= argc) {
             fprintf(stderr, "genapi-server: %s needs a value\n", argv[i]);
             return 2;
@@ -89,7 +101,14 @@ int main(int argc, char **argv)
                 return 1;
             }
         } else if (strcmp(argv[i], "--api-key") == 0) {
-            key = argv[++i];
+            key_flag = argv[++i];
+            key_sources++;
+        } else if (strcmp(argv[i], "--api-key-file") == 0) {
+            key_file = argv[++i];
+            key_sources++;
+        } else if (strcmp(argv[i], "--api-key-stdin") == 0) {
+            key_file = "-";
+            key_sources++;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
@@ -99,11 +118,25 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (key_sources > 1) {
+        fprintf(stderr, "genapi-server: give one of --api-key, --api-key-file and --api-key-stdin\n");
+        return 2;
+    }
+    char *file_key = NULL;
+    if (key_file) {
+        file_key = tool_secret_read("genapi-server", key_file);
+        if (file_key == NULL)
+            return 2;
+        key = file_key;
+    } else if (key_flag) {
+        key = key_flag;
+    }
     raise_fd_limit();
     genapi_backend_config bc = {.struct_size = sizeof bc, .parallel = (uint32_t)parallel, .api_key = key};
     genapi_backend *backend = NULL;
     genapi_error err;
     genapi_status st = genapi_backend_new(&bc, &backend, &err);
+    tool_secret_free(file_key); /* the backend keeps its own copy */
     if (st != GENAPI_OK) {
         fprintf(stderr, "genapi-server: %s\n", err.message);
         return 1;

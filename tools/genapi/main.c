@@ -1,73 +1,140 @@
 /* genapi: command-line client of libgenapi.
  *
- *   genapi [--base-url URL] [--api-key KEY] COMMAND [options] ARGS
+ *   genapi [options] COMMAND [options] ARGS
  *
  * Without a base URL (flag or GENAPI_BASE_URL) it runs on the in-process reference backend.
- * Generated text goes to stdout, diagnostics to stderr; failures exit non-zero. */
-#include <stdio.h>
+ * Results go to stdout, diagnostics (errors, the log, the progress bar) to stderr; failures
+ * exit 1, usage errors 2. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include <genapi/genapi.h>
+#include "../common/secret.h"
+#include "cli.h"
 
-typedef struct cli {
-    const char *base_url, *api_key, *model, *system, *out;
-    int json, stream, webui;
-    const char *command;
-    const char **params; /* "NAME=VALUE" */
-    size_t n_params;
-    const char **args;
-    size_t n_args;
-    const char **inits; /* img2img --init files */
-    size_t n_inits;
-    const char *mask; /* img2img --mask file */
-} cli;
+static const cli_command COMMANDS[] = {
+    {"chat", cli_chat, 1, "chat [options] [MESSAGE...|-]", "one chat completion; prints the reply",
+     "Sends MESSAGE (the arguments joined by spaces; standard input when there are none or '-')\n"
+     "as the user's message and prints the reply of each choice.\n"
+     "  -s, --system TEXT  a system message first\n"
+     "  -m, --model NAME   model (default: GENAPI_MODEL, else the server's first listed model)\n"
+     "  -p NAME=VALUE      any text parameter (genapi params text), e.g. -p temperature=0.2\n"
+     "  --stream           print the reply as it is generated\n"
+     "  --json             the whole result as JSON; with --stream, one JSON line per delta and\n"
+     "                     nothing else\n"},
+    {"complete", cli_complete, 1, "complete [options] [PROMPT...|-]", "one text completion; prints the continuation",
+     "Sends PROMPT (arguments, or standard input) and prints the text of each choice.\n"
+     "  -m, --model NAME   model (default: GENAPI_MODEL, else the server's first listed model)\n"
+     "  -p NAME=VALUE      any text parameter (genapi params text)\n"
+     "  --stream           print the text as it is generated\n"
+     "  --json             the whole result as JSON (token_ids included when the server sends them);\n"
+     "                     with --stream, one JSON line per delta and nothing else\n"},
+    {"tokenize", cli_tokenize, 1, "tokenize [options] [TEXT...|-]", "prints the token ids of TEXT",
+     "Prints the ids of TEXT's tokens, space-separated.\n"
+     "  -m, --model NAME   whose tokenizer (default: GENAPI_MODEL, else the server's default)\n"
+     "  --json             count, max_model_len, tokens and token_strs as JSON\n"},
+    {"txt2img", cli_txt2img, 1, "txt2img [options] [PROMPT...|-]", "generates images from a prompt",
+     "Generates images and writes them: with -o PATH one image goes to exactly PATH, a batch to\n"
+     "PATH-0.EXT, PATH-1.EXT, … (the number before the extension); without -o, genapi.png or\n"
+     "genapi-0.png, …. Prints the file names. A progress bar goes to stderr when it is a terminal.\n"
+     "  -m, --model NAME   sd_model_checkpoint (default: GENAPI_IMAGE_MODEL, else the server's first\n"
+     "                     image model; WebUI servers use their loaded model)\n"
+     "  -p NAME=VALUE      any txt2img parameter (genapi params txt2img), e.g. -p steps=20\n"
+     "  -o, --out PATH     output file (see above)\n"
+     "  --json             the files, their sizes, and the decoded info document as JSON\n"},
+    {"img2img", cli_img2img, 1, "img2img --init FILE [--mask FILE] [options] [PROMPT...|-]",
+     "redraws an image (inpaints with --mask)",
+     "Redraws the --init image (PNG, JPEG or WebP, sent unchanged) toward PROMPT; with --mask,\n"
+     "repaints only the white part. Output files, progress and --json as for txt2img.\n"
+     "  --init FILE        the image to start from (repeatable)\n"
+     "  --mask FILE        the inpainting mask\n"
+     "  -m, --model NAME   sd_model_checkpoint (default as for txt2img)\n"
+     "  -p NAME=VALUE      any img2img parameter (genapi params img2img), e.g. -p denoising_strength=0.5\n"
+     "  -o, --out PATH     output file\n"},
+    {"upscale", cli_upscale, 1, "upscale [options] FILE", "upscales an image",
+     "Upscales FILE (PNG, JPEG or WebP) and writes the result (-o PATH, default genapi.png).\n"
+     "  --scale FACTOR     scale by FACTOR (upscaling_resize, resize_mode 0)\n"
+     "  --to WxH           scale to W x H (resize_mode 1, upscaling_resize_w / _h)\n"
+     "  --upscaler NAME    upscaler_1 (genapi upscalers lists them)\n"
+     "  -p NAME=VALUE      any upscale parameter (genapi params upscale)\n"
+     "  -o, --out PATH     output file\n"
+     "  --json             the file and html_info as JSON\n"},
+    {"models", cli_models, 1, "models [--json]", "lists text-generation models",
+     "One id per line; --json prints each model as a JSON line (id, object, created, owned_by,\n"
+     "root, parent, engine, max_model_len).\n"},
+    {"image-models", cli_image_models, 1, "image-models [--json]", "lists image models (checkpoints)",
+     "One title per line (what sd_model_checkpoint takes); --json adds model_name, hash, sha256 and\n"
+     "filename.\n"},
+    {"samplers", cli_samplers, 1, "samplers [--json]", "lists image samplers",
+     "One sampler name per line (what sampler_name takes); --json adds the aliases.\n"},
+    {"upscalers", cli_upscalers, 1, "upscalers [--json]", "lists upscalers",
+     "One upscaler name per line (what --upscaler takes); --json adds model_name and scale.\n"},
+    {"options", cli_options, 1, "options [--json] [NAME...]", "prints the image server's options",
+     "Every option as 'NAME VALUE' (the value as JSON), or only the NAMEs given; --json prints one\n"
+     "JSON object.\n"},
+    {"params", cli_params, 0, "params [text|txt2img|img2img|upscale]", "lists the parameters of a request kind",
+     "Every parameter -p takes for that kind of request, with its description (default: text).\n"},
+};
+#define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
+
+static const char GLOBAL_OPTIONS[] =
+    "options (before or after the command):\n"
+    "  --base-url URL       server root or .../v1 (default: GENAPI_BASE_URL, else in-process)\n"
+    "  --api-key-file PATH  read the bearer key from the first line of PATH ('-': standard input)\n"
+    "  --api-key-stdin      read the bearer key from the first line of standard input\n"
+    "  --api-key KEY        the bearer key itself; other users of this machine can read it in\n"
+    "                       ps / /proc while genapi runs: prefer --api-key-file or GENAPI_API_KEY\n"
+    "  --timeout SECONDS    bound on each call, every retry included (default 600)\n"
+    "  --webui              image routes under /sdapi/v1 (AUTOMATIC1111 / SD.Next servers)\n"
+    "  -v, -vv              log to stderr: -v calls, timings and retries; -vv also request and\n"
+    "                       response bodies (GENAPI_LOG=error|warn|info|debug does the same); the\n"
+    "                       API key never appears\n"
+    "  -h, --help           help (genapi COMMAND --help: that command's)\n"
+    "  --version            library version\n";
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: genapi [--base-url URL] [--api-key KEY] COMMAND [options] ARGS\n"
-            "\n"
-            "commands:\n"
-            "  chat MESSAGE...    one chat completion; prints the reply\n"
-            "  complete PROMPT... one text completion; prints the continuation\n"
-            "  tokenize TEXT...   prints the token ids of TEXT\n"
-            "  txt2img PROMPT...  generates images; writes OUT-0.png, … (see -o) and prints their names\n"
-            "  img2img PROMPT...  redraws the --init image (PNG, JPEG or WebP; inpaints with --mask);\n"
-            "                     writes OUT-0.png, … and prints their names\n"
-            "  upscale FILE       upscales an image (PNG, JPEG or WebP; e.g. -p upscaler_1=Lanczos\n"
-            "                     -p upscaling_resize=2); writes OUT-0.png and prints its name\n"
-            "  models             list text-generation models\n"
-            "  params             list every text parameter with its range\n"
-            "\n"
-            "options (before or after the command):\n"
-            "  --base-url URL     server root or .../v1 (default: GENAPI_BASE_URL, else in-process)\n"
-            "  --api-key KEY      bearer key (default: GENAPI_API_KEY)\n"
-            "  -m, --model NAME   model (default: GENAPI_MODEL, else the server's first model)\n"
-            "  -s, --system TEXT  system message for chat\n"
-            "  -p NAME=VALUE      set any parameter of the command (repeatable), e.g. -p top_p=0.9\n"
-            "                     -p stop='[\"\\n\"]'; image commands take their image parameters\n"
-            "  --init FILE        img2img: the image to start from (repeatable); sent unchanged\n"
-            "  --mask FILE        img2img: the inpainting mask (white is repainted); sent unchanged\n"
-            "  --json             print the typed result re-serialized as JSON\n"
-            "  --stream           print the reply as it is generated (chat, complete)\n"
-            "  -o, --out PREFIX   image output file prefix (default: genapi)\n"
-            "  --webui            image routes under /sdapi/v1 (AUTOMATIC1111 / SD.Next servers)\n"
-            "  -h, --help         this help\n"
-            "  --version          library version\n");
+    fprintf(f, "usage: genapi [options] COMMAND [options] ARGS\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-14s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\n%s\ngenapi COMMAND --help describes a command and its options.\n", GLOBAL_OPTIONS);
 }
 
-static int fail(genapi_status st, const genapi_error *err)
+static void command_usage(FILE *f, const cli_command *cmd)
 {
-    fprintf(stderr, "genapi: error: %s", genapi_status_str(st));
-    if (err && err->message[0])
-        fprintf(stderr, ": %s", err->message);
-    if (err && err->param[0])
-        fprintf(stderr, " (param: %s)", err->param);
-    if (err && err->http_status)
-        fprintf(stderr, " [HTTP %d]", (int)err->http_status);
-    fputc('\n', stderr);
-    return 1;
+    fprintf(f, "usage: genapi %s\n\n%s\n%s", cmd->synopsis, cmd->details, GLOBAL_OPTIONS);
+}
+
+/* Edit distance of two short words (command names), for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[64];
+    if (la >= 64 || lb >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(COMMANDS[i].name, name) == 0)
+            return &COMMANDS[i];
+    return NULL;
 }
 
 static int parse_args(int argc, char **argv, cli *c)
@@ -81,43 +148,55 @@ static int parse_args(int argc, char **argv, cli *c)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
-        if (strcmp(a, "--base-url") == 0)
-            slot = &c->base_url;
-        else if (strcmp(a, "--api-key") == 0)
-            slot = &c->api_key;
-        else if (strcmp(a, "-m") == 0 || strcmp(a, "--model") == 0)
-            slot = &c->model;
-        else if (strcmp(a, "-s") == 0 || strcmp(a, "--system") == 0)
-            slot = &c->system;
-        else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0)
-            slot = &c->out;
-        else if (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0)
+        static const struct {
+            const char *flag;
+            size_t offset;
+        } VALUED[] = {
+            {"--base-url", offsetof(cli, base_url)}, {"--api-key", offsetof(cli, api_key)},
+            {"--api-key-file", offsetof(cli, api_key_file)}, {"-m", offsetof(cli, model)},
+            {"--model", offsetof(cli, model)}, {"-s", offsetof(cli, system)}, {"--system", offsetof(cli, system)},
+            {"-o", offsetof(cli, out)}, {"--out", offsetof(cli, out)}, {"--mask", offsetof(cli, mask)},
+            {"--upscaler", offsetof(cli, upscaler)}, {"--scale", offsetof(cli, scale)}, {"--to", offsetof(cli, to)},
+            {"--timeout", offsetof(cli, timeout)},
+        };
+        int inline_value = 0; /* --flag=VALUE */
+        for (size_t k = 0; k < sizeof VALUED / sizeof VALUED[0] && slot == NULL; k++) {
+            size_t n = strlen(VALUED[k].flag);
+            const char **field = (const char **)(void *)((char *)c + VALUED[k].offset);
+            if (strcmp(a, VALUED[k].flag) == 0) {
+                slot = field;
+            } else if (strncmp(a, VALUED[k].flag, n) == 0 && a[n] == '=' && VALUED[k].flag[1] == '-') {
+                *field = a + n + 1;
+                inline_value = 1;
+                break;
+            }
+        }
+        if (inline_value)
+            continue;
+        if (slot == NULL && (strcmp(a, "-p") == 0 || strcmp(a, "--param") == 0))
             slot = &c->params[c->n_params++];
-        else if (strcmp(a, "--init") == 0)
+        else if (slot == NULL && strcmp(a, "--init") == 0)
             slot = &c->inits[c->n_inits++];
-        else if (strcmp(a, "--mask") == 0)
-            slot = &c->mask;
         if (slot) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "genapi: option %s needs a value\n", a);
                 return -1;
             }
             *slot = argv[++i];
-        } else if (strncmp(a, "--base-url=", 11) == 0) {
-            c->base_url = a + 11;
-        } else if (strncmp(a, "--api-key=", 10) == 0) {
-            c->api_key = a + 10;
-        } else if (strncmp(a, "--model=", 8) == 0) {
-            c->model = a + 8;
         } else if (strcmp(a, "--json") == 0) {
             c->json = 1;
         } else if (strcmp(a, "--stream") == 0) {
             c->stream = 1;
         } else if (strcmp(a, "--webui") == 0) {
             c->webui = 1;
+        } else if (strcmp(a, "--api-key-stdin") == 0) {
+            c->api_key_stdin = 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            c->verbose++;
+        } else if (strcmp(a, "-vv") == 0) {
+            c->verbose += 2;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            exit(0);
+            c->help = 1;
         } else if (strcmp(a, "--version") == 0) {
             printf("genapi %s\n", genapi_version());
             exit(0);
@@ -125,7 +204,8 @@ static int parse_args(int argc, char **argv, cli *c)
             while (++i < argc)
                 c->args[c->n_args++] = argv[i];
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "genapi: unknown option %s (see genapi --help)\n", a);
+            fprintf(stderr, "genapi: unknown option %s (see genapi%s%s --help)\n", a, c->command ? " " : "",
+                    c->command ? c->command : "");
             return -1;
         } else if (c->command == NULL) {
             c->command = a;
@@ -133,494 +213,121 @@ static int parse_args(int argc, char **argv, cli *c)
             c->args[c->n_args++] = a;
         }
     }
-    if (c->command == NULL) {
-        usage(stderr);
-        return -1;
-    }
     return 0;
 }
 
-static char *join_args(const cli *c)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < c->n_args; i++)
-        n += strlen(c->args[i]) + 1;
-    char *s = malloc(n);
-    if (s == NULL)
-        return NULL;
-    s[0] = '\0';
-    for (size_t i = 0; i < c->n_args; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, c->args[i]);
-    }
-    return s;
-}
+/* ---- the log hook ------------------------------------------------------------------------- */
 
-/* -m, else GENAPI_MODEL, else the first model the server lists. Returns malloc'ed text. */
-static char *pick_model(genapi_client *client, const cli *c, genapi_error *err, genapi_status *st)
-{
-    const char *m = c->model ? c->model : getenv("GENAPI_MODEL");
-    if (m && m[0])
-        return strdup(m);
-    genapi_model_list *list = NULL;
-    *st = genapi_list_text_models(client, &list, err);
-    if (*st != GENAPI_OK)
-        return NULL;
-    char *id = list->count ? strdup(list->items[0].id) : NULL;
-    genapi_model_list_free(list);
-    if (id == NULL) {
-        *st = GENAPI_E_NOT_FOUND;
-        snprintf(err->message, sizeof err->message, "the server lists no model; pass -m NAME");
-    }
-    return id;
-}
-
-/* -p NAME=VALUE options into p, then the model (-m, GENAPI_MODEL, or the server's first). */
-static genapi_status load_params(genapi_client *client, const cli *c, genapi_text_params *p, char **model,
-                                 genapi_error *err)
-{
-    genapi_status st = GENAPI_OK;
-    for (size_t i = 0; i < c->n_params && st == GENAPI_OK; i++) {
-        const char *eq = strchr(c->params[i], '=');
-        if (eq == NULL) {
-            snprintf(err->message, sizeof err->message, "-p expects NAME=VALUE, got '%s'", c->params[i]);
-            return GENAPI_E_INVALID_ARG;
-        }
-        char *name = strndup(c->params[i], (size_t)(eq - c->params[i]));
-        if (name == NULL)
-            return GENAPI_E_NOMEM;
-        st = genapi_text_params_set_text(p, name, eq + 1, err);
-        free(name);
-    }
-    if (st == GENAPI_OK && !genapi_text_params_is_set(p, GENAPI_TEXT_PARAM_model)) {
-        *model = pick_model(client, c, err, &st);
-        if (*model)
-            GENAPI_TEXT_SET(p, model, *model);
-    }
-    return st;
-}
-
-/* --stream: print each delta of choice 0 as it arrives. */
-static int print_delta(const genapi_stream_delta *d, void *user)
+static void log_to_stderr(int32_t level, const char *message, void *user)
 {
     (void)user;
-    if (d->index == 0 && d->content) {
-        fwrite(d->content, 1, d->content_len, stdout);
-        fflush(stdout);
-    }
-    return 0;
+    static const char *const NAMES[] = {"?", "error", "warn", "info", "debug"};
+    fprintf(stderr, "genapi: %s: %s\n", NAMES[level >= 1 && level <= 4 ? level : 0], message);
 }
 
-static int cmd_chat(genapi_client *client, const cli *c)
+/* The log level: -v / -vv, else GENAPI_LOG; 0 = none, -1 after a message (bad GENAPI_LOG). */
+static int log_level(const cli *c)
 {
-    genapi_error err;
-    genapi_error_clear(&err);
-    if (c->n_args == 0) {
-        fprintf(stderr, "genapi chat: a MESSAGE is required\n");
-        return 2;
-    }
-    genapi_text_params p;
-    genapi_text_params_init(&p, sizeof p);
-    char *model = NULL, *message = NULL;
-    int rc = 0;
-    genapi_status st = load_params(client, c, &p, &model, &err);
-    if (st == GENAPI_OK) {
-        message = join_args(c);
-        genapi_chat_message msgs[2];
-        size_t n_msgs = 0;
-        if (c->system)
-            msgs[n_msgs++] = (genapi_chat_message){.role = "system", .content = c->system};
-        msgs[n_msgs++] = (genapi_chat_message){.role = "user", .content = message};
-        genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-        req.messages = msgs;
-        req.message_count = n_msgs;
-        req.params = &p;
-        genapi_chat_result *res = NULL;
-        if (c->stream)
-            st = genapi_chat_stream(client, &req, c->json ? NULL : print_delta, NULL, &res, &err);
-        else
-            st = genapi_chat_complete(client, &req, &res, &err);
-        if (st == GENAPI_OK && c->json) {
-            char *json = NULL;
-            st = genapi_chat_result_to_json(res, &json, &err);
-            if (st == GENAPI_OK)
-                printf("%s\n", json);
-            genapi_chat_result_string_free(res, json);
-        } else if (st == GENAPI_OK && c->stream) {
-            fputc('\n', stdout);
-        } else if (st == GENAPI_OK) {
-            for (size_t i = 0; i < res->choice_count; i++) {
-                const genapi_chat_choice *ch = &res->choices[i];
-                if (ch->content)
-                    fwrite(ch->content, 1, ch->content_len, stdout);
-                fputc('\n', stdout);
-            }
-        }
-        genapi_chat_result_free(res);
-    }
-    if (st != GENAPI_OK)
-        rc = fail(st, &err);
-    free(message);
-    free(model);
-    genapi_text_params_clear(&p);
-    return rc;
+    if (c->verbose)
+        return c->verbose >= 2 ? GENAPI_LOG_DEBUG : GENAPI_LOG_INFO;
+    const char *e = getenv("GENAPI_LOG");
+    if (e == NULL || e[0] == '\0' || strcasecmp(e, "off") == 0 || strcmp(e, "0") == 0)
+        return 0;
+    static const char *const NAMES[] = {"error", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (strcasecmp(e, NAMES[i]) == 0)
+            return i + 1;
+    fprintf(stderr, "genapi: GENAPI_LOG must be off, error, warn, info or debug, got '%s'\n", e);
+    return -1;
 }
 
-static int cmd_complete(genapi_client *client, const cli *c)
-{
-    genapi_error err;
-    genapi_error_clear(&err);
-    if (c->n_args == 0) {
-        fprintf(stderr, "genapi complete: a PROMPT is required\n");
-        return 2;
-    }
-    genapi_text_params p;
-    genapi_text_params_init(&p, sizeof p);
-    char *model = NULL, *prompt = NULL;
-    int rc = 0;
-    genapi_status st = load_params(client, c, &p, &model, &err);
-    if (st == GENAPI_OK) {
-        prompt = join_args(c);
-        genapi_completion_request req = GENAPI_COMPLETION_REQUEST_INIT;
-        req.prompt = prompt;
-        req.params = &p;
-        genapi_completion_result *res = NULL;
-        if (c->stream)
-            st = genapi_complete_stream(client, &req, c->json ? NULL : print_delta, NULL, &res, &err);
-        else
-            st = genapi_complete(client, &req, &res, &err);
-        if (st == GENAPI_OK && c->json) {
-            char *json = NULL;
-            st = genapi_completion_result_to_json(res, &json, &err);
-            if (st == GENAPI_OK)
-                printf("%s\n", json);
-            genapi_completion_result_string_free(res, json);
-        } else if (st == GENAPI_OK && c->stream) {
-            fputc('\n', stdout);
-        } else if (st == GENAPI_OK) {
-            for (size_t i = 0; i < res->choice_count; i++) {
-                if (res->choices[i].text)
-                    fwrite(res->choices[i].text, 1, res->choices[i].text_len, stdout);
-                fputc('\n', stdout);
-            }
-        }
-        genapi_completion_result_free(res);
-    }
-    if (st != GENAPI_OK)
-        rc = fail(st, &err);
-    free(prompt);
-    free(model);
-    genapi_text_params_clear(&p);
-    return rc;
-}
+/* ---- running a command -------------------------------------------------------------------- */
 
-/* Write bytes to path; 0 on success. */
-static int write_file(const char *path, const uint8_t *data, size_t len)
+static int run(cli *c, const cli_command *cmd)
 {
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return -1;
-    size_t n = fwrite(data, 1, len, f);
-    return (fclose(f) == 0 && n == len) ? 0 : -1;
-}
-
-static const char *image_ext(int32_t format)
-{
-    return format == GENAPI_IMAGE_FORMAT_JPEG ? "jpg" : format == GENAPI_IMAGE_FORMAT_WEBP ? "webp" : "png";
-}
-
-/* Write each image to OUT-i.EXT and print its name (or a JSON line with --json). */
-static int write_images(const cli *c, const genapi_image *images, size_t count)
-{
-    const char *out = c->out ? c->out : "genapi";
-    for (size_t i = 0; i < count; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s-%zu.%s", out, i, image_ext(images[i].format));
-        if (write_file(path, images[i].data, images[i].size) != 0) {
-            fprintf(stderr, "genapi: cannot write %s\n", path);
-            return 1;
-        }
-        if (c->json)
-            printf("{\"file\":\"%s\",\"width\":%d,\"height\":%d}\n", path, (int)images[i].width,
-                   (int)images[i].height);
-        else
-            printf("%s\n", path);
-    }
-    return 0;
-}
-
-/* -p NAME=VALUE options through a kind's set_text; 0, or 2 after a message on stderr. */
-typedef genapi_status (*set_text_fn)(void *params, const char *name, const char *value, genapi_error *err);
-
-static genapi_status set_txt2img(void *p, const char *n, const char *v, genapi_error *e)
-{
-    return genapi_txt2img_params_set_text(p, n, v, e);
-}
-
-static genapi_status set_img2img(void *p, const char *n, const char *v, genapi_error *e)
-{
-    return genapi_img2img_params_set_text(p, n, v, e);
-}
-
-static genapi_status set_upscale(void *p, const char *n, const char *v, genapi_error *e)
-{
-    return genapi_upscale_params_set_text(p, n, v, e);
-}
-
-static int image_params(const cli *c, void *p, set_text_fn set, genapi_status *st, genapi_error *err)
-{
-    for (size_t i = 0; i < c->n_params && *st == GENAPI_OK; i++) {
-        const char *eq = strchr(c->params[i], '=');
-        char *name = eq ? strndup(c->params[i], (size_t)(eq - c->params[i])) : NULL;
-        if (name == NULL) {
-            fprintf(stderr, "genapi: -p expects NAME=VALUE, got '%s'\n", c->params[i]);
+    if (!cmd->needs_client)
+        return cmd->run(NULL, c);
+    genapi_client_config cfg;
+    genapi_client_config_init(&cfg, sizeof cfg);
+    cfg.base_url = c->base_url;
+    cfg.image_api = c->webui ? GENAPI_IMAGE_API_WEBUI : GENAPI_IMAGE_API_HOSTED;
+    if (c->timeout) {
+        char *end;
+        double s = strtod(c->timeout, &end);
+        if (end == c->timeout || *end != '\0' || !(s > 0) || s > 30.0 * 86400) {
+            fprintf(stderr, "genapi: --timeout must be a number of seconds in (0, 2592000], got '%s'\n", c->timeout);
             return 2;
         }
-        *st = set(p, name, eq + 1, err);
-        free(name);
+        cfg.timeout_ms = (int64_t)(s * 1000 + 0.5);
+        if (cfg.timeout_ms == 0)
+            cfg.timeout_ms = 1;
     }
-    return 0;
-}
-
-/* A whole image file as base64 (its bytes unchanged, whatever the format); NULL and st set on
- * failure. Free with genapi_free(genapi_client_allocator(client), …). */
-static char *file_base64(genapi_client *client, const char *path, genapi_status *st, genapi_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *data = NULL;
-    size_t len = 0, cap = 0;
-    int ok = f != NULL;
-    while (ok) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            uint8_t *d = realloc(data, ncap);
-            if (d == NULL) {
-                ok = 0;
-                break;
-            }
-            data = d;
-            cap = ncap;
-        }
-        size_t n = fread(data + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) {
-            ok = !ferror(f);
-            break;
-        }
+    int level = log_level(c);
+    if (level < 0)
+        return 2;
+    if (level > 0) {
+        cfg.log_fn = log_to_stderr;
+        cfg.log_level = level;
     }
-    if (f)
-        fclose(f);
-    char *b64 = NULL;
-    if (!ok) {
-        *st = GENAPI_E_INVALID_ARG;
-        snprintf(err->message, sizeof err->message, "cannot read %s", path);
-    } else {
-        *st = genapi_image_to_base64(client, data, len, &b64, err);
+    int key_sources = (c->api_key != NULL) + (c->api_key_file != NULL) + c->api_key_stdin;
+    if (key_sources > 1) {
+        fprintf(stderr, "genapi: give one of --api-key, --api-key-file and --api-key-stdin\n");
+        return 2;
     }
-    free(data);
-    return b64;
-}
-
-/* The model of image commands: -m, else GENAPI_IMAGE_MODEL, else the reference checkpoint. */
-static const char *image_model(const cli *c)
-{
-    const char *model = c->model ? c->model : getenv("GENAPI_IMAGE_MODEL");
-    return model && model[0] ? model : "genapi-ref-image";
-}
-
-/* txt2img: PROMPT... → OUT-0.png, OUT-1.png, … (file names on stdout). */
-static int cmd_txt2img(genapi_client *client, const cli *c)
-{
-    genapi_txt2img_params p;
-    genapi_txt2img_params_init(&p, sizeof p);
+    char *key = NULL;
+    if (c->api_key_file || c->api_key_stdin) {
+        const char *path = c->api_key_file ? c->api_key_file : "-";
+        key = tool_secret_read("genapi", path);
+        if (key == NULL)
+            return 2;
+        c->stdin_taken = strcmp(path, "-") == 0;
+    }
+    cfg.api_key = key ? key : c->api_key;
+    genapi_client *client = NULL;
     genapi_error err;
-    genapi_error_clear(&err);
-    genapi_status st = GENAPI_OK;
-    if (image_params(c, &p, set_txt2img, &st, &err) != 0) {
-        genapi_txt2img_params_clear(&p);
-        return 2;
-    }
-    char *prompt = join_args(c);
-    if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_sd_model_checkpoint))
-        GENAPI_TXT2IMG_SET(&p, sd_model_checkpoint, image_model(c));
-    if (st == GENAPI_OK && !genapi_txt2img_params_is_set(&p, GENAPI_TXT2IMG_PARAM_prompt))
-        GENAPI_TXT2IMG_SET(&p, prompt, prompt ? prompt : "");
-    genapi_images_result *res = NULL;
-    if (st == GENAPI_OK)
-        st = genapi_txt2img(client, &p, &res, &err);
-    int rc = st == GENAPI_OK ? write_images(c, res->images, res->image_count) : fail(st, &err);
-    genapi_images_result_free(res);
-    free(prompt);
-    genapi_txt2img_params_clear(&p);
-    return rc;
-}
-
-/* img2img --init FILE [--mask FILE] PROMPT... → OUT-0.png, … (file names on stdout). */
-static int cmd_img2img(genapi_client *client, const cli *c)
-{
-    if (c->n_inits == 0) {
-        fprintf(stderr, "genapi img2img: --init FILE is required\n");
-        return 2;
-    }
-    genapi_img2img_params p;
-    genapi_img2img_params_init(&p, sizeof p);
-    genapi_error err;
-    genapi_error_clear(&err);
-    genapi_status st = GENAPI_OK;
-    if (image_params(c, &p, set_img2img, &st, &err) != 0) {
-        genapi_img2img_params_clear(&p);
-        return 2;
-    }
-    const genapi_allocator *al = genapi_client_allocator(client);
-    char **inits = calloc(c->n_inits, sizeof *inits), *mask = NULL;
-    if (inits == NULL && st == GENAPI_OK)
-        st = GENAPI_E_NOMEM;
-    for (size_t i = 0; i < c->n_inits && st == GENAPI_OK; i++)
-        inits[i] = file_base64(client, c->inits[i], &st, &err);
-    if (c->mask && st == GENAPI_OK)
-        mask = file_base64(client, c->mask, &st, &err);
-    char *prompt = join_args(c);
-    if (st == GENAPI_OK) {
-        GENAPI_IMG2IMG_SET(&p, init_images, ((genapi_strlist){(const char *const *)inits, c->n_inits}));
-        if (mask)
-            GENAPI_IMG2IMG_SET(&p, mask, mask);
-        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_sd_model_checkpoint))
-            GENAPI_IMG2IMG_SET(&p, sd_model_checkpoint, image_model(c));
-        if (!genapi_img2img_params_is_set(&p, GENAPI_IMG2IMG_PARAM_prompt))
-            GENAPI_IMG2IMG_SET(&p, prompt, prompt ? prompt : "");
-    }
-    genapi_images_result *res = NULL;
-    if (st == GENAPI_OK)
-        st = genapi_img2img(client, &p, &res, &err);
-    int rc = st == GENAPI_OK ? write_images(c, res->images, res->image_count) : fail(st, &err);
-    genapi_images_result_free(res);
-    for (size_t i = 0; inits && i < c->n_inits; i++)
-        genapi_free(al, inits[i]);
-    free(inits);
-    genapi_free(al, mask);
-    free(prompt);
-    genapi_img2img_params_clear(&p);
-    return rc;
-}
-
-/* upscale FILE → OUT-0.png (the file name on stdout). */
-static int cmd_upscale(genapi_client *client, const cli *c)
-{
-    if (c->n_args != 1) {
-        fprintf(stderr, "genapi upscale: one image FILE is required\n");
-        return 2;
-    }
-    genapi_upscale_params p;
-    genapi_upscale_params_init(&p, sizeof p);
-    genapi_error err;
-    genapi_error_clear(&err);
-    genapi_status st = GENAPI_OK;
-    if (image_params(c, &p, set_upscale, &st, &err) != 0) {
-        genapi_upscale_params_clear(&p);
-        return 2;
-    }
-    char *image = st == GENAPI_OK ? file_base64(client, c->args[0], &st, &err) : NULL;
-    if (st == GENAPI_OK)
-        GENAPI_UPSCALE_SET(&p, image, image);
-    genapi_upscale_result *res = NULL;
-    if (st == GENAPI_OK)
-        st = genapi_upscale(client, &p, &res, &err);
-    int rc = st == GENAPI_OK ? write_images(c, &res->image, 1) : fail(st, &err);
-    genapi_upscale_result_free(res);
-    genapi_free(genapi_client_allocator(client), image);
-    genapi_upscale_params_clear(&p);
-    return rc;
-}
-
-static int cmd_tokenize(genapi_client *client, const cli *c)
-{
-    if (c->n_args == 0) {
-        fprintf(stderr, "genapi tokenize: a TEXT is required\n");
-        return 2;
-    }
-    char *text = join_args(c);
-    genapi_tokenize_request req = GENAPI_TOKENIZE_REQUEST_INIT;
-    const char *model = c->model ? c->model : getenv("GENAPI_MODEL");
-    req.model = model && model[0] ? model : NULL;
-    req.prompt = text;
-    genapi_tokenize_result *res = NULL;
-    genapi_error err;
-    genapi_status st = genapi_tokenize(client, &req, &res, &err);
-    if (st == GENAPI_OK) {
-        if (c->json)
-            printf("{\"count\":%lld,\"max_model_len\":%lld,\"tokens\":[", (long long)res->count,
-                   (long long)res->max_model_len);
-        for (size_t i = 0; i < res->token_count; i++)
-            printf(i ? (c->json ? ",%lld" : " %lld") : "%lld", (long long)res->tokens[i]);
-        printf(c->json ? "]}\n" : "\n");
-    }
-    genapi_tokenize_result_free(res);
-    free(text);
-    return st == GENAPI_OK ? 0 : fail(st, &err);
-}
-
-static int cmd_models(genapi_client *client, const cli *c)
-{
-    genapi_error err;
-    genapi_model_list *list = NULL;
-    genapi_status st = genapi_list_text_models(client, &list, &err);
+    genapi_status st = genapi_client_new(&cfg, &client, &err);
+    tool_secret_free(key); /* the client keeps its own guarded copy */
     if (st != GENAPI_OK)
-        return fail(st, &err);
-    for (size_t i = 0; i < list->count; i++) {
-        if (c->json)
-            printf("{\"id\":\"%s\",\"max_model_len\":%lld}\n", list->items[i].id, (long long)list->items[i].max_model_len);
-        else
-            printf("%s\n", list->items[i].id);
-    }
-    genapi_model_list_free(list);
-    return 0;
-}
-
-static int cmd_params(void)
-{
-    size_t n;
-    const genapi_param_desc *d = genapi_text_param_table(&n);
-    for (size_t i = 0; i < n; i++)
-        printf("%-32s %s\n", d[i].json_name, d[i].doc);
-    return 0;
+        return cli_fail(st, &err);
+    int rc = cmd->run(client, c);
+    genapi_client_free(client);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
     cli c;
-    if (parse_args(argc, argv, &c) != 0)
-        return 2;
     int rc;
-    if (strcmp(c.command, "params") == 0) {
-        rc = cmd_params();
-    } else if (strcmp(c.command, "chat") == 0 || strcmp(c.command, "models") == 0 ||
-               strcmp(c.command, "complete") == 0 || strcmp(c.command, "tokenize") == 0 ||
-               strcmp(c.command, "txt2img") == 0 || strcmp(c.command, "img2img") == 0 ||
-               strcmp(c.command, "upscale") == 0) {
-        genapi_client_config cfg;
-        genapi_client_config_init(&cfg, sizeof cfg);
-        cfg.base_url = c.base_url;
-        cfg.api_key = c.api_key;
-        cfg.image_api = c.webui ? GENAPI_IMAGE_API_WEBUI : GENAPI_IMAGE_API_HOSTED;
-        genapi_client *client = NULL;
-        genapi_error err;
-        genapi_status st = genapi_client_new(&cfg, &client, &err);
-        if (st != GENAPI_OK) {
-            rc = fail(st, &err);
-        } else {
-            rc = strcmp(c.command, "chat") == 0       ? cmd_chat(client, &c)
-                 : strcmp(c.command, "complete") == 0 ? cmd_complete(client, &c)
-                 : strcmp(c.command, "tokenize") == 0 ? cmd_tokenize(client, &c)
-                 : strcmp(c.command, "txt2img") == 0  ? cmd_txt2img(client, &c)
-                 : strcmp(c.command, "img2img") == 0  ? cmd_img2img(client, &c)
-                 : strcmp(c.command, "upscale") == 0  ? cmd_upscale(client, &c)
-                                                      : cmd_models(client, &c);
-            genapi_client_free(client);
-        }
-    } else {
-        fprintf(stderr, "genapi: unknown command '%s' (see genapi --help)\n", c.command);
+    if (parse_args(argc, argv, &c) != 0) {
         rc = 2;
+    } else if (c.command == NULL || strcmp(c.command, "help") == 0) {
+        const cli_command *cmd = c.command && c.n_args ? find_command(c.args[0]) : NULL;
+        if (cmd)
+            command_usage(stdout, cmd);
+        else
+            usage(c.help || c.command ? stdout : stderr);
+        rc = c.help || c.command ? 0 : 2;
+    } else {
+        const cli_command *cmd = find_command(c.command);
+        if (cmd == NULL) {
+            const char *near = NULL;
+            size_t best = 3;
+            for (size_t i = 0; i < N_COMMANDS; i++) {
+                size_t d = distance(c.command, COMMANDS[i].name);
+                if (d < best) {
+                    best = d;
+                    near = COMMANDS[i].name;
+                }
+            }
+            fprintf(stderr, "genapi: unknown command '%s'%s%s%s (see genapi --help)\n", c.command,
+                    near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+            rc = 2;
+        } else if (c.help) {
+            command_usage(stdout, cmd);
+            rc = 0;
+        } else {
+            rc = run(&c, cmd);
+        }
     }
     free(c.params);
     free(c.args);

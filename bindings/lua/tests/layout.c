@@ -61,6 +61,11 @@ int main(void)
     F(genapi_client_config, max_retries);
     F(genapi_client_config, idle_timeout_s);
     F(genapi_client_config, retry_max_delay_ms);
+    F(genapi_client_config, log_fn);
+    F(genapi_client_config, log_user);
+    F(genapi_client_config, log_level);
+    F(genapi_client_config, reserved2);
+    F(genapi_client_config, max_response_bytes);
 
     S(genapi_chat_message);
     F(genapi_chat_message, role);

@@ -47,6 +47,11 @@ class ClientConfigStruct(ctypes.Structure):
         ("max_retries", c_int32),
         ("idle_timeout_s", c_int32),
         ("retry_max_delay_ms", c_int64),
+        ("log_fn", c_void_p),
+        ("log_user", c_void_p),
+        ("log_level", c_int32),
+        ("reserved2", c_int32),
+        ("max_response_bytes", c_int64),
     ]
 
 
@@ -208,6 +213,10 @@ class CompletionChoiceStruct(ctypes.Structure):
         ("stop_string", c_char_p),
         ("logprobs", P(LogprobsStruct)),
         ("prompt_logprobs_count", c_int64),
+        ("token_ids", P(c_int64)),
+        ("token_id_count", c_size_t),
+        ("prompt_token_ids", P(c_int64)),
+        ("prompt_token_id_count", c_size_t),
     ]
 
 
@@ -271,6 +280,9 @@ class ModelInfoStruct(ctypes.Structure):
         ("parent", c_char_p),
         ("engine", c_char_p),
         ("max_model_len", c_int64),
+        ("root", c_char_p),
+        ("object", c_char_p),
+        ("created", c_int64),
     ]
 
 
@@ -644,6 +656,7 @@ class ModelInfo:
     parent: str | None = None
     engine: str | None = None
     max_model_len: int = 0
+    root: str | None = None
 
 
 @dataclass
@@ -852,7 +865,7 @@ def _convert_tokenize(r: TokenizeResultStruct) -> TokenizeResult:
 def _convert_model_list(lst: ModelListStruct) -> list[ModelInfo]:
     dec = _lib.dec
     return [
-        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len))
+        ModelInfo(dec(m.id), dec(m.owned_by), dec(m.parent), dec(m.engine), int(m.max_model_len), dec(m.root))
         for m in (lst.items[i] for i in range(lst.count if lst.items else 0))
     ]
 
@@ -1187,6 +1200,12 @@ class _ClientLock:
             c._poke_driver()
 
 
+# The log hook (client.h): level, message, user.
+LOG_FN = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
+LOG_LEVELS = {"error": 1, "warn": 2, "info": 3, "debug": 4}
+_LOG_NAMES = {v: k for k, v in LOG_LEVELS.items()}
+
+
 class Client:
     """A libgenapi client.
 
@@ -1194,6 +1213,15 @@ class Client:
     backend (no network). ``api_key=None`` uses GENAPI_API_KEY. ``use_environment=False``
     ignores both variables. ``max_retries`` (0 = 2, negative = none) and ``retry_max_delay_ms``
     (0 = 8000) set the retry policy. Calls on one client are serialized by a lock.
+
+    ``log`` is called as ``log(level, message)`` (level "error", "warn", "info" or "debug") for
+    each line of the library's log at ``log_level`` or more severe: retries, one timing line per
+    call, and at "debug" request and response bodies — the API key redacted. It runs on the
+    thread that drives the client (the caller of a blocking call, or the poller / worker) and
+    must not call back into the client; exceptions it raises are printed and dropped.
+    A chat or completion without ``model`` uses GENAPI_MODEL, else the server's first listed
+    model; a txt2img / img2img without ``sd_model_checkpoint`` GENAPI_IMAGE_MODEL, else the first
+    image model (the C library decides: see doc/client.md).
     """
 
     def __init__(
@@ -1208,8 +1236,11 @@ class Client:
         max_retries: int = 0,
         retry_max_delay_ms: int = 0,
         image_api: str = "hosted",
+        log: Callable[[str, str], Any] | None = None,
+        log_level: str = "info",
     ):
         self._handle: int | None = None
+        self._log_cb = None  # the ctypes thunk of ``log``, alive as long as the client
         self._driver = None  # the _aio.Driver of the event loop that drives this client
         self._lock = _ClientLock(self)
         self._in_on_delta = 0  # > 0 while a streaming call runs the caller's on_delta
@@ -1234,6 +1265,21 @@ class Client:
             raise InvalidArgumentError(f"image_api must be one of {', '.join(IMAGE_API)}, got {image_api!r}",
                                        param="image_api")
         cfg.image_api = IMAGE_API[image_api]
+        if log is not None:
+            if log_level not in LOG_LEVELS:
+                raise InvalidArgumentError(f"log_level must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}",
+                                           param="log_level")
+
+            def _thunk(level: int, message: bytes | None, _user: Any) -> None:
+                try:
+                    log(_LOG_NAMES.get(level, str(level)), (message or b"").decode("utf-8", errors="replace"))
+                except BaseException:  # never unwind into C
+                    import traceback
+                    traceback.print_exc()
+
+            self._log_cb = LOG_FN(_thunk)
+            cfg.log_fn = ctypes.cast(self._log_cb, c_void_p)
+            cfg.log_level = LOG_LEVELS[log_level]
         out = c_void_p()
         err = _lib.new_error()
         st = genapi_client_new(ctypes.byref(cfg), ctypes.byref(out), ctypes.byref(err))

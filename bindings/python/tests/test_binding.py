@@ -642,6 +642,49 @@ class ClientTest(unittest.TestCase):
         r = self.client.chat("Just a string", model=REF_MODEL, max_tokens=4)
         self.assertTrue(r.choices[0].content)
 
+    def test_model_defaults_come_from_the_library(self):
+        """No model given: the C library's default (GENAPI_MODEL, else the server's first model)."""
+        saved = {k: os.environ.pop(k, None) for k in ("GENAPI_MODEL", "GENAPI_IMAGE_MODEL")}
+        try:
+            with genapi.Client(base_url=None, api_key=None) as c:
+                first = c.list_text_models()[0].id
+                self.assertEqual(c.chat("Hello", max_tokens=3).model, first)
+                self.assertEqual(c.complete("The river", max_tokens=2).model, first)
+                imgs = c.txt2img(prompt="a fox", steps=1, width=64, height=64).images
+                self.assertEqual(len(imgs), 1)
+            os.environ["GENAPI_MODEL"] = "genapi-ref-lora"
+            with genapi.Client(base_url=None, api_key=None) as c:
+                self.assertEqual(c.chat("Hello", max_tokens=3).model, "genapi-ref-lora")
+                self.assertEqual(c.chat("Hello", model=first, max_tokens=3).model, first)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def test_log_hook(self):
+        lines = []
+        key = "sk-python-log-test-93hQ7"
+        with genapi.Client(base_url=None, api_key=key, log=lambda lv, msg: lines.append((lv, msg)),
+                           log_level="debug") as c:
+            c.chat(f"say {key}", model=REF_MODEL, max_tokens=2)
+        self.assertTrue(any(lv == "info" and "POST /v1/chat/completions: HTTP 200" in m for lv, m in lines))
+        self.assertTrue(any(lv == "debug" and "request body" in m for lv, m in lines))
+        self.assertFalse(any(key in m for _, m in lines))
+        self.assertTrue(any("[REDACTED]" in m for _, m in lines))
+        lines.clear()
+        with genapi.Client(base_url=None, log=lambda lv, msg: lines.append(lv), log_level="warn") as c:
+            c.chat("hi", model=REF_MODEL, max_tokens=2)
+        self.assertEqual(lines, [])
+        with self.assertRaises(genapi.InvalidArgumentError):
+            genapi.Client(base_url=None, log=print, log_level="loud")
+
+    def test_model_info_root(self):
+        models = self.client.list_text_models()
+        self.assertTrue(all(m.root for m in models))
+        self.assertTrue(any(m.parent and m.root == m.parent for m in models))
+
     def test_not_found(self):
         with self.assertRaises(genapi.Error) as cm:
             self.client.chat([{"role": "user", "content": "Hello"}], model="no-such-model")
@@ -676,9 +719,8 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(genapi.Error) as cm:
             self.client.chat("hi", model=REF_MODEL, no_such_param=1)
         self.assertEqual(cm.exception.param, "no_such_param")
-        with self.assertRaises(genapi.Error) as cm:
-            self.client.chat("hi")
-        self.assertEqual(cm.exception.param, "model")
+        # no model: the library's default, not an error
+        self.assertEqual(self.client.chat("hi", max_tokens=2).model, self.client.list_text_models()[0].id)
         with self.assertRaises(genapi.Error) as cm:
             self.client.chat([], model=REF_MODEL)
         self.assertEqual(cm.exception.param, "messages")
@@ -943,9 +985,8 @@ class CompletionsAndTokenizeTest(unittest.TestCase):
                 with self.assertRaises(genapi.InvalidArgumentError) as cm:
                     self.client.complete(prompt, model=REF_MODEL, max_tokens=1)
                 self.assertEqual(cm.exception.param, "prompt")
-        with self.assertRaises(genapi.Error) as cm:
-            self.client.complete(self.PROMPT)
-        self.assertEqual(cm.exception.param, "model")
+        # no model: the library's default, not an error
+        self.assertEqual(self.client.complete(self.PROMPT, max_tokens=1).model, self.client.list_text_models()[0].id)
         with self.assertRaises(genapi.Error) as cm:
             self.client.complete(self.PROMPT, model=REF_MODEL, extra_json="[1]")
         self.assertEqual(cm.exception.param, "extra_json")
@@ -1347,9 +1388,8 @@ class ImageClientTest(unittest.TestCase):
             self.gen(steps=0)
         self.assertEqual(cm.exception.param, "steps")
         self.assertEqual(cm.exception.http_status, 0)  # refused before sending
-        with self.assertRaises(genapi.Error) as cm:
-            self.client.txt2img(prompt="x")
-        self.assertEqual(cm.exception.param, "sd_model_checkpoint")
+        # no sd_model_checkpoint: the library's default (the first image model), not an error
+        self.assertEqual(len(self.client.txt2img(prompt="x", steps=1, width=64, height=64).images), 1)
         with self.assertRaises(genapi.Error) as cm:
             self.gen(sampler_name="No Such Sampler")
         self.assertEqual(cm.exception.http_status, 404)
@@ -1393,9 +1433,10 @@ class ImageClientTest(unittest.TestCase):
                 c.txt2img(seed=5, width=64, height=64, steps=2, extra="[1]")
             self.assertEqual(cm.exception.param, "extra_json")
             self.assertGreaterEqual(c.parallel_requests(), 1)
+        # the hosted API requires the prompt; an unset checkpoint is the client's default
         with genapi.Client(image_api="hosted") as c, self.assertRaises(genapi.Error) as cm:
             c.txt2img(seed=5, width=64, height=64, steps=2)
-        self.assertEqual(cm.exception.param, "sd_model_checkpoint")
+        self.assertEqual(cm.exception.param, "prompt")
 
 
 if __name__ == "__main__":

@@ -115,10 +115,11 @@ genapi_status gi_generate(const ga_alloc *a, const gi_gen_config *cfg, uint32_t 
  * bench/bench_image.c): a generation step renders 9 rows of txt2img (fewer for img2img and
  * inpainting, whose fitting, mask blur and pre-fill are steps too) and costs 0.2-0.3 ms, at
  * most about 0.45 ms; gi_gen_begin costs about 0.18 ms (palette, layout, ridge lines; it grows
- * with the width, not with steps). A PNG step encodes one row of a 512-wide image: 0.1-0.4 ms
- * depending on how well the picture compresses; a row is the smallest step, about 0.5 ms (up
- * to 1 ms) at 1024 wide. gi_png_encode_begin costs 0.02 ms. An upscale step costs 0.1-0.25 ms,
- * at most about 0.4 ms; gi_upscale_begin (tap tables, the output allocation) 0.15-0.3 ms. */
+ * with the width, not with steps). A PNG step encodes 8 rows of a 512-wide image (after one
+ * step that checks the alpha channel): about 0.1 ms at the median, more for grainy pictures;
+ * gi_png_encode_begin only copies the text. An upscale step costs about 0.05-0.1 ms at the
+ * median (the units overestimate the vectorised passes); gi_upscale_begin (tap tables, the
+ * output allocation) 0.15-0.3 ms. */
 #define GI_STEP_UNITS 250000
 
 typedef struct gi_gen_job gi_gen_job;
@@ -176,18 +177,20 @@ void gi_upscale_progress(const gi_upscale_job *j, int64_t *done, int64_t *total)
 genapi_status gi_upscale_end(gi_upscale_job *j, gi_image *out, genapi_error *err);
 void gi_upscale_free(gi_upscale_job *j);
 
-/* PNG through libspng. decode accepts any PNG (converted to RGBA8); encode writes RGBA8 with a
- * "parameters" tEXt chunk when text is non-NULL. Returned bytes allocated with a. */
+/* PNG through libspng. decode accepts any PNG (converted to RGBA8); encode writes RGB8 when
+ * every alpha byte is 255 and RGBA8 otherwise, with a "parameters" tEXt chunk when text is
+ * non-NULL. Returned bytes allocated with a. */
 genapi_status gi_png_encode(const ga_alloc *a, const gi_image *img, const char *text, uint8_t **bytes, size_t *len,
                             genapi_error *err);
 genapi_status gi_png_decode(const ga_alloc *a, const uint8_t *bytes, size_t len, gi_image *out, genapi_error *err);
 
-/* PNG encoding in steps (libspng's progressive encoder): begin writes the signature, IHDR and
- * the text chunk; each step encodes whole rows; the bytes are gi_png_encode's. With fast != 0
- * the image data is deflated at level 1 with the Sub filter on every row instead of zlib's
- * default level with an adaptive filter per row: 7-10x faster and 20-40 % larger (at 512x512:
- * 10 ms instead of 100 ms for a grainy picture, 6 ms instead of 43 ms for a smooth one).
- * `img` is borrowed until the job ends; text is copied. */
+/* PNG encoding in steps (libspng's progressive encoder). The first steps check the alpha
+ * channel (RGB when the image is opaque, stopping at the first translucent pixel); then the
+ * signature, IHDR and text chunk are written and each step encodes whole rows; the bytes are
+ * gi_png_encode's. The image data is deflated at level 1 with the Sub filter on every row
+ * (chosen for speed: the servers' PNGs are decoded once; doc/performance.md gives the sizes);
+ * with fast != 0 (progress previews) the deflate is Huffman-only: about a third faster and
+ * 13 % larger. `img` is borrowed until the job ends; text is copied. */
 typedef struct gi_png_job gi_png_job;
 genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const char *text, int fast, gi_png_job **job,
                                   genapi_error *err);

@@ -20,7 +20,7 @@ typedef struct gi__taps {
     int32_t max;  /* taps per destination pixel */
     int32_t *n;   /* used taps per destination pixel */
     int32_t *idx; /* dst * max source indices */
-    double *w;    /* dst * max weights */
+    float *w;     /* dst * max weights (single precision: the passes run in float) */
 } gi__taps;
 
 /* A separable resample done in destination rows: each needs the horizontal pass of the few
@@ -32,11 +32,13 @@ typedef struct gi__rs {
     const gi_image *in; /* borrowed until gi__rs_end */
     gi_image *out;      /* allocated by gi__rs_begin, owned by the caller */
     gi__taps tx, ty;
-    double *ring;       /* ring_rows horizontal-pass rows of out->width * 4 */
+    float *ring;        /* ring_rows horizontal-pass rows of out->width * 4 */
+    float *srcf;        /* one source row as floats, in->width * 4 (scratch) */
     int32_t *slot_row;  /* source row held by each ring slot, or -1 */
-    const double **src; /* ty.max row pointers (scratch) */
+    const float **src;  /* ty.max row pointers (scratch) */
     int32_t ring_rows;
     int32_t v_done;     /* destination rows done */
+    int h_round;        /* horizontal-pass results rounded to 0..255 integers (Lanczos, as Pillow) */
 } gi__rs;
 
 /* Validate, allocate out (w x h, not zeroed), the tap tables and the ring; nothing else is

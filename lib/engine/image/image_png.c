@@ -7,6 +7,7 @@
  * chunk's orientation is reported to gi_image_decode. */
 #include <spng.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "engine/image/image_decode.h"
 #include "util/err.h"
@@ -43,11 +44,13 @@ static int sink_write(spng_ctx *ctx, void *user, void *src, size_t length)
     return 0;
 }
 
-/* Work units of one pixel of PNG encoding at the default level (filter choice + deflate): the
- * cost depends on the content, from about 160 ns a pixel for smooth pictures to 380 for grainy
- * ones; the budget assumes the latter. */
-#define PNG_UNITS 380
+/* Work units of one pixel of PNG encoding (filter + deflate at level 1): about 35 ns a pixel
+ * for a generated picture, up to about 60 for grainy ones; the budget assumes the latter. The
+ * Huffman-only encoding of previews costs about two thirds of that. The alpha scan that comes
+ * first reads one byte in four: one unit covers 8 pixels. */
+#define PNG_UNITS 60
 #define PNG_UNITS_FAST 40
+#define PNG_SCAN_PIXELS_PER_UNIT 8
 
 struct gi_png_job {
     const ga_alloc *a;
@@ -55,14 +58,17 @@ struct gi_png_job {
     sink s;
     const gi_image *img; /* borrowed until the job ends */
     char *text;          /* a copy of the "parameters" text, or NULL */
-    int32_t row;
+    uint8_t *rgb;        /* one RGB row when the image is opaque */
+    int32_t scanned;     /* rows whose alpha has been checked */
+    int32_t row;         /* rows encoded */
+    int opaque;          /* every alpha seen so far is 255 */
     int fast;
     genapi_status failed;
 };
 
 static genapi_status png_fail(gi_png_job *j, int rc, genapi_error *err)
 {
-    if (j->s.failed) {
+    if (j->s.failed || rc == SPNG_EMEM) {
         j->failed = GENAPI_E_NOMEM;
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory while encoding PNG");
     }
@@ -84,6 +90,7 @@ genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const 
     j->a = a;
     j->img = img;
     j->fast = fast;
+    j->opaque = 1;
     j->s.a = a;
     if (text) {
         size_t n = strlen(text);
@@ -94,9 +101,36 @@ genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const 
         }
         memcpy(j->text, text, n + 1);
     }
+    *job = j;
+    return GENAPI_OK;
+}
+
+/* Whether every alpha byte of rows [y0, y1) is 255. */
+static int rows_opaque(const gi_image *img, int32_t y0, int32_t y1)
+{
+    const uint8_t *p = img->rgba + (size_t)y0 * (size_t)img->width * 4;
+    size_t n = (size_t)(y1 - y0) * (size_t)img->width;
+    unsigned acc = 255;
+    for (size_t i = 0; i < n; i++)
+        acc &= p[i * 4 + 3];
+    return acc == 255;
+}
+
+/* Once the alpha scan is over: the encoder, its header (RGB when opaque), options and text
+ * chunk; writes the signature, IHDR and tEXt. */
+static genapi_status png_start(gi_png_job *j, genapi_error *err)
+{
+    const gi_image *img = j->img;
+    if (j->opaque) {
+        j->rgb = ga_malloc(j->a, (size_t)img->width * 3);
+        if (!j->rgb) {
+            j->failed = GENAPI_E_NOMEM;
+            return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
+        }
+    }
     j->ctx = spng_ctx_new(SPNG_CTX_ENCODER);
     if (!j->ctx) {
-        gi_png_encode_free(j);
+        j->failed = GENAPI_E_NOMEM;
         return ga_err(err, GENAPI_E_NOMEM, NULL, "Out of memory creating the PNG encoder");
     }
     struct spng_ihdr ihdr;
@@ -104,15 +138,16 @@ genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const 
     ihdr.width = (uint32_t)img->width;
     ihdr.height = (uint32_t)img->height;
     ihdr.bit_depth = 8;
-    ihdr.color_type = SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
+    ihdr.color_type = j->opaque ? SPNG_COLOR_TYPE_TRUECOLOR : SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
     int rc = spng_set_png_stream(j->ctx, sink_write, &j->s);
     if (!rc)
         rc = spng_set_ihdr(j->ctx, &ihdr);
-    if (!rc && fast) {
+    if (!rc)
         rc = spng_set_option(j->ctx, SPNG_IMG_COMPRESSION_LEVEL, 1);
-        if (!rc)
-            rc = spng_set_option(j->ctx, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_SUB);
-    }
+    if (!rc)
+        rc = spng_set_option(j->ctx, SPNG_IMG_COMPRESSION_STRATEGY, j->fast ? Z_HUFFMAN_ONLY : Z_DEFAULT_STRATEGY);
+    if (!rc)
+        rc = spng_set_option(j->ctx, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_SUB);
     if (!rc && j->text) {
         struct spng_text t;
         memset(&t, 0, sizeof t);
@@ -124,12 +159,8 @@ genapi_status gi_png_encode_begin(const ga_alloc *a, const gi_image *img, const 
     }
     if (!rc)
         rc = spng_encode_image(j->ctx, NULL, 0, SPNG_FMT_PNG, SPNG_ENCODE_PROGRESSIVE | SPNG_ENCODE_FINALIZE);
-    if (rc || j->s.failed) {
-        genapi_status st = png_fail(j, rc, err);
-        gi_png_encode_free(j);
-        return st;
-    }
-    *job = j;
+    if (rc || j->s.failed)
+        return png_fail(j, rc, err);
     return GENAPI_OK;
 }
 
@@ -142,10 +173,34 @@ genapi_status gi_png_encode_step(gi_png_job *j, int64_t budget, genapi_error *er
     if (budget <= 0)
         budget = GI_STEP_UNITS;
     const gi_image *img = j->img;
+    if (!j->ctx) {
+        /* The alpha scan, in rows; it stops at the first translucent pixel. */
+        int64_t cost = (img->width + PNG_SCAN_PIXELS_PER_UNIT - 1) / PNG_SCAN_PIXELS_PER_UNIT;
+        int32_t n = gi__take_rows(&budget, cost, img->height - j->scanned);
+        if (!rows_opaque(img, j->scanned, j->scanned + n))
+            j->opaque = 0;
+        j->scanned = j->opaque ? j->scanned + n : img->height;
+        if (j->scanned < img->height)
+            return GENAPI_OK;
+        genapi_status st = png_start(j, err);
+        if (st != GENAPI_OK || budget <= 0)
+            return st;
+    }
     size_t row_len = (size_t)img->width * 4;
     int32_t n = gi__take_rows(&budget, (int64_t)img->width * (j->fast ? PNG_UNITS_FAST : PNG_UNITS), img->height - j->row);
     for (int32_t i = 0; i < n; i++, j->row++) {
-        int rc = spng_encode_row(j->ctx, img->rgba + (size_t)j->row * row_len, row_len);
+        const uint8_t *src = img->rgba + (size_t)j->row * row_len;
+        size_t len = row_len;
+        if (j->opaque) {
+            for (size_t x = 0; x < (size_t)img->width; x++) {
+                j->rgb[x * 3] = src[x * 4];
+                j->rgb[x * 3 + 1] = src[x * 4 + 1];
+                j->rgb[x * 3 + 2] = src[x * 4 + 2];
+            }
+            src = j->rgb;
+            len = (size_t)img->width * 3;
+        }
+        int rc = spng_encode_row(j->ctx, src, len);
         if (rc == SPNG_EOI && j->row == img->height - 1 && !j->s.failed)
             continue; /* the last row: the image data and IEND are written */
         if (rc || j->s.failed)
@@ -161,8 +216,9 @@ int gi_png_encode_done(const gi_png_job *j)
 
 const uint8_t *gi_png_encode_data(const gi_png_job *j, size_t *len)
 {
+    static const uint8_t none[1] = {0};
     *len = j->s.len;
-    return j->s.data;
+    return j->s.data ? j->s.data : none; /* nothing yet during the alpha scan: still a valid pointer */
 }
 
 genapi_status gi_png_encode_end(gi_png_job *j, uint8_t **bytes, size_t *len, genapi_error *err)
@@ -197,6 +253,8 @@ void gi_png_encode_free(gi_png_job *j)
         ga_free(j->a, j->s.data);
     if (j->text)
         ga_free(j->a, j->text);
+    if (j->rgb)
+        ga_free(j->a, j->rgb);
     ga_free(j->a, j);
 }
 

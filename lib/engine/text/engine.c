@@ -112,15 +112,17 @@ int gx_apply_chat_template(const gx_text_engine *e, const gx_message *msgs, size
     return 0;
 }
 
-void gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic)
+int gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic)
 {
     int32_t *ids = NULL;
     size_t n = 0, cap = 0;
-    if (gx_tokenize(e->tok, text, strlen(text), &ids, &n, &cap) == 0)
+    int rc = gx_tokenize(e->tok, text, strlen(text), &ids, &n, &cap);
+    if (rc == 0)
         for (size_t i = 0; i < n; i++)
             if (ids[i] >= GX_TOK_BYTE0 + 256 && gx_model_unigram(e->model, ids[i]) < 2e-3)
                 topic[ids[i]] = 1;
     ga_free(&e->alloc, ids);
+    return rc == 0 ? 0 : -1;
 }
 
 #define IS(p, f) genapi_text_params_is_set((p), GENAPI_TEXT_PARAM_##f)
@@ -223,10 +225,12 @@ static int add_seq(const gx_text_engine *e, ga_arena *ar, gsamp_seq *seqs, size_
     return 0;
 }
 
-/* Last token of encode("a" + s): how a DRY breaker string becomes a token id. */
-static int32_t breaker_id(const gx_text_engine *e, const char *s)
+/* Last token of encode("a" + s): how a DRY breaker string becomes a token id (*id = -1 when
+ * there is none). Returns -1 when out of memory, else 0. */
+static int breaker_id(const gx_text_engine *e, const char *s, int32_t *id)
 {
     size_t n = strlen(s);
+    *id = -1;
     char *buf = ga_malloc(&e->alloc, n + 2);
     if (buf == NULL)
         return -1;
@@ -234,12 +238,12 @@ static int32_t breaker_id(const gx_text_engine *e, const char *s)
     memcpy(buf + 1, s, n + 1);
     int32_t *ids = NULL;
     size_t k = 0, cap = 0;
-    int32_t id = -1;
-    if (gx_tokenize(e->tok, buf, n + 1, &ids, &k, &cap) == 0 && k > 0)
-        id = ids[k - 1];
+    int rc = gx_tokenize(e->tok, buf, n + 1, &ids, &k, &cap);
+    if (rc == 0 && k > 0)
+        *id = ids[k - 1];
     ga_free(&e->alloc, ids);
     ga_free(&e->alloc, buf);
-    return id;
+    return rc == 0 ? 0 : -1;
 }
 
 static genapi_status build_config(const gx_text_engine *e, const genapi_text_params *p, ga_arena *ar,
@@ -347,7 +351,9 @@ static genapi_status build_config(const gx_text_engine *e, const genapi_text_par
             return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
-            int32_t id = breaker_id(e, items[i]);
+            int32_t id;
+            if (breaker_id(e, items[i], &id) != 0)
+                return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
             if (id >= 0)
                 b[k++] = id;
         }

@@ -115,7 +115,8 @@ size_t gx_truncate_prompt(const gx_text_engine *e, const genapi_text_params *p, 
 genapi_status gx_generate(const gx_text_engine *e, const gx_gen_request *req, uint64_t index, ga_arena *ar,
                           gx_choice *out, genapi_error *err);
 
-/* Mark the word tokens of `text` that are rare enough to be topical. */
-void gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic);
+/* Mark the word tokens of `text` that are rare enough to be topical. Returns 0, or -1 when out
+ * of memory. */
+int gx_mark_topic(const gx_text_engine *e, const char *text, uint8_t *topic);
 
 #endif

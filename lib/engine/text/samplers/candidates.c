@@ -136,11 +136,12 @@ void gsi_keep_ge(gsamp_workspace *ws, float t)
         t = -FLT_MAX; /* never keep removed (-inf) entries */
     if (!ws->dense) {
         size_t m = 0;
-        for (size_t i = 0; i < ws->n; i++)
-            if (ws->lg[i] >= t) {
-                ws->id[m] = ws->id[i];
-                ws->lg[m++] = ws->lg[i];
-            }
+        for (size_t i = 0; i < ws->n; i++) { /* no branch: copied, kept if it passes */
+            const float l = ws->lg[i];
+            ws->id[m] = ws->id[i];
+            ws->lg[m] = l;
+            m += l >= t;
+        }
         ws->n = m;
         ws->dirty = 0;
         return;
@@ -159,6 +160,35 @@ void gsi_keep_ge(gsamp_workspace *ws, float t)
                 size_t i = base + lowest_bit(m);
                 ws->id[n] = (int32_t)i;
                 ws->lg[n++] = x[i];
+            }
+        }
+    }
+    ws->n = n;
+    ws->dense = 0;
+    ws->dirty = 0;
+}
+
+void gsi_keep_ge_groups(gsamp_workspace *ws, float t, const float *gmax)
+{
+    if (!ws->dense) {
+        gsi_keep_ge(ws, t);
+        return;
+    }
+    if (!(t >= -FLT_MAX))
+        t = -FLT_MAX;
+    const float *x = ws->dl;
+    const size_t nd = ws->nd, ng = (nd + 7) / 8;
+    int32_t *id = ws->id;
+    float *lg = ws->lg;
+    size_t n = 0;
+    for (size_t g = 0; g < ng; g += 32) {
+        const size_t len = ng - g < 32 ? ng - g : 32;
+        for (uint32_t bm = gsi_block_ge_mask(gmax + g, len, t); bm; bm &= bm - 1) {
+            const size_t base = (g + lowest_bit(bm)) * 8, end = nd - base < 8 ? nd : base + 8;
+            for (size_t i = base; i < end; i++) { /* no branch: written, kept if it passes */
+                id[n] = (int32_t)i;
+                lg[n] = x[i];
+                n += x[i] >= t;
             }
         }
     }

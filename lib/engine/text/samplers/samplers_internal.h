@@ -81,6 +81,9 @@ double gsi_vsum(const float *x, size_t n);                                /* fix
 double gsi_vsum_wd(const float *w, const float *x, float m, size_t n);   /* sum w*(x - m) */
 float gsi_vmax(const float *x, size_t n);                                 /* -inf if n == 0 */
 void gsi_block_max(const float *x, size_t n, float *bmax);               /* GSI_BLOCK blocks */
+/* Maxima of groups of 8 values (the last may be shorter) into gmax, and of GSI_BLOCK blocks
+ * into bmax, in one pass. */
+void gsi_group8_max(const float *x, size_t n, float *gmax, float *bmax);
 typedef struct gsi_stats {
     double count, sum, sumsq; /* over the live (not -inf) entries, of x - c */
     float max;
@@ -110,6 +113,8 @@ void gsi_set(gsamp_workspace *ws, float *slot, float value);
 void gsi_ban(gsamp_workspace *ws, int32_t id);
 void gsi_prune(gsamp_workspace *ws);                  /* drop compact entries set to -inf */
 void gsi_keep_ge(gsamp_workspace *ws, float t);       /* keep l >= t (result compact) */
+/* The same from a dense set, through the maxima of its 8-value groups (gsi_group8_max). */
+void gsi_keep_ge_groups(gsamp_workspace *ws, float t, const float *gmax);
 typedef struct gsi_cutpoint {
     float l;
     int32_t id;

@@ -19,47 +19,39 @@
 #include "util/detmath.h"
 #include "engine/text/samplers/samplers_internal.h"
 
-static void swapf(float *a, float *b)
+/* A lower bound of the k-th largest of a[0..n) (1 <= k <= n), about one bucket below it: a
+ * count histogram over [min, max] finds the bucket where the count from the top reaches k,
+ * and the bound is that bucket's lower edge, moved down by a margin that covers the rounding
+ * of the bucket computation (so every value counted in it or above is >= the bound: at least
+ * k values are). Two passes, no reordering. -inf values share the last bucket; no NaN in a. */
+#define BOUND_BUCKETS 512
+static float kth_largest_bound(const float *a, size_t n, size_t k)
 {
-    float t = *a;
-    *a = *b;
-    *b = t;
-}
-
-static float median3(float a, float b, float c)
-{
-    if (a > b)
-        swapf(&a, &b);
-    if (b > c)
-        swapf(&b, &c);
-    return a > b ? a : b;
-}
-
-/* k-th largest (1-based) of a[0..n), 1 <= k <= n; reorders a. No NaN in a. */
-static float kth_largest(float *a, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    const size_t target = k - 1;
-    while (lo < hi) {
-        float p = median3(a[lo], a[lo + (hi - lo) / 2], a[hi]);
-        size_t lt = lo, i = lo, gt = hi + 1; /* [lo,lt) > p, [lt,i) == p, [gt,hi] < p */
-        while (i < gt) {
-            if (a[i] > p) {
-                swapf(&a[lt++], &a[i++]);
-            } else if (a[i] < p) {
-                swapf(&a[i], &a[--gt]);
-            } else {
-                i++;
-            }
-        }
-        if (target < lt)
-            hi = lt - 1;
-        else if (target >= gt)
-            lo = gt;
-        else
-            return p;
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const float v = a[i] > -INFINITY ? a[i] : INFINITY;
+        lo = v < lo ? v : lo;
+        hi = a[i] > hi ? a[i] : hi;
     }
-    return a[lo];
+    if (!(hi > lo))
+        return -INFINITY; /* at most one distinct finite value: no useful bound */
+    const float top = (float)(BOUND_BUCKETS - 1), scale = top / (hi - lo);
+    uint32_t cnt[BOUND_BUCKETS];
+    memset(cnt, 0, sizeof cnt);
+    for (size_t i = 0; i < n; i++) {
+        float d = (hi - a[i]) * scale; /* +inf for -inf values */
+        cnt[(size_t)(d < top ? d : top)]++;
+    }
+    size_t b = 0, cum = 0;
+    while (b < BOUND_BUCKETS - 1 && cum + cnt[b] < k)
+        cum += cnt[b++];
+    if (b == BOUND_BUCKETS - 1)
+        return -INFINITY;
+    /* d < b + 1 for the values counted in buckets 0..b, so hi - v < (b + 1) / scale up to a
+     * few roundings: the relative and absolute margins are far larger than those */
+    const double width = (double)(b + 1) / (double)scale;
+    const double t = (double)hi - width * (1.0 + 1e-4) - 1e-5 * ((double)fabsf(hi) + (double)fabsf(lo));
+    return (float)t;
 }
 
 /* Keeps w[i] >= thr and the most probable token. ws->w must be current. */
@@ -78,11 +70,28 @@ void gsi_top_k(gsamp_workspace *ws, int64_t k)
         return;
     const size_t kk = (size_t)k;
     if (ws->dense) {
-        /* the k-th largest block maximum is a lower bound of the k-th largest logit */
-        gsi_ensure_bmax(ws);
-        if (kk <= ws->nblk) {
-            memcpy(ws->fkey, ws->bmax, ws->nblk * sizeof *ws->fkey);
-            gsi_keep_ge(ws, kth_largest(ws->fkey, ws->nblk, kk));
+        /* The k-th largest maximum of disjoint groups is a lower bound of the k-th largest
+         * logit (the k largest group maxima are k distinct logits); the more groups per k,
+         * the tighter. Blocks of 32 when k is small beside their number, else groups of 8. */
+        const size_t ngroups = (ws->nd + 7) / 8;
+        if (4 * kk <= ws->nblk) {
+            gsi_ensure_bmax(ws);
+            gsi_keep_ge(ws, kth_largest_bound(ws->bmax, ws->nblk, kk));
+        } else if (2 * kk <= ngroups) {
+            gsi_group8_max(ws->dl, ws->nd, ws->fkey, ws->bmax);
+            ws->bmax_ok = 1;
+            /* pairs of groups when there are 4 k groups or more: half the histogram, and the
+             * bound stays tight; the survivors are gathered through the 8-value groups */
+            const float *gm = ws->fkey, *key = gm;
+            size_t nkey = ngroups;
+            if (4 * kk <= ngroups) {
+                float *pairs = ws->fkey + ngroups;
+                nkey = ngroups / 2;
+                for (size_t i = 0; i < nkey; i++)
+                    pairs[i] = gm[2 * i] > gm[2 * i + 1] ? gm[2 * i] : gm[2 * i + 1];
+                key = pairs;
+            }
+            gsi_keep_ge_groups(ws, kth_largest_bound(key, nkey, kk), gm);
         } else {
             gsi_compact_all(ws);
         }

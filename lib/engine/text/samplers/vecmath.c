@@ -297,6 +297,11 @@ static float block_max(const float *x)
     return hmax8(lo, hi);
 }
 
+static float group8_max(const float *x)
+{
+    return hmax8(vld(x), vld(x + 4));
+}
+
 /* One SBLOCK: maxima of its 32-value blocks into bmax, lane sums of x - c and (x - c)^2. */
 static void block_stats_fast(const float *x, float c, float *bmax, float *sum, float *sq)
 {
@@ -396,6 +401,11 @@ static float block_max(const float *x)
     return tail_max(x, RBLOCK);
 }
 
+static float group8_max(const float *x)
+{
+    return tail_max(x, 8);
+}
+
 static void block_stats_fast(const float *x, float c, float *bmax, float *sum, float *sq)
 {
     for (size_t s0 = 0; s0 < SBLOCK; s0 += RBLOCK)
@@ -471,6 +481,26 @@ float gsi_vmax(const float *x, size_t n)
     if (i < n)
         m = fmax2(tail_max(x + i, n - i), m);
     return m;
+}
+
+void gsi_group8_max(const float *x, size_t n, float *gmax, float *bmax)
+{
+    size_t g = 0, b = 0, i = 0;
+    for (; i + RBLOCK <= n; i += RBLOCK) {
+        const float a = group8_max(x + i), c = group8_max(x + i + 8);
+        const float d = group8_max(x + i + 16), e = group8_max(x + i + 24);
+        gmax[g] = a;
+        gmax[g + 1] = c;
+        gmax[g + 2] = d;
+        gmax[g + 3] = e;
+        g += 4;
+        bmax[b++] = fmax2(fmax2(a, c), fmax2(d, e));
+    }
+    if (i < n) {
+        bmax[b] = tail_max(x + i, n - i);
+        for (size_t j = i; j < n; j += 8)
+            gmax[g++] = tail_max(x + j, n - j < 8 ? n - j : 8);
+    }
 }
 
 void gsi_block_max(const float *x, size_t n, float *bmax)
