@@ -167,7 +167,7 @@ genapi_status genapi_complete_start(genapi_client *c, const genapi_completion_re
     genapi_status st = gc_completion_body(req, &body, err);
     if (st != GENAPI_OK)
         return st;
-    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
+    int resolve = (int)gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
     char *text = jw_text(&c->alloc, body);
     json_object_put(body);
     if (text == NULL)

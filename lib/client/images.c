@@ -334,7 +334,7 @@ static genapi_status start_params(genapi_client *c, const gc_kind_ops *ops, cons
         st = jw_merge_extra(body, extra_json, err);
     int resolve = GC_RESOLVE_NONE;
     if (st == GENAPI_OK && generation) {
-        resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_IMAGE, body);
+        resolve = (int)gc_defaults_apply(c->defaults, GC_RESOLVE_IMAGE, body);
         if (is_webui)
             resolve = GC_RESOLVE_NONE;
     }

@@ -28,7 +28,7 @@ static genapi_status start_stream(genapi_client *c, genapi_status body_st, json_
 {
     if (body_st != GENAPI_OK)
         return body_st;
-    int resolve = gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
+    int resolve = (int)gc_defaults_apply(c->defaults, GC_RESOLVE_TEXT, body);
     char *text = stream_body(c, body);
     if (text == NULL)
         return ga_err(err, GENAPI_E_NOMEM, NULL, "out of memory");
