@@ -54,6 +54,8 @@ fi
 # Starts a server command in the background; sets $server_pid and $url from its first line
 # "... http://HOST:PORT" (at most 20 s).
 start_server() {
+  # A fresh file: the previous server's line must not be read before this one truncates it.
+  rm -f "$work/server.out" "$work/server.err"
   "$@" >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
   i=0
