@@ -97,6 +97,11 @@ static int on_event(const char *data, size_t len, void *user)
     FZ_CHECK(rc == 0 || rc == 1 || rc == -1);
     if (rc == -1)
         FZ_CHECK(gacc_failure_of(c->acc) != GACC_FAIL_NONE);
+    /* An event with a field of the wrong type ends the stream as a failure and tells the caller
+     * of none of its deltas, but the pieces read before the bad field are already in the
+     * (partial) result: from then on the deltas need not add up to it. */
+    if (rc == -1 && gacc_failure_of(c->acc) == GACC_FAIL_TYPE)
+        c->exact = 0;
     if (c->snapshot)
         check_result(c, 0);
     return rc == 1 ? 1 : 0; /* a non-JSON event does not end the stream, as in the client */
