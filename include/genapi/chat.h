@@ -102,7 +102,8 @@ typedef struct genapi_chat_choice {
     const char *role;                   /**< message.role. */
     const char *content;                /**< message.content ("" and NULL differ). */
     size_t content_len;                 /**< Byte length of content (it may contain NUL). */
-    const char *reasoning;              /**< message.reasoning_content, else message.reasoning. */
+    const char *reasoning;              /**< message.reasoning_content, else message.reasoning
+                                             (a C string: a NUL the server escaped into it ends it). */
     const char *finish_reason;          /**< "stop", "length", "tool_calls", "abort", … */
     int32_t stop_reason_kind;           /**< A ::genapi_stop_reason_kind. */
     int32_t reserved;                   /**< Zero. */
