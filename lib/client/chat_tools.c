@@ -9,21 +9,6 @@
 #include "params/param_internal.h"
 #include "util/err.h"
 
-/* A function name as the OpenAI API and the servers' tool parsers take it. */
-static int name_ok(const char *n)
-{
-    size_t len = n ? strlen(n) : 0;
-    if (len == 0 || len > GC_TOOL_NAME_MAX)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = n[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-              ch == '-'))
-            return 0;
-    }
-    return 1;
-}
-
 genapi_status gc_chat_tools_check(const genapi_chat_request *req, genapi_error *err)
 {
     if (req->tool_count > GC_TOOLS_MAX)
@@ -33,7 +18,7 @@ genapi_status gc_chat_tools_check(const genapi_chat_request *req, genapi_error *
         return ga_err(err, GENAPI_E_INVALID_ARG, "tools", "tools is NULL but tool_count is %zu", req->tool_count);
     for (size_t i = 0; i < req->tool_count; i++) {
         const genapi_tool *t = &req->tools[i];
-        if (!name_ok(t->name))
+        if (!ga_tool_name_ok(t->name))
             return ga_err(err, GENAPI_E_INVALID_ARG, "tools",
                           "tools[%zu].name must be 1 to %d characters of a-z, A-Z, 0-9, _ and -", i, GC_TOOL_NAME_MAX);
         for (size_t k = 0; k < i; k++)
@@ -78,7 +63,7 @@ genapi_status gc_chat_tools_check(const genapi_chat_request *req, genapi_error *
                           i, m->tool_call_count, GC_TOOLS_MAX);
         for (size_t k = 0; k < m->tool_call_count; k++) {
             const genapi_tool_call *c = &m->tool_calls[k];
-            if (!name_ok(c->name))
+            if (!ga_tool_name_ok(c->name))
                 return ga_err(err, GENAPI_E_INVALID_ARG, "messages",
                               "messages[%zu].tool_calls[%zu].name must be a function name", i, k);
             if (c->arguments) {

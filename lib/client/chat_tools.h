@@ -6,10 +6,11 @@
 
 #include <genapi/chat.h>
 
-/* At most this many tools per request, and tool calls per message (the OpenAI API's limit). */
-#define GC_TOOLS_MAX 128
-/* A function name's longest length. */
-#define GC_TOOL_NAME_MAX 64
+#include "params/param_internal.h"
+
+/* The limits are the params folder's (GA_TOOLS_MAX, GA_TOOL_NAME_MAX), shared with the server. */
+#define GC_TOOLS_MAX GA_TOOLS_MAX
+#define GC_TOOL_NAME_MAX GA_TOOL_NAME_MAX
 
 /* The tools, tool_choice, parallel_tool_calls and message tool fields of req, checked as the
  * servers check them: GENAPI_E_INVALID_ARG naming the field, else GENAPI_OK. */

@@ -338,3 +338,17 @@ genapi_status ga_param_check(const genapi_param_desc *d, const void *s, genapi_e
     }
     return ga_err(err, GENAPI_E_INTERNAL, d->json_name, "unknown parameter kind %d", (int)d->kind);
 }
+
+int ga_tool_name_ok(const char *n)
+{
+    size_t len = n ? strlen(n) : 0;
+    if (len == 0 || len > GA_TOOL_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = n[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+              ch == '-'))
+            return 0;
+    }
+    return 1;
+}

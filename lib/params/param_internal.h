@@ -51,6 +51,12 @@ void ga_params_mark_id(const ga_param_table *t, void *s, long id, int set);
 int ga_params_is_set_id(const ga_param_table *t, const void *s, long id);
 /* Required parameters, per-field ranges, then t->cross_check. */
 genapi_status ga_params_validate(const ga_param_table *t, const void *s, genapi_error *err);
+/* Tool calling, shared by the client's checks and the reference server: at most GA_TOOLS_MAX
+ * tools per request (and calls per message), and a function name is 1 to GA_TOOL_NAME_MAX of
+ * a-z, A-Z, 0-9, _ and - (the OpenAI API's rules). */
+#define GA_TOOLS_MAX 128
+#define GA_TOOL_NAME_MAX 64
+int ga_tool_name_ok(const char *name);
 /* The same, except that rows the client or the server fills may be unset: with webui != 0 the
  * rows only the hosted API requires (GENAPI_RANGE_HOSTED_REQUIRED), as the WebUI servers
  * default them; and the required parameter named `defaulted` (NULL: none), which the client

@@ -20,20 +20,6 @@ static const char *str_member(json_object *o, const char *key)
     return json_object_get_string(v);
 }
 
-static int name_ok(const char *n)
-{
-    size_t len = n ? strlen(n) : 0;
-    if (len == 0 || len > 64)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = n[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-              ch == '-'))
-            return 0;
-    }
-    return 1;
-}
-
 /* The function object of tools[i] when it is well formed, else NULL with a 400 in r. */
 static json_object *tool_function(genapi_backend *b, json_object *tool, size_t i, genapi_http_response *r)
 {
@@ -45,7 +31,7 @@ static json_object *tool_function(genapi_backend *b, json_object *tool, size_t i
                          "tools[%zu] must be {\"type\": \"function\", \"function\": {...}}.", i);
         return NULL;
     }
-    if (!name_ok(str_member(fn, "name"))) {
+    if (!ga_tool_name_ok(str_member(fn, "name"))) {
         gs_respond_error(b, r, 400, "BadRequestError", "tools",
                          "tools[%zu].function.name must be 1 to 64 characters of a-z, A-Z, 0-9, _ and -.", i);
         return NULL;

@@ -16,12 +16,13 @@
 #include <json-c/json.h>
 
 #include "engine/text/engine.h"
+#include "params/param_internal.h"
 #include "server/backend_internal.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
-/* At most this many tools per request (the OpenAI API's limit), and tool calls per message. */
-#define GS_TOOLS_MAX 128
+/* The params folder's limit, shared with the client. */
+#define GS_TOOLS_MAX GA_TOOLS_MAX
 
 typedef struct gs_tool_plan {
     int call;                 /* 1: every choice answers with a call of `name` */
