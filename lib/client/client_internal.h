@@ -36,6 +36,8 @@ struct genapi_client {
     pthread_cond_t cv;        /* broadcast when a request ends or the driver leaves */
     int wake_rd, wake_wr;     /* self-pipe: readable when another thread has news for the loop */
     int wake_pending;         /* (mu) a byte is in the pipe */
+    int sleeping;             /* (mu) the driver waits in poll() (the pipe must be written to wake it) */
+    int fds_exported;         /* (mu) genapi_poll_fds was called: a caller's loop may wait on the pipe */
     genapi_request *cmd_head; /* (mu) requests with a start, cancel or resume to process */
     genapi_request *cmd_tail;
     size_t pending;           /* (mu) requests started and not done */

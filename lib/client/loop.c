@@ -33,7 +33,11 @@ genapi_status gc_loop_init(genapi_client *c, genapi_error *err)
 
 void gc_wake_locked(genapi_client *c)
 {
-    if (!c->wake_pending) {
+    /* The pipe is written only when someone may be waiting on it: the loop asleep in its
+     * wait, or a caller's own event loop (genapi_poll_fds). A driver that is awake takes the
+     * commands at its next turn, before it would wait: a blocking call on an idle client costs
+     * no system call here. */
+    if (!c->wake_pending && (c->sleeping || c->fds_exported)) {
         char b = 1;
         if (write(c->wake_wr, &b, 1) == 1)
             c->wake_pending = 1;
@@ -123,44 +127,75 @@ static int64_t next_timeout_ms(genapi_client *c, int64_t timers_ns)
     return t;
 }
 
-/* Wait for a descriptor, the wake-up pipe or the time-out. */
-static void wait_for_activity(genapi_client *c, int64_t timeout_ms)
+/* What one wait found, handed to the transport's pump (up to 64 descriptors on the stack,
+ * a table of the right size beyond). */
+typedef struct waited {
+    struct pollfd stack[65];
+    struct pollfd *p;
+    size_t n; /* transport descriptors in p (the wake-up pipe follows them) */
+} waited;
+
+static void waited_free(genapi_client *c, waited *w)
+{
+    if (w->p != NULL && w->p != w->stack)
+        ga_free(&c->alloc, w->p);
+    w->p = NULL;
+}
+
+/* Wait for a descriptor, the wake-up pipe or the time-out, unless a command came meanwhile.
+ * Fills w with what was found; w->p is NULL when nothing was polled. */
+static void wait_for_activity(genapi_client *c, int64_t timeout_ms, waited *w)
 {
     genapi_pollfd small[64];
-    struct pollfd pstack[65];
     size_t n = c->transport->fds(c->transport, small, 64);
     genapi_pollfd *fds = small;
-    struct pollfd *p = pstack;
+    w->p = w->stack;
+    w->n = 0;
     if (n > 64) { /* many transfers: a table of the right size */
         fds = ga_malloc(&c->alloc, n * sizeof *fds);
-        p = ga_malloc(&c->alloc, (n + 1) * sizeof *p);
-        if (fds == NULL || p == NULL) {
-            ga_free(&c->alloc, fds == small ? NULL : fds);
-            ga_free(&c->alloc, p == pstack ? NULL : p);
+        w->p = ga_malloc(&c->alloc, (n + 1) * sizeof *w->p);
+        if (fds == NULL || w->p == NULL) {
+            ga_free(&c->alloc, fds);
+            ga_free(&c->alloc, w->p);
+            w->p = NULL;
             return; /* the caller pumps without waiting */
         }
         n = c->transport->fds(c->transport, fds, n);
     }
+    struct pollfd *p = w->p;
     for (size_t i = 0; i < n; i++) {
         p[i].fd = fds[i].fd;
         p[i].events = (short)(((fds[i].events & GENAPI_POLL_IN) ? POLLIN : 0) |
                               ((fds[i].events & GENAPI_POLL_OUT) ? POLLOUT : 0));
         p[i].revents = 0;
     }
+    if (fds != small)
+        ga_free(&c->alloc, fds);
     p[n].fd = c->wake_rd;
     p[n].events = POLLIN;
     p[n].revents = 0;
-    poll(p, (nfds_t)n + 1, timeout_ms < 0 ? -1 : timeout_ms > 2147483647 ? 2147483647 : (int)timeout_ms);
-    if (fds != small) {
-        ga_free(&c->alloc, fds);
-        ga_free(&c->alloc, p);
+    /* A command queued from now on writes the wake-up pipe (gc_wake_locked); one queued
+     * before is seen here and the wait is skipped. */
+    pthread_mutex_lock(&c->mu);
+    int cmds = c->cmd_head != NULL || c->wake_pending;
+    c->sleeping = !cmds;
+    pthread_mutex_unlock(&c->mu);
+    if (cmds) {
+        waited_free(c, w);
+        return;
     }
+    poll(p, (nfds_t)n + 1, timeout_ms < 0 ? -1 : timeout_ms > 2147483647 ? 2147483647 : (int)timeout_ms);
+    pthread_mutex_lock(&c->mu);
+    c->sleeping = 0;
+    pthread_mutex_unlock(&c->mu);
+    w->n = n;
 }
 
 void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
 {
     uint64_t events = c->events;
     size_t starts = GC_STARTS_PER_TURN;
+    waited w = {.p = NULL};
     process_commands(c);
     start_queued(c, &starts);
     int64_t timers = gc_req_timers(c, gt_now_ns());
@@ -168,7 +203,7 @@ void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
         int64_t t = next_timeout_ms(c, timers);
         int64_t wait = t < 0 ? timeout_ms : timeout_ms < 0 ? t : (t < timeout_ms ? t : timeout_ms);
         if (wait != 0) {
-            wait_for_activity(c, wait);
+            wait_for_activity(c, wait, &w);
             process_commands(c);
             start_queued(c, &starts);
         }
@@ -176,7 +211,8 @@ void gc_loop_turn(genapi_client *c, int32_t timeout_ms)
     pthread_mutex_lock(&c->mu);
     int64_t budget = c->budget_ns;
     pthread_mutex_unlock(&c->mu);
-    c->transport->pump(c->transport, gt_now_ns() + budget);
+    c->transport->pump(c->transport, gt_now_ns() + budget, w.p, w.n);
+    waited_free(c, &w);
     gc_req_timers(c, gt_now_ns());
     /* Cancels and starts asked for by the callbacks that just ran. */
     process_commands(c);
@@ -259,6 +295,9 @@ size_t genapi_poll_fds(genapi_client *c, genapi_pollfd *fds, size_t cap)
 {
     if (c == NULL)
         return 0;
+    pthread_mutex_lock(&c->mu);
+    c->fds_exported = 1; /* the caller waits on the wake-up pipe from now on */
+    pthread_mutex_unlock(&c->mu);
     size_t n = c->transport->fds(c->transport, fds, cap);
     if (n < cap) {
         fds[n].fd = c->wake_rd;

@@ -23,6 +23,10 @@
 
 typedef struct hx hx;
 
+/* Easy handles kept after their transfer for the next ones (curl_easy_reset keeps its
+ * allocations); beyond this many finished at once, the rest are freed. */
+#define GT_IDLE_EASY 8
+
 typedef struct sock {
     curl_socket_t fd;
     int what; /* CURL_POLL_IN / OUT / INOUT */
@@ -40,13 +44,15 @@ typedef struct http {
     hx *held;            /* transfers paused at a deadline, oldest first */
     hx *held_tail;
     hx *resuming;        /* the held transfer resumed whatever the deadline */
+    CURL *idle[GT_IDLE_EASY]; /* easy handles of finished transfers, kept for the next ones */
+    size_t n_idle;
+    struct curl_slist *head_lists[4]; /* request headers by [stream][has body], built once */
 } http;
 
 struct hx {
     gt_xfer *x;
     http *h;
     CURL *easy;
-    struct curl_slist *headers;
     ga_buf body;
     ga_buf url;
     char errbuf[CURL_ERROR_SIZE];
@@ -247,6 +253,34 @@ static void free_headers(struct curl_slist *hd)
     curl_slist_free_all(hd);
 }
 
+/* The request headers for a transfer: Accept by kind, Content-Type with a body, the key. Built
+ * at the first transfer of each kind and kept until the transport goes. */
+static struct curl_slist *request_headers(http *h, int stream, int has_body)
+{
+    struct curl_slist **slot = &h->head_lists[(stream ? 2 : 0) + (has_body ? 1 : 0)];
+    if (*slot)
+        return *slot;
+    struct curl_slist *l = curl_slist_append(NULL, stream ? "Accept: text/event-stream, application/json"
+                                                         : "Accept: application/json");
+    if (l && has_body) {
+        struct curl_slist *n = curl_slist_append(l, "Content-Type: application/json");
+        l = n ? n : (free_headers(l), NULL);
+    }
+    if (l && h->cfg.api_key) {
+        size_t len = strlen(h->cfg.api_key) + sizeof "Authorization: Bearer ";
+        char *line = sodium_malloc(len);
+        struct curl_slist *n = NULL;
+        if (line) {
+            snprintf(line, len, "Authorization: Bearer %s", h->cfg.api_key);
+            n = curl_slist_append(l, line);
+            sodium_free(line);
+        }
+        l = n ? n : (free_headers(l), NULL);
+    }
+    *slot = l;
+    return l;
+}
+
 static void hx_free(hx *t)
 {
     if (t == NULL)
@@ -255,9 +289,13 @@ static void hx_free(hx *t)
     unhold(t);
     if (t->easy) {
         curl_multi_remove_handle(h->multi, t->easy);
-        curl_easy_cleanup(t->easy);
+        if (h->n_idle < GT_IDLE_EASY) {
+            curl_easy_reset(t->easy); /* every option back to its default; connections stay in the multi */
+            h->idle[h->n_idle++] = t->easy;
+        } else {
+            curl_easy_cleanup(t->easy);
+        }
     }
-    free_headers(t->headers);
     ga_buf_free(&t->body);
     ga_buf_free(&t->url);
     t->x->priv = NULL;
@@ -278,27 +316,16 @@ static genapi_status http_begin(gt_transport *tr, gt_xfer *x, genapi_error *err)
     ga_buf_puts(&t->url, h->cfg.base_url);
     ga_buf_puts(&t->url, x->path);
     x->priv = t;
-    t->easy = curl_easy_init();
-    if (t->url.failed || t->easy == NULL) {
+    t->easy = h->n_idle ? h->idle[--h->n_idle] : curl_easy_init();
+    struct curl_slist *headers = request_headers(h, x->stream, x->body != NULL);
+    if (t->url.failed || t->easy == NULL || headers == NULL) {
+        int internal = t->easy == NULL;
         hx_free(t);
-        return ga_err(err, t->easy ? GENAPI_E_NOMEM : GENAPI_E_INTERNAL, NULL, "could not set up the transfer");
-    }
-    t->headers = curl_slist_append(NULL, x->stream ? "Accept: text/event-stream, application/json"
-                                                   : "Accept: application/json");
-    if (x->body)
-        t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
-    if (h->cfg.api_key) {
-        size_t n = strlen(h->cfg.api_key) + sizeof "Authorization: Bearer ";
-        char *line = sodium_malloc(n);
-        if (line) {
-            snprintf(line, n, "Authorization: Bearer %s", h->cfg.api_key);
-            t->headers = curl_slist_append(t->headers, line);
-            sodium_free(line);
-        }
+        return ga_err(err, internal ? GENAPI_E_INTERNAL : GENAPI_E_NOMEM, NULL, "could not set up the transfer");
     }
     CURL *e = t->easy;
     curl_easy_setopt(e, CURLOPT_URL, t->url.data);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(e, CURLOPT_USERAGENT, h->cfg.user_agent);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connect_timeout_ms);
     long timeout = h->cfg.timeout_ms;
@@ -445,7 +472,24 @@ static void resume_held(http *h)
     }
 }
 
-static void http_pump(gt_transport *tr, int64_t deadline_ns)
+/* Hand one descriptor's readiness to libcurl. */
+static void act_on(http *h, int fd, short revents, int *running)
+{
+    int mask = ((revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) | ((revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
+               ((revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
+    curl_multi_socket_action(h->multi, fd, mask, running);
+}
+
+/* Whether libcurl waits to write on some socket (a connect in progress, a send that blocked). */
+static int wants_out(const http *h)
+{
+    for (size_t i = 0; i < h->n_socks; i++)
+        if (h->socks[i].what & CURL_POLL_OUT)
+            return 1;
+    return 0;
+}
+
+static void http_pump(gt_transport *tr, int64_t deadline_ns, const struct pollfd *seen, size_t n_seen)
 {
     http *h = (http *)tr;
     int running = 0;
@@ -454,7 +498,14 @@ static void http_pump(gt_transport *tr, int64_t deadline_ns)
     for (int round = 0; round < 64; round++) {
         int acted = 0;
         size_t n = h->n_socks;
-        if (n) {
+        if (round == 0 && seen != NULL) {
+            /* The caller's wait has just polled these: act on what it found. */
+            for (size_t i = 0; i < n_seen; i++)
+                if (seen[i].revents != 0) {
+                    act_on(h, seen[i].fd, seen[i].revents, &running);
+                    acted = 1;
+                }
+        } else if (n) {
             struct pollfd stack[64];
             struct pollfd *p = n <= 64 ? stack : ga_malloc(&h->alloc, n * sizeof *p);
             if (p == NULL)
@@ -469,10 +520,7 @@ static void http_pump(gt_transport *tr, int64_t deadline_ns)
                 for (size_t i = 0; i < n; i++) {
                     if (p[i].revents == 0)
                         continue;
-                    int mask = ((p[i].revents & (POLLIN | POLLHUP)) ? CURL_CSELECT_IN : 0) |
-                               ((p[i].revents & POLLOUT) ? CURL_CSELECT_OUT : 0) |
-                               ((p[i].revents & (POLLERR | POLLNVAL)) ? CURL_CSELECT_ERR : 0);
-                    curl_multi_socket_action(h->multi, p[i].fd, mask, &running);
+                    act_on(h, p[i].fd, p[i].revents, &running);
                     acted = 1;
                 }
             }
@@ -482,7 +530,10 @@ static void http_pump(gt_transport *tr, int64_t deadline_ns)
         if (h->timer_ns >= 0 && gt_now_ns() >= h->timer_ns) {
             h->timer_ns = -1;
             curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-            acted = 1;
+            /* A timer that started a transfer on a kept connection has sent its request: the
+             * answer cannot be there yet, so polling again is a wasted system call. One that
+             * began a connect looks once more, so a fast connect sends within this pump. */
+            acted = acted || wants_out(h);
         }
         drain_done(h);
         if (!acted || gt_now_ns() >= deadline_ns)
@@ -518,6 +569,10 @@ static void http_destroy(gt_transport *tr)
     http *h = (http *)tr;
     if (h->multi)
         curl_multi_cleanup(h->multi);
+    for (size_t i = 0; i < h->n_idle; i++)
+        curl_easy_cleanup(h->idle[i]);
+    for (size_t i = 0; i < 4; i++)
+        free_headers(h->head_lists[i]);
     ga_alloc a = h->alloc;
     ga_free(&a, h->socks);
     ga_free(&a, h);

@@ -284,8 +284,10 @@ static void run_unit(inproc *ip, ipx *t)
         t->est_ns = handover_forecast(ip, gs_job_available(t->job));
 }
 
-static void inproc_pump(gt_transport *tr, int64_t deadline_ns)
+static void inproc_pump(gt_transport *tr, int64_t deadline_ns, const struct pollfd *seen, size_t n_seen)
 {
+    (void)seen; /* no descriptors */
+    (void)n_seen;
     inproc *ip = (inproc *)tr;
     int first = 1;
     while (ip->head) {

@@ -8,6 +8,7 @@
 #ifndef GENAPI_TRANSPORT_H
 #define GENAPI_TRANSPORT_H
 
+#include <poll.h>
 #include <stdint.h>
 
 #include <genapi/async.h>
@@ -67,8 +68,11 @@ struct gt_transport {
     void (*resume)(gt_transport *t, gt_xfer *x);
     /* Do the work that can be done now: act on ready sockets and due timers, step in-process
      * generations, until there is nothing left or the monotonic clock passes deadline_ns
-     * (at least one unit of work is done when any is ready). */
-    void (*pump)(gt_transport *t, int64_t deadline_ns);
+     * (at least one unit of work is done when any is ready). `seen`, when not NULL, is what the
+     * caller's wait has just found: n_seen entries of fds() with revents filled in. The pump
+     * acts on those instead of polling for them again; descriptors added since are polled at
+     * the next pump. */
+    void (*pump)(gt_transport *t, int64_t deadline_ns, const struct pollfd *seen, size_t n_seen);
     /* Milliseconds until pump() has work without any socket becoming ready: 0 now, -1 never. */
     int64_t (*timeout_ms)(gt_transport *t);
     /* Descriptors pump() waits for; returns how many there are (may exceed cap). */

@@ -51,7 +51,13 @@ json_object *ga_json_parse(const char *text, size_t len)
 int ga_json_int64(json_object *v, int64_t *out)
 {
     if (json_object_is_type(v, json_type_int)) {
-        /* json-c clamps out-of-range integers; read the text to refuse them instead. */
+        /* json-c clamps out-of-range integers to the int64 limits: only a value at a limit
+         * can be a clamped one, and its text tells (then refused). */
+        int64_t x0 = json_object_get_int64(v);
+        if (x0 != INT64_MAX && x0 != INT64_MIN) {
+            *out = x0;
+            return 1;
+        }
         const char *txt = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
         char *end;
         errno = 0;
