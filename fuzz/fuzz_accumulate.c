@@ -42,10 +42,8 @@ static void check_result(ctx *c, int final)
                 continue;
             const ga_buf *t = &c->text[ch->index], *rs = &c->reasoning[ch->index];
             FZ_CHECK(ch->content_len == t->len && (t->len == 0 || memcmp(ch->content, t->data, t->len) == 0));
-            /* The result's reasoning is a C string (it has no length field): it holds the
-             * deltas' reasoning up to the first NUL a server escaped into it. */
-            size_t rlen = rs->len ? strnlen(rs->data, rs->len) : 0;
-            FZ_CHECK(fz_str(ch->reasoning) == rlen && (rlen == 0 || memcmp(ch->reasoning, rs->data, rlen) == 0));
+            /* Reasoning is counted like content: a NUL a server escaped into it is kept. */
+            FZ_CHECK(ch->reasoning_len == rs->len && (rs->len == 0 || memcmp(ch->reasoning, rs->data, rs->len) == 0));
         }
         char *json = NULL;
         if (final && genapi_chat_result_to_json(r, &json, NULL) == GENAPI_OK) {

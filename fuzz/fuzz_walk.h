@@ -21,6 +21,19 @@ static size_t fz_bytes(const void *p, size_t n)
     return sum;
 }
 
+/* A counted string of a result (content, reasoning, text): its bytes, then its terminating NUL; a NULL
+ * one has length 0. */
+static size_t fz_counted(const char *s, size_t n)
+{
+    if (s == NULL) {
+        FZ_CHECK(n == 0);
+        return 0;
+    }
+    size_t sum = fz_bytes(s, n);
+    FZ_CHECK(s[n] == '\0');
+    return sum;
+}
+
 static size_t fz_walk_logprobs(const genapi_logprobs *lp)
 {
     if (lp == NULL)
@@ -53,13 +66,8 @@ static size_t fz_walk_chat(const genapi_chat_result *r)
         const genapi_chat_choice *c = &r->choices[i];
         if (i > 0)
             FZ_CHECK(r->choices[i - 1].index <= c->index);
-        sum += fz_str(c->role) + fz_str(c->reasoning) + fz_str(c->finish_reason) + fz_str(c->stop_string);
-        if (c->content) {
-            sum += fz_bytes(c->content, c->content_len);
-            FZ_CHECK(c->content[c->content_len] == '\0');
-        } else {
-            FZ_CHECK(c->content_len == 0);
-        }
+        sum += fz_str(c->role) + fz_str(c->finish_reason) + fz_str(c->stop_string) +
+               fz_counted(c->content, c->content_len) + fz_counted(c->reasoning, c->reasoning_len);
         FZ_CHECK(c->tool_call_count == 0 || c->tool_calls != NULL);
         for (size_t k = 0; k < c->tool_call_count; k++) {
             const genapi_tool_call *t = &c->tool_calls[k];
@@ -78,13 +86,7 @@ static size_t fz_walk_completion(const genapi_completion_result *r)
         const genapi_completion_choice *c = &r->choices[i];
         if (i > 0)
             FZ_CHECK(r->choices[i - 1].index <= c->index);
-        sum += fz_str(c->finish_reason) + fz_str(c->stop_string);
-        if (c->text) {
-            sum += fz_bytes(c->text, c->text_len);
-            FZ_CHECK(c->text[c->text_len] == '\0');
-        } else {
-            FZ_CHECK(c->text_len == 0);
-        }
+        sum += fz_str(c->finish_reason) + fz_str(c->stop_string) + fz_counted(c->text, c->text_len);
         sum += fz_walk_logprobs(c->logprobs);
     }
     return sum;

@@ -35,7 +35,7 @@ static void check_choice(const char *label, size_t i, json_object *exp, const ge
     fc_check_str_len(cx, fc_get_key(exp, "content"), ch->content, ch->content_len);
 
     FC_WHERE(cx, "choices[%zu].reasoning", i);
-    fc_check_str(cx, fc_get_key(exp, "reasoning"), ch->reasoning);
+    fc_check_str_len(cx, fc_get_key(exp, "reasoning"), ch->reasoning, ch->reasoning_len);
 
     FC_WHERE(cx, "choices[%zu].finish_reason", i);
     fc_check_str(cx, fc_get_key(exp, "finish_reason"), ch->finish_reason);

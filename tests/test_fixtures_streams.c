@@ -247,7 +247,7 @@ static void check_stream_state(fc_cmp *cx, json_object *exp, const gacc *acc)
 
 /* The deltas of choice `index` add up to its text, and finished it once iff it is finished. */
 static void check_deltas(const stream_state *s, const char *label, int64_t index, const char *text, size_t text_len,
-                         const char *reasoning, const char *finish_reason)
+                         const char *reasoning, size_t reasoning_len, const char *finish_reason)
 {
     const delta_sum *sum = NULL;
     for (size_t i = 0; i < s->n_sums; i++)
@@ -256,9 +256,8 @@ static void check_deltas(const stream_state *s, const char *label, int64_t index
     size_t dlen = sum ? sum->content_len : 0;
     if (dlen != text_len || (dlen > 0 && memcmp(sum->content, text, dlen) != 0))
         fail_msg("%s: choice %" PRId64 ": the content deltas do not add up to the text", label, index);
-    const char *r = reasoning ? reasoning : "";
     size_t rlen = sum ? sum->reasoning_len : 0;
-    if (rlen != strlen(r) || (rlen > 0 && memcmp(sum->reasoning, r, rlen) != 0))
+    if (rlen != reasoning_len || (rlen > 0 && memcmp(sum->reasoning, reasoning, rlen) != 0))
         fail_msg("%s: choice %" PRId64 ": the reasoning deltas do not add up to the reasoning", label, index);
     size_t finishes = sum ? sum->finishes : 0;
     if (finishes != (finish_reason != NULL ? 1u : 0u))
@@ -351,7 +350,8 @@ static void check_chat(const stream_state *s, const char *label, json_object *ex
         fc_check_str_len(cx, fc_get_key(ec, "content"), ch->content, ch->content_len);
         /* reasoning: "" in the normalized form; NULL in the result when no reasoning delta came */
         FC_WHERE(cx, "choices[%zu].reasoning", i);
-        fc_check_str(cx, fc_get_key(ec, "reasoning"), ch->reasoning != NULL ? ch->reasoning : "");
+        fc_check_str_len(cx, fc_get_key(ec, "reasoning"), ch->reasoning != NULL ? ch->reasoning : "",
+                         ch->reasoning_len);
         check_tool_calls(cx, i, fc_get_key(ec, "tool_calls"), ch);
         FC_WHERE(cx, "choices[%zu].finish_reason", i);
         fc_check_str(cx, fc_get_key(ec, "finish_reason"), ch->finish_reason);
@@ -361,7 +361,8 @@ static void check_chat(const stream_state *s, const char *label, json_object *ex
         if (ch->reserved != 0)
             fail_msg("%s: choices[%zu].reserved is %d", label, i, (int)ch->reserved);
         fc_check_logprobs(label, i, fc_get_key(ec, "logprobs"), ch->logprobs, FC_LOGPROBS_CHAT);
-        check_deltas(s, label, ch->index, ch->content, ch->content_len, ch->reasoning, ch->finish_reason);
+        check_deltas(s, label, ch->index, ch->content, ch->content_len, ch->reasoning, ch->reasoning_len,
+                     ch->finish_reason);
         check_tool_deltas(s, label, ch);
     }
     fc_check_usage(cx, fc_get_key(exp, "usage"), &r->usage);
@@ -397,7 +398,7 @@ static void check_completion(const stream_state *s, const char *label, json_obje
         if (ch->prompt_logprobs_count != -1)
             fail_msg("%s: choices[%zu].prompt_logprobs_count: expected -1, got %" PRId64, label, i,
                      ch->prompt_logprobs_count);
-        check_deltas(s, label, ch->index, ch->text, ch->text_len, NULL, ch->finish_reason);
+        check_deltas(s, label, ch->index, ch->text, ch->text_len, NULL, 0, ch->finish_reason);
     }
     fc_check_usage(cx, fc_get_key(exp, "usage"), &r->usage);
 }

@@ -1,7 +1,7 @@
 /* Strict results: a field of the wrong JSON type is GENAPI_E_PARSE naming the field (null stays
- * "not sent"), and invalid UTF-8 in any text becomes U+FFFD (one per maximal ill-formed
- * subpart), the same in a whole response, a stream delta, an error message, and on both
- * transports. */
+ * "not sent"), invalid UTF-8 in any text becomes U+FFFD (one per maximal ill-formed subpart),
+ * the same in a whole response, a stream delta, an error message, and on both transports; and
+ * an escaped NUL in content or reasoning is kept, counted by the length fields. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,6 +200,105 @@ static void test_invalid_utf8_over_http(void **state)
     fh_stop(f);
 }
 
+typedef struct counted {
+    char text[64];
+    size_t len;
+} counted;
+
+static int add_reasoning(const genapi_stream_delta *d, void *user)
+{
+    counted *c = user;
+    if (d->reasoning != NULL && c->len + d->reasoning_len <= sizeof c->text) {
+        memcpy(c->text + c->len, d->reasoning, d->reasoning_len);
+        c->len += d->reasoning_len;
+    }
+    return 0;
+}
+
+/* A choice's reasoning holds exactly `want` (want_len bytes, NUL included) and is terminated. */
+static void assert_reasoning(const genapi_chat_choice *ch, const char *want, size_t want_len)
+{
+    assert_non_null(ch->reasoning);
+    assert_int_equal(ch->reasoning_len, want_len);
+    assert_memory_equal(ch->reasoning, want, want_len);
+    assert_int_equal(ch->reasoning[want_len], '\0');
+}
+
+/* A NUL the server escaped into the reasoning (\u0000) is kept with the rest, as in content:
+ * the whole response (reasoning_content, or reasoning from newer servers), the stream's result,
+ * and genapi_chat_result_to_json() writing it back. */
+static void test_nul_in_reasoning_kept(void **state)
+{
+    (void)state;
+    static const char older[] = "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{"
+                                "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"x\\u0000y\","
+                                "\"reasoning_content\":\"think\\u0000more\"},\"finish_reason\":\"stop\"}]}";
+    static const char newer[] = "{\"id\":\"c2\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{"
+                                "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\","
+                                "\"reasoning\":\"\\u0000a\\u0000\"},\"finish_reason\":\"stop\"}]}";
+    static const char stream[] =
+        "data: {\"id\":\"c3\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        "\"delta\":{\"role\":\"assistant\",\"reasoning_content\":\"th\\u0000\"},\"finish_reason\":null}]}\n\n"
+        "data: {\"id\":\"c3\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        "\"delta\":{\"reasoning\":\"ink\\u0000\"},\"finish_reason\":null}]}\n\n"
+        "data: {\"id\":\"c3\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+        "\"delta\":{\"content\":\"done\"},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: [DONE]\n\n";
+    fh_step script[] = {{{200, NULL, older}, FH_NORMAL, 0, NULL, 0},
+                        {{200, NULL, newer}, FH_NORMAL, 0, NULL, 0},
+                        {{200, NULL, stream}, FH_NORMAL, 0, "text/event-stream", 0}};
+    char url[64];
+    fake_http *f = fh_start_steps(script, 3, url, sizeof url);
+    assert_non_null(f);
+    genapi_client *c = client_for(url);
+    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
+    GENAPI_TEXT_SET(&p, model, "m");
+    genapi_chat_message msg = {.role = "user", .content = "hi"};
+    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
+    req.messages = &msg;
+    req.message_count = 1;
+    req.params = &p;
+    genapi_chat_result *r = NULL;
+    genapi_error err;
+
+    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_reasoning(&r->choices[0], "think\0more", 10);
+    assert_int_equal(r->choices[0].content_len, 3);
+    /* written back whole, and read back the same */
+    char *json = NULL;
+    assert_int_equal(genapi_chat_result_to_json(r, &json, &err), GENAPI_OK);
+    assert_non_null(strstr(json, "\"reasoning_content\":\"think\\u0000more\""));
+    genapi_chat_result *again = NULL;
+    assert_int_equal(genapi_chat_result_parse(c, json, strlen(json), &again, &err), GENAPI_OK);
+    assert_reasoning(&again->choices[0], "think\0more", 10);
+    genapi_chat_result_free(again);
+    genapi_chat_result_string_free(r, json);
+    genapi_chat_result_free(r);
+
+    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_reasoning(&r->choices[0], "\0a\0", 3);
+    genapi_chat_result_free(r);
+
+    counted deltas = {{0}, 0};
+    assert_int_equal(genapi_chat_stream(c, &req, add_reasoning, &deltas, &r, &err), GENAPI_OK);
+    assert_reasoning(&r->choices[0], "th\0ink\0", 7);
+    assert_int_equal(deltas.len, 7);
+    assert_memory_equal(deltas.text, "th\0ink\0", 7);
+    assert_string_equal(r->choices[0].content, "done");
+    genapi_chat_result_free(r);
+    genapi_client_free(c);
+    fh_stop(f);
+
+    /* no reasoning: NULL with length 0 */
+    c = client_for(NULL);
+    const char *none = chat_body("", "\"message\":{\"role\":\"assistant\",\"content\":\"x\",\"reasoning_content\":null}");
+    assert_int_equal(genapi_chat_result_parse(c, none, strlen(none), &r, &err), GENAPI_OK);
+    assert_null(r->choices[0].reasoning);
+    assert_int_equal(r->choices[0].reasoning_len, 0);
+    genapi_chat_result_free(r);
+    genapi_client_free(c);
+}
+
 /* Wrong types inside a stream: the call ends with GENAPI_E_PARSE naming the chunk's field. */
 static void test_wrong_type_in_stream(void **state)
 {
@@ -309,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_wrong_types_name_the_field),
         cmocka_unit_test(test_utf8_replacement_rule),
         cmocka_unit_test(test_invalid_utf8_over_http),
+        cmocka_unit_test(test_nul_in_reasoning_kept),
         cmocka_unit_test(test_wrong_type_in_stream),
         cmocka_unit_test(test_invalid_utf8_same_on_both_transports),
         cmocka_unit_test(test_server_refuses_wrong_types),

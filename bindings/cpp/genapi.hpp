@@ -660,8 +660,11 @@ public:
     }
     /** @param i Choice index. @return The message content (may hold NUL bytes). */
     std::string_view content(size_t i = 0) const { return detail::view(choice(i).content, choice(i).content_len); }
-    /** @param i Choice index. @return The reasoning text, or empty. */
-    std::string_view reasoning(size_t i = 0) const { return detail::view(choice(i).reasoning); }
+    /** @param i Choice index. @return The reasoning text (may hold NUL bytes), or empty. */
+    std::string_view reasoning(size_t i = 0) const
+    {
+        return detail::view(choice(i).reasoning, choice(i).reasoning_len);
+    }
     /** @param i Choice index. @return "stop", "length", "tool_calls", … or empty. */
     std::string_view finish_reason(size_t i = 0) const { return detail::view(choice(i).finish_reason); }
     /** @param i Choice index. @return The tool calls of that choice (views into this result). */

@@ -181,6 +181,7 @@ typedef struct genapi_chat_choice {
     const genapi_tool_call *tool_calls;
     size_t tool_call_count;
     const genapi_logprobs *logprobs;
+    size_t reasoning_len;
 } genapi_chat_choice;
 
 typedef struct genapi_usage {
@@ -642,7 +643,7 @@ function Request:result()
             index = tonumber(ch.index),
             role = cstr(ch.role),
             content = ch.content ~= nil and ffi.string(ch.content, ch.content_len) or nil,
-            reasoning = cstr(ch.reasoning),
+            reasoning = ch.reasoning ~= nil and ffi.string(ch.reasoning, ch.reasoning_len) or nil,
             finish_reason = cstr(ch.finish_reason),
         }
     end

@@ -103,7 +103,8 @@ typedef struct genapi_chat_choice {
     const char *content;                /**< message.content ("" and NULL differ). */
     size_t content_len;                 /**< Byte length of content (it may contain NUL). */
     const char *reasoning;              /**< message.reasoning_content, else message.reasoning
-                                             (a C string: a NUL the server escaped into it ends it). */
+                                             (NUL-terminated, and it may contain NUL: its length is
+                                             reasoning_len). */
     const char *finish_reason;          /**< "stop", "length", "tool_calls", "abort", … */
     int32_t stop_reason_kind;           /**< A ::genapi_stop_reason_kind. */
     int32_t reserved;                   /**< Zero. */
@@ -112,6 +113,8 @@ typedef struct genapi_chat_choice {
     const genapi_tool_call *tool_calls; /**< Tool calls; NULL when tool_call_count is 0. */
     size_t tool_call_count;             /**< Number of tool calls. */
     const genapi_logprobs *logprobs;    /**< Token logprobs, or NULL when not requested / sent. */
+    size_t reasoning_len;               /**< Byte length of reasoning (it may contain NUL); 0 when
+                                             reasoning is NULL. */
 } genapi_chat_choice;
 
 /** @brief Token accounting of a response. */

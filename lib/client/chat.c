@@ -152,9 +152,9 @@ static void parse_choices(ga_jt *t, json_object *root, genapi_chat_result *r)
             ga_jt_push(t, ".message");
             ch[i].role = ga_jt_str(t, msg, "role", NULL);
             ch[i].content = ga_jt_str(t, msg, "content", &ch[i].content_len);
-            ch[i].reasoning = ga_jt_str(t, msg, "reasoning_content", NULL);
+            ch[i].reasoning = ga_jt_str(t, msg, "reasoning_content", &ch[i].reasoning_len);
             if (ch[i].reasoning == NULL)
-                ch[i].reasoning = ga_jt_str(t, msg, "reasoning", NULL);
+                ch[i].reasoning = ga_jt_str(t, msg, "reasoning", &ch[i].reasoning_len);
             parse_tool_calls(t, msg, &ch[i]);
         }
     }
@@ -266,6 +266,12 @@ void genapi_chat_result_free(genapi_chat_result *r)
 
 static json_object *opt_string(const char *s) { return s ? json_object_new_string(s) : NULL; }
 
+/* A counted string (it may hold NUL), or JSON null for NULL. */
+static json_object *opt_string_len(const char *s, size_t len)
+{
+    return s ? json_object_new_string_len(s, (int)len) : NULL;
+}
+
 genapi_status genapi_chat_result_to_json(const genapi_chat_result *r, char **json_out, genapi_error *err)
 {
     if (r == NULL || r->internal == NULL || json_out == NULL)
@@ -281,10 +287,9 @@ genapi_status genapi_chat_result_to_json(const genapi_chat_result *r, char **jso
         const genapi_chat_choice *c = &r->choices[i];
         json_object *msg = json_object_new_object();
         json_object_object_add(msg, "role", opt_string(c->role));
-        json_object_object_add(msg, "content",
-                               c->content ? json_object_new_string_len(c->content, (int)c->content_len) : NULL);
+        json_object_object_add(msg, "content", opt_string_len(c->content, c->content_len));
         if (c->reasoning)
-            json_object_object_add(msg, "reasoning_content", json_object_new_string(c->reasoning));
+            json_object_object_add(msg, "reasoning_content", opt_string_len(c->reasoning, c->reasoning_len));
         json_object *calls = json_object_new_array();
         for (size_t k = 0; k < c->tool_call_count; k++) {
             const genapi_tool_call *t = &c->tool_calls[k];

@@ -649,7 +649,7 @@ genapi_chat_result *gacc_chat_result(const gacc *acc, int http_status)
         ch[i].index = c->index;
         ch[i].role = dup_str(&h->ar, c->role, &oom);
         ch[i].content = dup_buf(&h->ar, &c->content, &ch[i].content_len, &oom);
-        ch[i].reasoning = c->has_reasoning ? dup_buf(&h->ar, &c->reasoning, NULL, &oom) : NULL;
+        ch[i].reasoning = c->has_reasoning ? dup_buf(&h->ar, &c->reasoning, &ch[i].reasoning_len, &oom) : NULL;
         ch[i].finish_reason = dup_str(&h->ar, c->finish_reason, &oom);
         ch[i].stop_reason_kind = c->stop_reason_kind;
         ch[i].stop_token = c->stop_token;

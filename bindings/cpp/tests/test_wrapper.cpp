@@ -412,6 +412,20 @@ void test_transport_error()
     CHECK(e.http_status() == 0);
 }
 
+// Reasoning is read with its length: a NUL the server escaped into it stays.
+void test_reasoning_with_nul(genapi::Client &client)
+{
+    static const char body[] = R"({"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[)"
+                               R"({"index":0,"message":{"role":"assistant","content":"ok",)"
+                               R"("reasoning_content":"think\u0000more"},"finish_reason":"stop"}]})";
+    genapi_chat_result *c = nullptr;
+    genapi_error err{};
+    CHECK(genapi_chat_result_parse(client.get(), body, sizeof body - 1, &c, &err) == GENAPI_OK);
+    genapi::ChatResult r(c);
+    CHECK(r.reasoning() == std::string_view("think\0more", 10));
+    CHECK(r.to_json().find(R"("reasoning_content":"think\u0000more")") != std::string::npos);
+}
+
 // A tool loop: a required call under the function's schema (the same one the C API makes for
 // the same seed), its pieces streamed, the call and the tool's answer sent back, then text.
 void test_tool_loop(genapi::Client &client)
@@ -489,6 +503,7 @@ int main()
     test_async(client);
     test_worker();
     test_transport_error();
+    test_reasoning_with_nul(client);
     test_tool_loop(client);
     genapi::Client moved = std::move(client);
     CHECK(client.get() == nullptr && moved.get() != nullptr);

@@ -114,6 +114,7 @@ int main(void)
     F(genapi_chat_choice, tool_calls);
     F(genapi_chat_choice, tool_call_count);
     F(genapi_chat_choice, logprobs);
+    F(genapi_chat_choice, reasoning_len);
 
     S(genapi_usage);
     F(genapi_usage, present);

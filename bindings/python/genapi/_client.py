@@ -135,14 +135,14 @@ class ChatRequestStruct(ctypes.Structure):
 
 
 class ChatChoiceStruct(ctypes.Structure):
-    """genapi_chat_choice (content is read with content_len: it may contain NUL)."""
+    """genapi_chat_choice (content and reasoning are read with their lengths: they may contain NUL)."""
 
     _fields_ = [
         ("index", c_int64),
         ("role", c_char_p),
         ("content", c_void_p),
         ("content_len", c_size_t),
-        ("reasoning", c_char_p),
+        ("reasoning", c_void_p),
         ("finish_reason", c_char_p),
         ("stop_reason_kind", c_int32),
         ("reserved", c_int32),
@@ -151,6 +151,7 @@ class ChatChoiceStruct(ctypes.Structure):
         ("tool_calls", P(ToolCallStruct)),
         ("tool_call_count", c_size_t),
         ("logprobs", P(LogprobsStruct)),
+        ("reasoning_len", c_size_t),
     ]
 
 
@@ -828,7 +829,8 @@ def _convert_result(r: ChatResultStruct) -> ChatResult:
         for k in range(c.tool_call_count if c.tool_calls else 0):
             t = c.tool_calls[k]
             calls.append(ToolCall(int(t.index), dec(t.id), dec(t.type), dec(t.name), dec(t.arguments)))
-        choices.append(ChatChoice(int(c.index), dec(c.role), _text_at(c.content, c.content_len), dec(c.reasoning),
+        choices.append(ChatChoice(int(c.index), dec(c.role), _text_at(c.content, c.content_len),
+                                  _text_at(c.reasoning, c.reasoning_len),
                                   dec(c.finish_reason), _stop_reason(c), calls, _convert_logprobs(c.logprobs)))
     return ChatResult(dec(r.id), dec(r.object), int(r.created), dec(r.model), choices, _usage(r.usage),
                       dec(r.request_id), int(r.http_status), _count_or_none(r.prompt_logprobs_count))

@@ -680,6 +680,53 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(genapi.InvalidArgumentError):
             genapi.Client(base_url=None, log=print, log_level="loud")
 
+    def test_reasoning_keeps_nul(self):
+        """reasoning is decoded with its length, as content is: a NUL the server escaped stays,
+        in a whole response and in a stream's result (a scripted HTTP server)."""
+        import http.server
+        import threading
+
+        whole = (b'{"id":"c1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,'
+                 b'"message":{"role":"assistant","content":"a\\u0000b","reasoning_content":"think\\u0000more"},'
+                 b'"finish_reason":"stop"}]}')
+        chunk = ('data: {"id":"c2","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,'
+                 '"delta":%s,"finish_reason":%s}]}\n\n')
+        stream = (chunk % ('{"role":"assistant","reasoning_content":"th\\u0000"}', "null")
+                  + chunk % ('{"reasoning":"ink"}', "null") + chunk % ('{"content":"done"}', '"stop"')
+                  + "data: [DONE]\n\n").encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                data, ctype = (stream, "text/event-stream") if body.get("stream") else (whole, "application/json")
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = "http://127.0.0.1:%d" % server.server_address[1]
+            with genapi.Client(base_url=url, use_environment=False, max_retries=-1) as c:
+                r = c.chat("hi", model="m")
+                deltas = []
+                s = c.chat_stream("hi", model="m", on_delta=lambda d: deltas.append(d.reasoning or ""))
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        self.assertEqual(r.choices[0].reasoning, "think\x00more")
+        self.assertEqual(r.choices[0].content, "a\x00b")
+        self.assertEqual(s.choices[0].reasoning, "th\x00ink")
+        self.assertEqual("".join(deltas), "th\x00ink")
+        self.assertEqual(s.choices[0].content, "done")
+
     def test_model_info_root(self):
         models = self.client.list_text_models()
         self.assertTrue(all(m.root for m in models))
