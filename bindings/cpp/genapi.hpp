@@ -1212,7 +1212,22 @@ private:
     std::shared_ptr<detail::AsyncState<R>> state_;
 };
 
-/** @brief Client settings; empty and zero mean the library's defaults (client.h). */
+/**
+ * @brief The log function of genapi::ClientOptions: one line of the library's log (no trailing
+ *        newline, the API key redacted) and its level.
+ *
+ * It is the client config's log hook (::genapi_log_fn): called on the thread that drives the
+ * client's loop (the caller of a blocking call, of Client::poll(), Request::poll() or
+ * Request::wait(), or the worker thread), never on two threads at once for one client, and
+ * inside the library, so it must not call the client. The view is valid during the call. An
+ * exception it throws cannot cross the C library: it is caught and the line dropped. The
+ * genapi::Client keeps its own copy of the function until the C client is freed (a move of the
+ * Client takes it along).
+ */
+using LogFn = std::function<void(genapi_log_level level, std::string_view message)>;
+
+/** @brief Client settings; empty and zero mean the library's defaults (client.h,
+ *         ::genapi_client_config, field by field). */
 struct ClientOptions {
     std::string base_url;            /**< Server root; empty: GENAPI_BASE_URL, else the in-process backend. */
     std::string api_key;             /**< Bearer key; empty: GENAPI_API_KEY. */
@@ -1221,9 +1236,18 @@ struct ClientOptions {
     int64_t timeout_ms = 0;          /**< Bound on a whole call incl. retries; 0 = 600 s. */
     int32_t max_retries = 0;         /**< Retries; 0 = 2, negative = never. */
     int64_t retry_max_delay_ms = 0;  /**< Longest wait between attempts; 0 = 8 s. */
-    int32_t idle_timeout_s = 0;      /**< Silence that fails an attempt; 0 = 60 s. */
+    int32_t idle_timeout_s = 0;      /**< Silence that fails an attempt; 0 = 60 s, negative = no limit. */
     genapi_image_api image_api = GENAPI_IMAGE_API_HOSTED; /**< Image route shape. */
     std::string user_agent;          /**< User-Agent; empty = "libgenapi/VERSION". */
+    int64_t max_response_bytes = 0;  /**< Most bytes one HTTP response may carry, counted after content
+                                          decoding; 0 = 512 MiB, also the most allowed. Past it a call
+                                          fails with ::GENAPI_E_PARSE (::GENAPI_E_STREAM once part of a
+                                          stream was delivered) and is not retried. */
+    const genapi_allocator *allocator = nullptr; /**< Allocation hooks, copied by the client (what
+                                                      their `user` points to must outlive it);
+                                                      nullptr: the C library's. */
+    LogFn log;                       /**< Receives the library's log lines (see genapi::LogFn); empty: no log. */
+    genapi_log_level log_level = GENAPI_LOG_INFO; /**< Most verbose level passed to `log`. */
 };
 
 /** @brief On-done lambda of an asynchronous request. */
@@ -1239,6 +1263,12 @@ public:
     {
         genapi_client_config cfg;
         genapi_client_config_init(&cfg, sizeof cfg);
+        if (o.log) {
+            log_ = std::make_unique<LogFn>(o.log);
+            cfg.log_fn = &Client::log_line;
+            cfg.log_user = log_.get();
+            cfg.log_level = o.log_level;
+        }
         cfg.ignore_environment = o.ignore_environment ? 1 : 0;
         std::string url = detail::c_string(o.base_url, "base_url");
         std::string key = detail::c_string(o.api_key, "api_key");
@@ -1252,6 +1282,8 @@ public:
         cfg.retry_max_delay_ms = o.retry_max_delay_ms;
         cfg.idle_timeout_s = o.idle_timeout_s;
         cfg.image_api = o.image_api;
+        cfg.max_response_bytes = o.max_response_bytes;
+        cfg.allocator = o.allocator;
         open(cfg);
         std::fill(key.begin(), key.end(), '\0');
     }
@@ -1268,13 +1300,14 @@ public:
     Client(const Client &) = delete;
     Client &operator=(const Client &) = delete;
     /** @brief Move. @param o Source (left empty). */
-    Client(Client &&o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
+    Client(Client &&o) noexcept : c_(std::exchange(o.c_, nullptr)), log_(std::move(o.log_)) {}
     /** @brief Move. @param o Source (left empty). @return *this. */
     Client &operator=(Client &&o) noexcept
     {
         if (this != &o) {
-            genapi_client_free(c_);
+            genapi_client_free(c_); // it may still log: the log function goes after it
             c_ = std::exchange(o.c_, nullptr);
+            log_ = std::move(o.log_);
         }
         return *this;
     }
@@ -1573,6 +1606,14 @@ private:
         genapi_error err{};
         detail::check(genapi_client_new(&cfg, &c_, &err), err);
     }
+    static void log_line(int32_t level, const char *message, void *user) noexcept
+    {
+        try {
+            (*static_cast<const LogFn *>(user))(static_cast<genapi_log_level>(level), detail::view(message));
+        } catch (...) {
+            // It cannot unwind through the C library: the line is dropped.
+        }
+    }
     static genapi_chat_request chat_request(const detail::CMessages &m, const TextParams &params, const Tools &tools)
     {
         genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
@@ -1621,6 +1662,7 @@ private:
     }
 
     genapi_client *c_ = nullptr;
+    std::unique_ptr<LogFn> log_; // the log hook's user data: a fixed address, freed after c_
 };
 
 } // namespace genapi

@@ -1,7 +1,8 @@
 // The C++ wrapper checked against the C API on the in-process reference backend: same results
 // for the same seed, typed errors with status and parameter, stream deltas that add up to the
-// final content, asynchronous requests, lambdas and ownership. Plain checks; exits non-zero on
-// the first failure.
+// final content, asynchronous requests, lambdas and ownership, every client option (the log,
+// the allocator, max_response_bytes over HTTP to the reference server started here). Plain
+// checks; exits non-zero on the first failure.
 #include <genapi/genapi.hpp>
 
 #include <atomic>
@@ -412,6 +413,148 @@ void test_transport_error()
     CHECK(e.http_status() == 0);
 }
 
+// The log option: the library's lines reach the lambda at the level asked, on the thread that
+// drives the loop (the blocking caller, then the worker), through a move of the client and after
+// the options are gone; a throwing lambda loses only its line.
+void test_log()
+{
+    struct Line {
+        genapi_log_level level;
+        std::string text;
+        std::thread::id thread;
+    };
+    std::mutex mu;
+    std::vector<Line> lines;
+    auto count = [&](genapi_log_level level, std::string_view text, bool on_this_thread) {
+        std::lock_guard<std::mutex> lock(mu);
+        int n = 0;
+        for (const Line &l : lines)
+            if (l.level == level && l.text.find(text) != std::string::npos &&
+                (l.thread == std::this_thread::get_id()) == on_this_thread)
+                n++;
+        return n;
+    };
+    genapi::Client client = genapi::Client::offline();
+    {
+        genapi::ClientOptions o;
+        o.ignore_environment = true;
+        o.log_level = GENAPI_LOG_DEBUG;
+        o.log = [&](genapi_log_level level, std::string_view message) {
+            std::lock_guard<std::mutex> lock(mu);
+            lines.push_back({level, std::string(message), std::this_thread::get_id()});
+        };
+        genapi::Client first(o);
+        client = std::move(first); // move assignment: the log function moves along
+    }
+    CHECK(!client.chat(kMessages, text_params(5)).content().empty());
+    CHECK(count(GENAPI_LOG_INFO, "POST /v1/chat/completions: HTTP 200 in ", true) == 1);
+    CHECK(count(GENAPI_LOG_DEBUG, "POST /v1/chat/completions request body (", true) == 1);
+    CHECK(count(GENAPI_LOG_DEBUG, "\"seed\":5", true) == 1);
+    CHECK(count(GENAPI_LOG_DEBUG, "", false) == 0);
+
+    client.start_worker();
+    genapi::Request<genapi::ChatResult> req = client.start_chat(kMessages, text_params(6));
+    CHECK(req.wait(-1));
+    client.stop_worker();
+    CHECK(count(GENAPI_LOG_INFO, "POST /v1/chat/completions: HTTP 200 in ", false) == 1);
+    CHECK(count(GENAPI_LOG_DEBUG, "\"seed\":6", false) == 1);
+    CHECK(!req.result().content().empty());
+
+    // log_level: only failures; a lambda that throws loses its line, nothing else.
+    genapi::ClientOptions q;
+    q.ignore_environment = true;
+    q.log_level = GENAPI_LOG_ERROR;
+    int calls = 0;
+    std::string last;
+    q.log = [&](genapi_log_level level, std::string_view message) {
+        calls++;
+        last = std::string(message);
+        CHECK(level == GENAPI_LOG_ERROR);
+        throw std::runtime_error("the log sink is full");
+    };
+    genapi::Client quiet(q);
+    CHECK(!quiet.chat(kMessages, text_params(7)).content().empty());
+    CHECK(calls == 0);
+    genapi::TextParams missing = text_params(7);
+    missing.set("model", "no-such-model");
+    EXPECT_ERROR(quiet.chat(kMessages, missing), GENAPI_E_NOT_FOUND, "model");
+    CHECK(calls == 1);
+    CHECK(last.find("POST /v1/chat/completions: not found") == 0);
+    CHECK(!quiet.chat(kMessages, text_params(7)).content().empty());
+}
+
+// The allocator of the options is the one the client allocates with.
+void test_allocator()
+{
+    static std::atomic<long> allocations{0};
+    genapi_allocator a{};
+    a.malloc_fn = [](size_t n, void *) -> void * {
+        allocations++;
+        return std::malloc(n);
+    };
+    a.realloc_fn = [](void *p, size_t n, void *) -> void * {
+        allocations++;
+        return std::realloc(p, n);
+    };
+    a.free_fn = [](void *p, void *) { std::free(p); };
+    genapi::ClientOptions o;
+    o.ignore_environment = true;
+    o.allocator = &a;
+    genapi::Client client(o);
+    long before = allocations;
+    CHECK(before > 0);
+    genapi::ChatResult r = client.chat(kMessages, text_params(4));
+    CHECK(!r.content().empty());
+    CHECK(allocations > before);
+}
+
+// max_response_bytes over HTTP (the reference server in this process): a response of exactly the
+// limit arrives, one byte more is refused with GENAPI_E_PARSE naming the setting, not retried.
+void test_max_response_bytes()
+{
+    genapi_backend *backend = nullptr;
+    genapi_server *server = nullptr;
+    CHECK(genapi_backend_new(nullptr, &backend, nullptr) == GENAPI_OK);
+    CHECK(genapi_server_start(backend, "127.0.0.1", 0, &server, nullptr) == GENAPI_OK);
+    std::string url = "http://127.0.0.1:" + std::to_string(genapi_server_port(server));
+    size_t body_bytes = 0;
+    int attempts = 0;
+    genapi::ClientOptions o;
+    o.base_url = url;
+    o.ignore_environment = true;
+    o.log_level = GENAPI_LOG_DEBUG;
+    o.log = [&](genapi_log_level, std::string_view message) {
+        static const std::string_view kBody = "POST /v1/chat/completions response body (";
+        if (message.substr(0, kBody.size()) == kBody)
+            body_bytes = std::strtoul(std::string(message.substr(kBody.size())).c_str(), nullptr, 10);
+        if (message.find("POST /v1/chat/completions: attempt ") == 0)
+            attempts++;
+    };
+    {
+        genapi::Client roomy(o);
+        CHECK(!roomy.chat(kMessages, text_params(8)).content().empty());
+    }
+    CHECK(body_bytes > 200);
+    o.max_response_bytes = static_cast<int64_t>(body_bytes);
+    {
+        genapi::Client exact(o);
+        CHECK(!exact.chat(kMessages, text_params(8)).content().empty());
+    }
+    o.max_response_bytes = static_cast<int64_t>(body_bytes) - 1;
+    attempts = 0;
+    {
+        genapi::Client tight(o);
+        genapi::Error e = EXPECT_ERROR(tight.chat(kMessages, text_params(8)), GENAPI_E_PARSE, "");
+        std::string want = "larger than " + std::to_string(body_bytes - 1) + " bytes (max_response_bytes)";
+        CHECK(e.message().find(want) != std::string::npos);
+        CHECK(attempts == 1);
+    }
+    o.max_response_bytes = -1;
+    EXPECT_ERROR(genapi::Client{o}, GENAPI_E_INVALID_ARG, "max_response_bytes");
+    genapi_server_stop(server);
+    genapi_backend_free(backend);
+}
+
 // Reasoning is read with its length: a NUL the server escaped into it stays.
 void test_reasoning_with_nul(genapi::Client &client)
 {
@@ -503,6 +646,9 @@ int main()
     test_async(client);
     test_worker();
     test_transport_error();
+    test_log();
+    test_allocator();
+    test_max_response_bytes();
     test_reasoning_with_nul(client);
     test_tool_loop(client);
     genapi::Client moved = std::move(client);
