@@ -1,7 +1,8 @@
 --- LuaJIT FFI binding of libgenapi's non-blocking request API (include/genapi/async.h).
 --
 -- Requests are started at once and advance only inside client:poll(), which a game calls once
--- per frame. Streams are read by pulling (genapi_stream_next), so C never calls back into Lua.
+-- per frame. Streams are read by pulling (genapi_stream_next), so C never calls back into Lua,
+-- except for the optional log function (see M.client).
 --
 --     local genapi = require("genapi")
 --     local client = genapi.client()            -- GENAPI_BASE_URL, else the in-process backend
@@ -17,6 +18,7 @@
 
 local ffi = require("ffi")
 local bit = require("bit")
+local jit = require("jit")
 
 local M = { _VERSION = "0.1.0" }
 
@@ -101,6 +103,7 @@ const genapi_param_desc *genapi_txt2img_param_find(const char *name);
 size_t genapi_txt2img_params_sizeof(void);
 
 typedef struct genapi_client genapi_client;
+typedef void (*genapi_log_fn)(int32_t level, const char *message, void *user);
 typedef struct genapi_client_config {
     uint32_t struct_size;
     int32_t ignore_environment;
@@ -115,7 +118,7 @@ typedef struct genapi_client_config {
     int32_t max_retries;
     int32_t idle_timeout_s;
     int64_t retry_max_delay_ms;
-    void (*log_fn)(int32_t level, const char *message, void *user);
+    genapi_log_fn log_fn;
     void *log_user;
     int32_t log_level;
     int32_t reserved2;
@@ -300,9 +303,9 @@ genapi_status genapi_chat_start(genapi_client *client, const genapi_chat_request
 genapi_status genapi_chat_stream_start(genapi_client *client, const genapi_chat_request *request,
                                        const genapi_callbacks *callbacks, genapi_request **out,
                                        genapi_error *err);
-genapi_status genapi_txt2img_start(genapi_client *client, const genapi_txt2img_params *params,
-                                   const genapi_callbacks *callbacks, genapi_request **out,
-                                   genapi_error *err);
+genapi_status genapi_txt2img_start_ex(genapi_client *client, const genapi_txt2img_params *params,
+                                      const char *extra_json, const genapi_callbacks *callbacks,
+                                      genapi_request **out, genapi_error *err);
 genapi_status genapi_poll(genapi_client *client, int32_t timeout_ms);
 size_t genapi_pending(genapi_client *client);
 genapi_status genapi_client_set_poll_budget(genapi_client *client, int64_t budget_us);
@@ -447,6 +450,18 @@ local function value_text(v)
         return v and "true" or "false"
     end
     return json_encode(v) -- lists, maps and 64-bit integers
+end
+
+-- extra_json of a request: nil, JSON text as it is, or a Lua table as JSON (an empty table is
+-- the empty object). The library checks that it is a JSON object.
+local function extra_text(v)
+    local t = type(v)
+    if v == nil or t == "string" then
+        return v
+    elseif t == "table" then
+        return next(v) == nil and "{}" or json_encode(v)
+    end
+    error("genapi: extra_json must be a table or JSON text, not a " .. t, 0)
 end
 
 -- A parameter struct of a kind ("text" or "txt2img"): storage sized by the library itself,
@@ -727,11 +742,55 @@ local Client = {}
 Client.__index = Client
 
 local IMAGE_APIS = { hosted = 0, webui = 1 }
+local LOG_LEVELS = { error = 1, warn = 2, info = 3, debug = 4 }
+local LOG_NAMES = { "error", "warn", "info", "debug" }
+
+-- Frees a client, then its log callback: genapi_client_free may still log (the requests it
+-- cancels). JIT compilation is off here and in Client:poll (below), the two callers of C
+-- functions that run the log callback: LuaJIT cannot enter a callback from a compiled FFI call.
+local function free_client(ptr, log_cb)
+    C.genapi_client_free(ptr)
+    if log_cb ~= nil then
+        log_cb:free()
+    end
+end
+jit.off(free_client)
+
+-- The log option as a C log hook: a LuaJIT callback that calls log(level_name, message) under
+-- pcall (an error must not unwind through C); the first error is kept in `state.error` for
+-- poll() / close() to raise.
+local function log_callback(log, state)
+    return ffi.cast("genapi_log_fn", function(level, message)
+        local ok, err = pcall(log, LOG_NAMES[level] or tostring(level), ffi.string(message))
+        if not ok and state.error == nil then
+            state.error = err
+        end
+    end)
+end
+
+-- Raises the error a log function raised since the last check, if any.
+local function raise_log_error(self)
+    local err = self.log_state.error
+    if err ~= nil then
+        self.log_state.error = nil
+        error("genapi: log function: " .. tostring(err), 0)
+    end
+end
 
 --- Create a client. opts (all optional): base_url (nil: GENAPI_BASE_URL, and if that is unset,
 --- the in-process reference backend), api_key, ignore_environment (true: no GENAPI_BASE_URL /
 --- GENAPI_API_KEY), image_api ("hosted" or "webui"), connect_timeout_ms, timeout_ms,
---- idle_timeout_s, max_retries, retry_max_delay_ms, user_agent, poll_budget_us, max_active.
+--- idle_timeout_s, max_retries, retry_max_delay_ms, max_response_bytes, user_agent,
+--- poll_budget_us, max_active, log, log_level.
+---
+--- log = function(level, message) receives the library's log lines ("error", "warn", "info":
+--- one line per finished request with its time, "debug": attempts and request / response
+--- bodies) at log_level ("info" by default) or more severe, the API key redacted. It is called
+--- through a LuaJIT FFI callback on the thread driving the client's loop, which in this binding
+--- is always the caller's: inside client:poll(), and inside close() or the client's finalizer
+--- for the requests they cancel. It must not call the client (poll, start, close). An error it
+--- raises is caught and raised again by the poll() or close() it ran in. The callback lives as
+--- long as the client and is freed right after it.
 function M.client(opts)
     opts = opts or {}
     local cfg = ffi.new("genapi_client_config")
@@ -754,10 +813,34 @@ function M.client(opts)
     cfg.max_retries = opts.max_retries or 0
     cfg.retry_max_delay_ms = opts.retry_max_delay_ms or 0
     cfg.idle_timeout_s = opts.idle_timeout_s or 0
+    cfg.max_response_bytes = opts.max_response_bytes or 0
+    local log_state, log_cb = {}, nil
+    if opts.log ~= nil then
+        if type(opts.log) ~= "function" then
+            error("genapi: log must be a function(level, message)", 0)
+        end
+        local level = LOG_LEVELS[opts.log_level or "info"]
+        if level == nil then
+            error("genapi: log_level must be \"error\", \"warn\", \"info\" or \"debug\"", 0)
+        end
+        log_cb = log_callback(opts.log, log_state)
+        cfg.log_fn = log_cb
+        cfg.log_level = level
+    end
     local out = ffi.new("genapi_client *[1]")
     local err = ffi.new("genapi_error")
-    check(C.genapi_client_new(cfg, out, err), err, "client")
-    local self = setmetatable({ ptr = ffi.gc(out[0], C.genapi_client_free) }, Client)
+    local st = tonumber(C.genapi_client_new(cfg, out, err))
+    if st ~= 0 and log_cb ~= nil then
+        log_cb:free()
+    end
+    check(st, err, "client")
+    local self = setmetatable({
+        ptr = ffi.gc(out[0], function(ptr)
+            free_client(ptr, log_cb)
+        end),
+        log_cb = log_cb,
+        log_state = log_state,
+    }, Client)
     if opts.poll_budget_us then
         check(C.genapi_client_set_poll_budget(self.ptr, opts.poll_budget_us), nil, "poll budget")
     end
@@ -786,11 +869,14 @@ end
 function Client:poll(timeout_ms)
     local c = live_client(self)
     local st = tonumber(C.genapi_poll(c, timeout_ms or 0))
+    raise_log_error(self)
     if st ~= 0 and st ~= M.E_BUSY then
         fail(st, nil, "poll")
     end
     return tonumber(C.genapi_pending(c))
 end
+
+jit.off(Client.poll) -- it may run the log callback (see free_client)
 
 --- Requests started and not finished yet.
 function Client:pending()
@@ -801,17 +887,18 @@ end
 --- status() and release().
 function Client:close()
     if self.ptr ~= nil then
-        local c = self.ptr
-        self.ptr = nil
+        local c, log_cb = self.ptr, self.log_cb
+        self.ptr, self.log_cb = nil, nil
         ffi.gc(c, nil)
-        C.genapi_client_free(c)
+        free_client(c, log_cb)
+        raise_log_error(self)
     end
 end
 
 local pull_callbacks = ffi.new("genapi_callbacks", { pull = 1 })
 
 -- messages: a string (one user message) or a list of {role, content, name}.
-local function start_chat(self, fn, messages, params, callbacks)
+local function start_chat(self, fn, messages, params, extra_json, callbacks)
     local c = live_client(self)
     if type(messages) == "string" then
         messages = { { role = "user", content = messages } }
@@ -833,11 +920,13 @@ local function start_chat(self, fn, messages, params, callbacks)
         msgs[i - 1].name = m.name
     end
     local p = new_params("text", params)
+    p.extra_json = extra_text(extra_json) -- held with the parameters until the start returns
     local req = ffi.new("genapi_chat_request")
     req.struct_size = ffi.sizeof(req)
     req.messages = msgs
     req.message_count = n
     req.params = p.ptr
+    req.extra_json = p.extra_json
     local out = ffi.new("genapi_request *[1]")
     local err = ffi.new("genapi_error")
     local st = tonumber(fn(c, req, callbacks, out, err))
@@ -848,26 +937,31 @@ end
 
 --- Start a streamed chat completion. messages: a string, or a list of {role = …, content = …
 --- [, name = …]}; params: text parameters by JSON name ({model = "genapi-ref", temperature =
---- 0.7, stop = {"\n"}, …}, see `genapi params`). Returns a request to pull deltas from with
---- next() / read() after each poll.
-function Client:chat_stream(messages, params)
-    return start_chat(self, C.genapi_chat_stream_start, messages, params, pull_callbacks)
+--- 0.7, stop = {"\n"}, …}, see `genapi params`); extra_json (optional): a JSON object, as text or
+--- a Lua table, merged into the request body last (server-specific fields; its members replace
+--- the parameters'). Returns a request to pull deltas from with next() / read() after each poll.
+function Client:chat_stream(messages, params, extra_json)
+    return start_chat(self, C.genapi_chat_stream_start, messages, params, extra_json, pull_callbacks)
 end
 
 --- Start a chat completion (not streamed); read it with result() / text() once done().
-function Client:chat(messages, params)
-    return start_chat(self, C.genapi_chat_start, messages, params, nil)
+--- Arguments as for chat_stream().
+function Client:chat(messages, params, extra_json)
+    return start_chat(self, C.genapi_chat_start, messages, params, extra_json, nil)
 end
 
 --- Start a txt2img generation. params: txt2img parameters by JSON name ({sd_model_checkpoint =
---- "genapi-ref-image", prompt = "…", width = 512, height = 512, steps = 20, seed = 1, …}).
---- Returns a request; once done(), result_png() gives the PNG bytes.
-function Client:txt2img(params)
+--- "genapi-ref-image", prompt = "…", width = 512, height = 512, steps = 20, seed = 1, …});
+--- extra_json (optional): a JSON object, as text or a Lua table, merged into the request body
+--- last (e.g. a WebUI's `override_settings`; its members replace the parameters'). Returns a
+--- request; once done(), result_png() gives the PNG bytes.
+function Client:txt2img(params, extra_json)
     local c = live_client(self)
+    local extra = extra_text(extra_json)
     local p = new_params("txt2img", params)
     local out = ffi.new("genapi_request *[1]")
     local err = ffi.new("genapi_error")
-    local st = tonumber(C.genapi_txt2img_start(c, p.ptr, nil, out, err))
+    local st = tonumber(C.genapi_txt2img_start_ex(c, p.ptr, extra, nil, out, err))
     p.free()
     check(st, err, "txt2img")
     return new_request(self, "images", out)

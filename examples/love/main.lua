@@ -1,7 +1,8 @@
 -- An NPC in LÖVE 11: her line of dialogue streams into a dialogue box while her 512x512
 -- portrait is generated, both by libgenapi (bindings/lua/genapi.lua) and both advanced by one
 -- client:poll() per love.update. With no GENAPI_BASE_URL the client runs the in-process
--- reference backend: no network, no key.
+-- reference backend: no network, no key. The library's log lines (one per finished request)
+-- are printed as "log LEVEL: …".
 --
 --     love examples/love
 --
@@ -95,7 +96,12 @@ function love.load()
     fonts.text = love.graphics.newFont(18)
     fonts.caption = love.graphics.newFont(13)
 
-    state.client = genapi.client()
+    -- The log function runs inside client:poll(), on this thread (bindings/lua/README.md, Log).
+    state.client = genapi.client({
+        log = function(level, message)
+            say("log %s: %s", level, message)
+        end,
+    })
     state.line = state.client:chat_stream({
         { role = "system", content = NPC.system },
         { role = "user", content = NPC.greeting },

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Runs the LÖVE example (examples/love) headless under Xvfb on the in-process reference
-backend and checks the screenshot it takes once the NPC's line and portrait are both done:
+backend, checks that the library's log reached the game (a Lua log function called from
+genapi_poll: one line per finished request), and checks the screenshot it takes once the NPC's
+line and portrait are both done:
 
 - the window is 1024x600 and its corner has the background colour;
 - the dialogue box is where main.lua draws it, in its fill colour, and holds text-coloured
@@ -80,6 +82,9 @@ def run_example(args, shot, portrait):
         fail("the example printed no line of dialogue")
     if not any(l.startswith("portrait: 512x512 PNG") for l in lines):
         fail("the example printed no 512x512 portrait")
+    for path in ("/v1/chat/completions", "/v1/txt2img"):
+        if not any(l.startswith("log info: POST %s: HTTP 200 in " % path) for l in lines):
+            fail("no log line of the finished POST %s" % path)
     if not os.path.exists(shot) or not os.path.exists(portrait):
         fail("no screenshot or portrait was written")
 

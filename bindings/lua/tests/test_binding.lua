@@ -220,6 +220,168 @@ test("closing the client ends its requests; finalizers free the rest", function(
     collectgarbage()
 end)
 
+-- A client whose log function collects {level, message} pairs into `lines`.
+local function logging_client(lines, opts)
+    opts = opts or {}
+    opts.ignore_environment = true
+    opts.log = opts.log or function(level, message)
+        lines[#lines + 1] = { level, message }
+    end
+    return genapi.client(opts)
+end
+
+local function count_lines(lines, level, text)
+    local n = 0
+    for _, l in ipairs(lines) do
+        if l[1] == level and l[2]:find(text, 1, true) then
+            n = n + 1
+        end
+    end
+    return n
+end
+
+test("the log function gets the library's lines, frame after frame of a compiled loop", function()
+    assert(jit.status(), "the JIT is on")
+    local lines = {}
+    local c = logging_client(lines, { log_level = "debug" })
+    -- A game loop of thousands of poll(0) frames, a new line every 400 frames from frame 400:
+    -- the loop is compiled before anything logs, the FFI call that runs the callback is not (a
+    -- callback entered from a compiled FFI call aborts the process: "bad callback").
+    local streams, texts = {}, {}
+    for frame = 1, 3500 do
+        if frame % 400 == 0 then
+            local i = #streams + 1
+            streams[i] = c:chat_stream("Tell me about the forge", { model = "genapi-ref", seed = i, max_tokens = 30 })
+            texts[i] = ""
+        end
+        c:poll()
+        for i, s in ipairs(streams) do
+            texts[i] = texts[i] .. s:read()
+        end
+    end
+    assert(#streams == 8 and c:pending() == 0)
+    for i, s in ipairs(streams) do
+        assert(#texts[i] > 0 and s:text() == texts[i], "stream " .. i)
+    end
+    assert(count_lines(lines, "info", "POST /v1/chat/completions: HTTP 200 in ") == 8, "one info line per request")
+    assert(count_lines(lines, "debug", "POST /v1/chat/completions request body (") == 8, "the request bodies")
+    assert(count_lines(lines, "debug", '"seed":3') == 1, "the third body")
+    assert(count_lines(lines, "debug", "stream event") >= 8, "the stream events")
+    for _, l in ipairs(lines) do
+        assert(({ error = 1, warn = 1, info = 1, debug = 1 })[l[1]], "level " .. tostring(l[1]))
+    end
+    c:close()
+end)
+
+test("log_level filters the lines; a failed request is logged as an error", function()
+    local lines = {}
+    local c = logging_client(lines, { log_level = "error" })
+    local ok = c:chat("hi", { model = "genapi-ref", max_tokens = 3 })
+    local bad = c:chat("hi", { model = "no-such-model", max_tokens = 3 })
+    while c:poll() > 0 do
+    end
+    assert(ok:status() == 0 and bad:status() == genapi.C.GENAPI_E_NOT_FOUND)
+    assert(#lines == 1, #lines .. " lines")
+    assert(lines[1][1] == "error" and lines[1][2]:find("POST /v1/chat/completions: not found", 1, true), lines[1][2])
+    assert(lines[1][2]:find("no-such-model", 1, true))
+    c:close()
+    expect_error("log_level must be", genapi.client, { log = print, log_level = "verbose" })
+    expect_error("log must be a function", genapi.client, { log = "stdout" })
+end)
+
+test("an error raised by the log function is raised by the poll() or close() it ran in", function()
+    local calls = 0
+    local c = genapi.client({
+        ignore_environment = true,
+        log = function(level, message)
+            calls = calls + 1
+            error("log sink is full")
+        end,
+    })
+    local r = c:chat("hi", { model = "genapi-ref", max_tokens = 3 })
+    local err
+    for _ = 1, 1000 do
+        local ok, e = pcall(c.poll, c)
+        if not ok then
+            err = e
+            break
+        end
+    end
+    assert(err and err:find("genapi: log function: .*log sink is full"), tostring(err))
+    assert(calls == 1 and r:done() and r:text() ~= nil, "the request ended normally")
+    assert(c:poll() == 0, "raised once")
+    -- a request that close() cancels is logged there
+    c:chat_stream("Tell me a long story", { model = "genapi-ref", max_tokens = 4000, ignore_eos = true })
+    c:poll()
+    expect_error("log sink is full", c.close, c)
+    assert(calls == 2)
+end)
+
+test("close() and the finalizer free the log callback after the client", function()
+    -- Closing logs the requests it cancels, with the callback still there.
+    local lines = {}
+    local c = logging_client(lines)
+    local s = c:chat_stream("Tell me a long story", { model = "genapi-ref", max_tokens = 4000, ignore_eos = true })
+    c:poll()
+    c:close()
+    assert(s:status() == genapi.E_CANCELLED)
+    assert(count_lines(lines, "info", "POST /v1/chat/completions: cancelled") == 1, "the cancellation was logged")
+    -- More clients with a log than LuaJIT has callback slots: each slot is given back. From
+    -- the 1001st on, each holds a request that freeing it (close() or the finalizer) cancels
+    -- and logs, the callback still in place.
+    local n = 0
+    local function count()
+        n = n + 1
+    end
+    for i = 1, 1500 do
+        local h = genapi.client({ base_url = "http://127.0.0.1:9", max_retries = -1, log = count })
+        if i > 1000 then
+            h:chat("hi", { model = "m" })
+        end
+        if i % 2 == 0 then
+            h:close()
+        elseif i % 100 == 1 then
+            collectgarbage() -- the ones left open are freed by their finalizers
+        end
+    end
+    collectgarbage()
+    collectgarbage()
+    assert(n == 500, n .. " cancellations logged")
+end)
+
+test("extra_json reaches the server and replaces the parameters of the same name", function()
+    local lines = {}
+    local c = logging_client(lines, { log_level = "debug" })
+    local img = c:txt2img({ sd_model_checkpoint = "genapi-ref-image", prompt = "x", seed = 5, steps = 1, width = 64,
+        height = 64 }, { width = 96 })
+    local img2 = c:txt2img({ sd_model_checkpoint = "genapi-ref-image", prompt = "x", seed = 5, steps = 1, width = 64,
+        height = 64 }, '{"height": 80, "seed": 9}')
+    local chat = c:chat("Tell me about the forge", { model = "genapi-ref", max_tokens = 40, ignore_eos = true },
+        { max_tokens = 2 })
+    local stream = c:chat_stream("Tell me about the forge", { model = "genapi-ref", max_tokens = 3 }, {})
+    run_frames(c, stream, 50000)
+    while c:poll() > 0 do
+    end
+    local w, h = png_size(img:result_png())
+    assert(w == 96 and h == 64, string.format("%dx%d", w, h))
+    w, h = png_size(img2:result_png())
+    assert(w == 64 and h == 80, string.format("%dx%d", w, h))
+    assert(img2:images().seed == 9 and img:images().seed == 5)
+    assert(chat:result().usage.completion_tokens == 2, "max_tokens of extra_json")
+    assert(stream:result().usage.completion_tokens <= 3)
+    assert(count_lines(lines, "debug", '"width":96') == 1, "the body sent")
+    expect_error("extra_json", c.txt2img, c, { prompt = "x" }, "[1]")
+    expect_error("extra_json", c.chat, c, "hi", { model = "genapi-ref" }, { 1, 2 })
+    expect_error("extra_json must be a table or JSON text", c.chat_stream, c, "hi", { model = "genapi-ref" }, 5)
+    c:close()
+end)
+
+test("max_response_bytes is passed on and checked", function()
+    expect_error("max_response_bytes", genapi.client, { ignore_environment = true, max_response_bytes = -1 })
+    local c = genapi.client({ ignore_environment = true, max_response_bytes = 4096 })
+    c:close()
+end)
+
 test("a server that is not there fails with a connection error", function()
     local c = genapi.client({ base_url = "http://127.0.0.1:9", max_retries = -1, connect_timeout_ms = 2000 })
     assert(c:base_url() == "http://127.0.0.1:9")
