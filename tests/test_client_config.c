@@ -11,14 +11,9 @@
 #include <cmocka.h>
 #include <genapi/genapi.h>
 
+#include "failing_alloc.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-
-static void *my_malloc(size_t n, void *user)
-{
-    (void)user;
-    return malloc(n);
-}
 
 static void test_config_errors_name_the_field(void **state)
 {
@@ -39,7 +34,8 @@ static void test_config_errors_name_the_field(void **state)
         int which;
     } cases[] = {{"retry_max_delay_ms", 0}, {"timeout_ms", 1}, {"connect_timeout_ms", 2}, {"image_api", 3},
                  {"allocator", 4}};
-    genapi_allocator half = {my_malloc, NULL, NULL, NULL};
+    fa_counter unused = {0};
+    genapi_allocator half = {fa_malloc, NULL, NULL, &unused};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         genapi_client_config_init(&cfg, sizeof cfg);
         cfg.ignore_environment = 1;

@@ -15,41 +15,7 @@
 #include <cmocka.h>
 #include <genapi/genapi.h>
 
-/* An allocator that fails one chosen allocation (counted from when it is armed). */
-typedef struct failing {
-    long count, fail_at; /* fail_at < 0: never */
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void *f_realloc(void *ptr, size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = realloc(ptr, n);
-    if (p && !ptr)
-        f->live++;
-    return p;
-}
-
-static void f_free(void *ptr, void *user)
-{
-    failing *f = user;
-    if (ptr)
-        f->live--;
-    free(ptr);
-}
+#include "failing_alloc.h"
 
 typedef genapi_status (*call_fn)(genapi_client *c, genapi_error *err);
 
@@ -141,8 +107,8 @@ static genapi_status image_call(genapi_client *c, genapi_error *err)
  * until it succeeds with none failing. */
 static void each_allocation_failing(const char *name, call_fn call, long max_runs)
 {
-    failing f = {0, -1, 0};
-    genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
+    fa_counter f = {0};
+    genapi_allocator hooks = FA_HOOKS(&f);
     genapi_client_config cfg;
     genapi_client_config_init(&cfg, sizeof cfg);
     cfg.ignore_environment = 1;
@@ -155,20 +121,18 @@ static void each_allocation_failing(const char *name, call_fn call, long max_run
         if (call(c, &err) != GENAPI_OK)
             fail_msg("%s: %s", name, err.message);
     long base = f.live;
-    f.count = 0;
-    f.fail_at = LONG_MAX;
+    fa_fail_at(&f, LONG_MAX);
     assert_int_equal(call(c, &err), GENAPI_OK);
     long total = f.count;
-    f.fail_at = -1;
+    fa_disarm(&f);
     assert_int_equal(f.live, base);
     assert_true(total > 5);
     long stride = total / max_runs + 1;
     long nomem = 0;
     for (long at = 0; at < total; at += stride) {
-        f.count = 0;
-        f.fail_at = at;
+        fa_fail_at(&f, at);
         genapi_status st = call(c, &err);
-        f.fail_at = -1;
+        fa_disarm(&f);
         if (st != GENAPI_OK && st != GENAPI_E_NOMEM)
             fail_msg("%s, allocation %ld of %ld failing: status %d (%s), HTTP %d: %s", name, at, total, st,
                      genapi_status_str(st), err.http_status, err.message);
