@@ -16,26 +16,23 @@
 #include <genapi/genapi.h>
 
 #include "failing_alloc.h"
+#include "test_client.h"
 
 typedef genapi_status (*call_fn)(genapi_client *c, genapi_error *err);
 
 static genapi_status chat_call(genapi_client *c, int stream, genapi_error *err)
 {
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "genapi-ref");
-    GENAPI_TEXT_SET(&p, max_tokens, 4);
-    GENAPI_TEXT_SET(&p, seed, 7);
-    genapi_chat_message msg = {.role = "user", .content = "Tell me about the harbour and its lighthouse keeper"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "genapi-ref", "Tell me about the harbour and its lighthouse keeper");
+    GENAPI_TEXT_SET(&k.p, max_tokens, 4);
+    GENAPI_TEXT_SET(&k.p, seed, 7);
     genapi_chat_result *r = NULL;
-    genapi_status st = stream ? genapi_chat_stream(c, &req, NULL, NULL, &r, err) : genapi_chat_complete(c, &req, &r, err);
+    genapi_status st =
+        stream ? genapi_chat_stream(c, &k.req, NULL, NULL, &r, err) : genapi_chat_complete(c, &k.req, &r, err);
     if (st == GENAPI_OK && (r == NULL || r->choice_count != 1 || r->choices[0].content == NULL))
         fail_msg("a successful chat without its choice");
     genapi_chat_result_free(r);
-    genapi_text_params_clear(&p);
+    genapi_text_params_clear(&k.p);
     return st;
 }
 
@@ -109,12 +106,9 @@ static void each_allocation_failing(const char *name, call_fn call, long max_run
 {
     fa_counter f = {0};
     genapi_allocator hooks = FA_HOOKS(&f);
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
+    genapi_client_config cfg = tc_config(NULL);
     cfg.allocator = &hooks;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+    genapi_client *c = tc_client_new(&cfg);
     genapi_error err;
     /* Warm up (lazily grown client tables), then count one call's allocations. */
     for (int i = 0; i < 2; i++)
