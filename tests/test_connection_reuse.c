@@ -1,6 +1,6 @@
 /* Connections over HTTP are kept across requests: every request of a client, blocking or
- * pumped, one after another, goes over the same TCP connection (the same local port, seen
- * through genapi_poll_fds while a request is on the wire); a cancelled transfer closes its
+ * pumped, one after another, goes over the same TCP connection (the client holds exactly one
+ * connection to the server after each, with the same local port); a cancelled transfer closes its
  * connection, the next request opens one, and the request after that reuses it again (the
  * easy handle the cancelled transfer leaves for reuse does not keep "do not reuse"). */
 #include <setjmp.h>
@@ -11,21 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <genapi/genapi.h>
 
+#include "test_client.h"
 #include "test_support.h"
 
 typedef struct fixture {
     ts_server s;
     genapi_client *c;
-    genapi_text_params p;
-    genapi_chat_message msg;
-    genapi_chat_request req;
+    tc_chat chat;
 } fixture;
 
 static int setup(void **state)
@@ -33,21 +32,10 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     assert_int_equal(ts_server_start(&f->s, NULL), 0);
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = f->s.url;
-    genapi_error err;
-    assert_int_equal(genapi_client_new(&cfg, &f->c, &err), GENAPI_OK);
-    genapi_text_params_init(&f->p, sizeof f->p);
-    GENAPI_TEXT_SET(&f->p, model, "genapi-ref");
-    GENAPI_TEXT_SET(&f->p, seed, 7);
-    GENAPI_TEXT_SET(&f->p, max_tokens, 3);
-    f->msg = (genapi_chat_message){.role = "user", .content = "Say hello."};
-    f->req = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
-    f->req.messages = &f->msg;
-    f->req.message_count = 1;
-    f->req.params = &f->p;
+    f->c = tc_client(f->s.url);
+    tc_chat_init(&f->chat, "genapi-ref", "Say hello.");
+    GENAPI_TEXT_SET(&f->chat.p, seed, 7);
+    GENAPI_TEXT_SET(&f->chat.p, max_tokens, 3);
     *state = f;
     return 0;
 }
@@ -56,43 +44,78 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     genapi_client_free(f->c);
-    genapi_text_params_clear(&f->p);
+    genapi_text_params_clear(&f->chat.p);
     ts_server_stop(&f->s);
     free(f);
     return 0;
 }
 
-/* The local TCP port of the client's socket to the server, or 0 when none is open now. The
- * last descriptor genapi_poll_fds lists is the client's wake-up pipe. */
-static unsigned local_port(genapi_client *c)
+/* The client's connections to the server: its established TCP sockets (found through
+ * /proc/self/fd) whose remote port is the server's, read from /proc/net/tcp. Returns how many
+ * there are and puts the local port of the last one in *port. Kept connections stay open
+ * between requests, so this is read after a request has ended, without racing it. */
+static int client_connections(const fixture *f, unsigned *port)
 {
-    genapi_pollfd fds[8];
-    size_t n = genapi_poll_fds(c, fds, 8);
-    assert_true(n >= 1 && n <= 8);
-    for (size_t i = 0; i + 1 < n; i++) {
-        struct sockaddr_in a;
-        socklen_t len = sizeof a;
-        if (getsockname(fds[i].fd, (struct sockaddr *)&a, &len) == 0 && a.sin_family == AF_INET)
-            return ntohs(a.sin_port);
+    const char *colon = strrchr(f->s.url, ':');
+    assert_non_null(colon);
+    unsigned server_port = (unsigned)atoi(colon + 1);
+    unsigned long inodes[256];
+    size_t n_inodes = 0;
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL && n_inodes < 256;) {
+        char path[300], link[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(path, link, sizeof link - 1);
+        if (len > 0) {
+            link[len] = '\0';
+            unsigned long ino;
+            if (sscanf(link, "socket:[%lu]", &ino) == 1)
+                inodes[n_inodes++] = ino;
+        }
     }
-    return 0;
+    closedir(d);
+    FILE *tcp = fopen("/proc/net/tcp", "r");
+    assert_non_null(tcp);
+    char line[512];
+    int n = 0;
+    assert_non_null(fgets(line, sizeof line, tcp)); /* the header */
+    while (fgets(line, sizeof line, tcp)) {
+        unsigned lport, rport, st;
+        unsigned long ino;
+        if (sscanf(line, " %*d: %*x:%x %*x:%x %x %*x:%*x %*x:%*x %*x %*u %*u %lu", &lport, &rport, &st, &ino) != 4)
+            continue;
+        if (rport != server_port || st != 1 /* ESTABLISHED */)
+            continue;
+        for (size_t i = 0; i < n_inodes; i++)
+            if (inodes[i] == ino) {
+                n++;
+                *port = lport;
+            }
+    }
+    fclose(tcp);
+    return n;
 }
 
-/* One pumped chat request to its end; returns the local port it went over. */
+/* The one connection the client holds now (the test fails if it holds none or several). */
+static unsigned the_connection(const fixture *f)
+{
+    unsigned port = 0;
+    assert_int_equal(client_connections(f, &port), 1);
+    assert_int_not_equal(port, 0);
+    return port;
+}
+
+/* One pumped chat request to its end (a game's loop: genapi_poll with no wait, then a pause);
+ * returns the local port of the connection the client holds afterwards. */
 static unsigned pumped_request(fixture *f)
 {
     genapi_request *r = NULL;
     genapi_error err;
-    assert_int_equal(genapi_chat_start(f->c, &f->req, NULL, &r, &err), GENAPI_OK);
-    unsigned port = 0;
-    for (int i = 0; i < 2000 && !genapi_request_done(r); i++) {
-        assert_int_equal(genapi_poll(f->c, 5), GENAPI_OK);
-        unsigned p = local_port(f->c);
-        if (p != 0) {
-            if (port != 0)
-                assert_int_equal(p, port); /* one connection for the whole request */
-            port = p;
-        }
+    assert_int_equal(genapi_chat_start(f->c, &f->chat.req, NULL, &r, &err), GENAPI_OK);
+    for (int i = 0; i < 100000 && !genapi_request_done(r); i++) {
+        assert_int_equal(genapi_poll(f->c, 0), GENAPI_OK);
+        nanosleep(&(struct timespec){0, 100 * 1000}, NULL);
     }
     assert_true(genapi_request_done(r));
     assert_int_equal(genapi_request_status(r, &err), GENAPI_OK);
@@ -101,17 +124,18 @@ static unsigned pumped_request(fixture *f)
     assert_int_equal(res->choice_count, 1);
     genapi_chat_result_free(res);
     genapi_request_release(r);
-    assert_int_not_equal(port, 0);
-    return port;
+    return the_connection(f);
 }
 
-static void blocking_request(fixture *f)
+/* One blocking chat request; returns the port of the connection held afterwards. */
+static unsigned blocking_request(fixture *f)
 {
     genapi_chat_result *res = NULL;
     genapi_error err;
-    assert_int_equal(genapi_chat_complete(f->c, &f->req, &res, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(f->c, &f->chat.req, &res, &err), GENAPI_OK);
     assert_int_equal(res->choice_count, 1);
     genapi_chat_result_free(res);
+    return the_connection(f);
 }
 
 static void test_requests_share_one_connection(void **state)
@@ -119,8 +143,8 @@ static void test_requests_share_one_connection(void **state)
     fixture *f = *state;
     unsigned first = pumped_request(f);
     for (int i = 0; i < 5; i++) {
-        blocking_request(f);
-        blocking_request(f);
+        assert_int_equal(blocking_request(f), first);
+        assert_int_equal(blocking_request(f), first);
         assert_int_equal(pumped_request(f), first);
     }
 }
@@ -142,7 +166,7 @@ static void test_cancel_closes_then_reuse_resumes(void **state)
     GENAPI_TEXT_SET(&p, model, "genapi-ref");
     GENAPI_TEXT_SET(&p, max_tokens, 4000);
     GENAPI_TEXT_SET(&p, ignore_eos, 1);
-    genapi_chat_request long_req = f->req;
+    genapi_chat_request long_req = f->chat.req;
     long_req.params = &p;
     int deltas = 0;
     genapi_callbacks cb = {.on_delta = count_deltas, .user = &deltas};
@@ -152,7 +176,7 @@ static void test_cancel_closes_then_reuse_resumes(void **state)
     for (int i = 0; i < 2000 && deltas < 3 && !genapi_request_done(r); i++)
         assert_int_equal(genapi_poll(f->c, 5), GENAPI_OK);
     assert_true(deltas >= 3);
-    assert_int_equal(local_port(f->c), before); /* the stream went over the kept connection */
+    assert_int_equal(the_connection(f), before); /* the stream goes over the kept connection */
     genapi_request_cancel(r);
     for (int i = 0; i < 200 && !genapi_request_done(r); i++)
         assert_int_equal(genapi_poll(f->c, 5), GENAPI_OK);
@@ -162,8 +186,8 @@ static void test_cancel_closes_then_reuse_resumes(void **state)
 
     unsigned after = pumped_request(f);
     assert_int_not_equal(after, before); /* the cancelled stream's connection was closed */
-    blocking_request(f);
-    assert_int_equal(pumped_request(f), after); /* and the new one is kept again */
+    assert_int_equal(blocking_request(f), after); /* and the new one is kept again */
+    assert_int_equal(pumped_request(f), after);
 }
 
 int main(void)
