@@ -9,7 +9,8 @@
 # BUILD_DIR/bench-results.md); each benchmark's full output to BUILD_DIR/bench-logs/. The
 # single-threaded benchmarks are pinned to one CPU with taskset when there are two or more;
 # bench_async (server and load generators) is not pinned. The client-vs-wrk rows need wrk
-# (Debian package wrk); the Lanczos and PNG rows need Pillow (python3-pil) under
+# (Debian package wrk), the instruction counts (bench/client_cost.sh) valgrind too; the Lanczos
+# and PNG rows need Pillow (python3-pil) under
 # /usr/bin/python3. A benchmark that cannot run leaves a row saying so.
 # Environment: BENCH_ASYNC_ROUNDS (5), BENCH_ASYNC_SECONDS (3).
 set -u
@@ -22,7 +23,7 @@ SECONDS_EACH=${BENCH_ASYNC_SECONDS:-3}
 
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DGENAPI_BUILD_BENCH=ON >/dev/null || exit 1
 cmake --build "$BUILD" -j2 --target bench_samplers bench_image bench_client bench_guided bench_async \
-    genapi_server_bin >/dev/null || exit 1
+    bench_request_cost genapi_server_bin >/dev/null || exit 1
 mkdir -p "$LOGS"
 
 PIN=""
@@ -58,6 +59,11 @@ if command -v wrk >/dev/null 2>&1; then
     run bench_async "$BUILD/bench_async" --only throughput --rounds "$ROUNDS" --seconds "$SECONDS_EACH"
 else
     echo "TABLE|client vs wrk|not run: wrk missing (apt-get install wrk)|||||NO" >>"$ROWS"
+fi
+if command -v wrk >/dev/null 2>&1 && command -v valgrind >/dev/null 2>&1; then
+    run client_cost sh "$SRC/bench/client_cost.sh" "$BUILD" 2000
+else
+    echo "TABLE|client instructions per request|not run: wrk or valgrind missing|||||NO" >>"$ROWS"
 fi
 
 {

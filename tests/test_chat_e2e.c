@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 #include <genapi/genapi.h>
 
+#include "failing_alloc.h"
 #include "test_support.h"
 
 static genapi_client *new_client(const char *url, const char *key)
@@ -496,35 +497,11 @@ static void test_config_errors(void **state)
 }
 
 /* Allocation hooks: every byte the client allocates comes back. */
-typedef struct counting {
-    long live, total;
-} counting;
-static void *c_malloc(size_t n, void *u)
-{
-    ((counting *)u)->live++;
-    ((counting *)u)->total++;
-    return malloc(n);
-}
-static void *c_realloc(void *p, size_t n, void *u)
-{
-    if (p == NULL) {
-        ((counting *)u)->live++;
-        ((counting *)u)->total++;
-    }
-    return realloc(p, n);
-}
-static void c_free(void *p, void *u)
-{
-    if (p)
-        ((counting *)u)->live--;
-    free(p);
-}
-
 static void test_allocator_hooks(void **state)
 {
     (void)state;
-    counting cnt = {0, 0};
-    genapi_allocator hooks = {c_malloc, c_realloc, c_free, &cnt};
+    fa_counter cnt = {0};
+    genapi_allocator hooks = FA_HOOKS(&cnt);
     genapi_client_config cfg;
     genapi_client_config_init(&cfg, sizeof cfg);
     cfg.ignore_environment = 1;
@@ -538,9 +515,9 @@ static void test_allocator_hooks(void **state)
     assert_int_equal(chat(c, &p, "Hi", NULL, &r, NULL), GENAPI_OK);
     genapi_chat_result_free(r);
     genapi_client_free(c);
-    assert_true(cnt.total > 10);
+    assert_true(cnt.blocks > 10);
     assert_int_equal(cnt.live, 0);
-    genapi_allocator partial = {c_malloc, NULL, c_free, &cnt};
+    genapi_allocator partial = {fa_malloc, NULL, fa_free, &cnt};
     cfg.allocator = &partial;
     genapi_error err;
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);

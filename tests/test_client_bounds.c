@@ -16,6 +16,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 #include "test_support.h"
 
 static const char *const chat_body =
@@ -30,35 +31,13 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-typedef struct chat {
-    genapi_text_params p;
-    genapi_chat_message msg;
-    genapi_chat_request req;
-} chat;
-
-static void chat_init(chat *k, const char *model)
-{
-    genapi_text_params_init(&k->p, sizeof k->p);
-    GENAPI_TEXT_SET(&k->p, model, model);
-    k->msg = (genapi_chat_message){.role = "user", .content = "hi"};
-    k->req = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
-    k->req.messages = &k->msg;
-    k->req.message_count = 1;
-    k->req.params = &k->p;
-}
-
 static genapi_client *client_for(const char *url, int64_t timeout_ms, int32_t idle_s)
 {
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.timeout_ms = timeout_ms;
     cfg.idle_timeout_s = idle_s;
     cfg.retry_max_delay_ms = 20;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    return c;
+    return tc_client_new(&cfg);
 }
 
 /* A retry that would end after the deadline is not made: the answer in hand is final. */
@@ -70,8 +49,8 @@ static void test_deadline_bounds_retries(void **state)
     fake_http *f = fh_start(script, 2, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url, 800, 0);
-    chat k;
-    chat_init(&k, "m");
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
     genapi_error err;
     double t0 = now_s();
@@ -90,8 +69,8 @@ static void test_deadline_in_process(void **state)
 {
     (void)state;
     genapi_client *c = client_for(NULL, 30, 0);
-    chat k;
-    chat_init(&k, "genapi-ref");
+    tc_chat k;
+    tc_chat_init(&k, "genapi-ref", "hi");
     GENAPI_TEXT_SET(&k.p, max_tokens, 4000);
     GENAPI_TEXT_SET(&k.p, ignore_eos, 1);
     GENAPI_TEXT_SET(&k.p, n, 8);
@@ -168,16 +147,12 @@ static void test_idle_timeout(void **state)
     silent_start(&s);
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.idle_timeout_s = 1;
     cfg.max_retries = -1;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    chat k;
-    chat_init(&k, "m");
+    genapi_client *c = tc_client_new(&cfg);
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
     genapi_error err;
     double t0 = now_s();
@@ -203,8 +178,8 @@ static void test_absurd_retry_after(void **state)
         fake_http *f = fh_start(script, 1, url, sizeof url);
         assert_non_null(f);
         genapi_client *c = client_for(url, 0, 0);
-        chat k;
-        chat_init(&k, "m");
+        tc_chat k;
+        tc_chat_init(&k, "m", "hi");
         genapi_chat_result *r = NULL;
         genapi_error err;
         assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_E_RATE_LIMITED);
@@ -225,8 +200,8 @@ static void test_redirect_is_an_error(void **state)
     fake_http *f = fh_start(script, 1, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url, 0, 0);
-    chat k;
-    chat_init(&k, "m");
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
     genapi_error err;
     assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_E_HTTP);
@@ -248,17 +223,14 @@ static void test_url_credentials_not_shown(void **state)
     assert_true(port > 0);
     snprintf(url, sizeof url, "http://alice:s3cr3t-pw@127.0.0.1:%d/v1", port);
     genapi_client *c = client_for(url, 0, 0);
-    chat k;
-    chat_init(&k, "m");
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
     genapi_error err;
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
     genapi_client_free(c);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.max_retries = -1;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+    c = tc_client_new(&cfg);
     assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_E_CONNECT);
     assert_non_null(strstr(err.message, "127.0.0.1"));
     assert_null(strstr(err.message, "s3cr3t"));

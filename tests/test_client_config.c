@@ -11,23 +11,17 @@
 #include <cmocka.h>
 #include <genapi/genapi.h>
 
+#include "failing_alloc.h"
+#include "test_client.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-
-static void *my_malloc(size_t n, void *user)
-{
-    (void)user;
-    return malloc(n);
-}
 
 static void test_config_errors_name_the_field(void **state)
 {
     (void)state;
     genapi_client *c = NULL;
     genapi_error err;
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
+    genapi_client_config cfg = tc_config(NULL);
     cfg.struct_size -= 8;
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);
     assert_non_null(strstr(err.message, "struct_size"));
@@ -39,10 +33,10 @@ static void test_config_errors_name_the_field(void **state)
         int which;
     } cases[] = {{"retry_max_delay_ms", 0}, {"timeout_ms", 1}, {"connect_timeout_ms", 2}, {"image_api", 3},
                  {"allocator", 4}};
-    genapi_allocator half = {my_malloc, NULL, NULL, NULL};
+    fa_counter unused = {0};
+    genapi_allocator half = {fa_malloc, NULL, NULL, &unused};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        genapi_client_config_init(&cfg, sizeof cfg);
-        cfg.ignore_environment = 1;
+        cfg = tc_config(NULL);
         switch (cases[i].which) {
         case 0: cfg.retry_max_delay_ms = -1; break;
         case 1: cfg.timeout_ms = -1; break;

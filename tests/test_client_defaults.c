@@ -11,6 +11,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 #include "test_support.h"
 
 #define SECRET "sk-defaults-test-Vb83Kq1Pz6"
@@ -44,10 +45,8 @@ static size_t count(const char *hay, const char *needle)
 /* A client of the in-process backend (url NULL) or of url, the environment ignored or read. */
 static genapi_client *client_for(const char *url, int use_env, log_rec *log, int32_t level, const char *key)
 {
-    genapi_client_config cfg;
-    assert_int_equal(genapi_client_config_init(&cfg, sizeof cfg), GENAPI_OK);
+    genapi_client_config cfg = tc_config(url);
     cfg.ignore_environment = !use_env;
-    cfg.base_url = url;
     cfg.api_key = key;
     cfg.retry_max_delay_ms = 20;
     if (log) {
@@ -55,26 +54,18 @@ static genapi_client *client_for(const char *url, int use_env, log_rec *log, int
         cfg.log_user = log;
         cfg.log_level = level;
     }
-    genapi_client *c = NULL;
-    genapi_error err;
-    if (genapi_client_new(&cfg, &c, &err) != GENAPI_OK)
-        fail_msg("genapi_client_new: %s", err.message);
-    return c;
+    return tc_client_new(&cfg);
 }
 
 /* A chat without a model; returns the model that answered (static copy) or NULL on failure. */
 static const char *chat_model(genapi_client *c, genapi_error *err)
 {
     static char model[128];
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, max_tokens, 3);
-    genapi_chat_message msg = {.role = "user", .content = "Hello"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, NULL, "Hello");
+    GENAPI_TEXT_SET(&k.p, max_tokens, 3);
     genapi_chat_result *r = NULL;
-    genapi_status st = genapi_chat_complete(c, &req, &r, err);
+    genapi_status st = genapi_chat_complete(c, &k.req, &r, err);
     if (st != GENAPI_OK)
         return NULL;
     snprintf(model, sizeof model, "%s", r->model ? r->model : "");
@@ -145,16 +136,11 @@ static void defaults_on(const char *url)
     assert_string_equal(m, "genapi-ref-lora");
     assert_int_equal(count(log->text, "textgen-models"), 0);
     /* An explicit model wins over both. */
-    genapi_text_params p2 = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p2, model, first);
-    GENAPI_TEXT_SET(&p2, max_tokens, 2);
-    genapi_chat_message msg = {.role = "user", .content = "Hi"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p2;
+    tc_chat k;
+    tc_chat_init(&k, first, "Hi");
+    GENAPI_TEXT_SET(&k.p, max_tokens, 2);
     genapi_chat_result *r = NULL;
-    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_OK);
     assert_string_equal(r->model, first);
     genapi_chat_result_free(r);
     genapi_client_free(c);
@@ -203,18 +189,14 @@ static void test_default_resolution_does_not_block_start(void **state)
         log_rec *log = calloc(1, sizeof *log);
         assert_non_null(log);
         genapi_client *c = client_for(urls[u], 0, log, GENAPI_LOG_DEBUG, NULL);
-        genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-        GENAPI_TEXT_SET(&p, max_tokens, 2);
-        genapi_chat_message msg = {.role = "user", .content = "Hello"};
-        genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-        req.messages = &msg;
-        req.message_count = 1;
-        req.params = &p;
+        tc_chat k;
+        tc_chat_init(&k, NULL, "Hello");
+        GENAPI_TEXT_SET(&k.p, max_tokens, 2);
         genapi_request *r[3] = {NULL, NULL, NULL};
         genapi_error err;
         assert_int_equal(genapi_poll(c, 0), GENAPI_OK); /* this thread pumps the client */
         for (int i = 0; i < 3; i++)
-            assert_int_equal(genapi_chat_start(c, &req, NULL, &r[i], &err), GENAPI_OK);
+            assert_int_equal(genapi_chat_start(c, &k.req, NULL, &r[i], &err), GENAPI_OK);
         /* Nothing ran yet: no callback, no listing, no transfer. */
         assert_int_equal(log->lines, 0);
         for (int i = 0; i < 3; i++)
@@ -233,7 +215,7 @@ static void test_default_resolution_does_not_block_start(void **state)
         assert_true(lists >= 1 && lists <= 3);
         log->text[0] = '\0';
         genapi_request *again = NULL;
-        assert_int_equal(genapi_chat_start(c, &req, NULL, &again, &err), GENAPI_OK);
+        assert_int_equal(genapi_chat_start(c, &k.req, NULL, &again, &err), GENAPI_OK);
         for (int turns = 0; turns < 100000 && genapi_pending(c) > 0; turns++)
             genapi_poll(c, 10);
         assert_int_equal(genapi_request_status(again, &err), GENAPI_OK);
@@ -256,17 +238,13 @@ static void test_webui_needs_no_checkpoint(void **state)
     for (size_t u = 0; u < 2; u++) {
         log_rec *log = calloc(1, sizeof *log);
         assert_non_null(log);
-        genapi_client_config cfg;
-        genapi_client_config_init(&cfg, sizeof cfg);
-        cfg.ignore_environment = 1;
-        cfg.base_url = urls[u];
+        genapi_client_config cfg = tc_config(urls[u]);
         cfg.image_api = GENAPI_IMAGE_API_WEBUI;
         cfg.log_fn = keep_log;
         cfg.log_user = log;
         cfg.log_level = GENAPI_LOG_DEBUG;
-        genapi_client *c = NULL;
+        genapi_client *c = tc_client_new(&cfg);
         genapi_error err;
-        assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_OK);
         genapi_txt2img_params ip = GENAPI_TXT2IMG_PARAMS_INIT;
         GENAPI_TXT2IMG_SET(&ip, prompt, "a fox");
         GENAPI_TXT2IMG_SET(&ip, steps, 1);
@@ -337,16 +315,11 @@ static void test_log_hook(void **state)
     log_rec *log = calloc(1, sizeof *log);
     assert_non_null(log);
     genapi_client *c = client_for(url, 0, log, GENAPI_LOG_DEBUG, SECRET);
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {.role = "user", .content = "say " SECRET " back"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "m", "say " SECRET " back");
     genapi_chat_result *r = NULL;
     genapi_error err;
-    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_OK);
     genapi_chat_result_free(r);
     /* Two retries at WARN, with the status, the attempt and the wait. */
     assert_int_equal(log->levels[GENAPI_LOG_WARN], 2);
@@ -370,7 +343,7 @@ static void test_log_hook(void **state)
     assert_non_null(f);
     memset(log, 0, sizeof *log);
     c = client_for(url, 0, log, GENAPI_LOG_ERROR, SECRET);
-    assert_int_not_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_int_not_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_OK);
     assert_int_equal(err.http_status, 400);
     assert_null(strstr(err.message, SECRET));
     assert_non_null(strstr(err.message, "[REDACTED]"));
@@ -398,13 +371,11 @@ static void test_config_sizes(void **state)
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_OK);
     genapi_client_free(c);
     assert_int_equal(genapi_client_config_init(&cfg, v1 + 8), GENAPI_E_INVALID_ARG);
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
+    cfg = tc_config(NULL);
     cfg.struct_size = (uint32_t)(sizeof cfg - 4);
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);
     assert_non_null(strstr(err.message, "struct_size"));
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
+    cfg = tc_config(NULL);
     cfg.log_level = 9;
     assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_E_INVALID_ARG);
     assert_string_equal(err.param, "log_level");

@@ -16,6 +16,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 
 static const char ok_json[] =
     "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
@@ -44,43 +45,21 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-typedef struct chat {
-    genapi_text_params p;
-    genapi_chat_message msg;
-    genapi_chat_request req;
-} chat;
-
-static void chat_init(chat *k)
-{
-    genapi_text_params_init(&k->p, sizeof k->p);
-    GENAPI_TEXT_SET(&k->p, model, "m");
-    k->msg = (genapi_chat_message){.role = "user", .content = "hi"};
-    k->req = (genapi_chat_request)GENAPI_CHAT_REQUEST_INIT;
-    k->req.messages = &k->msg;
-    k->req.message_count = 1;
-    k->req.params = &k->p;
-}
-
 static genapi_client *client_for(const char *url)
 {
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.max_retries = -1; /* one attempt: the fault itself is what is observed */
     cfg.timeout_ms = 10000;
     cfg.idle_timeout_s = 1;
     cfg.max_response_bytes = CAP;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    return c;
+    return tc_client_new(&cfg);
 }
 
 /* One chat call, streamed or not, blocking or started and polled. */
 static genapi_status call(genapi_client *c, int stream, int nonblocking, genapi_chat_result **out, genapi_error *err)
 {
-    chat k;
-    chat_init(&k);
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     *out = NULL;
     if (!nonblocking)
         return stream ? genapi_chat_stream(c, &k.req, NULL, NULL, out, err) : genapi_chat_complete(c, &k.req, out, err);
@@ -278,10 +257,7 @@ static void test_refused_then_usable(void **state)
 static void test_response_cap_setting(void **state)
 {
     (void)state;
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = "http://127.0.0.1:9";
+    genapi_client_config cfg = tc_config("http://127.0.0.1:9");
     genapi_client *c = NULL;
     genapi_error err;
     cfg.max_response_bytes = -1;
@@ -305,7 +281,7 @@ static void test_response_cap_setting(void **state)
     cfg.base_url = url;
     cfg.max_retries = -1;
     cfg.max_response_bytes = 256 * 1024;
-    assert_int_equal(genapi_client_new(&cfg, &c, &err), GENAPI_OK);
+    c = tc_client_new(&cfg);
     assert_int_equal(call(c, 0, 0, &r, &err), GENAPI_E_PARSE);
     if (strstr(err.message, "larger than 262144 bytes") == NULL)
         fail_msg("%s", err.message);

@@ -15,61 +15,24 @@
 #include <cmocka.h>
 #include <genapi/genapi.h>
 
-/* An allocator that fails one chosen allocation (counted from when it is armed). */
-typedef struct failing {
-    long count, fail_at; /* fail_at < 0: never */
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void *f_realloc(void *ptr, size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = realloc(ptr, n);
-    if (p && !ptr)
-        f->live++;
-    return p;
-}
-
-static void f_free(void *ptr, void *user)
-{
-    failing *f = user;
-    if (ptr)
-        f->live--;
-    free(ptr);
-}
+#include "failing_alloc.h"
+#include "test_client.h"
 
 typedef genapi_status (*call_fn)(genapi_client *c, genapi_error *err);
 
 static genapi_status chat_call(genapi_client *c, int stream, genapi_error *err)
 {
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "genapi-ref");
-    GENAPI_TEXT_SET(&p, max_tokens, 4);
-    GENAPI_TEXT_SET(&p, seed, 7);
-    genapi_chat_message msg = {.role = "user", .content = "Tell me about the harbour and its lighthouse keeper"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "genapi-ref", "Tell me about the harbour and its lighthouse keeper");
+    GENAPI_TEXT_SET(&k.p, max_tokens, 4);
+    GENAPI_TEXT_SET(&k.p, seed, 7);
     genapi_chat_result *r = NULL;
-    genapi_status st = stream ? genapi_chat_stream(c, &req, NULL, NULL, &r, err) : genapi_chat_complete(c, &req, &r, err);
+    genapi_status st =
+        stream ? genapi_chat_stream(c, &k.req, NULL, NULL, &r, err) : genapi_chat_complete(c, &k.req, &r, err);
     if (st == GENAPI_OK && (r == NULL || r->choice_count != 1 || r->choices[0].content == NULL))
         fail_msg("a successful chat without its choice");
     genapi_chat_result_free(r);
-    genapi_text_params_clear(&p);
+    genapi_text_params_clear(&k.p);
     return st;
 }
 
@@ -141,34 +104,29 @@ static genapi_status image_call(genapi_client *c, genapi_error *err)
  * until it succeeds with none failing. */
 static void each_allocation_failing(const char *name, call_fn call, long max_runs)
 {
-    failing f = {0, -1, 0};
-    genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
+    fa_counter f = {0};
+    genapi_allocator hooks = FA_HOOKS(&f);
+    genapi_client_config cfg = tc_config(NULL);
     cfg.allocator = &hooks;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+    genapi_client *c = tc_client_new(&cfg);
     genapi_error err;
     /* Warm up (lazily grown client tables), then count one call's allocations. */
     for (int i = 0; i < 2; i++)
         if (call(c, &err) != GENAPI_OK)
             fail_msg("%s: %s", name, err.message);
     long base = f.live;
-    f.count = 0;
-    f.fail_at = LONG_MAX;
+    fa_fail_at(&f, LONG_MAX);
     assert_int_equal(call(c, &err), GENAPI_OK);
     long total = f.count;
-    f.fail_at = -1;
+    fa_disarm(&f);
     assert_int_equal(f.live, base);
     assert_true(total > 5);
     long stride = total / max_runs + 1;
     long nomem = 0;
     for (long at = 0; at < total; at += stride) {
-        f.count = 0;
-        f.fail_at = at;
+        fa_fail_at(&f, at);
         genapi_status st = call(c, &err);
-        f.fail_at = -1;
+        fa_disarm(&f);
         if (st != GENAPI_OK && st != GENAPI_E_NOMEM)
             fail_msg("%s, allocation %ld of %ld failing: status %d (%s), HTTP %d: %s", name, at, total, st,
                      genapi_status_str(st), err.http_status, err.message);

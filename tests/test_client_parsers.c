@@ -14,22 +14,13 @@
 #include <json-c/json.h>
 
 #include "client/client_internal.h"
-
-static genapi_client *offline_client(void)
-{
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    return c;
-}
+#include "test_client.h"
 
 /* "choices": [] is a valid (if useless) response: zero choices, not an error. */
 static void test_empty_choices(void **state)
 {
     (void)state;
-    genapi_client *c = offline_client();
+    genapi_client *c = tc_client(NULL);
     genapi_error err;
     const char *chat = "{\"id\": \"x\", \"choices\": []}";
     genapi_chat_result *r = NULL;
@@ -48,7 +39,7 @@ static void test_empty_choices(void **state)
 static void test_completion_logprobs_written_back(void **state)
 {
     (void)state;
-    genapi_client *c = offline_client();
+    genapi_client *c = tc_client(NULL);
     genapi_error err;
     const char *body = "{\"id\": \"c\", \"object\": \"text_completion\", \"model\": \"m\", \"choices\": [{\"index\": 0, "
                        "\"text\": \" a\\u00e9\", \"logprobs\": {\"text_offset\": [5, 7], \"token_logprobs\": [-0.5, -1.25], "
@@ -81,7 +72,7 @@ static void test_completion_logprobs_written_back(void **state)
 static void test_completion_request_struct_size(void **state)
 {
     (void)state;
-    genapi_client *c = offline_client();
+    genapi_client *c = tc_client(NULL);
     genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
     GENAPI_TEXT_SET(&p, model, "m");
     genapi_completion_request req = GENAPI_COMPLETION_REQUEST_INIT;
@@ -109,12 +100,9 @@ static void test_timeout_clamped_to_30_days(void **state)
     } cases[] = {{INT64_MAX, 2592000000LL}, {2592000001LL, 2592000000LL}, {2592000000LL, 2592000000LL},
                  {5000, 5000}, {0, 600000}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        genapi_client_config cfg;
-        genapi_client_config_init(&cfg, sizeof cfg);
-        cfg.ignore_environment = 1;
+        genapi_client_config cfg = tc_config(NULL);
         cfg.timeout_ms = cases[i].in;
-        genapi_client *c = NULL;
-        assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
+        genapi_client *c = tc_client_new(&cfg);
         assert_int_equal(c->timeout_ms, cases[i].want);
         genapi_client_free(c);
     }
@@ -145,7 +133,7 @@ static void test_error_message_must_be_a_string(void **state)
 static void test_tokenize_request_checks(void **state)
 {
     (void)state;
-    genapi_client *c = offline_client();
+    genapi_client *c = tc_client(NULL);
     genapi_tokenize_request req = GENAPI_TOKENIZE_REQUEST_INIT;
     req.prompt = "Hello there";
     req.return_token_strs = 1;
@@ -175,7 +163,7 @@ static void test_pending_counts(void **state)
 {
     (void)state;
     assert_int_equal(genapi_pending(NULL), 0);
-    genapi_client *c = offline_client();
+    genapi_client *c = tc_client(NULL);
     assert_int_equal(genapi_pending(c), 0);
     genapi_client_free(c);
 }

@@ -13,6 +13,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 
 static const char *const chat_body =
     "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
@@ -35,24 +36,15 @@ static void run_with(const fh_response *script, size_t n, int32_t max_retries, i
     char url[64];
     fake_http *f = fh_start(script, n, url, sizeof url);
     assert_non_null(f);
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.max_retries = max_retries;
     cfg.retry_max_delay_ms = max_delay_ms;
     cfg.timeout_ms = timeout_ms;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {.role = "user", .content = "hi"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    genapi_client *c = tc_client_new(&cfg);
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
-    o->st = genapi_chat_complete(c, &req, &r, &o->err);
+    o->st = genapi_chat_complete(c, &k.req, &r, &o->err);
     if (o->st == GENAPI_OK)
         assert_string_equal(r->choices[0].content, "ok");
     genapi_chat_result_free(r);

@@ -12,6 +12,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 #include "test_support.h"
 
 typedef struct collected {
@@ -41,34 +42,24 @@ static int on_delta(const genapi_stream_delta *d, void *user)
 
 static genapi_client *client(const char *url)
 {
-    genapi_client_config cfg;
-    genapi_client_config_init(&cfg, sizeof cfg);
-    cfg.ignore_environment = 1;
-    cfg.base_url = url;
+    genapi_client_config cfg = tc_config(url);
     cfg.retry_max_delay_ms = 20;
-    genapi_client *c = NULL;
-    assert_int_equal(genapi_client_new(&cfg, &c, NULL), GENAPI_OK);
-    return c;
+    return tc_client_new(&cfg);
 }
 
 static void chat_equals_unstreamed(const char *url)
 {
     genapi_client *c = client(url);
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "genapi-ref");
-    GENAPI_TEXT_SET(&p, seed, 42);
-    GENAPI_TEXT_SET(&p, max_tokens, 40);
-    genapi_chat_message msg = {.role = "user", .content = "Tell me about the harbour"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "genapi-ref", "Tell me about the harbour");
+    GENAPI_TEXT_SET(&k.p, seed, 42);
+    GENAPI_TEXT_SET(&k.p, max_tokens, 40);
     genapi_chat_result *whole = NULL, *streamed = NULL;
     genapi_error err;
-    assert_int_equal(genapi_chat_complete(c, &req, &whole, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &whole, &err), GENAPI_OK);
     collected col;
     memset(&col, 0, sizeof col);
-    if (genapi_chat_stream(c, &req, on_delta, &col, &streamed, &err) != GENAPI_OK)
+    if (genapi_chat_stream(c, &k.req, on_delta, &col, &streamed, &err) != GENAPI_OK)
         fail_msg("stream: %s", err.message);
     assert_true(col.deltas > 3);
     assert_int_equal(col.finished, 1);
@@ -84,7 +75,7 @@ static void chat_equals_unstreamed(const char *url)
     /* Completions too, with no callback. */
     genapi_completion_request creq = GENAPI_COMPLETION_REQUEST_INIT;
     creq.prompt = "The lighthouse keeper";
-    creq.params = &p;
+    creq.params = &k.p;
     genapi_completion_result *cw = NULL, *cs = NULL;
     assert_int_equal(genapi_complete(c, &creq, &cw, &err), GENAPI_OK);
     assert_int_equal(genapi_complete_stream(c, &creq, NULL, NULL, &cs, &err), GENAPI_OK);
@@ -113,28 +104,23 @@ static void test_callback_stops_the_stream(void **state)
 {
     (void)state;
     genapi_client *c = client(NULL);
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "genapi-ref");
-    GENAPI_TEXT_SET(&p, max_tokens, 30);
-    GENAPI_TEXT_SET(&p, ignore_eos, 1);
-    genapi_chat_message msg = {.role = "user", .content = "Hi"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "genapi-ref", "Hi");
+    GENAPI_TEXT_SET(&k.p, max_tokens, 30);
+    GENAPI_TEXT_SET(&k.p, ignore_eos, 1);
     collected col;
     memset(&col, 0, sizeof col);
     col.stop_after = 3;
     genapi_chat_result *partial = NULL;
     genapi_error err;
-    assert_int_equal(genapi_chat_stream(c, &req, on_delta, &col, &partial, &err), GENAPI_E_CANCELLED);
+    assert_int_equal(genapi_chat_stream(c, &k.req, on_delta, &col, &partial, &err), GENAPI_E_CANCELLED);
     assert_int_equal(col.deltas, 3);
     assert_non_null(partial);
     assert_string_equal(partial->choices[0].content, col.text);
     genapi_chat_result_free(partial);
     /* HTTP-level errors are the usual typed errors. */
-    GENAPI_TEXT_SET(&p, model, "no-such-model");
-    assert_int_equal(genapi_chat_stream(c, &req, on_delta, &col, &partial, &err), GENAPI_E_NOT_FOUND);
+    GENAPI_TEXT_SET(&k.p, model, "no-such-model");
+    assert_int_equal(genapi_chat_stream(c, &k.req, on_delta, &col, &partial, &err), GENAPI_E_NOT_FOUND);
     assert_int_equal(err.http_status, 404);
     assert_null(partial);
     genapi_client_free(c);
@@ -159,18 +145,13 @@ static void test_broken_and_failing_streams(void **state)
         fake_http *f = fh_start(script, 1, url, sizeof url);
         assert_non_null(f);
         genapi_client *c = client(url);
-        genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-        GENAPI_TEXT_SET(&p, model, "m");
-        genapi_chat_message msg = {.role = "user", .content = "Hi"};
-        genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-        req.messages = &msg;
-        req.message_count = 1;
-        req.params = &p;
+        tc_chat k;
+        tc_chat_init(&k, "m", "Hi");
         collected col;
         memset(&col, 0, sizeof col);
         genapi_chat_result *partial = NULL;
         genapi_error err;
-        assert_int_equal(genapi_chat_stream(c, &req, on_delta, &col, &partial, &err), GENAPI_E_STREAM);
+        assert_int_equal(genapi_chat_stream(c, &k.req, on_delta, &col, &partial, &err), GENAPI_E_STREAM);
         assert_string_equal(err.message, messages[i]);
         assert_non_null(partial);
         assert_string_equal(partial->choices[0].content, i == 0 ? "Hel" : "Hello");

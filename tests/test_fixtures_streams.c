@@ -21,6 +21,7 @@
 #include <genapi/completions.h>
 #include <genapi/logprobs.h>
 
+#include "failing_alloc.h"
 #include "fixture_cases.h"
 #include "params/param_internal.h"
 #include "stream/accumulate.h"
@@ -611,35 +612,6 @@ static void test_delta_stop(void **state)
     assert_string_equal(s->cmpl->object, "text_completion");
 }
 
-/* An allocator that grants `left` allocations, then fails. */
-typedef struct budget {
-    size_t left;
-} budget;
-
-static void *b_malloc(size_t n, void *user)
-{
-    budget *b = user;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return malloc(n);
-}
-
-static void *b_realloc(void *p, size_t n, void *user)
-{
-    budget *b = user;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return realloc(p, n);
-}
-
-static void b_free(void *p, void *user)
-{
-    (void)user;
-    free(p);
-}
-
 /* Event callback of the out-of-memory test: the accumulator, and the first failure. */
 typedef struct oom_run {
     gacc *acc;
@@ -663,11 +635,11 @@ static void test_out_of_memory(void **state)
 {
     (void)state;
     const inline_case *ic = &inline_cases[0]; /* every kind of storage: tools, logprobs, two choices */
-    budget b = {0};
-    ga_alloc a = {b_malloc, b_realloc, b_free, &b};
+    fa_counter b = {0}; /* a budget of n allocations, then failures */
+    ga_alloc a = FA_HOOKS(&b);
     int succeeded = 0;
     for (size_t n = 0; n < 400 && !succeeded; n++) {
-        b.left = n;
+        fa_fail_from(&b, (long)n);
         oom_run o = {gacc_new(&a, GACC_CHAT, NULL, NULL), 0};
         if (o.acc == NULL)
             continue;

@@ -12,6 +12,7 @@
 #include <genapi/genapi.h>
 
 #include "client/request.h"
+#include "failing_alloc.h"
 #include "transport/transport.h"
 
 /* Read, write, read again, write again: the same JSON (fuzz_params). */
@@ -74,41 +75,13 @@ static void test_progress_ranges(void **state)
     assert_int_equal(gc_progress_parse(idle, strlen(idle), &p), 0);
 }
 
-/* An allocator whose allocation number fail_at (counted once armed) fails. */
-typedef struct failing {
-    int armed;
-    long count, fail_at;
-} failing;
-
-static void *f_malloc(size_t n, void *user)
-{
-    failing *f = user;
-    if (f->armed && f->count++ == f->fail_at)
-        return NULL;
-    return malloc(n);
-}
-
-static void *f_realloc(void *p, size_t n, void *user)
-{
-    failing *f = user;
-    if (f->armed && f->count++ == f->fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *user)
-{
-    (void)user;
-    free(p);
-}
-
 /* A model listing whose name could not be copied was returned as a success with a NULL id
  * (fuzz_response, out-of-memory injection): now the whole listing fails with GENAPI_E_NOMEM. */
 static void test_model_list_out_of_memory(void **state)
 {
     (void)state;
-    failing f = {0, 0, -1};
-    genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
+    fa_counter f = {0};
+    genapi_allocator hooks = FA_HOOKS(&f);
     genapi_client_config cfg;
     genapi_client_config_init(&cfg, sizeof cfg);
     cfg.base_url = "http://127.0.0.1:9";
@@ -129,13 +102,11 @@ static void test_model_list_out_of_memory(void **state)
     resp.body_len = strlen(body);
     int failures = 0;
     for (long at = 0; at < 16; at++) {
-        f.armed = 1;
-        f.count = 0;
-        f.fail_at = at;
+        fa_fail_at(&f, at);
         void *out = NULL;
         genapi_error err;
         genapi_status st = gc_text_models_ops.parse(c, &resp, &out, &err);
-        f.armed = 0;
+        fa_disarm(&f);
         if (st == GENAPI_OK) {
             const genapi_model_list *l = out;
             assert_int_equal(l->count, 3);

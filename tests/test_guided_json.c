@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <json-c/json.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <regex.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "engine/text/guided/guided.h"
+#include "failing_alloc.h"
 #include "guided_testing.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -606,8 +608,9 @@ static void test_alloc_failures(void **state)
     gdt_tvocab tv;
     gdt_tvocab_init(&tv);
     const char *schema = schemas[4]; /* recursive $ref, arrays, objects, integers */
-    gdt_counting k = {0, 0, -1};
-    gd_alloc_hooks h = {gdt_malloc_fail_once, gdt_free, &k};
+    fa_counter k = {0};
+    fa_fail_at(&k, LONG_MAX); /* counting the calls */
+    gd_alloc_hooks h = {fa_malloc, fa_free, &k};
     genapi_error err;
     gd_constraint *c = gd_compile_json_schema(&h, &tv.v, schema, "guided_json", &err);
     assert_non_null(c);
@@ -615,10 +618,11 @@ static void test_alloc_failures(void **state)
     free(gdt_drive(c, &tv.v, 3, 20, &n));
     gd_free(c);
     assert_int_equal(k.live, 0);
-    long total = k.total, stride = total / 150 + 1;
+    long total = k.count, stride = total / 150 + 1;
     for (long f = 0; f < total; f += stride) {
-        gdt_counting k2 = {0, 0, f};
-        gd_alloc_hooks h2 = {gdt_malloc_fail_once, gdt_free, &k2};
+        fa_counter k2 = {0};
+        fa_fail_at(&k2, f);
+        gd_alloc_hooks h2 = {fa_malloc, fa_free, &k2};
         c = gd_compile_json_schema(&h2, &tv.v, schema, "guided_json", &err);
         if (c) {
             uint8_t mask[GDT_N];

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <locale.h>
 #include <regex.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <string.h>
 
 #include "engine/text/guided/guided.h"
+#include "failing_alloc.h"
 #include "guided_testing.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -368,8 +370,9 @@ static void test_alloc_hooks_and_oom(void **state)
     (void)state;
     gdt_tvocab tv;
     gdt_tvocab_init(&tv);
-    gdt_counting k = {0, 0, -1};
-    gd_alloc_hooks h = {gdt_malloc_fail_from, gdt_free, &k};
+    fa_counter k = {0};
+    fa_fail_at(&k, LONG_MAX); /* counting the calls */
+    gd_alloc_hooks h = {fa_malloc, fa_free, &k};
     genapi_error err;
     gd_constraint *c = gd_compile_regex(&h, &tv.v, "[a-z]{2,5}(\\.[a-z]+)*", "guided_regex", &err);
     assert_non_null(c);
@@ -377,13 +380,14 @@ static void test_alloc_hooks_and_oom(void **state)
     char *s = gdt_drive(c, &tv.v, 5, 10, &n);
     free(s);
     gd_free(c);
-    assert_true(k.total > 0);
+    assert_true(k.count > 0);
     assert_int_equal(k.live, 0);
     /* every allocation failure is reported as out of memory, with nothing leaked */
-    long total = k.total;
+    long total = k.count;
     for (long f = 0; f < total; f++) {
-        gdt_counting k2 = {0, 0, f};
-        gd_alloc_hooks h2 = {gdt_malloc_fail_from, gdt_free, &k2};
+        fa_counter k2 = {0};
+        fa_fail_from(&k2, f);
+        gd_alloc_hooks h2 = {fa_malloc, fa_free, &k2};
         c = gd_compile_regex(&h2, &tv.v, "[a-z]{2,5}(\\.[a-z]+)*", "guided_regex", &err);
         if (c) {
             uint8_t mask[GDT_N];
@@ -395,7 +399,7 @@ static void test_alloc_hooks_and_oom(void **state)
         assert_int_equal(k2.live, 0);
     }
     /* half-set hooks are refused */
-    gd_alloc_hooks bad = {gdt_malloc_fail_from, NULL, &k};
+    gd_alloc_hooks bad = {fa_malloc, NULL, &k};
     assert_null(gd_compile_regex(&bad, &tv.v, "a", "guided_regex", &err));
     assert_int_equal(err.status, GENAPI_E_INVALID_ARG);
 }

@@ -36,6 +36,7 @@
 #include <sodium.h>
 
 #include "engine/image/image_decode.h"
+#include "failing_alloc.h"
 #include "image/probe.h"
 #include "test_support.h"
 #include "util/alloc.h"
@@ -239,35 +240,6 @@ static void test_exif_orientation_rules(void **state)
 /* ---------------------------------------------------------------------------------------------
  * Limits before decoding */
 
-/* An allocator counting what it is asked for. */
-typedef struct counting {
-    size_t largest, total;
-} counting;
-
-static void *cnt_malloc(size_t n, void *user)
-{
-    counting *k = user;
-    k->total += n;
-    if (n > k->largest)
-        k->largest = n;
-    return malloc(n);
-}
-
-static void *cnt_realloc(void *p, size_t n, void *user)
-{
-    counting *k = user;
-    k->total += n;
-    if (n > k->largest)
-        k->largest = n;
-    return realloc(p, n);
-}
-
-static void cnt_free(void *p, void *user)
-{
-    (void)user;
-    free(p);
-}
-
 static const tcase *find_case(const suite *s, const char *file)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -358,8 +330,8 @@ static void test_limits_before_decoding(void **state)
         gi_probe(d, c->len, &fmt, &w, &h);
         assert_int_equal(w, (int32_t)big[i].w);
         assert_int_equal(h, (int32_t)big[i].h);
-        counting k = {0, 0};
-        genapi_allocator hooks = {cnt_malloc, cnt_realloc, cnt_free, &k};
+        fa_counter k = {0}; /* k.largest: the largest size asked for */
+        genapi_allocator hooks = FA_HOOKS(&k);
         ga_alloc a;
         assert_int_equal(ga_alloc_resolve(&a, &hooks), 0);
         gi_image img;

@@ -21,6 +21,8 @@
 #include "server/backend_internal.h"
 #include "server/job.h"
 
+#include "failing_alloc.h"
+
 static ga_alloc A;
 /* base64 PNGs of an 80x48 test picture, of a mask of that size and of a smaller mask. */
 static char *INIT_B64, *MASK_B64, *SMALL_B64;
@@ -909,42 +911,6 @@ static void test_progress_from_another_thread(void **state)
     genapi_backend_free(b);
 }
 
-/* An allocator that fails one chosen allocation (counted from when it is armed). */
-typedef struct failing {
-    long count, fail_at; /* fail_at < 0: never */
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void *f_realloc(void *ptr, size_t n, void *user)
-{
-    failing *f = user;
-    if (f->fail_at >= 0 && f->count++ == f->fail_at)
-        return NULL;
-    void *p = realloc(ptr, n);
-    if (p && !ptr)
-        f->live++;
-    return p;
-}
-
-static void f_free(void *ptr, void *user)
-{
-    failing *f = user;
-    if (ptr)
-        f->live--;
-    free(ptr);
-}
-
 /* Each allocation of an image request failing in turn: the answer is the normal one or an
  * error, never a crash, and nothing is left allocated. */
 static void test_route_jobs_out_of_memory(void **state)
@@ -955,8 +921,8 @@ static void test_route_jobs_out_of_memory(void **state)
         char *body = format_body(PINNED[cases[k]].body, INIT_B64, MASK_B64, SMALL_B64);
         long total = -1;
         for (long at = -1; at < (total < 0 ? 1 : total); at++) {
-            failing f = {0, -1, 0};
-            genapi_allocator hooks = {f_malloc, f_realloc, f_free, &f};
+            fa_counter f = {0};
+            genapi_allocator hooks = FA_HOOKS(&f);
             genapi_backend_config cfg;
             memset(&cfg, 0, sizeof cfg);
             cfg.struct_size = sizeof cfg;
@@ -964,7 +930,8 @@ static void test_route_jobs_out_of_memory(void **state)
             genapi_backend *b = NULL;
             assert_int_equal(genapi_backend_new(&cfg, &b, NULL), GENAPI_OK);
             long base = f.live;
-            f.fail_at = at;
+            if (at >= 0)
+                fa_fail_at(&f, at);
             genapi_http_request req = {"POST", PINNED[cases[k]].path, NULL, "application/json", body, strlen(body)};
             genapi_http_response r;
             memset(&r, 0, sizeof r);
@@ -982,8 +949,7 @@ static void test_route_jobs_out_of_memory(void **state)
             assert_int_equal(f.live, base);
             if (at < 0) {
                 /* Count the allocations of one request with a counter that never fails. */
-                f.fail_at = LONG_MAX;
-                f.count = 0;
+                fa_fail_at(&f, LONG_MAX);
                 genapi_http_response r2;
                 assert_int_equal(genapi_backend_handle(b, &req, &r2), GENAPI_OK);
                 genapi_http_response_release(b, &r2);
@@ -992,7 +958,7 @@ static void test_route_jobs_out_of_memory(void **state)
                 if (getenv("GENAPI_DUMP_BODIES"))
                     printf("request %zu: %ld allocations\n", cases[k], total);
             }
-            f.fail_at = -1;
+            fa_disarm(&f);
             genapi_backend_free(b);
             assert_int_equal(f.live, 0);
         }

@@ -18,6 +18,7 @@
 #include <genapi/genapi.h>
 #include <json-c/json.h>
 
+#include "failing_alloc.h"
 #include "server/job.h"
 
 #define CHAT_PATH "/v1/chat/completions"
@@ -1631,47 +1632,13 @@ typedef struct job_case {
 
 static genapi_backend *backend;
 
-/* Allocation hooks that count live blocks, so a freed job can be shown to leave none. */
-typedef struct counting {
-    long live;
-    long fail_in; /* > 0: the allocation that many calls from now fails */
-} counting;
-
-static int refuse(counting *c) { return c->fail_in > 0 && --c->fail_in == 0; }
-
-static void *count_malloc(size_t n, void *user)
-{
-    if (refuse(user))
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        ((counting *)user)->live++;
-    return p;
-}
-
-static void *count_realloc(void *p, size_t n, void *user)
-{
-    if (refuse(user))
-        return NULL;
-    void *q = realloc(p, n);
-    if (p == NULL && q)
-        ((counting *)user)->live++;
-    return q;
-}
-
-static void count_free(void *p, void *user)
-{
-    if (p)
-        ((counting *)user)->live--;
-    free(p);
-}
-
-static counting live_blocks;
+/* The backend's allocations, counted, so a freed job can be shown to leave no live block. */
+static fa_counter live_blocks;
 
 static int setup(void **state)
 {
     (void)state;
-    static const genapi_allocator hooks = {count_malloc, count_realloc, count_free, &live_blocks};
+    static const genapi_allocator hooks = FA_HOOKS(&live_blocks);
     genapi_backend_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.struct_size = sizeof cfg;
@@ -2087,12 +2054,12 @@ static void test_allocation_failures_end_jobs(void **state)
                 size_t steps = 0;
                 for (; steps < at && !gs_job_done(job); steps++)
                     gs_job_step(job);
-                live_blocks.fail_in = in;
+                fa_fail_at(&live_blocks, in - 1); /* the allocation `in` calls from now */
                 for (; !gs_job_done(job); steps++) {
                     assert_true(steps < 10000);
                     gs_job_step(job);
                 }
-                live_blocks.fail_in = 0;
+                fa_disarm(&live_blocks);
                 size_t n;
                 const char *out = gs_job_take(job, &n);
                 assert_true(gs_job_head_ready(job));

@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "failing_alloc.h"
 #include "fixture_cases.h"
 #include "params/param_internal.h"
 #include "stream/sse.h"
@@ -354,40 +355,12 @@ static void test_callback_stop(void **state)
     }
 }
 
-/* An allocator that grants `budget` allocations, then fails. */
-typedef struct budget {
-    size_t left;
-} budget;
-
-static void *b_malloc(size_t n, void *user)
-{
-    budget *b = user;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return malloc(n);
-}
-
-static void *b_realloc(void *p, size_t n, void *user)
-{
-    budget *b = user;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return realloc(p, n);
-}
-
-static void b_free(void *p, void *user)
-{
-    (void)user;
-    free(p);
-}
-
 static void test_out_of_memory(void **state)
 {
     (void)state;
-    budget b = {0};
-    ga_alloc a = {b_malloc, b_realloc, b_free, &b};
+    fa_counter b = {0}; /* a budget of allocations, then failures: none granted first */
+    fa_fail_from(&b, 0);
+    ga_alloc a = FA_HOOKS(&b);
     ev_list got;
     memset(&got, 0, sizeof got);
     gsse_decoder d;
@@ -412,7 +385,7 @@ static void test_out_of_memory(void **state)
     int succeeded = 0;
     for (size_t budget_n = 0; budget_n < 64 && !succeeded; budget_n++) {
         for (size_t step = 0; step <= 7; step += 7) {
-            b.left = budget_n;
+            fa_fail_from(&b, (long)budget_n);
             int rc = decode(&a, text, sizeof text - 1, step, &got);
             if (rc == 0) {
                 expect_same("budget", &ref, &got);

@@ -18,37 +18,11 @@
 #include "engine/text/engine.h"
 #include "engine/text/gen.h"
 #include "engine/text/select.h"
+#include "failing_alloc.h"
 
-/* ---- a counting allocator: every block the engine and the arena take is given back ---- */
-typedef struct counting {
-    long live;
-} counting;
-
-static void *count_malloc(size_t n, void *user)
-{
-    void *p = malloc(n);
-    if (p)
-        ((counting *)user)->live++;
-    return p;
-}
-
-static void *count_realloc(void *p, size_t n, void *user)
-{
-    void *q = realloc(p, n);
-    if (q && p == NULL)
-        ((counting *)user)->live++;
-    return q;
-}
-
-static void count_free(void *p, void *user)
-{
-    if (p)
-        ((counting *)user)->live--;
-    free(p);
-}
-
+/* An engine over a counting allocator: every block the engine and the arena take is given back. */
 typedef struct fixture {
-    counting count;
+    fa_counter count;
     ga_alloc alloc;
     gx_text_engine *e;
 } fixture;
@@ -58,7 +32,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    f->alloc = (ga_alloc){count_malloc, count_realloc, count_free, &f->count};
+    f->alloc = (ga_alloc)FA_HOOKS(&f->count);
     f->e = gx_text_engine_new(&f->alloc);
     if (f->e == NULL)
         return -1;

@@ -82,7 +82,8 @@ genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const
                                  genapi_request **out, genapi_error *err)
 {
     genapi_request *r = ga_calloc(&c->alloc, 1, sizeof *r);
-    if (r == NULL || strlen(path) >= sizeof r->path) {
+    size_t path_len = strlen(path);
+    if (r == NULL || path_len >= sizeof r->path) {
         ga_free(&c->alloc, body);
         ga_free(&c->alloc, r);
         return ga_err(err, r ? GENAPI_E_INVALID_ARG : GENAPI_E_NOMEM, NULL, r ? "path too long" : "out of memory");
@@ -98,9 +99,9 @@ genapi_status gc_start_resolving(genapi_client *c, const gc_kind_ops *ops, const
     r->body = body;
     r->body_len = body ? strlen(body) : 0;
     r->method = method;
-    snprintf(r->path, sizeof r->path, "%s", path);
-    snprintf(r->progress_path, sizeof r->progress_path, "%s",
-             c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/progress" : "/v1/progress");
+    memcpy(r->path, path, path_len + 1);
+    const char *progress = c->image_api == GENAPI_IMAGE_API_WEBUI ? "/sdapi/v1/progress" : "/v1/progress";
+    memcpy(r->progress_path, progress, strlen(progress) + 1); /* both fit progress_path */
     r->refs = 2; /* the caller's handle and the loop */
     r->status = GENAPI_E_AGAIN;
     r->last_progress = -1;

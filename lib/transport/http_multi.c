@@ -184,11 +184,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
     return ga_buf_append(&t->body, data, n) == 0 ? n : 0;
 }
 
-/* Copy the value of header `name` if `line` is that header. */
-static void header_value(const char *line, size_t n, const char *name, char *dst, size_t cap)
+/* Copy the value of header `name` (lower case, nl bytes) if `line` is that header. */
+static void header_value(const char *line, size_t n, const char *name, size_t nl, char *dst, size_t cap)
 {
-    size_t nl = strlen(name);
-    if (n <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+    if (n <= nl || line[nl] != ':' || (line[0] | 0x20) != name[0] || strncasecmp(line, name, nl) != 0)
         return;
     const char *v = line + nl + 1;
     const char *end = line + n;
@@ -210,9 +209,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user)
         r->request_id[0] = '\0';
         r->location[0] = '\0';
     }
-    header_value(line, n, "retry-after", r->retry_after, sizeof r->retry_after);
-    header_value(line, n, "x-request-id", r->request_id, sizeof r->request_id);
-    header_value(line, n, "location", r->location, sizeof r->location);
+#define HEADER_VALUE(name, dst) header_value(line, n, name, sizeof name - 1, dst, sizeof dst)
+    HEADER_VALUE("retry-after", r->retry_after);
+    HEADER_VALUE("x-request-id", r->request_id);
+    HEADER_VALUE("location", r->location);
+#undef HEADER_VALUE
     return n;
 }
 

@@ -135,33 +135,6 @@ int gdt_accepts(gd_constraint *c, const char *s, size_t n)
     return gd_complete(c);
 }
 
-void *gdt_malloc_fail_from(size_t n, void *user)
-{
-    gdt_counting *k = user;
-    if (k->fail_at >= 0 && k->total >= k->fail_at)
-        return NULL;
-    k->total++;
-    k->live++;
-    return malloc(n);
-}
-
-void *gdt_malloc_fail_once(size_t n, void *user)
-{
-    gdt_counting *k = user;
-    if (k->total++ == k->fail_at)
-        return NULL;
-    k->live++;
-    return malloc(n);
-}
-
-void gdt_free(void *p, void *user)
-{
-    gdt_counting *k = user;
-    if (p)
-        k->live--;
-    free(p);
-}
-
 void gdt_expect_compile_error(gd_constraint *c, const genapi_error *err, const char *param, const char *what,
                               const char *needle)
 {

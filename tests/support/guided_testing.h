@@ -1,6 +1,7 @@
 /* Helpers shared by the guided-decoding unit tests (tests/test_guided_{regex,json,choice}.c):
  * a synthetic vocabulary, a seeded random driver that walks a constraint to EOS while checking
- * every mask, byte-wise acceptance, and counting allocator hooks. */
+ * every mask, byte-wise acceptance, the error of a compile that must fail. (Allocation hooks:
+ * failing_alloc.h.) */
 #ifndef GENAPI_GUIDED_TESTING_H
 #define GENAPI_GUIDED_TESTING_H
 
@@ -38,18 +39,6 @@ char *gdt_drive(gd_constraint *c, const gd_vocab *v, uint64_t seed, size_t budge
 
 /* Reset c and feed s[0..n) byte by byte; 1 if the whole string is accepted (and complete). */
 int gdt_accepts(gd_constraint *c, const char *s, size_t n);
-
-/* Counting allocator hooks: user is a gdt_counting. live counts outstanding blocks, total the
- * calls to the malloc hook; fail_at < 0 never fails. */
-typedef struct gdt_counting {
-    long live, total, fail_at;
-} gdt_counting;
-
-/* Fails every allocation from the fail_at-th (0-based) on; failed calls are not counted. */
-void *gdt_malloc_fail_from(size_t n, void *user);
-/* Fails only the fail_at-th allocation (0-based); every call is counted. */
-void *gdt_malloc_fail_once(size_t n, void *user);
-void gdt_free(void *p, void *user);
 
 /* c and err are what a compile that must fail returned: c is NULL (else the test fails naming
  * `what`, the pattern or schema, and needle), err->status is GENAPI_E_INVALID_ARG, err->param is

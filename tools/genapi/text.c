@@ -59,11 +59,51 @@ static int print_delta(const genapi_stream_delta *d, void *user)
     return 0;
 }
 
-int cli_chat(genapi_client *client, const cli *c)
+/* The answer of chat or complete: one of the two is set. */
+typedef struct text_answer {
+    genapi_chat_result *chat;
+    genapi_completion_result *completion;
+} text_answer;
+
+/* Sends the request of chat or complete for the text (streamed with --stream). */
+typedef genapi_status (*text_send_fn)(genapi_client *client, const cli *c, const char *text,
+                                      const genapi_text_params *p, text_answer *out, genapi_error *err);
+
+/* --json: the answer whole. */
+static genapi_status print_answer_json(const text_answer *a, genapi_error *err)
+{
+    char *json = NULL;
+    genapi_status st = a->chat ? genapi_chat_result_to_json(a->chat, &json, err)
+                               : genapi_completion_result_to_json(a->completion, &json, err);
+    if (st == GENAPI_OK)
+        printf("%s\n", json);
+    if (a->chat)
+        genapi_chat_result_string_free(a->chat, json);
+    else
+        genapi_completion_result_string_free(a->completion, json);
+    return st;
+}
+
+/* Each choice's text on a line. */
+static void print_answer_text(const text_answer *a)
+{
+    size_t n = a->chat ? a->chat->choice_count : a->completion->choice_count;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = a->chat ? a->chat->choices[i].content : a->completion->choices[i].text;
+        size_t len = a->chat ? a->chat->choices[i].content_len : a->completion->choices[i].text_len;
+        if (s)
+            fwrite(s, 1, len, stdout);
+        fputc('\n', stdout);
+    }
+}
+
+/* chat and complete: read the text (`what` names it in messages), apply -p / -m, send, print
+ * the answer (--stream has printed the deltas: a newline ends them). */
+static int text_command(genapi_client *client, const cli *c, const char *what, text_send_fn send_request)
 {
     int rc = 0;
-    char *message = cli_text_arg(c, "MESSAGE", &rc);
-    if (message == NULL)
+    char *text = cli_text_arg(c, what, &rc);
+    if (text == NULL)
         return rc;
     genapi_error err;
     genapi_error_clear(&err);
@@ -71,98 +111,61 @@ int cli_chat(genapi_client *client, const cli *c)
     genapi_text_params_init(&p, sizeof p);
     genapi_status st = GENAPI_OK;
     if (text_params(c, &p, &st, &err) != 0) {
-        free(message);
+        free(text);
         genapi_text_params_clear(&p);
         return 2;
     }
-    genapi_chat_result *res = NULL;
-    if (st == GENAPI_OK) {
-        genapi_chat_message msgs[2];
-        size_t n_msgs = 0;
-        if (c->system)
-            msgs[n_msgs++] = (genapi_chat_message){.role = "system", .content = c->system};
-        msgs[n_msgs++] = (genapi_chat_message){.role = "user", .content = message};
-        genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-        req.messages = msgs;
-        req.message_count = n_msgs;
-        req.params = &p;
-        if (c->stream)
-            st = genapi_chat_stream(client, &req, print_delta, (void *)c, &res, &err);
-        else
-            st = genapi_chat_complete(client, &req, &res, &err);
-    }
-    if (st == GENAPI_OK && c->stream && !c->json) {
+    text_answer a = {NULL, NULL};
+    if (st == GENAPI_OK)
+        st = send_request(client, c, text, &p, &a, &err);
+    if (st == GENAPI_OK && c->stream && !c->json)
         fputc('\n', stdout);
-    } else if (st == GENAPI_OK && c->json && !c->stream) {
-        char *json = NULL;
-        st = genapi_chat_result_to_json(res, &json, &err);
-        if (st == GENAPI_OK)
-            printf("%s\n", json);
-        genapi_chat_result_string_free(res, json);
-    } else if (st == GENAPI_OK && !c->stream) {
-        for (size_t i = 0; i < res->choice_count; i++) {
-            const genapi_chat_choice *ch = &res->choices[i];
-            if (ch->content)
-                fwrite(ch->content, 1, ch->content_len, stdout);
-            fputc('\n', stdout);
-        }
-    }
+    else if (st == GENAPI_OK && c->json && !c->stream)
+        st = print_answer_json(&a, &err);
+    else if (st == GENAPI_OK && !c->stream)
+        print_answer_text(&a);
     if (st != GENAPI_OK)
         rc = cli_fail(st, &err);
-    genapi_chat_result_free(res);
-    free(message);
+    genapi_chat_result_free(a.chat);
+    genapi_completion_result_free(a.completion);
+    free(text);
     genapi_text_params_clear(&p);
     return rc;
 }
 
-int cli_complete(genapi_client *client, const cli *c)
+/* chat: the message as the user's, after the --system message. */
+static genapi_status send_chat(genapi_client *client, const cli *c, const char *message, const genapi_text_params *p,
+                               text_answer *out, genapi_error *err)
 {
-    int rc = 0;
-    char *prompt = cli_text_arg(c, "PROMPT", &rc);
-    if (prompt == NULL)
-        return rc;
-    genapi_error err;
-    genapi_error_clear(&err);
-    genapi_text_params p;
-    genapi_text_params_init(&p, sizeof p);
-    genapi_status st = GENAPI_OK;
-    if (text_params(c, &p, &st, &err) != 0) {
-        free(prompt);
-        genapi_text_params_clear(&p);
-        return 2;
-    }
-    genapi_completion_result *res = NULL;
-    if (st == GENAPI_OK) {
-        genapi_completion_request req = GENAPI_COMPLETION_REQUEST_INIT;
-        req.prompt = prompt;
-        req.params = &p;
-        if (c->stream)
-            st = genapi_complete_stream(client, &req, print_delta, (void *)c, &res, &err);
-        else
-            st = genapi_complete(client, &req, &res, &err);
-    }
-    if (st == GENAPI_OK && c->stream && !c->json) {
-        fputc('\n', stdout);
-    } else if (st == GENAPI_OK && c->json && !c->stream) {
-        char *json = NULL;
-        st = genapi_completion_result_to_json(res, &json, &err);
-        if (st == GENAPI_OK)
-            printf("%s\n", json);
-        genapi_completion_result_string_free(res, json);
-    } else if (st == GENAPI_OK && !c->stream) {
-        for (size_t i = 0; i < res->choice_count; i++) {
-            if (res->choices[i].text)
-                fwrite(res->choices[i].text, 1, res->choices[i].text_len, stdout);
-            fputc('\n', stdout);
-        }
-    }
-    if (st != GENAPI_OK)
-        rc = cli_fail(st, &err);
-    genapi_completion_result_free(res);
-    free(prompt);
-    genapi_text_params_clear(&p);
-    return rc;
+    genapi_chat_message msgs[2];
+    size_t n_msgs = 0;
+    if (c->system)
+        msgs[n_msgs++] = (genapi_chat_message){.role = "system", .content = c->system};
+    msgs[n_msgs++] = (genapi_chat_message){.role = "user", .content = message};
+    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
+    req.messages = msgs;
+    req.message_count = n_msgs;
+    req.params = p;
+    if (c->stream)
+        return genapi_chat_stream(client, &req, print_delta, (void *)c, &out->chat, err);
+    return genapi_chat_complete(client, &req, &out->chat, err);
 }
+
+int cli_chat(genapi_client *client, const cli *c) { return text_command(client, c, "MESSAGE", send_chat); }
+
+/* complete: the prompt as it is. */
+static genapi_status send_completion(genapi_client *client, const cli *c, const char *prompt,
+                                     const genapi_text_params *p, text_answer *out, genapi_error *err)
+{
+    genapi_completion_request req = GENAPI_COMPLETION_REQUEST_INIT;
+    req.prompt = prompt;
+    req.params = p;
+    if (c->stream)
+        return genapi_complete_stream(client, &req, print_delta, (void *)c, &out->completion, err);
+    return genapi_complete(client, &req, &out->completion, err);
+}
+
+int cli_complete(genapi_client *client, const cli *c) { return text_command(client, c, "PROMPT", send_completion); }
 
 int cli_tokenize(genapi_client *client, const cli *c)
 {
