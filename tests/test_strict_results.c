@@ -13,6 +13,7 @@
 #include <genapi/genapi.h>
 
 #include "fake_http.h"
+#include "test_client.h"
 #include "test_support.h"
 #include "util/json_typed.h"
 
@@ -251,17 +252,12 @@ static void test_nul_in_reasoning_kept(void **state)
     fake_http *f = fh_start_steps(script, 3, url, sizeof url);
     assert_non_null(f);
     genapi_client *c = client_for(url);
-    genapi_text_params p = GENAPI_TEXT_PARAMS_INIT;
-    GENAPI_TEXT_SET(&p, model, "m");
-    genapi_chat_message msg = {.role = "user", .content = "hi"};
-    genapi_chat_request req = GENAPI_CHAT_REQUEST_INIT;
-    req.messages = &msg;
-    req.message_count = 1;
-    req.params = &p;
+    tc_chat k;
+    tc_chat_init(&k, "m", "hi");
     genapi_chat_result *r = NULL;
     genapi_error err;
 
-    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_OK);
     assert_reasoning(&r->choices[0], "think\0more", 10);
     assert_int_equal(r->choices[0].content_len, 3);
     /* written back whole, and read back the same */
@@ -275,12 +271,12 @@ static void test_nul_in_reasoning_kept(void **state)
     genapi_chat_result_string_free(r, json);
     genapi_chat_result_free(r);
 
-    assert_int_equal(genapi_chat_complete(c, &req, &r, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_complete(c, &k.req, &r, &err), GENAPI_OK);
     assert_reasoning(&r->choices[0], "\0a\0", 3);
     genapi_chat_result_free(r);
 
     counted deltas = {{0}, 0};
-    assert_int_equal(genapi_chat_stream(c, &req, add_reasoning, &deltas, &r, &err), GENAPI_OK);
+    assert_int_equal(genapi_chat_stream(c, &k.req, add_reasoning, &deltas, &r, &err), GENAPI_OK);
     assert_reasoning(&r->choices[0], "th\0ink\0", 7);
     assert_int_equal(deltas.len, 7);
     assert_memory_equal(deltas.text, "th\0ink\0", 7);
