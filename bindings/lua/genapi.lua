@@ -341,7 +341,7 @@ end
 local C = load_library()
 M.C = C
 
-local ABI_VERSION = 1
+local ABI_VERSION = 2
 if C.genapi_abi_version() ~= ABI_VERSION then
     error(string.format("genapi: the library has ABI %d, this binding expects %d", C.genapi_abi_version(),
         ABI_VERSION), 0)

@@ -47,7 +47,7 @@ extern "C" {
 /** Patch version of the library headers. */
 #define GENAPI_VERSION_PATCH 0
 /** ABI version: bumped whenever a public struct changes layout incompatibly. */
-#define GENAPI_ABI_VERSION 1
+#define GENAPI_ABI_VERSION 2
 
 /**
  * @brief Result of every libgenapi function that can fail.

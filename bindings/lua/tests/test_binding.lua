@@ -82,7 +82,7 @@ end)
 
 test("version and ABI", function()
     assert(genapi.version():match("^%d+%.%d+%.%d+$"))
-    assert(genapi.C.genapi_abi_version() == 1)
+    assert(genapi.C.genapi_abi_version() == 2)
     assert(genapi.status_str(-16) == genapi.status_str(genapi.E_AGAIN))
 end)
 

@@ -13,7 +13,7 @@ import os
 
 from ._errors import GenapiErrorStruct, error_from_struct
 
-ABI_VERSION = 1  # GENAPI_ABI_VERSION this binding was written for
+ABI_VERSION = 2  # GENAPI_ABI_VERSION this binding was written for
 
 c_int32 = ctypes.c_int32
 c_uint32 = ctypes.c_uint32

@@ -148,7 +148,7 @@ def required_base():
 
 class LayoutTest(unittest.TestCase):
     def test_abi_and_version(self):
-        self.assertEqual(_lib.genapi_abi_version(), 1)
+        self.assertEqual(_lib.genapi_abi_version(), 2)
         self.assertRegex(genapi.library_version(), r"^\d+\.\d+\.\d+$")
         self.assertEqual(genapi.status_str(-8), "not found")
 
