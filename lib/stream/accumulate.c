@@ -66,10 +66,9 @@ struct gacc {
     int64_t err_code;
     size_t json_events;
 
-    /* The deltas of the latest event and the JSON they point into (kept until the next event). */
+    /* The deltas of the event being applied (they point into its JSON, freed after it). */
     gacc_delta *deltas;
     size_t n_deltas, cap_deltas;
-    json_object *last_root;
 };
 
 /* ---- lifetime ------------------------------------------------------------------------------ */
@@ -105,7 +104,6 @@ void gacc_free(gacc *acc)
         choice_free(&acc->alloc, &acc->choices[i]);
     ga_free(&acc->alloc, acc->choices);
     ga_free(&acc->alloc, acc->deltas);
-    json_object_put(acc->last_root);
     if (acc->tok)
         json_tokener_free(acc->tok);
     ga_arena_free(&acc->ar);
@@ -324,7 +322,7 @@ static void apply_choice(gacc *acc, json_object *cj, size_t pos, ga_jt *t)
     size_t text_len = 0, reasoning_len = 0;
     if (acc->kind == GACC_CHAT) {
         /* a chunk carries "delta"; a complete chat.completion object would carry "message" */
-        size_t at = strlen(t->at);
+        size_t at = ga_jt_mark(t);
         json_object *delta = ga_jt_get(t, cj, "delta", json_type_object);
         if (delta != NULL) {
             ga_jt_push(t, ".delta");
@@ -417,10 +415,9 @@ static void take_inband_error(gacc *acc, json_object *e, ga_jt *t)
 /* Apply one parsed event; fills acc->deltas and returns how many of them to report. */
 static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
 {
-    json_object *choices = NULL, *err = NULL;
+    json_object *choices = ga_json_member(root, "choices"), *err = NULL;
     acc->n_deltas = 0;
-    int has_choices = json_object_object_get_ex(root, "choices", &choices);
-    if (!has_choices && json_object_object_get_ex(root, "error", &err) && err != NULL) {
+    if (choices == NULL && (err = ga_json_member(root, "error")) != NULL) {
         take_inband_error(acc, err, t);
         return 0;
     }
@@ -435,9 +432,13 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
     }
     if (ga_jt_get(t, root, "usage", json_type_object) != NULL)
         ga_read_usage(t, root, &acc->usage);
-    choices = ga_jt_get(t, root, "choices", json_type_array);
-    if (choices == NULL)
+    if (t->st != GENAPI_OK || choices == NULL) /* found above; absent or null: no choices */
         return 0;
+    if (!json_object_is_type(choices, json_type_array)) {
+        ga_jt_at(t, "%s", "");
+        ga_jt_type_fail(t, "choices", choices, "an array");
+        return 0;
+    }
     size_t n = json_object_array_length(choices);
     for (size_t i = 0; i < n && t->st == GENAPI_OK; i++) {
         json_object *cj = json_object_array_get_idx(choices, i);
@@ -451,35 +452,9 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
     return acc->n_deltas;
 }
 
-int gacc_event(gacc *acc, const char *data, size_t len)
+/* Apply a parsed event and report its deltas; 0, the callback's non-zero value, or -1. */
+static int apply_event(gacc *acc, json_object *root)
 {
-    if (acc->nomem)
-        return -1;
-    acc->failure = GACC_FAIL_NONE;
-    if (acc->done)
-        return 0;
-    /* the previous event's deltas pointed into its JSON: release it now */
-    json_object_put(acc->last_root);
-    acc->last_root = NULL;
-    if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
-        acc->done = 1;
-        return 0;
-    }
-    if (acc->tok == NULL && (acc->tok = json_tokener_new()) == NULL) {
-        acc->nomem = 1;
-        acc->failure = GACC_FAIL_NOMEM;
-        acc->errored = 0; /* the out-of-memory report takes precedence */
-        set_error(acc, "out of memory", "out_of_memory", 0);
-        return -1;
-    }
-    json_object *root = ga_json_parse_with(acc->tok, data, len);
-    if (root == NULL) {
-        acc->failure = GACC_FAIL_NOT_JSON;
-        set_error(acc, "a stream event is not valid JSON", "invalid_json", 0);
-        return -1;
-    }
-    acc->json_events++;
-    acc->last_root = root;
     if (!json_object_is_type(root, json_type_object))
         return 0; /* JSON, but not a chunk: nothing to take from it */
     ga_jt t;
@@ -506,6 +481,39 @@ int gacc_event(gacc *acc, const char *data, size_t len)
             return rc;
     }
     return 0;
+}
+
+int gacc_event(gacc *acc, const char *data, size_t len)
+{
+    if (acc->nomem)
+        return -1;
+    acc->failure = GACC_FAIL_NONE;
+    if (acc->done)
+        return 0;
+    if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+        acc->done = 1;
+        return 0;
+    }
+    if (acc->tok == NULL && (acc->tok = json_tokener_new()) == NULL) {
+        acc->nomem = 1;
+        acc->failure = GACC_FAIL_NOMEM;
+        acc->errored = 0; /* the out-of-memory report takes precedence */
+        set_error(acc, "out of memory", "out_of_memory", 0);
+        return -1;
+    }
+    json_object *root = ga_json_parse_with(acc->tok, data, len);
+    if (root == NULL) {
+        acc->failure = GACC_FAIL_NOT_JSON;
+        set_error(acc, "a stream event is not valid JSON", "invalid_json", 0);
+        return -1;
+    }
+    acc->json_events++;
+    int rc = apply_event(acc, root);
+    /* The deltas point into the event's JSON and live for the callbacks only: freed now, so
+     * the next event's parse reuses the same memory. */
+    json_object_put(root);
+    acc->n_deltas = 0;
+    return rc;
 }
 
 /* ---- queries ------------------------------------------------------------------------------- */

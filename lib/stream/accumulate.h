@@ -26,7 +26,7 @@ typedef enum {
 } gacc_state;
 
 /* What one event contributed to one choice (for the caller's delta callback). Pointers are
- * valid until the next gacc_event call. */
+ * valid during the callback only. */
 typedef struct gacc_delta {
     int64_t index;
     const char *content;   /* text added (NULL if none) */

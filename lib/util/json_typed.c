@@ -220,42 +220,107 @@ void ga_jt_init(ga_jt *t, ga_arena *ar, genapi_error *err, genapi_status type_st
     t->st = GENAPI_OK;
     t->type_status = type_status;
     t->what = what;
-    t->at[0] = '\0';
+    t->depth = 0;
+}
+
+/* Take one path piece: "%zu" and "%s" formats keep their value to format later; literal text
+ * keeps only the format; any other conversion is formatted now. */
+static void seg_set(ga_jt_seg *g, const char *fmt, va_list ap)
+{
+    g->fmt = fmt;
+    g->s = NULL;
+    g->i = 0;
+    const char *pc = strchr(fmt, '%');
+    if (pc == NULL)
+        return;
+    if (pc[1] == 'z' && pc[2] == 'u' && strchr(pc + 3, '%') == NULL) {
+        g->i = va_arg(ap, size_t);
+    } else if (pc[1] == 's' && strchr(pc + 2, '%') == NULL) {
+        g->s = va_arg(ap, const char *);
+    } else {
+        vsnprintf(g->text, sizeof g->text, fmt, ap);
+        g->fmt = NULL; /* the text is the piece */
+    }
+}
+
+static void push_seg(ga_jt *t, const char *fmt, va_list ap)
+{
+    if (t->depth < GA_JT_DEPTH)
+        seg_set(&t->seg[t->depth], fmt, ap);
+    t->depth++;
 }
 
 void ga_jt_at(ga_jt *t, const char *fmt, ...)
 {
+    t->depth = 0;
+    if (fmt[0] == '\0')
+        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->at, sizeof t->at, fmt, ap);
+    push_seg(t, fmt, ap);
     va_end(ap);
 }
 
 size_t ga_jt_push(ga_jt *t, const char *fmt, ...)
 {
-    size_t before = strlen(t->at);
+    size_t mark = t->depth;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->at + before, sizeof t->at - before, fmt, ap);
+    push_seg(t, fmt, ap);
     va_end(ap);
-    return before;
+    return mark;
 }
 
-void ga_jt_pop(ga_jt *t, size_t len)
+void ga_jt_pop(ga_jt *t, size_t mark)
 {
-    if (len < sizeof t->at)
-        t->at[len] = '\0';
+    if (mark < t->depth)
+        t->depth = mark;
+}
+
+size_t ga_jt_mark(const ga_jt *t) { return t->depth; }
+
+int ga_jt_at_root(const ga_jt *t)
+{
+    char first[2];
+    ga_jt_path(t, first, sizeof first);
+    return first[0] == '\0';
+}
+
+void ga_jt_path(const ga_jt *t, char *out, size_t cap)
+{
+    if (cap == 0)
+        return;
+    size_t n = 0;
+    out[0] = '\0';
+    size_t depth = t->depth < GA_JT_DEPTH ? t->depth : GA_JT_DEPTH;
+    for (size_t k = 0; k < depth && n + 1 < cap; k++) {
+        const ga_jt_seg *g = &t->seg[k];
+        int w;
+        if (g->fmt == NULL)
+            w = snprintf(out + n, cap - n, "%s", g->text);
+        else if (g->s != NULL)
+            w = snprintf(out + n, cap - n, g->fmt, g->s);
+        else if (strstr(g->fmt, "%zu") != NULL)
+            w = snprintf(out + n, cap - n, g->fmt, g->i);
+        else
+            w = snprintf(out + n, cap - n, "%s", g->fmt);
+        if (w < 0)
+            break;
+        n += (size_t)w < cap - n ? (size_t)w : cap - n - 1;
+    }
 }
 
 /* "path.key", "key" at the root, or the path alone when key is NULL. */
 static void field_name(const ga_jt *t, const char *key, char *out, size_t cap)
 {
+    char at[96];
+    ga_jt_path(t, at, sizeof at);
     if (key == NULL)
-        snprintf(out, cap, "%s", t->at);
-    else if (t->at[0] == '\0' || key[0] == '[')
-        snprintf(out, cap, "%s%s", t->at, key);
+        snprintf(out, cap, "%s", at);
+    else if (at[0] == '\0' || key[0] == '[')
+        snprintf(out, cap, "%s%s", at, key);
     else
-        snprintf(out, cap, "%s.%s", t->at, key);
+        snprintf(out, cap, "%s.%s", at, key);
 }
 
 genapi_status ga_jt_fail(ga_jt *t, genapi_status st, const char *key, const char *fmt, ...)
@@ -308,13 +373,33 @@ static const char *want_of(json_type type)
 }
 
 /* The member, or NULL when o is not an object, the member is absent or null, or t failed. */
-static json_object *member(ga_jt *t, json_object *o, const char *key)
+/* Objects of up to this many members are searched by comparing keys in order instead of
+ * hashing the key: most objects of a stream chunk hold one to five members, and hashing costs
+ * more than a few comparisons. Same answer either way (json-c keeps one entry per key). */
+#define GA_JT_SCAN_MEMBERS 8
+
+json_object *ga_json_member(json_object *o, const char *key)
 {
+    if (o == NULL || !json_object_is_type(o, json_type_object))
+        return NULL;
+    struct lh_table *tbl = json_object_get_object(o);
+    if (tbl != NULL && tbl->count <= GA_JT_SCAN_MEMBERS) {
+        for (struct lh_entry *e = tbl->head; e != NULL; e = e->next) {
+            const char *k = (const char *)lh_entry_k(e);
+            if (k[0] == key[0] && strcmp(k, key) == 0)
+                return (json_object *)lh_entry_v(e);
+        }
+        return NULL;
+    }
     json_object *v;
-    if (t->st != GENAPI_OK || o == NULL || !json_object_is_type(o, json_type_object) ||
-        !json_object_object_get_ex(o, key, &v))
+    if (!json_object_object_get_ex(o, key, &v))
         return NULL;
     return v;
+}
+
+static json_object *member(ga_jt *t, json_object *o, const char *key)
+{
+    return t->st != GENAPI_OK ? NULL : ga_json_member(o, key);
 }
 
 json_object *ga_jt_get(ga_jt *t, json_object *o, const char *key, json_type type)

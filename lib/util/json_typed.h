@@ -28,6 +28,9 @@ json_object *ga_json_parse(const char *text, size_t len);
 /* The same with a tokener the caller keeps across documents (reset here): a stream of small
  * documents then costs no tokener allocation each. */
 json_object *ga_json_parse_with(json_tokener *tok, const char *text, size_t len);
+/* The member `key` of object o: NULL when o is not an object, the member is absent, or it is
+ * JSON null (as json_object_object_get_ex, faster for the small objects of a stream). */
+json_object *ga_json_member(json_object *o, const char *key);
 /* An exact integer: a JSON integer within int64, or an integral number within int64. 1 if so. */
 int ga_json_int64(json_object *v, int64_t *out);
 /* A JSON number (integer or not). 1 if so. */
@@ -47,6 +50,18 @@ char *ga_utf8_dup(ga_arena *ar, const char *s, size_t len, size_t *out_len);
 
 /* ---- reading members with a sticky failure and a field path ---- */
 
+/* One piece of a path: its printf format and the one value it formats ("%zu" an index, "%s" a
+ * name), kept unformatted; a piece with any other conversion is formatted at once into text. */
+typedef struct ga_jt_seg {
+    const char *fmt;
+    const char *s;
+    size_t i;
+    char text[40];
+} ga_jt_seg;
+
+/* Deepest path kept; pieces pushed beyond it are left out of messages. */
+#define GA_JT_DEPTH 8
+
 typedef struct ga_jt {
     ga_arena *ar;             /* strings are copied here */
     genapi_error *err;        /* the first failure is written here (may be NULL) */
@@ -54,26 +69,37 @@ typedef struct ga_jt {
     genapi_status type_status;/* status of a wrong type: GENAPI_E_PARSE (responses) or
                                  GENAPI_E_INVALID_ARG (requests) */
     const char *what;         /* what is being read, for messages ("chat completion response") */
-    char at[96];              /* path of the current object, e.g. "choices[0].message"; "" = root */
+    /* Path of the current object, e.g. "choices[0]" ".message"; none = the root. The pieces are
+     * formatted only when a message names a field (readers set the path for every object, on
+     * the hot path of streams). */
+    ga_jt_seg seg[GA_JT_DEPTH];
+    size_t depth;             /* pieces pushed (may exceed GA_JT_DEPTH) */
 } ga_jt;
 
 /* A reader copying strings into ar, reporting into err; wrong types give type_status. */
 void ga_jt_init(ga_jt *t, ga_arena *ar, genapi_error *err, genapi_status type_status, const char *what);
-/* Set the path of the object the next reads look into (printf format; "" = the root). */
+/* Set the path of the object the next reads look into (printf format; "" = the root). Names
+ * passed for "%s" must live until the reading is over. */
 void ga_jt_at(ga_jt *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* Append to the path (printf format, e.g. ".message" or "[%zu]"); returns the length before,
- * to hand to ga_jt_pop. */
+/* Append to the path (printf format, e.g. ".message" or "[%zu]"); returns a mark to hand to
+ * ga_jt_pop. */
 size_t ga_jt_push(ga_jt *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* Cut the path back to a length ga_jt_push returned. */
-void ga_jt_pop(ga_jt *t, size_t len);
+/* Cut the path back to a mark ga_jt_push or ga_jt_mark returned. */
+void ga_jt_pop(ga_jt *t, size_t mark);
+/* The current path's mark (to return to it with ga_jt_pop). */
+size_t ga_jt_mark(const ga_jt *t);
+/* 1 when the path is the root (no piece). */
+int ga_jt_at_root(const ga_jt *t);
+/* The path written out, e.g. "choices[0].message" ("" at the root), in out (cap bytes). */
+void ga_jt_path(const ga_jt *t, char *out, size_t cap);
 /* Record a failure (the first one wins) naming the field `key` under the current path
  * (NULL: the current object itself); returns t->st. */
 genapi_status ga_jt_fail(ga_jt *t, genapi_status st, const char *key, const char *fmt, ...)

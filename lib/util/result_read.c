@@ -31,7 +31,7 @@ void ga_read_usage(ga_jt *t, json_object *root, genapi_usage *u)
     json_object *v = ga_jt_get(t, root, "usage", json_type_object);
     if (v == NULL)
         return;
-    size_t at = ga_jt_push(t, t->at[0] ? ".usage" : "usage");
+    size_t at = ga_jt_push(t, ga_jt_at_root(t) ? "usage" : ".usage");
     u->present = 1;
     ga_jt_i64(t, v, "prompt_tokens", &u->prompt_tokens);
     ga_jt_i64(t, v, "completion_tokens", &u->completion_tokens);
@@ -43,7 +43,7 @@ void ga_read_stop_reason(ga_jt *t, json_object *c, int32_t *kind, int64_t *token
 {
     json_object *v;
     *kind = GENAPI_STOP_REASON_NONE;
-    if (t->st != GENAPI_OK || !json_object_object_get_ex(c, "stop_reason", &v) || v == NULL)
+    if (t->st != GENAPI_OK || (v = ga_json_member(c, "stop_reason")) == NULL)
         return;
     if (json_object_is_type(v, json_type_int)) {
         if (ga_jt_int_value(t, v, "stop_reason", token))
@@ -92,8 +92,8 @@ static int read_chat(ga_jt *t, json_object *content, genapi_logprobs *out)
         }
         genapi_token_logprob *tl = &items[i];
         tl->text_offset = -1;
-        tl->token = token_text(t, json_object_object_get_ex(e, "token", &v) ? v : NULL, "token");
-        tl->has_logprob = logprob_value(t, json_object_object_get_ex(e, "logprob", &v) ? v : NULL, "logprob",
+        tl->token = token_text(t, ga_json_member(e, "token"), "token");
+        tl->has_logprob = logprob_value(t, ga_json_member(e, "logprob"), "logprob",
                                         &tl->logprob);
         if ((v = ga_jt_get(t, e, "bytes", json_type_array)) != NULL) {
             size_t nb = json_object_array_length(v);
@@ -119,12 +119,12 @@ static int read_chat(ga_jt *t, json_object *content, genapi_logprobs *out)
             if (top == NULL)
                 return ga_jt_nomem(t), 0;
             for (size_t k = 0; k < nt && t->st == GENAPI_OK; k++) {
-                json_object *x = json_object_array_get_idx(v, k), *lv;
+                json_object *x = json_object_array_get_idx(v, k);
                 size_t at2 = ga_jt_push(t, ".top_logprobs[%zu]", k);
                 if (!json_object_is_type(x, json_type_object))
                     ga_jt_type_fail(t, NULL, x, "an object");
-                top[k].token = token_text(t, json_object_object_get_ex(x, "token", &lv) ? lv : NULL, "token");
-                logprob_value(t, json_object_object_get_ex(x, "logprob", &lv) ? lv : NULL, "logprob", &top[k].logprob);
+                top[k].token = token_text(t, ga_json_member(x, "token"), "token");
+                logprob_value(t, ga_json_member(x, "logprob"), "logprob", &top[k].logprob);
                 ga_jt_pop(t, at2);
             }
             tl->top = top;
@@ -200,7 +200,7 @@ const genapi_logprobs *ga_read_logprobs(ga_jt *t, json_object *choice)
     genapi_logprobs *out = ga_arena_alloc(t->ar, sizeof *out);
     if (out == NULL)
         return ga_jt_nomem(t), NULL;
-    size_t at = ga_jt_push(t, t->at[0] ? ".logprobs" : "logprobs");
+    size_t at = ga_jt_push(t, ga_jt_at_root(t) ? "logprobs" : ".logprobs");
     json_object *content = ga_jt_get(t, lp, "content", json_type_array);
     int ok = content != NULL ? read_chat(t, content, out) : read_completion(t, lp, out);
     ga_jt_pop(t, at);
