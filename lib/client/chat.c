@@ -158,7 +158,7 @@ static void parse_choices(ga_jt *t, json_object *root, genapi_chat_result *r)
             parse_tool_calls(t, msg, &ch[i]);
         }
     }
-    ga_jt_at(t, "%s", "");
+    ga_jt_root(t);
     if (t->st != GENAPI_OK)
         return;
     qsort(ch, n, sizeof *ch, by_index);

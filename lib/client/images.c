@@ -183,7 +183,7 @@ static void read_info(ga_jt *t, json_object *root, genapi_image_info *info)
         if (info->json == NULL)
             ga_jt_nomem(t);
     }
-    ga_jt_at(t, "%s", "");
+    ga_jt_root(t);
     json_object_put(doc);
 }
 

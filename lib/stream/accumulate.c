@@ -435,7 +435,6 @@ static size_t apply_object(gacc *acc, json_object *root, ga_jt *t)
     if (t->st != GENAPI_OK || choices == NULL) /* found above; absent or null: no choices */
         return 0;
     if (!json_object_is_type(choices, json_type_array)) {
-        ga_jt_at(t, "%s", "");
         ga_jt_type_fail(t, "choices", choices, "an array");
         return 0;
     }

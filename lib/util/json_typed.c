@@ -253,8 +253,6 @@ static void push_seg(ga_jt *t, const char *fmt, va_list ap)
 void ga_jt_at(ga_jt *t, const char *fmt, ...)
 {
     t->depth = 0;
-    if (fmt[0] == '\0')
-        return;
     va_list ap;
     va_start(ap, fmt);
     push_seg(t, fmt, ap);
@@ -279,12 +277,9 @@ void ga_jt_pop(ga_jt *t, size_t mark)
 
 size_t ga_jt_mark(const ga_jt *t) { return t->depth; }
 
-int ga_jt_at_root(const ga_jt *t)
-{
-    char first[2];
-    ga_jt_path(t, first, sizeof first);
-    return first[0] == '\0';
-}
+void ga_jt_root(ga_jt *t) { t->depth = 0; }
+
+int ga_jt_at_root(const ga_jt *t) { return t->depth == 0; }
 
 void ga_jt_path(const ga_jt *t, char *out, size_t cap)
 {
@@ -372,7 +367,6 @@ static const char *want_of(json_type type)
     return "null";
 }
 
-/* The member, or NULL when o is not an object, the member is absent or null, or t failed. */
 /* Objects of up to this many members are searched by comparing keys in order instead of
  * hashing the key: most objects of a stream chunk hold one to five members, and hashing costs
  * more than a few comparisons. Same answer either way (json-c keeps one entry per key). */
@@ -397,6 +391,7 @@ json_object *ga_json_member(json_object *o, const char *key)
     return v;
 }
 
+/* The member, or NULL when o is not an object, the member is absent or null, or t failed. */
 static json_object *member(ga_jt *t, json_object *o, const char *key)
 {
     return t->st != GENAPI_OK ? NULL : ga_json_member(o, key);

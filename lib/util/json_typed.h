@@ -78,8 +78,8 @@ typedef struct ga_jt {
 
 /* A reader copying strings into ar, reporting into err; wrong types give type_status. */
 void ga_jt_init(ga_jt *t, ga_arena *ar, genapi_error *err, genapi_status type_status, const char *what);
-/* Set the path of the object the next reads look into (printf format; "" = the root). Names
- * passed for "%s" must live until the reading is over. */
+/* Set the path of the object the next reads look into (printf format, not empty: the root is
+ * ga_jt_root). Names passed for "%s" must live until the reading is over and not be empty. */
 void ga_jt_at(ga_jt *t, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -96,6 +96,8 @@ size_t ga_jt_push(ga_jt *t, const char *fmt, ...)
 void ga_jt_pop(ga_jt *t, size_t mark);
 /* The current path's mark (to return to it with ga_jt_pop). */
 size_t ga_jt_mark(const ga_jt *t);
+/* Make the root the current path. */
+void ga_jt_root(ga_jt *t);
 /* 1 when the path is the root (no piece). */
 int ga_jt_at_root(const ga_jt *t);
 /* The path written out, e.g. "choices[0].message" ("" at the root), in out (cap bytes). */
